@@ -1,0 +1,19 @@
+/* Host build (Linux host program, tests, benchmarks): every feature on,
+ * generous pools, statistics, pcap tee and the impairment layer. */
+#define TERN_CFG_PBUF_COUNT 512
+#define TERN_CFG_PBUF_REF_COUNT 64
+#define TERN_CFG_ARP_TABLE_SIZE 32
+#define TERN_CFG_ARP_ACD 1
+#define TERN_CFG_IPV4_FRAG 1
+#define TERN_CFG_IPV4_REASS_MAX 8
+#define TERN_CFG_IPV4_REASS_MAX_PBUFS 160
+#define TERN_CFG_IPV4_FORWARD 1
+#define TERN_CFG_IPV4_ROUTES 8
+#define TERN_CFG_UDP_PCBS 32
+#define TERN_CFG_RAW_PCBS 8
+#define TERN_CFG_IMPAIR 1
+#define TERN_CFG_IMPAIR_QUEUE_LEN 256
+#define TERN_CFG_NETIF_TEE 1
+#define TERN_CFG_STATS 1
+#define TERN_CFG_LOG_LEVEL 2
+#define TERN_CFG_ASSERT 1

@@ -1,0 +1,229 @@
+/*
+ * Tern configuration: documented defaults and compile-time validation.
+ *
+ * Put overrides in your own header and compile with
+ *   -DTERN_CONFIG_FILE="\"my_tern_config.h\""
+ * Every option is always defined (0/1 for switches) so the build can use
+ * -Wundef; code tests switches with `if (TERN_CFG_X)` where it can.
+ * Ready-made presets live in configs/ (minimal, typical, full, host).
+ */
+#ifndef TERN_CONFIG_H
+#define TERN_CONFIG_H
+
+#ifdef TERN_CONFIG_FILE
+#include TERN_CONFIG_FILE
+#endif
+
+/* ---- Memory ------------------------------------------------------------ */
+
+/* Number of pool packet buffers (each holds TERN_CFG_PBUF_SIZE bytes). 2..65535 */
+#ifndef TERN_CFG_PBUF_COUNT
+#define TERN_CFG_PBUF_COUNT 16
+#endif
+/* Bytes of storage per pool packet buffer, headroom included. 128..65535 */
+#ifndef TERN_CFG_PBUF_SIZE
+#define TERN_CFG_PBUF_SIZE 1536
+#endif
+/* Buffer headers for zero-copy references (ROM/static data, driver memory). 0..255 */
+#ifndef TERN_CFG_PBUF_REF_COUNT
+#define TERN_CFG_PBUF_REF_COUNT 8
+#endif
+/* Extra headroom reserved in front of the link header (e.g. virtio-net
+ * header, PPPoE), bytes. 0..64 */
+#ifndef TERN_CFG_LINK_EXTRA_HEADROOM
+#define TERN_CFG_LINK_EXTRA_HEADROOM 0
+#endif
+
+/* ---- Interfaces ---------------------------------------------------------- */
+
+/* Ethernet II link layer with ARP. */
+#ifndef TERN_CFG_ETHERNET
+#define TERN_CFG_ETHERNET 1
+#endif
+/* Loopback interface for 127.0.0.0/8 and for the stack's own addresses. */
+#ifndef TERN_CFG_LOOPBACK
+#define TERN_CFG_LOOPBACK 1
+#endif
+/* Packets that may wait on the loopback queue at once. 1..255 */
+#ifndef TERN_CFG_LOOPBACK_QUEUE_LEN
+#define TERN_CFG_LOOPBACK_QUEUE_LEN 64
+#endif
+/* Impairment layer (loss, duplication, reordering, corruption, delay, rate)
+ * usable on any interface; for tests and demos. */
+#ifndef TERN_CFG_IMPAIR
+#define TERN_CFG_IMPAIR 0
+#endif
+/* Packets an impairment layer may hold back for delay/reordering. 1..1024 */
+#ifndef TERN_CFG_IMPAIR_QUEUE_LEN
+#define TERN_CFG_IMPAIR_QUEUE_LEN 32
+#endif
+/* Frame tee hook on every interface (pcap capture). */
+#ifndef TERN_CFG_NETIF_TEE
+#define TERN_CFG_NETIF_TEE 0
+#endif
+
+/* ---- ARP ----------------------------------------------------------------- */
+
+/* ARP cache entries. 1..255 */
+#ifndef TERN_CFG_ARP_TABLE_SIZE
+#define TERN_CFG_ARP_TABLE_SIZE 10
+#endif
+/* Queue packets while their next hop is being resolved. */
+#ifndef TERN_CFG_ARP_QUEUE
+#define TERN_CFG_ARP_QUEUE 1
+#endif
+/* Packets queued per unresolved entry (the oldest is dropped first). 1..16 */
+#ifndef TERN_CFG_ARP_QUEUE_LEN
+#define TERN_CFG_ARP_QUEUE_LEN 3
+#endif
+/* Lifetime of a dynamic entry, milliseconds. */
+#ifndef TERN_CFG_ARP_MAX_AGE_MS
+#define TERN_CFG_ARP_MAX_AGE_MS 300000u
+#endif
+/* ARP requests sent before a pending entry is given up. 1..10 */
+#ifndef TERN_CFG_ARP_MAX_TRIES
+#define TERN_CFG_ARP_MAX_TRIES 3
+#endif
+/* RFC 5227 address conflict detection (probe/announce/defend) API. */
+#ifndef TERN_CFG_ARP_ACD
+#define TERN_CFG_ARP_ACD 0
+#endif
+
+/* ---- IPv4 ------------------------------------------------------------------ */
+
+#ifndef TERN_CFG_IPV4
+#define TERN_CFG_IPV4 1
+#endif
+/* IPv6 arrives in its own work item; the address type is already dual. */
+#ifndef TERN_CFG_IPV6
+#define TERN_CFG_IPV6 0
+#endif
+#ifndef TERN_CFG_IPV4_DEFAULT_TTL
+#define TERN_CFG_IPV4_DEFAULT_TTL 64
+#endif
+/* Fragment on output and reassemble on input. */
+#ifndef TERN_CFG_IPV4_FRAG
+#define TERN_CFG_IPV4_FRAG 1
+#endif
+/* Datagrams reassembled concurrently. 1..64 */
+#ifndef TERN_CFG_IPV4_REASS_MAX
+#define TERN_CFG_IPV4_REASS_MAX 4
+#endif
+/* Packet buffers all reassemblies together may hold. 1..65535 */
+#ifndef TERN_CFG_IPV4_REASS_MAX_PBUFS
+#define TERN_CFG_IPV4_REASS_MAX_PBUFS 10
+#endif
+/* Largest reassembled datagram, bytes (header included). 576..65535 */
+#ifndef TERN_CFG_IPV4_REASS_MAX_SIZE
+#define TERN_CFG_IPV4_REASS_MAX_SIZE 65535u
+#endif
+/* Reassembly timeout, milliseconds. */
+#ifndef TERN_CFG_IPV4_REASS_TIMEOUT_MS
+#define TERN_CFG_IPV4_REASS_TIMEOUT_MS 15000u
+#endif
+/* Forward packets between interfaces. */
+#ifndef TERN_CFG_IPV4_FORWARD
+#define TERN_CFG_IPV4_FORWARD 0
+#endif
+/* Static routes (beyond each interface's connected network and gateway). 0..255 */
+#ifndef TERN_CFG_IPV4_ROUTES
+#define TERN_CFG_IPV4_ROUTES 4
+#endif
+
+/* ---- ICMP ------------------------------------------------------------------ */
+
+#ifndef TERN_CFG_ICMP
+#define TERN_CFG_ICMP 1
+#endif
+/* ICMP error generation: at most BURST errors, refilled one per INTERVAL ms. */
+#ifndef TERN_CFG_ICMP_ERR_BURST
+#define TERN_CFG_ICMP_ERR_BURST 10
+#endif
+#ifndef TERN_CFG_ICMP_ERR_INTERVAL_MS
+#define TERN_CFG_ICMP_ERR_INTERVAL_MS 100
+#endif
+/* Ping client API. */
+#ifndef TERN_CFG_PING
+#define TERN_CFG_PING 1
+#endif
+
+/* ---- Transport --------------------------------------------------------------- */
+
+#ifndef TERN_CFG_UDP
+#define TERN_CFG_UDP 1
+#endif
+/* UDP endpoints. 1..65535 */
+#ifndef TERN_CFG_UDP_PCBS
+#define TERN_CFG_UDP_PCBS 8
+#endif
+/* Accept IPv4 UDP datagrams whose checksum field is zero (RFC 768 allows it). */
+#ifndef TERN_CFG_UDP_ALLOW_NO_CHECKSUM
+#define TERN_CFG_UDP_ALLOW_NO_CHECKSUM 1
+#endif
+/* Raw IP endpoints (one IP protocol number each). */
+#ifndef TERN_CFG_RAW
+#define TERN_CFG_RAW 1
+#endif
+#ifndef TERN_CFG_RAW_PCBS
+#define TERN_CFG_RAW_PCBS 2
+#endif
+
+/* ---- Applications in the library ----------------------------------------- */
+
+/* UDP echo (7) and discard (9) services. */
+#ifndef TERN_CFG_APP_ECHO
+#define TERN_CFG_APP_ECHO 1
+#endif
+
+/* ---- Observability ----------------------------------------------------------- */
+
+/* Per-protocol counters with drop reasons. */
+#ifndef TERN_CFG_STATS
+#define TERN_CFG_STATS 1
+#endif
+/* Compile-time log level: 0 off, 1 error, 2 warning, 3 info, 4 debug. */
+#ifndef TERN_CFG_LOG_LEVEL
+#define TERN_CFG_LOG_LEVEL 0
+#endif
+/* Internal consistency assertions (call the stack's assert hook). */
+#ifndef TERN_CFG_ASSERT
+#define TERN_CFG_ASSERT 0
+#endif
+
+/* ---- Validation ------------------------------------------------------------------ */
+
+#define TERN_CFG_IS_BOOL(x) ((x) == 0 || (x) == 1)
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_ETHERNET) && TERN_CFG_IS_BOOL(TERN_CFG_LOOPBACK) &&
+                   TERN_CFG_IS_BOOL(TERN_CFG_IPV4) && TERN_CFG_IS_BOOL(TERN_CFG_IPV6) &&
+                   TERN_CFG_IS_BOOL(TERN_CFG_UDP) && TERN_CFG_IS_BOOL(TERN_CFG_RAW) &&
+                   TERN_CFG_IS_BOOL(TERN_CFG_ICMP) && TERN_CFG_IS_BOOL(TERN_CFG_STATS),
+               "tern: feature switches must be 0 or 1");
+_Static_assert(TERN_CFG_IPV4, "tern: IPv4 is required until IPv6 support lands");
+_Static_assert(TERN_CFG_IPV6 == 0, "tern: IPv6 is not implemented yet");
+_Static_assert(TERN_CFG_PBUF_COUNT >= 2 && TERN_CFG_PBUF_COUNT <= 65535,
+               "tern: TERN_CFG_PBUF_COUNT must be 2..65535");
+_Static_assert(TERN_CFG_PBUF_SIZE >= 128 && TERN_CFG_PBUF_SIZE <= 65535,
+               "tern: TERN_CFG_PBUF_SIZE must be 128..65535");
+_Static_assert(TERN_CFG_PBUF_REF_COUNT <= 255, "tern: TERN_CFG_PBUF_REF_COUNT must be 0..255");
+_Static_assert(TERN_CFG_LINK_EXTRA_HEADROOM <= 64, "tern: TERN_CFG_LINK_EXTRA_HEADROOM must be 0..64");
+_Static_assert(TERN_CFG_ARP_TABLE_SIZE >= 1 && TERN_CFG_ARP_TABLE_SIZE <= 255,
+               "tern: TERN_CFG_ARP_TABLE_SIZE must be 1..255");
+_Static_assert(TERN_CFG_ARP_QUEUE_LEN >= 1 && TERN_CFG_ARP_QUEUE_LEN <= 16,
+               "tern: TERN_CFG_ARP_QUEUE_LEN must be 1..16");
+_Static_assert(TERN_CFG_ARP_MAX_TRIES >= 1 && TERN_CFG_ARP_MAX_TRIES <= 10,
+               "tern: TERN_CFG_ARP_MAX_TRIES must be 1..10");
+_Static_assert(!TERN_CFG_ARP_ACD || TERN_CFG_ETHERNET, "tern: ARP address conflict detection needs Ethernet");
+_Static_assert(TERN_CFG_IPV4_REASS_MAX >= 1 && TERN_CFG_IPV4_REASS_MAX <= 64,
+               "tern: TERN_CFG_IPV4_REASS_MAX must be 1..64");
+_Static_assert(TERN_CFG_IPV4_REASS_MAX_SIZE >= 576 && TERN_CFG_IPV4_REASS_MAX_SIZE <= 65535,
+               "tern: TERN_CFG_IPV4_REASS_MAX_SIZE must be 576..65535");
+_Static_assert(!TERN_CFG_IPV4_REASS_MAX_PBUFS || TERN_CFG_IPV4_REASS_MAX_PBUFS <= TERN_CFG_PBUF_COUNT,
+               "tern: reassembly cannot hold more buffers than the pool has");
+_Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
+_Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
+_Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535, "tern: TERN_CFG_UDP_PCBS must be 1..65535");
+_Static_assert(TERN_CFG_LOG_LEVEL >= 0 && TERN_CFG_LOG_LEVEL <= 4, "tern: TERN_CFG_LOG_LEVEL must be 0..4");
+_Static_assert(TERN_CFG_LOOPBACK_QUEUE_LEN >= 1 && TERN_CFG_LOOPBACK_QUEUE_LEN <= 255,
+               "tern: TERN_CFG_LOOPBACK_QUEUE_LEN must be 1..255");
+
+#endif

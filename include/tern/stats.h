@@ -1,0 +1,107 @@
+/*
+ * Counters per protocol, including one per drop reason. The SNMP MIB-II
+ * counters will be derived from these. With TERN_CFG_STATS 0 they cost
+ * nothing: the macros vanish and the table is not compiled.
+ */
+#ifndef TERN_STATS_H
+#define TERN_STATS_H
+
+#include <stdint.h>
+
+#include "tern/config.h"
+
+/* X(id, "name"): the name is "protocol.counter" or "protocol.drop.reason". */
+#define TERN_STATS_LIST(X)                                                                         \
+    X(ETH_RX, "eth.rx")                                                                            \
+    X(ETH_TX, "eth.tx")                                                                            \
+    X(ETH_DROP_SHORT, "eth.drop.short")                                                            \
+    X(ETH_DROP_TYPE, "eth.drop.type")                                                              \
+    X(ETH_DROP_NOT_OURS, "eth.drop.not_ours")                                                      \
+    X(ARP_RX, "arp.rx")                                                                            \
+    X(ARP_TX, "arp.tx")                                                                            \
+    X(ARP_DROP_SHORT, "arp.drop.short")                                                            \
+    X(ARP_DROP_FORMAT, "arp.drop.format")                                                          \
+    X(ARP_DROP_OP, "arp.drop.op")                                                                  \
+    X(ARP_DROP_SRC, "arp.drop.bad_sender")                                                         \
+    X(ARP_CACHE_FULL, "arp.cache_full")                                                            \
+    X(ARP_QUEUE_DROP, "arp.drop.queue")                                                            \
+    X(ARP_RESOLVE_FAIL, "arp.drop.unresolved")                                                     \
+    X(ARP_CONFLICT, "arp.conflict")                                                                \
+    X(IPV4_RX, "ipv4.rx")                                                                          \
+    X(IPV4_TX, "ipv4.tx")                                                                          \
+    X(IPV4_DELIVER, "ipv4.deliver")                                                                \
+    X(IPV4_FORWARD, "ipv4.forward")                                                                \
+    X(IPV4_DROP_SHORT, "ipv4.drop.short")                                                          \
+    X(IPV4_DROP_VERSION, "ipv4.drop.version")                                                      \
+    X(IPV4_DROP_HLEN, "ipv4.drop.header_length")                                                   \
+    X(IPV4_DROP_LEN, "ipv4.drop.total_length")                                                     \
+    X(IPV4_DROP_CHECKSUM, "ipv4.drop.checksum")                                                    \
+    X(IPV4_DROP_OPTIONS, "ipv4.drop.options")                                                      \
+    X(IPV4_DROP_SRC, "ipv4.drop.bad_source")                                                       \
+    X(IPV4_DROP_NOT_OURS, "ipv4.drop.not_ours")                                                    \
+    X(IPV4_DROP_NOROUTE, "ipv4.drop.no_route")                                                     \
+    X(IPV4_DROP_TTL, "ipv4.drop.ttl")                                                              \
+    X(IPV4_DROP_PROTO, "ipv4.drop.protocol")                                                       \
+    X(IPV4_DROP_FRAG, "ipv4.drop.fragment")                                                        \
+    X(IPV4_DROP_DF, "ipv4.drop.needs_fragment")                                                    \
+    X(IPV4_DROP_NOMEM, "ipv4.drop.no_memory")                                                      \
+    X(IPV4_FRAG_TX, "ipv4.frag.tx")                                                                \
+    X(IPV4_REASS_OK, "ipv4.reass.ok")                                                              \
+    X(IPV4_REASS_DROP_OVERLAP, "ipv4.reass.drop.overlap")                                          \
+    X(IPV4_REASS_DROP_SIZE, "ipv4.reass.drop.too_big")                                             \
+    X(IPV4_REASS_DROP_FULL, "ipv4.reass.drop.no_slot")                                             \
+    X(IPV4_REASS_DROP_BAD, "ipv4.reass.drop.bad_fragment")                                         \
+    X(IPV4_REASS_TIMEOUT, "ipv4.reass.timeout")                                                    \
+    X(ICMP_RX, "icmp.rx")                                                                          \
+    X(ICMP_TX, "icmp.tx")                                                                          \
+    X(ICMP_DROP_SHORT, "icmp.drop.short")                                                          \
+    X(ICMP_DROP_CHECKSUM, "icmp.drop.checksum")                                                    \
+    X(ICMP_DROP_TYPE, "icmp.drop.type")                                                            \
+    X(ICMP_DROP_QUOTE, "icmp.drop.bad_quote")                                                      \
+    X(ICMP_DROP_BCAST, "icmp.drop.broadcast")                                                      \
+    X(ICMP_ERR_RX, "icmp.err.rx")                                                                  \
+    X(ICMP_ERR_TX, "icmp.err.tx")                                                                  \
+    X(ICMP_ERR_RATELIMIT, "icmp.err.rate_limited")                                                 \
+    X(UDP_RX, "udp.rx")                                                                            \
+    X(UDP_TX, "udp.tx")                                                                            \
+    X(UDP_DROP_SHORT, "udp.drop.short")                                                            \
+    X(UDP_DROP_LEN, "udp.drop.length")                                                             \
+    X(UDP_DROP_CHECKSUM, "udp.drop.checksum")                                                      \
+    X(UDP_DROP_NOPORT, "udp.drop.no_port")                                                         \
+    X(RAW_RX, "raw.rx")                                                                            \
+    X(RAW_TX, "raw.tx")                                                                            \
+    X(NETIF_DROP_DOWN, "netif.drop.down")                                                          \
+    X(LOOP_DROP_FULL, "loopback.drop.full")
+
+enum tern_stat_id {
+#define TERN_STAT_ENUM_(id, name) TERN_STAT_##id,
+    TERN_STATS_LIST(TERN_STAT_ENUM_)
+#undef TERN_STAT_ENUM_
+        TERN_STAT_COUNT
+};
+
+typedef struct tern_stats {
+#if TERN_CFG_STATS
+    uint32_t c[TERN_STAT_COUNT];
+#else
+    uint8_t unused_;
+#endif
+} tern_stats;
+
+#if TERN_CFG_STATS
+#define TERN_STAT_INC(s, id) ((void)((s)->stats.c[TERN_STAT_##id]++))
+#define TERN_STAT_ADD(s, id, n) ((void)((s)->stats.c[TERN_STAT_##id] += (uint32_t)(n)))
+#else
+#define TERN_STAT_INC(s, id) ((void)0)
+#define TERN_STAT_ADD(s, id, n) ((void)0)
+#endif
+
+struct tern_stack;
+/* Name of counter id ("ipv4.drop.checksum"), or NULL when stats are off. */
+const char *tern_stats_name(unsigned id);
+/* Current value of counter id (0 when stats are off). */
+uint32_t tern_stats_get(const struct tern_stack *s, unsigned id);
+/* Value of the counter with the given name; returns -1 if unknown. */
+long tern_stats_get_by_name(const struct tern_stack *s, const char *name);
+
+#endif

@@ -1,0 +1,24 @@
+/* Tern: everything an application needs, in one include. */
+#ifndef TERN_H
+#define TERN_H
+
+#include "tern/addr.h"
+#include "tern/arp.h"
+#include "tern/config.h"
+#include "tern/err.h"
+#include "tern/ethernet.h"
+#include "tern/icmp.h"
+#include "tern/impair.h"
+#include "tern/ipv4.h"
+#include "tern/log.h"
+#include "tern/netif.h"
+#include "tern/pbuf.h"
+#include "tern/pool.h"
+#include "tern/raw.h"
+#include "tern/stack.h"
+#include "tern/stats.h"
+#include "tern/timer.h"
+#include "tern/udp.h"
+#include "tern/echo.h"
+
+#endif
