@@ -155,6 +155,13 @@ def oversized_train(p, ident=0xb16):
     return fragments(p, PROTO_UDP, payload, pieces, ident)
 
 
+def fragment_wrapping_past_65535(p, ident=0x0f0f):
+    """A fragment at the largest offset (65528) whose end lies beyond 65535."""
+    data = bytes(range(16))
+    return [ipv4(p, PROTO_UDP, data, ident=ident, frag_off=65528, mf=True),
+            ipv4(p, PROTO_UDP, data, ident=ident + 1, frag_off=65528, mf=False)]
+
+
 def incomplete_reassemblies(p, count=3000, first_ident=0x4000):
     """count first fragments that never get their second half."""
     data = udp(40000, 9, b"y" * 64)
@@ -167,7 +174,7 @@ def arp_wrong_lengths(p):
     frames = []
     for hwlen, plen in ((8, 4), (6, 16), (0, 0)):
         arp = ARP(op=1, hwlen=hwlen, plen=plen, hwsrc=p.linux_mac, psrc=p.linux_ip, pdst=p.stack_ip)
-        frames.append(eth(p, ETH_ARP) + bytes(arp) + b"\0" * 16)
+        frames.append(eth(p, ETH_ARP) + bytes(arp) + b"\0" * 32)  # long enough: only the lengths are wrong
     return frames
 
 
@@ -204,3 +211,4 @@ def icmp_bad_checksum(p):
     msg = bytearray(icmp_echo())
     msg[2] ^= 0xff
     return [ipv4(p, PROTO_ICMP, bytes(msg))]
+

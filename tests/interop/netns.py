@@ -89,7 +89,7 @@ class Namespace:
 
     def packet_socket(self, receive=False):
         """A raw Ethernet socket on tap0 (send-only unless receive)."""
-        proto = socket.htons(0x0003) if receive else 0  # ETH_P_ALL
-        s = self.socket(socket.AF_PACKET, socket.SOCK_RAW, proto)
-        s.bind((TAP, proto))
+        eth_p_all = 0x0003
+        s = self.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(eth_p_all) if receive else 0)
+        s.bind((TAP, eth_p_all if receive else 0))  # bind() takes host byte order
         return s

@@ -162,6 +162,10 @@ def test_fragment_train_beyond_65535(attack):
     attack.check(craft.oversized_train(attack.peers), ["ipv4.reass.drop.too_big"])
 
 
+def test_fragment_wrapping_past_65535(attack):
+    attack.check(craft.fragment_wrapping_past_65535(attack.peers), ["ipv4.reass.drop.too_big"], min_delta=2)
+
+
 def test_fragment_length_not_multiple_of_8(attack):
     attack.check(craft.fragment_not_multiple_of_eight(attack.peers),
                  ["ipv4.reass.drop.bad_fragment", "ipv4.drop.fragment"])

@@ -198,7 +198,7 @@ def test_info_commands(tern):
     assert len(tern.must("help")) >= 8
     ifc = "\n".join(tern.must("ifconfig"))
     assert "tap0:" in ifc and f"inet {STACK_IP}/24" in ifc and f"ether {tern.mac}" in ifc
-    assert "192.0.2.0/24 dev tap0 connected" in tern.must("route")
+    assert any(line.startswith("192.0.2.0/24 dev tap0 connected") for line in tern.must("route"))
     stats = tern.stats()
     assert "ipv4.drop.checksum" in stats.counters and stats.pools
 
@@ -217,3 +217,16 @@ def test_end_of_input_keeps_running(tern, ns):
     assert tern.proc.poll() is None
     assert linux_ping(ns, count=2)[:2] == (2, 2)
     assert tern.terminate() == 0
+
+
+def test_pcap_survives_sigkill(start_tern, ns, tmp_path):
+    need_tool("tshark")
+    path = tmp_path / "killed.pcap"
+    tern = start_tern("--pcap", str(path))
+    assert linux_ping(ns, count=2)[:2] == (2, 2)
+    tern.proc.kill()  # no chance to flush anything at exit
+    tern.proc.wait(10)
+    tern.returncode = 0  # killed on purpose: the teardown does not check it
+    r = tshark(["-r", str(path), "-Y", "icmp"])
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) >= 4
