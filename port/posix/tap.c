@@ -186,7 +186,7 @@ static void tap_deliver(tern_tap *tap, uint16_t len) {
     tern_netif_input(tap->nif, p);
 }
 
-/* Read one frame: >0 its length, 0 nothing waiting, -1 error. */
+/* Read one frame: >0 its length, 0 nothing waiting, -1 error (errno set). */
 static ssize_t tap_read_one(tern_tap *tap) {
     ssize_t n;
     do {
@@ -205,6 +205,7 @@ unsigned tern_tap_receive(tern_tap *tap, unsigned max_frames) {
         ssize_t n = tap_read_one(tap);
         if (n < 0) {
             tap->counters.rx_errors++;
+            tap->failed = errno;
             break;
         }
         if (n == 0)

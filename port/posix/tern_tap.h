@@ -41,6 +41,7 @@ typedef struct tern_tap {
     char ifname[IFNAMSIZ];
     uint16_t kernel_mtu; /* MTU of the Linux side when opened (0 if unknown) */
     bool created;        /* the interface did not exist before we opened it */
+    int failed;          /* errno of a fatal read error (interface gone), else 0 */
     struct tern_stack *stack;
     tern_netif *nif;
     tern_tap_counters counters;
@@ -64,7 +65,9 @@ void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, c
 static inline int tern_tap_fd(const tern_tap *tap) { return tap->fd; }
 
 /* Read up to max_frames available frames and feed them to the stack.
- * Returns the number of frames read (0 when none was waiting). */
+ * Returns the number of frames read (0 when none was waiting). A read error
+ * other than EAGAIN/EINTR (e.g. the interface was deleted) sets tap->failed;
+ * stop polling the descriptor then. */
 unsigned tern_tap_receive(tern_tap *tap, unsigned max_frames);
 
 /* Close the descriptor (a TAP created by tern_tap_open disappears). */

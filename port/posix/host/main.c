@@ -270,6 +270,15 @@ static int poll_timeout(host *h, uint32_t stack_ms) {
     return (int)(ms > HOST_POLL_CAP_MS ? HOST_POLL_CAP_MS : ms);
 }
 
+/* The TAP is unusable (deleted, ...): link down, stop polling it, keep serving. */
+static void receive_frames(host *h) {
+    tern_tap_receive(&h->tap, HOST_RX_BATCH);
+    if (h->tap.failed && (h->nif.flags & TERN_NETIF_LINK_UP)) {
+        fprintf(stderr, "tern: TAP %s failed: %s; link down\n", h->tap.ifname, strerror(h->tap.failed));
+        tern_netif_set_link(&h->nif, false);
+    }
+}
+
 static void handle_signal(host *h) {
     struct signalfd_siginfo si;
     while (read(h->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
@@ -281,7 +290,7 @@ static void run_loop(host *h) {
     while (!h->quit) {
         struct pollfd fds[FD_COUNT] = {
             [FD_SIG] = {.fd = h->sig_fd, .events = POLLIN},
-            [FD_TAP] = {.fd = tern_tap_fd(&h->tap), .events = POLLIN},
+            [FD_TAP] = {.fd = h->tap.failed ? -1 : tern_tap_fd(&h->tap), .events = POLLIN},
             /* While a command is pending, further lines wait in the pipe. */
             [FD_STDIN] = {.fd = (h->stdin_open && !shell_busy(h)) ? STDIN_FILENO : -1, .events = POLLIN},
         };
@@ -292,8 +301,8 @@ static void run_loop(host *h) {
         tern_stack_poll(&h->stack, util_now());
         if (fds[FD_SIG].revents & POLLIN)
             handle_signal(h);
-        if (fds[FD_TAP].revents & (POLLIN | POLLERR))
-            tern_tap_receive(&h->tap, HOST_RX_BATCH);
+        if (fds[FD_TAP].revents & (POLLIN | POLLERR | POLLHUP))
+            receive_frames(h);
         if (fds[FD_STDIN].revents & (POLLIN | POLLHUP | POLLERR))
             shell_read_input(h);
         host_ping_check(h, util_now());
