@@ -70,8 +70,13 @@ static int tap_attach(tern_tap *tap, const char *ifname) {
 }
 
 int tern_tap_open(tern_tap *tap, const char *ifname) {
-    memset(tap, 0, sizeof(*tap) - sizeof(tap->buf));
     tap->fd = -1;
+    tap->ifname[0] = '\0';
+    tap->kernel_mtu = 0;
+    tap->failed = 0;
+    tap->stack = NULL;
+    tap->nif = NULL;
+    memset(&tap->counters, 0, sizeof(tap->counters)); /* buf needs no clearing */
     if (ifname == NULL || ifname[0] == '\0' || strlen(ifname) >= IFNAMSIZ)
         return -EINVAL;
     tap->created = !tap_exists(ifname);

@@ -56,51 +56,73 @@ static int usage_error(const char *fmt, ...) {
     return HOST_EXIT_USAGE;
 }
 
-/* Apply one option; returns 0, or the exit status. */
-static int apply_option(host_options *o, int opt, const char *arg) {
+/* One parser per option: returns 0, or the exit status. */
+static int opt_tap(host_options *o, const char *arg) {
+    if (arg[0] == '\0' || strlen(arg) >= IFNAMSIZ)
+        return usage_error("bad --tap name '%s'", arg);
+    o->tap = arg;
+    return 0;
+}
+
+static int opt_ipv4(host_options *o, const char *arg) {
+    if (!util_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
+        tern_addr_get_ipv4(&o->ip) == 0)
+        return usage_error("bad --ipv4 '%s': expected ADDR/LEN with LEN 1..30", arg);
+    return 0;
+}
+
+static int opt_gateway(host_options *o, const char *arg) {
+    if (!tern_addr_parse(arg, &o->gw) || o->gw.family != TERN_AF_INET)
+        return usage_error("bad --gateway '%s': expected an IPv4 address", arg);
+    o->has_gw = true;
+    return 0;
+}
+
+static int opt_mac(host_options *o, const char *arg) {
+    static const uint8_t zero[6] = {0};
+    if (!util_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, zero, 6) == 0)
+        return usage_error("bad --mac '%s': expected a unicast aa:bb:cc:dd:ee:ff", arg);
+    o->has_mac = true;
+    return 0;
+}
+
+static int opt_mtu(host_options *o, const char *arg) {
     uint32_t v;
+    if (!util_parse_uint(arg, 68, 65521, &v))
+        return usage_error("bad --mtu '%s': expected 68..65521", arg);
+    o->mtu = (uint16_t)v;
+    return 0;
+}
+
+static int opt_pcap(host_options *o, const char *arg) {
+    if (arg[0] == '\0')
+        return usage_error("empty --pcap file name");
+    o->pcap = arg;
+    return 0;
+}
+
+static int opt_impair(host_options *o, const char *arg) {
     const char *bad = NULL;
-    switch (opt) {
-    case OPT_TAP:
-        if (arg[0] == '\0' || strlen(arg) >= IFNAMSIZ)
-            return usage_error("bad --tap name '%s'", arg);
-        o->tap = arg;
-        return 0;
-    case OPT_IPV4:
-        if (!util_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
-            tern_addr_get_ipv4(&o->ip) == 0)
-            return usage_error("bad --ipv4 '%s': expected ADDR/LEN with LEN 1..30", arg);
-        return 0;
-    case OPT_GW:
-        if (!tern_addr_parse(arg, &o->gw) || o->gw.family != TERN_AF_INET)
-            return usage_error("bad --gateway '%s': expected an IPv4 address", arg);
-        o->has_gw = true;
-        return 0;
-    case OPT_MAC:
-        if (!util_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, "\0\0\0\0\0\0", 6) == 0)
-            return usage_error("bad --mac '%s': expected a unicast aa:bb:cc:dd:ee:ff", arg);
-        o->has_mac = true;
-        return 0;
-    case OPT_MTU:
-        if (!util_parse_uint(arg, 68, 65521, &v))
-            return usage_error("bad --mtu '%s': expected 68..65521", arg);
-        o->mtu = (uint16_t)v;
-        return 0;
-    case OPT_PCAP:
-        if (arg[0] == '\0')
-            return usage_error("empty --pcap file name");
-        o->pcap = arg;
-        return 0;
-    case OPT_IMPAIR:
-        if (!TERN_CFG_IMPAIR)
-            return usage_error("--impair: this build has no impairment layer");
-        if (!tern_impair_parse(arg, &o->impair, &bad))
-            return usage_error("bad --impair '%s' near '%s'", arg, bad ? bad : "?");
-        o->has_impair = true;
-        return 0;
-    default:
+    if (!TERN_CFG_IMPAIR)
+        return usage_error("--impair: this build has no impairment layer");
+    if (!tern_impair_parse(arg, &o->impair, &bad))
+        return usage_error("bad --impair '%s' near '%s'", arg, bad ? bad : "?");
+    o->has_impair = true;
+    return 0;
+}
+
+typedef int (*opt_fn)(host_options *o, const char *arg);
+
+/* Indexed by the OPT_* values. */
+static const opt_fn opt_parsers[] = {
+    [OPT_TAP] = opt_tap, [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway, [OPT_MAC] = opt_mac,
+    [OPT_MTU] = opt_mtu, [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair,
+};
+
+static int apply_option(host_options *o, int opt, const char *arg) {
+    if (opt <= 0 || (size_t)opt >= sizeof(opt_parsers) / sizeof(opt_parsers[0]) || opt_parsers[opt] == NULL)
         return usage_error("internal option error");
-    }
+    return opt_parsers[opt](o, arg);
 }
 
 /* Returns -1 to go on, or the exit status (0 after --help). */
