@@ -32,6 +32,19 @@ void cap_init(cap_netif *c, tern_stack *s) {
     cap_clear(c); /* forget the gratuitous ARP */
 }
 
+void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t mac[6], uint32_t ip, uint8_t prefix,
+                 uint32_t gw) {
+    memset(c, 0, sizeof *c);
+    tern_netif_init(&c->nif, name, TERN_LINK_ETHERNET, &cap_ops, c);
+    memcpy(c->nif.hwaddr, mac, 6);
+    assert_int_equal(tern_netif_add(s, &c->nif), TERN_OK);
+    tern_netif_set_up(&c->nif, true);
+    tern_netif_set_link(&c->nif, true);
+    tern_addr a = tern_addr_ipv4(ip), g = tern_addr_ipv4(gw);
+    assert_int_equal(tern_netif_set_ipv4(&c->nif, &a, prefix, gw ? &g : NULL), TERN_OK);
+    cap_clear(c);
+}
+
 void cap_clear(cap_netif *c) {
     for (unsigned i = 0; i < c->count; i++)
         free(c->frames[i].data);
@@ -152,6 +165,34 @@ size_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id, ui
     size_t n = build_ipv4(buf, src, dst, 1, m, 8 + dlen);
     free(m);
     return n;
+}
+
+size_t build_icmp(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t type, uint8_t code, uint32_t rest,
+                  const uint8_t *data, size_t dlen) {
+    uint8_t *m = malloc(8 + dlen);
+    m[0] = type;
+    m[1] = code;
+    put16(m + 2, 0);
+    put32(m + 4, rest);
+    if (dlen)
+        memcpy(m + 8, data, dlen);
+    put16(m + 2, inet_checksum(m, 8 + dlen, 0));
+    size_t n = build_ipv4(buf, src, dst, 1, m, 8 + dlen);
+    free(m);
+    return n;
+}
+
+void fix_udp_checksum(uint8_t *frame, uint16_t ulen) {
+    uint8_t *ip = frame + 14;
+    uint8_t *u = ip + (ip[0] & 15) * 4;
+    uint8_t ph[12];
+    memcpy(ph, ip + 12, 8);
+    ph[8] = 0;
+    ph[9] = 17;
+    put16(ph + 10, ulen);
+    u[6] = u[7] = 0;
+    uint16_t c = inet_checksum(u, ulen, (uint16_t)~inet_checksum(ph, 12, 0));
+    put16(u + 6, c ? c : 0xFFFF);
 }
 
 size_t build_arp(uint8_t *buf, uint16_t op, const uint8_t sha[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa) {

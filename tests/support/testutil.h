@@ -35,6 +35,10 @@ extern const uint8_t test_mac_peer[6];  /* 02:00:00:00:00:01 */
  * 192.0.2.2/24, gateway 192.0.2.1. */
 void cap_init(cap_netif *c, tern_stack *s);
 void cap_clear(cap_netif *c);
+/* Add a capturing interface with the given name, MAC and address ip/prefix
+ * (gw may be 0), up; the gratuitous ARP is forgotten. */
+void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t mac[6], uint32_t ip, uint8_t prefix,
+                 uint32_t gw);
 /* The n-th frame sent, or NULL. */
 const cap_frame *cap_get(const cap_netif *c, unsigned n);
 /* Index of the first frame with this EtherType (and IP protocol if proto != 0), from `from`; -1 if none. */
@@ -54,6 +58,12 @@ size_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint1
                  size_t dlen);
 size_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id, uint16_t seq, const uint8_t *data,
                        size_t dlen);
+/* Any ICMP message: type, code, the 4 "rest of header" bytes, then data. */
+size_t build_icmp(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t type, uint8_t code, uint32_t rest,
+                  const uint8_t *data, size_t dlen);
+/* Recompute the UDP checksum of a frame built above over ulen UDP bytes
+ * (the UDP length field is left as it is). */
+void fix_udp_checksum(uint8_t *frame, uint16_t ulen);
 size_t build_arp(uint8_t *buf, uint16_t op, const uint8_t sha[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa);
 /* Recompute the IPv4 header checksum of a frame built above. */
 void fix_ipv4_checksum(uint8_t *frame);
