@@ -158,6 +158,27 @@ static void test_port_unreachable_quotes_header_and_8_bytes(void **state) {
     assert_int_equal(stat(f->s, "icmp.err.tx"), 1);
 }
 
+/* A UDP length shorter than the IP payload is legal (the rest is ignored)
+ * and must not stop the port unreachable.
+ * BUG (reported): tern_udp_input() trims the packet to the UDP length
+ * before the port lookup; no_port() then pushes the IP header back and
+ * tern_icmp_send_error() parses it with pkt_len = hlen + UDP length, which
+ * is below the header's total length -> TERN_IPV4_PARSE_LEN -> no error is
+ * sent (silently, no counter). */
+static void test_port_unreachable_for_datagram_with_trailing_bytes(void **state) {
+    fixture *f = *state;
+    skip(); /* library bug: see comment above */
+    uint8_t fr[128];
+    size_t n = build_udp(fr, PEER, US, 40000, 4444, (const uint8_t *)"0123456789", 10);
+    tern_wr16(fr + L4 + 4, 8 + 4); /* UDP covers 4 of the 10 bytes */
+    fix_udp_checksum(fr, 12);
+    inject(&f->cap.nif, fr, n);
+    assert_int_equal(stat(f->s, "udp.drop.no_port"), 1);
+    const cap_frame *c = only_icmp(f, 0);
+    assert_int_equal(c->data[L4], TERN_ICMP_DEST_UNREACH);
+    assert_memory_equal(c->data + L4 + 8, fr + IPH, 28);
+}
+
 static void test_no_error_for_broadcast_or_multicast_udp(void **state) {
     fixture *f = *state;
     uint8_t fr[128];
@@ -439,6 +460,24 @@ static void test_ping_stop_silences_it(void **state) {
     assert_int_equal(tern_stack_poll(f->s, 3000), TERN_POLL_IDLE);
 }
 
+static void test_ping_own_address_over_loopback(void **state) {
+    fixture *f = *state;
+    uint32_t targets[] = {IP4(127, 0, 0, 1), US, US2};
+    for (unsigned i = 0; i < 3; i++) {
+        tern_ping ping;
+        nevents = 0;
+        tern_addr dst = tern_addr_ipv4(targets[i]);
+        assert_int_equal(tern_ping_start(f->s, &ping, &dst, 1, 24, 100, 50, on_ping, NULL), TERN_OK);
+        for (uint32_t t = 0; t < 5 && nevents < 2; t++)
+            tern_stack_poll(f->s, 1000 * i + t);
+        assert_int_equal(nevents, 2);
+        assert_int_equal(events[0].event, TERN_PING_REPLY);
+        assert_int_equal(events[0].bytes, 24);
+        assert_int_equal(events[1].event, TERN_PING_DONE);
+    }
+    assert_int_equal(f->cap.count + f->cap2.count, 0);
+}
+
 static void test_ping_start_rejects_bad_args(void **state) {
     fixture *f = *state;
     tern_ping ping;
@@ -457,6 +496,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_bad_checksum_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_reply_to_broadcast_ping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_unreachable_quotes_header_and_8_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_port_unreachable_for_datagram_with_trailing_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_error_for_broadcast_or_multicast_udp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_error_about_an_icmp_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_error_about_non_first_fragment, setup, teardown),
@@ -467,6 +507,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_ping_reply_timeout_done, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_ignores_wrong_id_or_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_stop_silences_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ping_own_address_over_loopback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_start_rejects_bad_args, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

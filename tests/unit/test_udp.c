@@ -168,6 +168,20 @@ static void test_recv_gets_payload_and_info(void **state) {
     tern_udp_free(pcb);
 }
 
+static void test_broadcast_datagram_flagged(void **state) {
+    fixture *f = *state;
+    rx_log log;
+    tern_udp_pcb *pcb = listen_on(f, 5000, &log);
+    uint8_t fr[128];
+    size_t n = build_udp(fr, PEER, IP4(192, 0, 2, 255), 1234, 5000, (const uint8_t *)"all", 3);
+    memset(fr, 0xff, 6);
+    inject(&f->cap.nif, fr, n);
+    assert_int_equal(log.count, 1);
+    assert_int_equal(log.info.broadcast, 1);
+    assert_int_equal(tern_addr_get_ipv4(&log.info.dst), IP4(192, 0, 2, 255));
+    tern_udp_free(pcb);
+}
+
 static void test_connect_filters_other_senders(void **state) {
     fixture *f = *state;
     rx_log log;
@@ -477,6 +491,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_ephemeral_ports_in_range_and_distinct, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sendto_binds_ephemeral_port, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recv_gets_payload_and_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broadcast_datagram_flagged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_filters_other_senders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_freed_pcb_stops_receiving, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_checksum_accepted, setup, teardown),
