@@ -180,6 +180,13 @@
 #define TERN_CFG_RAW_PCBS 2
 #endif
 
+/* ---- Services ------------------------------------------------------------ */
+
+/* IPv4 link-local addresses (RFC 3927). Needs TERN_CFG_ARP_ACD. */
+#ifndef TERN_CFG_AUTOIP
+#define TERN_CFG_AUTOIP 0
+#endif
+
 /* ---- Applications in the library ----------------------------------------- */
 
 /* UDP echo (7) and discard (9) services. */
@@ -233,6 +240,7 @@ _Static_assert(!TERN_CFG_IPV4_REASS_MAX_PBUFS || TERN_CFG_IPV4_REASS_MAX_PBUFS <
                "tern: reassembly cannot hold more buffers than the pool has");
 _Static_assert(TERN_CFG_IGMP_GROUPS >= 1 && TERN_CFG_IGMP_GROUPS <= 255, "tern: TERN_CFG_IGMP_GROUPS must be 1..255");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IGMP), "tern: TERN_CFG_IGMP must be 0 or 1");
+_Static_assert(!TERN_CFG_AUTOIP || TERN_CFG_ARP_ACD, "tern: AutoIP needs TERN_CFG_ARP_ACD");
 _Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
 _Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
 _Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535, "tern: TERN_CFG_UDP_PCBS must be 1..65535");

@@ -4,6 +4,7 @@
 
 #include "tern/addr.h"
 #include "tern/arp.h"
+#include "tern/autoip.h"
 #include "tern/config.h"
 #include "tern/err.h"
 #include "tern/ethernet.h"
