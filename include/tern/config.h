@@ -147,6 +147,18 @@
 #define TERN_CFG_PING 1
 #endif
 
+/* ---- IGMP and multicast -------------------------------------------------- */
+
+/* IGMPv3 host (RFC 3376, whole-group include/exclude) with IGMPv2/v1
+ * compatibility (RFC 2236): join/leave API, query responses. */
+#ifndef TERN_CFG_IGMP
+#define TERN_CFG_IGMP 0
+#endif
+/* Multicast groups joined at once, over all interfaces. 1..255 */
+#ifndef TERN_CFG_IGMP_GROUPS
+#define TERN_CFG_IGMP_GROUPS 4
+#endif
+
 /* ---- Transport --------------------------------------------------------------- */
 
 #ifndef TERN_CFG_UDP
@@ -166,6 +178,13 @@
 #endif
 #ifndef TERN_CFG_RAW_PCBS
 #define TERN_CFG_RAW_PCBS 2
+#endif
+
+/* ---- Services ------------------------------------------------------------ */
+
+/* IPv4 link-local addresses (RFC 3927). Needs TERN_CFG_ARP_ACD. */
+#ifndef TERN_CFG_AUTOIP
+#define TERN_CFG_AUTOIP 0
 #endif
 
 /* ---- Applications in the library ----------------------------------------- */
@@ -219,6 +238,9 @@ _Static_assert(TERN_CFG_IPV4_REASS_MAX_SIZE >= 576 && TERN_CFG_IPV4_REASS_MAX_SI
                "tern: TERN_CFG_IPV4_REASS_MAX_SIZE must be 576..65535");
 _Static_assert(!TERN_CFG_IPV4_REASS_MAX_PBUFS || TERN_CFG_IPV4_REASS_MAX_PBUFS <= TERN_CFG_PBUF_COUNT,
                "tern: reassembly cannot hold more buffers than the pool has");
+_Static_assert(TERN_CFG_IGMP_GROUPS >= 1 && TERN_CFG_IGMP_GROUPS <= 255, "tern: TERN_CFG_IGMP_GROUPS must be 1..255");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IGMP), "tern: TERN_CFG_IGMP must be 0 or 1");
+_Static_assert(!TERN_CFG_AUTOIP || TERN_CFG_ARP_ACD, "tern: AutoIP needs TERN_CFG_ARP_ACD");
 _Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
 _Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
 _Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535, "tern: TERN_CFG_UDP_PCBS must be 1..65535");

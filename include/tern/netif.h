@@ -82,6 +82,10 @@ typedef struct tern_netif {
     struct tern_impair *impair_rx; /* impairments applied to received frames */
     struct tern_impair *impair_tx; /* impairments applied to sent frames */
 #endif
+#if TERN_CFG_IGMP
+    uint32_t igmp_older_until; /* an older-version querier was heard until then */
+    uint8_t igmp_version;      /* 3, or 2/1 while an older querier is present */
+#endif
     tern_netif_counters counters;
 } tern_netif;
 

@@ -16,6 +16,7 @@
 #include "tern/arp.h"
 #include "tern/config.h"
 #include "tern/icmp.h"
+#include "tern/igmp.h"
 #include "tern/ipv4.h"
 #include "tern/log.h"
 #include "tern/netif.h"
@@ -68,6 +69,9 @@ typedef struct tern_stack {
     tern_ipv4_state ipv4;
 #if TERN_CFG_ICMP
     tern_icmp_state icmp;
+#endif
+#if TERN_CFG_IGMP
+    tern_igmp_state igmp;
 #endif
 #if TERN_CFG_UDP
     tern_udp_state udp;

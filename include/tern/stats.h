@@ -62,6 +62,12 @@
     X(ICMP_ERR_RX, "icmp.err.rx")                                                                  \
     X(ICMP_ERR_TX, "icmp.err.tx")                                                                  \
     X(ICMP_ERR_RATELIMIT, "icmp.err.rate_limited")                                                 \
+    X(IGMP_RX, "igmp.rx")                                                                          \
+    X(IGMP_TX, "igmp.tx")                                                                          \
+    X(IGMP_QUERY_RX, "igmp.query.rx")                                                              \
+    X(IGMP_DROP_SHORT, "igmp.drop.short")                                                          \
+    X(IGMP_DROP_CHECKSUM, "igmp.drop.checksum")                                                    \
+    X(IGMP_DROP_FORMAT, "igmp.drop.format")                                                        \
     X(UDP_RX, "udp.rx")                                                                            \
     X(UDP_TX, "udp.tx")                                                                            \
     X(UDP_DROP_SHORT, "udp.drop.short")                                                            \

@@ -4,10 +4,12 @@
 
 #include "tern/addr.h"
 #include "tern/arp.h"
+#include "tern/autoip.h"
 #include "tern/config.h"
 #include "tern/err.h"
 #include "tern/ethernet.h"
 #include "tern/icmp.h"
+#include "tern/igmp.h"
 #include "tern/impair.h"
 #include "tern/ipv4.h"
 #include "tern/log.h"

@@ -52,7 +52,9 @@ struct tern_udp_pcb {
     uint16_t local_port, remote_port;
     uint8_t flags;
     uint8_t ttl, tos;
-    uint8_t ifindex; /* bound to this interface (0 = any) */
+    uint8_t ifindex;       /* send broadcasts out of this interface (0 = route) */
+    uint8_t mcast_ttl;     /* TTL of multicast datagrams (0 = 1) */
+    uint8_t mcast_ifindex; /* interface for multicast datagrams (0 = default) */
 };
 
 typedef struct tern_udp_state {

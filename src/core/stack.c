@@ -21,6 +21,9 @@ void tern_stack_init(tern_stack *s, uint32_t now, uint32_t seed) {
 #if TERN_CFG_ICMP
     tern_icmp_init(s);
 #endif
+#if TERN_CFG_IGMP
+    tern_igmp_init(s);
+#endif
 #if TERN_CFG_UDP
     tern_udp_init(s);
 #endif

@@ -14,6 +14,9 @@ static const ipv4_proto protos[] = {
 #if TERN_CFG_ICMP
     {TERN_IP_PROTO_ICMP, tern_icmp_input, NULL},
 #endif
+#if TERN_CFG_IGMP
+    {TERN_IP_PROTO_IGMP, tern_igmp_input, NULL},
+#endif
 #if TERN_CFG_UDP
     {TERN_IP_PROTO_UDP, tern_udp_input, tern_udp_icmp_error},
 #endif
@@ -63,17 +66,21 @@ static bool count_parse_error(tern_stack *s, enum tern_ipv4_parse_result r) {
     return true;
 }
 
-/* Multicast groups this host listens to (IGMP will add joined groups). */
-static bool multicast_member(const tern_netif *nif, uint32_t group) {
-    (void)nif;
+/* Multicast groups this host listens to on nif. */
+static bool multicast_member(const tern_stack *s, const tern_netif *nif, uint32_t group) {
+#if TERN_CFG_IGMP
+    return tern_igmp_is_member(s, nif, group);
+#else
+    (void)s, (void)nif;
     return group == TERN_IPV4_ALL_HOSTS;
+#endif
 }
 
 enum dest_kind { DEST_OTHER, DEST_LOCAL, DEST_BCAST, DEST_MCAST };
 
 static enum dest_kind classify(tern_stack *s, const tern_netif *nif, uint32_t dst) {
     if (tern_ipv4_is_multicast(dst))
-        return multicast_member(nif, dst) ? DEST_MCAST : DEST_OTHER;
+        return multicast_member(s, nif, dst) ? DEST_MCAST : DEST_OTHER;
     if (tern_ipv4_is_broadcast(nif, dst))
         return DEST_BCAST;
     /* Only the loopback interface receives 127/8; every interface accepts

@@ -54,7 +54,8 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
         tern_pbuf_free(s, p);
         return TERN_ERR_MSGSIZE;
     }
-    p = tern_pbuf_prepend(s, p, TERN_WIRE_IPV4_HLEN, TERN_PBUF_LINK_HEADROOM);
+    uint8_t hlen = tx->router_alert ? TERN_WIRE_IPV4_HLEN + 4 : TERN_WIRE_IPV4_HLEN;
+    p = tern_pbuf_prepend(s, p, hlen, TERN_PBUF_LINK_HEADROOM);
     if (!p) {
         TERN_STAT_INC(s, IPV4_DROP_NOMEM);
         return TERN_ERR_NOMEM;
@@ -64,13 +65,17 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
         .dst = tx->dst,
         .total_len = p->tot_len,
         .id = s->ipv4.next_id++,
-        .hlen = TERN_WIRE_IPV4_HLEN,
+        .hlen = hlen,
         .tos = tx->tos,
         .ttl = tx->ttl ? tx->ttl : TERN_CFG_IPV4_DEFAULT_TTL,
         .proto = tx->proto,
         .df = tx->dont_frag,
     };
     TERN_STAT_INC(s, IPV4_TX);
+    bool csum = !(hop.nif->offload & TERN_OFFLOAD_TX_IPV4);
+    tern_ipv4_emit(p->payload, &ip, csum);
+    if (tx->router_alert)
+        tern_ipv4_add_router_alert(p->payload, csum);
     if (ip.total_len > hop.nif->mtu) {
         if (ip.df || !TERN_CFG_IPV4_FRAG) {
             TERN_STAT_INC(s, IPV4_DROP_DF);
@@ -81,6 +86,5 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
         return tern_ipv4_fragment(hop.nif, p, &ip, hop.next_hop);
 #endif
     }
-    tern_ipv4_emit(p->payload, &ip, !(hop.nif->offload & TERN_OFFLOAD_TX_IPV4));
     return tern_ipv4_send_on(hop.nif, p, hop.next_hop);
 }

@@ -50,6 +50,7 @@ void tern_icmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 bool tern_ping_input(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, uint16_t id, uint16_t seq);
 void tern_ping_deinit(tern_stack *s);
 #endif
+void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 #if TERN_CFG_RAW

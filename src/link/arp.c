@@ -296,15 +296,6 @@ static bool queue_packet(tern_stack *s, tern_arp_entry *e, tern_pbuf *p) {
 #endif
 }
 
-static void multicast_mac(uint32_t ip, uint8_t mac[6]) {
-    mac[0] = 0x01;
-    mac[1] = 0x00;
-    mac[2] = 0x5E;
-    mac[3] = (uint8_t)((ip >> 16) & 0x7Fu);
-    mac[4] = (uint8_t)(ip >> 8);
-    mac[5] = (uint8_t)ip;
-}
-
 tern_err tern_arp_output(tern_netif *nif, tern_pbuf *p, uint32_t next_hop) {
     tern_stack *s = nif->stack;
     if (next_hop == 0xFFFFFFFFu || (nif->mask4 && (next_hop & ~nif->mask4) == ~nif->mask4 &&
@@ -312,7 +303,7 @@ tern_err tern_arp_output(tern_netif *nif, tern_pbuf *p, uint32_t next_hop) {
         return tern_eth_output(nif, p, tern_eth_broadcast, TERN_ETH_TYPE_IPV4);
     if ((next_hop >> 28) == 0xE) {
         uint8_t mac[6];
-        multicast_mac(next_hop, mac);
+        tern_eth_ipv4_multicast(next_hop, mac);
         return tern_eth_output(nif, p, mac, TERN_ETH_TYPE_IPV4);
     }
     tern_arp_entry *e = find(s, next_hop, nif->index);
@@ -377,4 +368,23 @@ bool tern_arp_lookup(tern_stack *s, const tern_addr *ip, uint8_t mac_out[6]) {
 void tern_arp_set_conflict_cb(tern_stack *s, tern_arp_conflict_fn fn, void *ctx) {
     s->arp.conflict_cb = fn;
     s->arp.conflict_ctx = ctx;
+}
+
+unsigned tern_arp_entries(tern_stack *s, tern_arp_info *out, unsigned max) {
+    unsigned n = 0;
+    for (unsigned i = 0; i < TERN_CFG_ARP_TABLE_SIZE; i++) {
+        const tern_arp_entry *e = &s->arp.table[i];
+        if (e->state == TERN_ARP_FREE)
+            continue;
+        if (n < max) {
+            tern_arp_info *o = &out[n];
+            o->ip = tern_addr_ipv4(e->ip);
+            memcpy(o->mac, e->mac, 6);
+            o->state = e->state;
+            o->ifindex = e->ifindex;
+            o->age_ms = s->now - e->stamp;
+        }
+        n++;
+    }
+    return n;
 }

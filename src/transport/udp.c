@@ -139,6 +139,10 @@ tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, 
     TERN_STAT_INC(s, UDP_TX);
     tern_ipv4_tx tx = {.src = src, .dst = d, .proto = TERN_IP_PROTO_UDP, .ttl = pcb->ttl, .tos = pcb->tos,
                        .ifindex = pcb->ifindex};
+    if (tern_ipv4_is_multicast(d)) {
+        tx.ttl = pcb->mcast_ttl ? pcb->mcast_ttl : 1;
+        tx.ifindex = pcb->mcast_ifindex;
+    }
     return tern_ipv4_output(s, p, &tx);
 }
 
@@ -196,6 +200,27 @@ static void no_port(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_pbuf_free(s, p);
 }
 
+static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+    if (pcb->recv)
+        pcb->recv(pcb->ctx, pcb, p, info);
+    else
+        tern_pbuf_free(s, p);
+}
+
+/* Broadcast and multicast go to every matching endpoint: each other one
+ * gets its own copy (the best match keeps the original). */
+static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, const tern_udp_repr *u,
+                           const tern_udp_info *info, const tern_udp_pcb *best) {
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+        if (pcb == best || !match(pcb, ip, u, true))
+            continue;
+        tern_pbuf *copy = tern_pbuf_clone(s, TERN_PBUF_TRANSPORT_HEADROOM, p);
+        if (copy)
+            deliver(s, pcb, copy, info);
+    }
+}
+
 void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_stack *s = nif->stack;
     uint8_t scratch[TERN_WIRE_UDP_HLEN];
@@ -228,10 +253,9 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_udp_info info = {.src = tern_addr_ipv4(ip->src), .dst = tern_addr_ipv4(ip->dst), .sport = u.sport,
                           .dport = u.dport, .ifindex = nif->index, .ttl = ip->ttl, .broadcast = group};
     (void)tern_pbuf_pull(p, TERN_WIRE_UDP_HLEN);
-    if (pcb->recv)
-        pcb->recv(pcb->ctx, pcb, p, &info);
-    else
-        tern_pbuf_free(s, p);
+    if (group)
+        deliver_copies(s, p, ip, &u, &info, pcb);
+    deliver(s, pcb, p, &info);
 }
 
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e) {

@@ -36,4 +36,14 @@ static inline bool tern_mac_is_zero(const uint8_t mac[6]) {
     return (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0;
 }
 
+/* The Ethernet group address of an IPv4 multicast group (RFC 1112). */
+static inline void tern_eth_ipv4_multicast(uint32_t group, uint8_t mac[6]) {
+    mac[0] = 0x01;
+    mac[1] = 0x00;
+    mac[2] = 0x5E;
+    mac[3] = (uint8_t)((group >> 16) & 0x7Fu);
+    mac[4] = (uint8_t)(group >> 8);
+    mac[5] = (uint8_t)group;
+}
+
 #endif

@@ -72,3 +72,15 @@ void tern_ipv4_emit(uint8_t *b, const tern_ipv4_repr *r, bool csum) {
     if (csum)
         tern_csum_store(b + 10, tern_csum_finish(tern_csum_partial(b, TERN_WIRE_IPV4_HLEN, 0)));
 }
+
+void tern_ipv4_add_router_alert(uint8_t *b, bool csum) {
+    b[0] = 0x46;
+    b[20] = 0x94; /* copied, class 0, option 20 */
+    b[21] = 4;
+    b[22] = 0;
+    b[23] = 0;
+    b[10] = 0;
+    b[11] = 0;
+    if (csum)
+        tern_csum_store(b + 10, tern_csum_finish(tern_csum_partial(b, 24, 0)));
+}

@@ -38,4 +38,8 @@ enum tern_ipv4_parse_result tern_ipv4_parse(const uint8_t *b, size_t avail, uint
  * csum is false the checksum field is left zero (hardware offload). */
 void tern_ipv4_emit(uint8_t *b, const tern_ipv4_repr *r, bool csum);
 
+/* Turn a header written by tern_ipv4_emit into a 24-byte one carrying the
+ * Router Alert option (RFC 2113) in bytes 20..23; recomputes the checksum. */
+void tern_ipv4_add_router_alert(uint8_t *b, bool csum);
+
 #endif

@@ -1,0 +1,252 @@
+/*
+ * IGMP host (see tern/igmp.h). One timer serves all groups; each group
+ * remembers when its next report is due.
+ */
+#include <string.h>
+
+#include "core/chksum.h"
+#include "ipv4/ipv4_priv.h"
+#include "tern/igmp.h"
+#include "wire/eth.h"
+#include "wire/igmp.h"
+
+#if TERN_CFG_IGMP
+
+#define ALL_ROUTERS 0xE0000002u   /* 224.0.0.2, v2 leaves */
+#define V3_ROUTERS 0xE0000016u    /* 224.0.0.22, v3 reports */
+#define OLDER_QUERIER_MS 260000u  /* RFC 3376 8.12: 2 x 125 s + 10 s */
+#define UNSOLICITED_V3_MS 1000u   /* RFC 3376 8.11 */
+#define UNSOLICITED_V2_MS 10000u  /* RFC 2236 8.10 */
+
+enum { PENDING_NONE, PENDING_RESPONSE, PENDING_CHANGE };
+
+static uint8_t version_of(tern_stack *s, tern_netif *nif) {
+    if (nif->igmp_version && nif->igmp_version < 3 && tern_time_before(s->now, nif->igmp_older_until))
+        return nif->igmp_version;
+    nif->igmp_version = 3;
+    return 3;
+}
+
+static tern_igmp_group *find(tern_stack *s, uint8_t ifindex, uint32_t group) {
+    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
+        tern_igmp_group *g = &s->igmp.groups[i];
+        if (g->group == group && g->ifindex == ifindex)
+            return g;
+    }
+    return NULL;
+}
+
+bool tern_igmp_is_member(const tern_stack *s, const tern_netif *nif, uint32_t group) {
+    if (group == TERN_IPV4_ALL_HOSTS)
+        return true;
+    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
+        const tern_igmp_group *g = &s->igmp.groups[i];
+        if (g->group == group && g->ifindex == nif->index)
+            return true;
+    }
+    return false;
+}
+
+/* Build and send one report (or leave) for group on nif. */
+static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, bool leave, bool response) {
+    uint8_t version = version_of(s, nif);
+    if (leave && version == 1)
+        return; /* IGMPv1 has no leave */
+    uint16_t len = version == 3 ? TERN_WIRE_IGMP_V3_REPORT_LEN : TERN_WIRE_IGMP_V2_LEN;
+    tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM + 4, len);
+    if (!p)
+        return;
+    uint8_t *b = p->payload;
+    memset(b, 0, len);
+    uint32_t dst = group;
+    if (version == 3) {
+        b[0] = TERN_IGMP_V3_REPORT;
+        tern_wr16(b + 6, 1);
+        b[8] = (uint8_t)(leave ? TERN_IGMP_CHANGE_TO_INCLUDE
+                               : response ? TERN_IGMP_MODE_IS_EXCLUDE : TERN_IGMP_CHANGE_TO_EXCLUDE);
+        tern_wr32(b + 12, group);
+        dst = V3_ROUTERS;
+    } else {
+        b[0] = (uint8_t)(leave ? TERN_IGMP_V2_LEAVE : version == 2 ? TERN_IGMP_V2_REPORT : TERN_IGMP_V1_REPORT);
+        tern_wr32(b + 4, group);
+        if (leave)
+            dst = ALL_ROUTERS;
+    }
+    tern_csum_store(b + 2, tern_csum_finish(tern_csum_partial(b, len, 0)));
+    tern_ipv4_tx tx = {.src = nif->ip4, .dst = dst, .proto = TERN_IP_PROTO_IGMP, .ttl = 1,
+                       .ifindex = nif->index, .router_alert = version >= 2};
+    TERN_STAT_INC(s, IGMP_TX);
+    (void)tern_ipv4_output(s, p, &tx);
+}
+
+static void rearm(tern_stack *s) {
+    bool any = false;
+    uint32_t next = 0;
+    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
+        const tern_igmp_group *g = &s->igmp.groups[i];
+        if (g->group && g->pending && (!any || tern_time_before(g->due, next))) {
+            next = g->due;
+            any = true;
+        }
+    }
+    if (!any)
+        tern_timer_cancel(s, &s->igmp.timer);
+    else
+        tern_timer_arm(s, &s->igmp.timer, tern_time_before(s->now, next) ? next - s->now : 0);
+}
+
+static void schedule(tern_stack *s, tern_igmp_group *g, uint8_t kind, uint32_t max_ms) {
+    uint32_t due = s->now + (max_ms ? tern_random(s) % (max_ms + 1u) : 0);
+    /* A pending report keeps its time if that is sooner (RFC 2236 3). */
+    if (g->pending && tern_time_before(g->due, due))
+        return;
+    g->pending = kind;
+    g->due = due;
+}
+
+static void igmp_timer(tern_stack *s, tern_timer *t) {
+    (void)t;
+    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
+        tern_igmp_group *g = &s->igmp.groups[i];
+        if (!g->group || !g->pending || tern_time_before(s->now, g->due))
+            continue;
+        tern_netif *nif = tern_netif_by_index(s, g->ifindex);
+        uint8_t kind = g->pending;
+        g->pending = PENDING_NONE;
+        if (!nif)
+            continue;
+        send_message(s, nif, g->group, false, kind == PENDING_RESPONSE);
+        if (kind == PENDING_CHANGE && g->retrans) {
+            g->retrans--;
+            schedule(s, g, PENDING_CHANGE, version_of(s, nif) == 3 ? UNSOLICITED_V3_MS : UNSOLICITED_V2_MS);
+        }
+    }
+    rearm(s);
+}
+
+void tern_igmp_init(tern_stack *s) { tern_timer_init(&s->igmp.timer, igmp_timer); }
+
+static tern_netif *pick_netif(tern_stack *s, tern_netif *nif) {
+    if (nif)
+        return nif;
+    tern_ipv4_hop hop;
+    return tern_ipv4_route_lookup(s, TERN_IPV4_ALL_HOSTS, &hop) == TERN_OK ? hop.nif : NULL;
+}
+
+static void program_filter(tern_netif *nif, uint32_t group, bool add) {
+    if (nif->ops && nif->ops->mcast_filter) {
+        uint8_t mac[6];
+        tern_eth_ipv4_multicast(group, mac);
+        nif->ops->mcast_filter(nif, mac, add);
+    }
+}
+
+tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) {
+    uint32_t g = group && group->family == TERN_AF_INET ? tern_addr_get_ipv4(group) : 0;
+    nif = pick_netif(s, nif);
+    if (!tern_ipv4_is_multicast(g) || g == TERN_IPV4_ALL_HOSTS || !nif)
+        return TERN_ERR_INVAL;
+    tern_igmp_group *slot = find(s, nif->index, g);
+    if (slot) {
+        if (slot->refs == 255)
+            return TERN_ERR_NOMEM;
+        slot->refs++;
+        return TERN_OK;
+    }
+    if (!(slot = find(s, 0, 0)))
+        return TERN_ERR_NOMEM;
+    memset(slot, 0, sizeof *slot);
+    slot->group = g;
+    slot->ifindex = nif->index;
+    slot->refs = 1;
+    program_filter(nif, g, true);
+    /* Unsolicited report now, and once more later (robustness 2). */
+    send_message(s, nif, g, false, false);
+    slot->retrans = 0;
+    schedule(s, slot, PENDING_CHANGE, version_of(s, nif) == 3 ? UNSOLICITED_V3_MS : UNSOLICITED_V2_MS);
+    rearm(s);
+    return TERN_OK;
+}
+
+tern_err tern_igmp_leave(tern_stack *s, tern_netif *nif, const tern_addr *group) {
+    uint32_t g = group && group->family == TERN_AF_INET ? tern_addr_get_ipv4(group) : 0;
+    nif = pick_netif(s, nif);
+    tern_igmp_group *slot = nif && g ? find(s, nif->index, g) : NULL;
+    if (!slot)
+        return TERN_ERR_INVAL;
+    if (--slot->refs)
+        return TERN_OK;
+    send_message(s, nif, g, true, false);
+    program_filter(nif, g, false);
+    memset(slot, 0, sizeof *slot);
+    rearm(s);
+    return TERN_OK;
+}
+
+static void on_query(tern_netif *nif, const tern_igmp_repr *q) {
+    tern_stack *s = nif->stack;
+    TERN_STAT_INC(s, IGMP_QUERY_RX);
+    if (q->version < 3) {
+        nif->igmp_version = q->version;
+        nif->igmp_older_until = s->now + OLDER_QUERIER_MS;
+    }
+    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
+        tern_igmp_group *g = &s->igmp.groups[i];
+        if (g->group && g->ifindex == nif->index && (!q->group || q->group == g->group))
+            schedule(s, g, PENDING_RESPONSE, q->max_resp_ms);
+    }
+    rearm(s);
+}
+
+/* Another host reported the group: in v1/v2 our own report is suppressed. */
+static void on_report(tern_netif *nif, uint32_t group) {
+    tern_stack *s = nif->stack;
+    tern_igmp_group *g = find(s, nif->index, group);
+    if (g && g->pending == PENDING_RESPONSE && version_of(s, nif) < 3) {
+        g->pending = PENDING_NONE;
+        rearm(s);
+    }
+}
+
+void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
+    tern_stack *s = nif->stack;
+    uint8_t scratch[TERN_WIRE_IGMP_V3_QUERY_MIN];
+    tern_igmp_repr r;
+    (void)ip;
+    TERN_STAT_INC(s, IGMP_RX);
+    uint16_t len = p->tot_len;
+    const uint8_t *b = tern_pbuf_view(p, 0, len < sizeof scratch ? len : (uint16_t)sizeof scratch, scratch);
+    enum tern_igmp_parse_result res = TERN_IGMP_PARSE_SHORT;
+    if (b && len >= TERN_WIRE_IGMP_V2_LEN) {
+        if (!tern_csum_ok(tern_csum_pbuf(p, 0, len, 0))) {
+            TERN_STAT_INC(s, IGMP_DROP_CHECKSUM);
+            tern_pbuf_free(s, p);
+            return;
+        }
+        /* Sources beyond the fixed part are checked against len, not read. */
+        uint8_t head[TERN_WIRE_IGMP_V3_QUERY_MIN];
+        memcpy(head, b, len < sizeof head ? len : sizeof head);
+        res = tern_igmp_parse(head, len, &r);
+    }
+    if (res != TERN_IGMP_PARSE_OK) {
+        if (res == TERN_IGMP_PARSE_SHORT)
+            TERN_STAT_INC(s, IGMP_DROP_SHORT);
+        else
+            TERN_STAT_INC(s, IGMP_DROP_FORMAT);
+    } else if (r.type == TERN_IGMP_QUERY) {
+        if (!r.group || tern_ipv4_is_multicast(r.group))
+            on_query(nif, &r);
+    } else if (r.type == TERN_IGMP_V1_REPORT || r.type == TERN_IGMP_V2_REPORT) {
+        on_report(nif, r.group);
+    }
+    tern_pbuf_free(s, p);
+}
+
+void tern_igmp_netif_removed(tern_stack *s, tern_netif *nif) {
+    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++)
+        if (s->igmp.groups[i].ifindex == nif->index)
+            memset(&s->igmp.groups[i], 0, sizeof s->igmp.groups[i]);
+    rearm(s);
+}
+
+#endif
