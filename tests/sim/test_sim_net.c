@@ -147,8 +147,9 @@ static unsigned count_set(const uint8_t *v, unsigned n) {
     return c;
 }
 
-/* 200 pings over 10% loss each way; returns which were answered. */
-static void lossy_pings(uint32_t seed, uint8_t replied[200]) {
+/* 200 pings over 10% loss each way; returns which sequence numbers were
+ * answered (whatever number the client starts from). */
+static void lossy_pings(uint32_t seed, uint8_t replied[MAX_SEQ]) {
     sim *sm = two_hosts();
     sim_host *a = &sm->hosts[0], *b = &sm->hosts[1];
     static_arp(a, 0, B_IP, b, 0);
@@ -165,7 +166,7 @@ static void lossy_pings(uint32_t seed, uint8_t replied[200]) {
     ping_log log;
     run_ping(sm, a, B_IP, 200, 20, 15, &log);
     unsigned both = 0;
-    for (unsigned i = 0; i < 200; i++) {
+    for (unsigned i = 0; i < MAX_SEQ; i++) {
         assert_int_equal(log.replied[i], sv.request[i] && sv.reply[i]);
         assert_true(sv.request[i] || !sv.reply[i]); /* no reply without a request */
         both += log.replied[i];
@@ -175,24 +176,24 @@ static void lossy_pings(uint32_t seed, uint8_t replied[200]) {
     assert_int_equal(log.final.sent, 200);
     assert_int_equal(log.final.received, both);
     /* The impairment's own books agree with what was seen. */
-    unsigned reqs = count_set(sv.request, 200);
+    unsigned reqs = count_set(sv.request, MAX_SEQ);
     assert_int_equal(b->impair_rx[0].counters.lost, 200 - reqs);
-    assert_int_equal(a->impair_rx[0].counters.lost, reqs - count_set(sv.reply, 200));
+    assert_int_equal(a->impair_rx[0].counters.lost, reqs - count_set(sv.reply, MAX_SEQ));
     /* About 19% of round trips lose a packet: loose bounds, no flakiness
      * (the run is deterministic). */
     assert_true(both >= 130 && both <= 190);
-    memcpy(replied, log.replied, 200);
+    memcpy(replied, log.replied, MAX_SEQ);
     sim_done(sm);
 }
 
 static void test_ping_under_loss_answers_exactly_the_survivors(void **state) {
     (void)state;
-    uint8_t first[200], second[200], other[200];
+    uint8_t first[MAX_SEQ], second[MAX_SEQ], other[MAX_SEQ];
     lossy_pings(7, first);
     lossy_pings(7, second);
-    assert_memory_equal(first, second, 200); /* same seed, same run */
+    assert_memory_equal(first, second, MAX_SEQ); /* same seed, same run */
     lossy_pings(8, other);
-    assert_memory_not_equal(first, other, 200); /* the seed matters */
+    assert_memory_not_equal(first, other, MAX_SEQ); /* the seed matters */
 }
 
 /* ---- UDP echo across impaired links ---- */

@@ -364,15 +364,15 @@ static void on_ping(void *ctx, tern_ping *ping, const tern_ping_result *r) {
     events[nevents++] = *r;
 }
 
-/* The echo request in frame i: checks it and returns its id. */
-static uint16_t check_request(const fixture *f, unsigned i, uint16_t seq, uint16_t size) {
+/* The echo request in frame i: checks it, returns its id and sequence. */
+static uint16_t check_request(const fixture *f, unsigned i, uint16_t size, uint16_t *seq) {
     const cap_frame *c = &f->cap.frames[i];
     assert_ipv4_header_ok(c);
     assert_int_equal(inet_checksum(c->data + L4, c->len - L4, 0), 0);
     assert_int_equal(c->data[IPH + 9], TERN_IP_PROTO_ICMP);
     assert_int_equal(tern_rd32(c->data + IPH + 16), PEER);
     assert_int_equal(c->data[L4], TERN_ICMP_ECHO);
-    assert_int_equal(tern_rd16(c->data + L4 + 6), seq);
+    *seq = tern_rd16(c->data + L4 + 6);
     assert_int_equal(c->len, L4 + 8 + size);
     return tern_rd16(c->data + L4 + 4);
 }
@@ -395,12 +395,13 @@ static void test_ping_reply_timeout_done(void **state) {
     assert_int_equal(tern_ping_start(f->s, &ping, &dst, 2, 16, 1000, 500, on_ping, NULL), TERN_OK);
     tern_stack_poll(f->s, 0);
     assert_int_equal(f->cap.count, 1);
-    uint16_t id = check_request(f, 0, 0, 16);
+    uint16_t seq0, seq1;
+    uint16_t id = check_request(f, 0, 16, &seq0);
     tern_stack_poll(f->s, 30);
-    reply_to(f, id, 0, 16);
+    reply_to(f, id, seq0, 16);
     assert_int_equal(nevents, 1);
     assert_int_equal(events[0].event, TERN_PING_REPLY);
-    assert_int_equal(events[0].seq, 0);
+    assert_int_equal(events[0].seq, seq0);
     assert_int_equal(events[0].rtt_ms, 30);
     assert_int_equal(events[0].bytes, 16);
     assert_int_equal(events[0].ttl, 57);
@@ -410,13 +411,14 @@ static void test_ping_reply_timeout_done(void **state) {
     assert_int_equal(f->cap.count, 1);
     tern_stack_poll(f->s, 1000);
     assert_int_equal(f->cap.count, 2);
-    assert_int_equal(check_request(f, 1, 1, 16), id);
+    assert_int_equal(check_request(f, 1, 16, &seq1), id);
+    assert_int_equal(seq1, (uint16_t)(seq0 + 1));
     tern_stack_poll(f->s, 1499);
     assert_int_equal(nevents, 1);
     tern_stack_poll(f->s, 1500);
     assert_int_equal(nevents, 3);
     assert_int_equal(events[1].event, TERN_PING_TIMEOUT);
-    assert_int_equal(events[1].seq, 1);
+    assert_int_equal(events[1].seq, seq1);
     assert_int_equal(events[2].event, TERN_PING_DONE);
     assert_int_equal(events[2].sent, 2);
     assert_int_equal(events[2].received, 1);
@@ -431,9 +433,10 @@ static void test_ping_ignores_wrong_id_or_seq(void **state) {
     tern_addr dst = tern_addr_ipv4(PEER);
     assert_int_equal(tern_ping_start(f->s, &ping, &dst, 1, 8, 1000, 500, on_ping, NULL), TERN_OK);
     tern_stack_poll(f->s, 0);
-    uint16_t id = check_request(f, 0, 0, 8);
-    reply_to(f, (uint16_t)(id + 1), 0, 8);
-    reply_to(f, id, 5, 8);
+    uint16_t seq;
+    uint16_t id = check_request(f, 0, 8, &seq);
+    reply_to(f, (uint16_t)(id + 1), seq, 8);
+    reply_to(f, id, (uint16_t)(seq + 5), 8);
     assert_int_equal(nevents, 0);
     tern_stack_poll(f->s, 500);
     assert_int_equal(nevents, 2);
@@ -450,9 +453,10 @@ static void test_ping_stop_silences_it(void **state) {
     assert_int_equal(tern_ping_start(f->s, &ping, &dst, 5, 8, 100, 50, on_ping, NULL), TERN_ERR_ALREADY);
     tern_stack_poll(f->s, 0);
     assert_int_equal(f->cap.count, 1);
-    uint16_t id = check_request(f, 0, 0, 8);
+    uint16_t seq;
+    uint16_t id = check_request(f, 0, 8, &seq);
     tern_ping_stop(f->s, &ping);
-    reply_to(f, id, 0, 8);
+    reply_to(f, id, seq, 8);
     for (uint32_t t = 0; t <= 2000; t += 10)
         tern_stack_poll(f->s, t);
     assert_int_equal(f->cap.count, 1);
