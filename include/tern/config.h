@@ -187,6 +187,46 @@
 #define TERN_CFG_AUTOIP 0
 #endif
 
+/* DNS client (RFC 1035): A lookups, cache, several servers, hosts table. */
+#ifndef TERN_CFG_DNS
+#define TERN_CFG_DNS 0
+#endif
+/* Names cached or being resolved at once. 1..64 */
+#ifndef TERN_CFG_DNS_CACHE
+#define TERN_CFG_DNS_CACHE 4
+#endif
+/* Longest name kept, in characters (RFC 1035 allows 253). 16..253 */
+#ifndef TERN_CFG_DNS_NAME_MAX
+#define TERN_CFG_DNS_NAME_MAX 253
+#endif
+/* Addresses kept per name. 1..8 */
+#ifndef TERN_CFG_DNS_ADDRS
+#define TERN_CFG_DNS_ADDRS 2
+#endif
+/* Configured name servers. 1..4 */
+#ifndef TERN_CFG_DNS_SERVERS
+#define TERN_CFG_DNS_SERVERS 2
+#endif
+/* Callers waiting for answers at once. 1..64 */
+#ifndef TERN_CFG_DNS_REQUESTS
+#define TERN_CFG_DNS_REQUESTS 4
+#endif
+/* Static host table entries. 0..32 */
+#ifndef TERN_CFG_DNS_HOSTS
+#define TERN_CFG_DNS_HOSTS 0
+#endif
+/* Seconds per query attempt, attempts per server. */
+#ifndef TERN_CFG_DNS_TIMEOUT_MS
+#define TERN_CFG_DNS_TIMEOUT_MS 1000u
+#endif
+#ifndef TERN_CFG_DNS_TRIES
+#define TERN_CFG_DNS_TRIES 2
+#endif
+/* Resolve names under .local with one-shot mDNS queries (RFC 6762). */
+#ifndef TERN_CFG_DNS_MDNS
+#define TERN_CFG_DNS_MDNS 1
+#endif
+
 /* ---- Applications in the library ----------------------------------------- */
 
 /* UDP echo (7) and discard (9) services. */
@@ -241,6 +281,14 @@ _Static_assert(!TERN_CFG_IPV4_REASS_MAX_PBUFS || TERN_CFG_IPV4_REASS_MAX_PBUFS <
 _Static_assert(TERN_CFG_IGMP_GROUPS >= 1 && TERN_CFG_IGMP_GROUPS <= 255, "tern: TERN_CFG_IGMP_GROUPS must be 1..255");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IGMP), "tern: TERN_CFG_IGMP must be 0 or 1");
 _Static_assert(!TERN_CFG_AUTOIP || TERN_CFG_ARP_ACD, "tern: AutoIP needs TERN_CFG_ARP_ACD");
+_Static_assert(!TERN_CFG_DNS || TERN_CFG_UDP, "tern: the DNS client needs UDP");
+_Static_assert(TERN_CFG_DNS_CACHE >= 1 && TERN_CFG_DNS_CACHE <= 64, "tern: TERN_CFG_DNS_CACHE must be 1..64");
+_Static_assert(TERN_CFG_DNS_NAME_MAX >= 16 && TERN_CFG_DNS_NAME_MAX <= 253, "tern: TERN_CFG_DNS_NAME_MAX must be 16..253");
+_Static_assert(TERN_CFG_DNS_ADDRS >= 1 && TERN_CFG_DNS_ADDRS <= 8, "tern: TERN_CFG_DNS_ADDRS must be 1..8");
+_Static_assert(TERN_CFG_DNS_SERVERS >= 1 && TERN_CFG_DNS_SERVERS <= 4, "tern: TERN_CFG_DNS_SERVERS must be 1..4");
+_Static_assert(TERN_CFG_DNS_REQUESTS >= 1 && TERN_CFG_DNS_REQUESTS <= 64, "tern: TERN_CFG_DNS_REQUESTS must be 1..64");
+_Static_assert(TERN_CFG_DNS_HOSTS <= 32, "tern: TERN_CFG_DNS_HOSTS must be 0..32");
+_Static_assert(TERN_CFG_DNS_TRIES >= 1 && TERN_CFG_DNS_TRIES <= 10, "tern: TERN_CFG_DNS_TRIES must be 1..10");
 _Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
 _Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
 _Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535, "tern: TERN_CFG_UDP_PCBS must be 1..65535");

@@ -22,7 +22,8 @@ typedef enum tern_err {
     TERN_ERR_MSGSIZE = -16,    /* message too long */
     TERN_ERR_NOTSUP = -17,     /* feature not supported / compiled out */
     TERN_ERR_HOSTUNREACH = -18, /* next hop could not be resolved */
-    TERN_ERR_REFUSED = -19      /* peer refused: port or protocol unreachable */
+    TERN_ERR_REFUSED = -19,     /* peer refused: port or protocol unreachable */
+    TERN_ERR_NOTFOUND = -20     /* name does not exist (DNS NXDOMAIN) */
 } tern_err;
 
 /* A short constant name for an error code ("no memory", ...). */

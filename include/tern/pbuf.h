@@ -13,7 +13,9 @@
  *
  * Ownership rules (every function says which applies):
  *   - tern_*_input() and tern_*_send/output() functions CONSUME the packet
- *     they are given, on success and on error alike;
+ *     they are given, on success and on error alike (except when the object
+ *     they are called on is NULL: then they cannot know the stack, and
+ *     return TERN_ERR_INVAL leaving the packet to the caller);
  *   - a driver's link_output() BORROWS the packet: it must copy it, or take a
  *     reference with tern_pbuf_ref() if it needs it after returning;
  *   - a receive callback OWNS the packet it is handed and frees it.

@@ -15,6 +15,7 @@
 
 #include "tern/arp.h"
 #include "tern/config.h"
+#include "tern/dns.h"
 #include "tern/icmp.h"
 #include "tern/igmp.h"
 #include "tern/ipv4.h"
@@ -78,6 +79,9 @@ typedef struct tern_stack {
 #endif
 #if TERN_CFG_RAW
     tern_raw_state raw;
+#endif
+#if TERN_CFG_DNS
+    tern_dns_state dns;
 #endif
 
     uint32_t rng; /* fallback PRNG state when no random hook is set */

@@ -74,6 +74,13 @@
     X(UDP_DROP_LEN, "udp.drop.length")                                                             \
     X(UDP_DROP_CHECKSUM, "udp.drop.checksum")                                                      \
     X(UDP_DROP_NOPORT, "udp.drop.no_port")                                                         \
+    X(DNS_TX, "dns.tx")                                                                            \
+    X(DNS_RX, "dns.rx")                                                                            \
+    X(DNS_CACHE_HIT, "dns.cache_hit")                                                              \
+    X(DNS_DROP_MALFORMED, "dns.drop.malformed")                                                    \
+    X(DNS_DROP_MISMATCH, "dns.drop.mismatch")                                                      \
+    X(DNS_NXDOMAIN, "dns.nxdomain")                                                                \
+    X(DNS_TIMEOUT, "dns.timeout")                                                                  \
     X(RAW_RX, "raw.rx")                                                                            \
     X(RAW_TX, "raw.tx")                                                                            \
     X(NETIF_DROP_DOWN, "netif.drop.down")                                                          \

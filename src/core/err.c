@@ -23,6 +23,7 @@ const char *tern_strerror(tern_err err) {
     case TERN_ERR_NOTSUP: return "not supported";
     case TERN_ERR_HOSTUNREACH: return "host unreachable";
     case TERN_ERR_REFUSED: return "refused";
+    case TERN_ERR_NOTFOUND: return "not found";
     }
     return "unknown error";
 }

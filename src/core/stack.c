@@ -27,6 +27,9 @@ void tern_stack_init(tern_stack *s, uint32_t now, uint32_t seed) {
 #if TERN_CFG_UDP
     tern_udp_init(s);
 #endif
+#if TERN_CFG_DNS
+    tern_dns_init(s);
+#endif
 #if TERN_CFG_LOOPBACK
     tern_loopback_init(s);
 #endif

@@ -152,8 +152,9 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
     tern_ipv4_repr ip;
     uint16_t avail = orig->tot_len < (uint16_t)sizeof scratch ? orig->tot_len : (uint16_t)sizeof scratch;
     const uint8_t *h = tern_pbuf_view(orig, 0, avail, scratch);
-    if (!h || tern_ipv4_parse(h, avail, orig->tot_len, false, &ip) != TERN_IPV4_PARSE_OK ||
-        !may_report(s, orig, &ip))
+    /* orig may be shorter than its header says (a transport trimmed it):
+     * only the header itself must be there. */
+    if (!h || tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) != TERN_IPV4_PARSE_OK || !may_report(s, orig, &ip))
         return;
     if (!rate_ok(s)) {
         TERN_STAT_INC(s, ICMP_ERR_RATELIMIT);

@@ -87,7 +87,11 @@ static enum dest_kind classify(tern_stack *s, const tern_netif *nif, uint32_t ds
      * any of the host's addresses (RFC 1122 weak host model). */
     if (tern_ipv4_is_loopback(dst))
         return (nif->flags & TERN_NETIF_LOOPBACK) ? DEST_LOCAL : DEST_OTHER;
-    return tern_ipv4_is_local(s, dst) ? DEST_LOCAL : DEST_OTHER;
+    if (tern_ipv4_is_local(s, dst))
+        return DEST_LOCAL;
+    /* An interface without an address takes unicast for itself: a DHCP
+     * server may send the offer to the address it offers (RFC 2131 4.1). */
+    return nif->ip4 == 0 ? DEST_LOCAL : DEST_OTHER;
 }
 
 static bool bad_source(const tern_netif *nif, uint32_t src) {

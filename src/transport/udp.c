@@ -27,8 +27,11 @@ tern_udp_pcb *tern_udp_new(tern_stack *s) {
 }
 
 void tern_udp_free(tern_udp_pcb *pcb) {
-    if (pcb)
-        memset(pcb, 0, sizeof *pcb);
+    if (!pcb)
+        return;
+    tern_stack *s = pcb->stack;
+    memset(pcb, 0, sizeof *pcb);
+    pcb->stack = s; /* so a late send on it can still free its packet */
 }
 
 static bool port_in_use(tern_stack *s, uint32_t ip, uint16_t port, const tern_udp_pcb *self) {
@@ -107,7 +110,7 @@ void tern_udp_set_flags(tern_udp_pcb *pcb, uint8_t flags, bool on) {
 
 tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, uint16_t port) {
     tern_stack *s = pcb ? pcb->stack : NULL;
-    if (!s || !p || !dst || dst->family != TERN_AF_INET || !port) {
+    if (!s || !p || !(pcb->flags & TERN_UDP_F_USED) || !dst || dst->family != TERN_AF_INET || !port) {
         if (s)
             tern_pbuf_free(s, p);
         return TERN_ERR_INVAL;

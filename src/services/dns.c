@@ -1,0 +1,403 @@
+/*
+ * DNS client (see tern/dns.h). Each name being resolved occupies a cache
+ * entry in state PENDING with its own UDP endpoint on a random port; answers
+ * are matched on server, port, ID and the question before anything in them
+ * is believed. Callers wait in a small request table.
+ */
+#include "tern/dns.h"
+
+#include <string.h>
+
+#include "core/core.h"
+#include "tern/stack.h"
+#include "tern/udp.h"
+#include "wire/dns.h"
+#include "wire/wire.h"
+
+#if TERN_CFG_DNS
+
+#define DNS_PORT 53u
+#define MDNS_PORT 5353u
+#define MDNS_GROUP 0xE00000FBu /* 224.0.0.251 */
+#define MAX_TTL_S 86400u
+#define UDP_DNS_MAX 512u       /* without EDNS (RFC 1035 4.2.1) */
+
+static bool is_mdns_name(const char *name) {
+    static const char suffix[] = ".local";
+    size_t n = strlen(name), k = sizeof suffix - 1;
+    if (n && name[n - 1] == '.')
+        n--;
+    if (n <= k)
+        return false;
+    for (size_t i = 0; i < k; i++) {
+        char c = name[n - k + i];
+        if ((c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c) != suffix[i])
+            return false;
+    }
+    return true;
+}
+
+static tern_dns_entry *entry_of_pcb(tern_stack *s, const tern_udp_pcb *pcb) {
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
+        if (s->dns.entries[i].state == TERN_DNS_PENDING && s->dns.entries[i].pcb == pcb)
+            return &s->dns.entries[i];
+    return NULL;
+}
+
+static void rearm(tern_stack *s) {
+    bool any = false;
+    uint32_t next = 0;
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
+        const tern_dns_entry *e = &s->dns.entries[i];
+        if (e->state == TERN_DNS_PENDING && (!any || tern_time_before(e->expires, next))) {
+            next = e->expires;
+            any = true;
+        }
+    }
+    if (!any)
+        tern_timer_cancel(s, &s->dns.timer);
+    else
+        tern_timer_arm(s, &s->dns.timer, tern_time_before(s->now, next) ? next - s->now : 0);
+}
+
+/* Tell every waiting caller, then release the query's resources. */
+static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_s) {
+    unsigned idx = (unsigned)(e - s->dns.entries) + 1u;
+    char name[TERN_CFG_DNS_NAME_MAX + 1];
+    tern_addr addrs[TERN_CFG_DNS_ADDRS];
+    unsigned count = err == TERN_OK ? e->count : 0;
+    memcpy(name, e->name, sizeof name);
+    memcpy(addrs, e->addrs, sizeof addrs);
+    if (e->pcb)
+        tern_udp_free(e->pcb);
+    e->pcb = NULL;
+    if (err == TERN_OK && ttl_s) {
+        e->state = TERN_DNS_DONE;
+        e->expires = s->now + (ttl_s > MAX_TTL_S ? MAX_TTL_S : ttl_s) * 1000u;
+    } else {
+        memset(e, 0, sizeof *e);
+    }
+    rearm(s);
+    for (unsigned i = 0; i < TERN_CFG_DNS_REQUESTS; i++) {
+        tern_dns_request *r = &s->dns.requests[i];
+        if (r->entry != idx)
+            continue;
+        tern_dns_request req = *r;
+        memset(r, 0, sizeof *r); /* free before the callback: it may look up again */
+        req.cb(req.ctx, name, err, addrs, count);
+    }
+}
+
+static bool next_server(tern_stack *s, tern_dns_entry *e) {
+    if (e->mdns)
+        return false;
+    for (unsigned i = (unsigned)e->server + 1u; i < TERN_CFG_DNS_SERVERS; i++) {
+        if (!tern_addr_is_any(&s->dns.servers[i])) {
+            e->server = (uint8_t)i;
+            e->tries = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void send_query(tern_stack *s, tern_dns_entry *e) {
+    uint8_t msg[TERN_DNS_HLEN + TERN_CFG_DNS_NAME_MAX + 2 + 4];
+    size_t len = tern_dns_write_query(msg, sizeof msg, e->id, e->mdns ? 0 : TERN_DNS_FLAG_RD, e->name,
+                                      TERN_DNS_TYPE_A);
+    e->expires = s->now + TERN_CFG_DNS_TIMEOUT_MS;
+    e->tries++;
+    tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
+    if (!p)
+        return; /* retried by the timer */
+    tern_pbuf_copy_in(p, 0, msg, (uint16_t)len);
+    tern_addr dst = e->mdns ? tern_addr_ipv4(MDNS_GROUP) : s->dns.servers[e->server];
+    TERN_STAT_INC(s, DNS_TX);
+    (void)tern_udp_sendto(e->pcb, p, &dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
+}
+
+/* Does the answer's question match ours? */
+static bool question_matches(const tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t *off) {
+    char qname[TERN_DNS_MAX_TEXT];
+    uint16_t type, cls;
+    if (!tern_dns_read_question(msg, len, off, qname, sizeof qname, &type, &cls))
+        return false;
+    return type == TERN_DNS_TYPE_A && (cls & 0x7FFFu) == TERN_DNS_CLASS_IN && tern_dns_name_equal(qname, e->name);
+}
+
+/* Collect the A records for our name (following CNAMEs). Returns false if
+ * the message is malformed; *ttl is the smallest TTL of what was kept. */
+static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t off, uint16_t ancount,
+                    uint32_t *ttl) {
+    char want[TERN_DNS_MAX_TEXT];
+    tern_dns_rr rr;
+    memcpy(want, e->name, strlen(e->name) + 1);
+    e->count = 0;
+    *ttl = MAX_TTL_S;
+    for (uint16_t i = 0; i < ancount; i++) {
+        if (!tern_dns_read_rr(msg, len, &off, &rr))
+            return false;
+        if ((rr.cls & 0x7FFFu) != TERN_DNS_CLASS_IN || !tern_dns_name_equal(rr.name, want))
+            continue;
+        if (rr.type == TERN_DNS_TYPE_CNAME) {
+            uint16_t t = rr.rdata;
+            if (!tern_dns_read_name(msg, (size_t)rr.rdata + rr.rdlen, &t, want, sizeof want))
+                return false;
+        } else if (rr.type == TERN_DNS_TYPE_A && rr.rdlen == 4 && e->count < TERN_CFG_DNS_ADDRS) {
+            tern_addr a = {TERN_AF_INET, 0, {0}};
+            memcpy(a.bytes, msg + rr.rdata, 4);
+            e->addrs[e->count++] = a;
+            if (rr.ttl < *ttl)
+                *ttl = rr.ttl;
+        }
+    }
+    return true;
+}
+
+static bool from_our_server(tern_stack *s, const tern_dns_entry *e, const tern_udp_info *info) {
+    if (e->mdns)
+        return info->sport == MDNS_PORT;
+    return info->sport == DNS_PORT && tern_addr_equal(&info->src, &s->dns.servers[e->server]);
+}
+
+static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, size_t len,
+                          const tern_udp_info *info) {
+    tern_dns_header h;
+    uint16_t off = TERN_DNS_HLEN;
+    if (!tern_dns_read_header(msg, len, &h)) {
+        TERN_STAT_INC(s, DNS_DROP_MALFORMED);
+        return;
+    }
+    if (!from_our_server(s, e, info) || h.id != e->id || !(h.flags & TERN_DNS_FLAG_QR) ||
+        TERN_DNS_OPCODE(h.flags) != 0 || h.qdcount != 1 || !question_matches(e, msg, len, &off)) {
+        TERN_STAT_INC(s, DNS_DROP_MISMATCH);
+        return;
+    }
+    if (TERN_DNS_RCODE(h.flags) == TERN_DNS_RCODE_NXDOMAIN) {
+        TERN_STAT_INC(s, DNS_NXDOMAIN);
+        finish(s, e, TERN_ERR_NOTFOUND, 0);
+        return;
+    }
+    if (TERN_DNS_RCODE(h.flags) != 0) { /* server failure or refusal: ask the next one */
+        if (next_server(s, e))
+            send_query(s, e);
+        else
+            finish(s, e, TERN_ERR_NOTFOUND, 0);
+        rearm(s);
+        return;
+    }
+    uint32_t ttl;
+    if (!collect(e, msg, len, off, h.ancount, &ttl)) {
+        e->count = 0;
+        TERN_STAT_INC(s, DNS_DROP_MALFORMED);
+        return;
+    }
+    finish(s, e, e->count ? TERN_OK : TERN_ERR_NOTFOUND, ttl);
+}
+
+static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+    tern_stack *s = ctx;
+    tern_dns_entry *e = entry_of_pcb(s, pcb);
+    uint8_t scratch[UDP_DNS_MAX];
+    TERN_STAT_INC(s, DNS_RX);
+    const uint8_t *msg = NULL;
+    if (p->len == p->tot_len)
+        msg = p->payload;
+    else if (p->tot_len <= sizeof scratch)
+        msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
+    if (!e || !msg)
+        TERN_STAT_INC(s, DNS_DROP_MALFORMED);
+    else
+        handle_answer(s, e, msg, p->tot_len, info);
+    tern_pbuf_free(s, p);
+}
+
+static void dns_timer(tern_stack *s, tern_timer *t) {
+    (void)t;
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
+        tern_dns_entry *e = &s->dns.entries[i];
+        if (e->state != TERN_DNS_PENDING || tern_time_before(s->now, e->expires))
+            continue;
+        if (e->tries < TERN_CFG_DNS_TRIES || next_server(s, e)) {
+            send_query(s, e);
+            continue;
+        }
+        TERN_STAT_INC(s, DNS_TIMEOUT);
+        finish(s, e, TERN_ERR_TIMEOUT, 0);
+    }
+    rearm(s);
+}
+
+void tern_dns_init(tern_stack *s) { tern_timer_init(&s->dns.timer, dns_timer); }
+
+/* A fresh endpoint on a random port (RFC 5452 4.5). */
+static tern_udp_pcb *open_random_port(tern_stack *s) {
+    tern_udp_pcb *pcb = tern_udp_new(s);
+    if (!pcb)
+        return NULL;
+    for (int tries = 0; tries < 16; tries++) {
+        uint16_t port = (uint16_t)(49152u + tern_random(s) % 16384u);
+        if (tern_udp_bind(pcb, NULL, port) == TERN_OK) {
+            tern_udp_set_recv(pcb, on_datagram, s);
+            return pcb;
+        }
+    }
+    tern_udp_free(pcb);
+    return NULL;
+}
+
+static bool first_server(tern_stack *s, uint8_t *index) {
+    for (unsigned i = 0; i < TERN_CFG_DNS_SERVERS; i++) {
+        if (!tern_addr_is_any(&s->dns.servers[i])) {
+            *index = (uint8_t)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An entry for a new query: a free one, else the one expiring first. */
+static tern_dns_entry *alloc_entry(tern_stack *s) {
+    tern_dns_entry *victim = NULL;
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
+        tern_dns_entry *e = &s->dns.entries[i];
+        if (e->state == TERN_DNS_FREE)
+            return e;
+        if (e->state == TERN_DNS_DONE && (!victim || tern_time_before(e->expires, victim->expires)))
+            victim = e;
+    }
+    if (victim)
+        memset(victim, 0, sizeof *victim);
+    return victim;
+}
+
+static tern_dns_request *alloc_request(tern_stack *s) {
+    for (unsigned i = 0; i < TERN_CFG_DNS_REQUESTS; i++)
+        if (!s->dns.requests[i].entry)
+            return &s->dns.requests[i];
+    return NULL;
+}
+
+/* Answers known without a query: numeric, hosts table, fresh cache entry. */
+static bool answer_locally(tern_stack *s, const char *name, tern_dns_fn cb, void *ctx) {
+    tern_addr a;
+    if (tern_addr_parse(name, &a)) {
+        cb(ctx, name, TERN_OK, &a, 1);
+        return true;
+    }
+#if TERN_CFG_DNS_HOSTS
+    for (unsigned i = 0; i < TERN_CFG_DNS_HOSTS; i++) {
+        if (s->dns.hosts[i].name[0] && tern_dns_name_equal(s->dns.hosts[i].name, name)) {
+            cb(ctx, name, TERN_OK, &s->dns.hosts[i].addr, 1);
+            return true;
+        }
+    }
+#endif
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
+        tern_dns_entry *e = &s->dns.entries[i];
+        if (e->state != TERN_DNS_DONE || !tern_dns_name_equal(e->name, name))
+            continue;
+        if (!tern_time_before(s->now, e->expires)) {
+            memset(e, 0, sizeof *e); /* TTL over */
+            continue;
+        }
+        TERN_STAT_INC(s, DNS_CACHE_HIT);
+        tern_addr addrs[TERN_CFG_DNS_ADDRS];
+        memcpy(addrs, e->addrs, sizeof addrs);
+        cb(ctx, name, TERN_OK, addrs, e->count);
+        return true;
+    }
+    return false;
+}
+
+static tern_dns_entry *pending_for(tern_stack *s, const char *name) {
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
+        if (s->dns.entries[i].state == TERN_DNS_PENDING && tern_dns_name_equal(s->dns.entries[i].name, name))
+            return &s->dns.entries[i];
+    return NULL;
+}
+
+static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **out) {
+    tern_dns_entry *e = alloc_entry(s);
+    if (!e)
+        return TERN_ERR_NOMEM;
+    bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name);
+    uint8_t server = 0;
+    if (!mdns && !first_server(s, &server))
+        return TERN_ERR_NOROUTE;
+    tern_udp_pcb *pcb = open_random_port(s);
+    if (!pcb)
+        return TERN_ERR_NOMEM;
+    memset(e, 0, sizeof *e);
+    memcpy(e->name, name, strlen(name) + 1);
+    e->state = TERN_DNS_PENDING;
+    e->family = TERN_AF_INET;
+    e->mdns = mdns;
+    e->server = server;
+    e->pcb = pcb;
+    e->id = (uint16_t)tern_random(s);
+    pcb->mcast_ttl = 255; /* RFC 6762 11 */
+    send_query(s, e);
+    rearm(s);
+    *out = e;
+    return TERN_OK;
+}
+
+tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx) {
+    if (!s || !name || !cb || !name[0] || strlen(name) > TERN_CFG_DNS_NAME_MAX)
+        return TERN_ERR_INVAL;
+    if (family != TERN_AF_INET)
+        return TERN_ERR_NOTSUP;
+    if (answer_locally(s, name, cb, ctx))
+        return TERN_OK;
+    tern_dns_request *r = alloc_request(s);
+    if (!r)
+        return TERN_ERR_NOMEM;
+    tern_dns_entry *e = pending_for(s, name);
+    if (!e) {
+        tern_err err = start_query(s, name, &e);
+        if (err)
+            return err;
+    }
+    r->cb = cb;
+    r->ctx = ctx;
+    r->entry = (uint8_t)(e - s->dns.entries + 1);
+    return TERN_ERR_INPROGRESS;
+}
+
+tern_err tern_dns_set_server(tern_stack *s, unsigned index, const tern_addr *server) {
+    if (index >= TERN_CFG_DNS_SERVERS || (server && server->family != TERN_AF_INET))
+        return TERN_ERR_INVAL;
+    if (server)
+        s->dns.servers[index] = *server;
+    else
+        memset(&s->dns.servers[index], 0, sizeof s->dns.servers[index]);
+    return TERN_OK;
+}
+
+tern_err tern_dns_add_host(tern_stack *s, const char *name, const tern_addr *addr) {
+#if TERN_CFG_DNS_HOSTS
+    if (!name || !name[0] || strlen(name) > TERN_CFG_DNS_NAME_MAX || !addr)
+        return TERN_ERR_INVAL;
+    for (unsigned i = 0; i < TERN_CFG_DNS_HOSTS; i++) {
+        tern_dns_host *h = &s->dns.hosts[i];
+        if (!h->name[0] || tern_dns_name_equal(h->name, name)) {
+            memcpy(h->name, name, strlen(name) + 1);
+            h->addr = *addr;
+            return TERN_OK;
+        }
+    }
+    return TERN_ERR_NOMEM;
+#else
+    (void)s, (void)name, (void)addr;
+    return TERN_ERR_NOTSUP;
+#endif
+}
+
+void tern_dns_flush(tern_stack *s) {
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
+        if (s->dns.entries[i].state == TERN_DNS_DONE)
+            memset(&s->dns.entries[i], 0, sizeof s->dns.entries[i]);
+}
+
+#endif

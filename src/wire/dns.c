@@ -1,0 +1,133 @@
+/* DNS message format with bounded name decompression (see dns.h). */
+#include "wire/dns.h"
+
+#include <string.h>
+
+#include "wire/wire.h"
+
+bool tern_dns_read_header(const uint8_t *msg, size_t len, tern_dns_header *h) {
+    if (len < TERN_DNS_HLEN)
+        return false;
+    h->id = tern_rd16(msg);
+    h->flags = tern_rd16(msg + 2);
+    h->qdcount = tern_rd16(msg + 4);
+    h->ancount = tern_rd16(msg + 6);
+    h->nscount = tern_rd16(msg + 8);
+    h->arcount = tern_rd16(msg + 10);
+    return true;
+}
+
+bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out, size_t outsz) {
+    size_t pos = *off, text = 0, encoded = 0;
+    size_t after = 0; /* where the name ends in the message (set at the first jump) */
+    unsigned jumps = 0;
+    if (outsz == 0)
+        return false;
+    for (;;) {
+        if (pos >= len)
+            return false;
+        uint8_t b = msg[pos];
+        if ((b & 0xC0u) == 0xC0u) {
+            if (pos + 1 >= len || ++jumps > TERN_DNS_MAX_JUMPS)
+                return false;
+            size_t target = ((size_t)(b & 0x3Fu) << 8) | msg[pos + 1];
+            if (target >= pos) /* only backwards: no loops */
+                return false;
+            if (!after)
+                after = pos + 2;
+            pos = target;
+            continue;
+        }
+        if (b & 0xC0u) /* 0x40 and 0x80 label types are not used */
+            return false;
+        encoded += 1u + b;
+        if (encoded > TERN_DNS_MAX_NAME)
+            return false;
+        if (b == 0)
+            break;
+        if (b > 63 || pos + 1 + b > len)
+            return false;
+        /* A dot or NUL inside a label would change the name's meaning as text. */
+        if (memchr(msg + pos + 1, '.', b) || memchr(msg + pos + 1, '\0', b))
+            return false;
+        if (text + (text ? 1u : 0u) + b + 1u > outsz)
+            return false;
+        if (text)
+            out[text++] = '.';
+        memcpy(out + text, msg + pos + 1, b);
+        text += b;
+        pos += 1u + b;
+    }
+    out[text] = '\0';
+    *off = (uint16_t)(after ? after : pos + 1);
+    return true;
+}
+
+bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16_t *off, char *name, size_t namesz,
+                            uint16_t *type, uint16_t *cls) {
+    if (!tern_dns_read_name(msg, len, off, name, namesz) || (size_t)*off + 4 > len)
+        return false;
+    *type = tern_rd16(msg + *off);
+    *cls = tern_rd16(msg + *off + 2);
+    *off = (uint16_t)(*off + 4);
+    return true;
+}
+
+bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr) {
+    if (!tern_dns_read_name(msg, len, off, rr->name, sizeof rr->name) || (size_t)*off + 10 > len)
+        return false;
+    const uint8_t *p = msg + *off;
+    rr->type = tern_rd16(p);
+    rr->cls = tern_rd16(p + 2);
+    rr->ttl = tern_rd32(p + 4);
+    rr->rdlen = tern_rd16(p + 8);
+    rr->rdata = (uint16_t)(*off + 10);
+    if ((size_t)rr->rdata + rr->rdlen > len)
+        return false;
+    *off = (uint16_t)(rr->rdata + rr->rdlen);
+    return true;
+}
+
+size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name, uint16_t type) {
+    size_t n = strlen(name);
+    if (n && name[n - 1] == '.')
+        n--;
+    if (!n || n > 253 || size < TERN_DNS_HLEN + n + 2 + 4)
+        return 0;
+    memset(buf, 0, TERN_DNS_HLEN);
+    tern_wr16(buf, id);
+    tern_wr16(buf + 2, flags);
+    tern_wr16(buf + 4, 1);
+    size_t out = TERN_DNS_HLEN, start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && name[i] != '.')
+            continue;
+        size_t label = i - start;
+        if (label == 0 || label > 63)
+            return 0;
+        buf[out++] = (uint8_t)label;
+        memcpy(buf + out, name + start, label);
+        out += label;
+        start = i + 1;
+    }
+    buf[out++] = 0;
+    tern_wr16(buf + out, type);
+    tern_wr16(buf + out + 2, TERN_DNS_CLASS_IN);
+    return out + 4;
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
+bool tern_dns_name_equal(const char *a, const char *b) {
+    size_t na = strlen(a), nb = strlen(b);
+    if (na && a[na - 1] == '.')
+        na--;
+    if (nb && b[nb - 1] == '.')
+        nb--;
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    return true;
+}

@@ -1,0 +1,57 @@
+/*
+ * DNS messages (RFC 1035): header, names with compression, resource
+ * records. Names are read with hard limits: labels of at most 63 bytes,
+ * names of at most 255 bytes, compression pointers only to earlier bytes of
+ * the message and at most TERN_DNS_MAX_JUMPS of them (no loops, no reads past
+ * the message: the NAME:WRECK and AMNESIA:33 classes of bugs).
+ */
+#ifndef TERN_WIRE_DNS_H
+#define TERN_WIRE_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TERN_DNS_HLEN 12
+#define TERN_DNS_MAX_NAME 255  /* encoded, RFC 1035 2.3.4 */
+#define TERN_DNS_MAX_TEXT 254  /* dotted text plus NUL */
+#define TERN_DNS_MAX_JUMPS 16
+#define TERN_DNS_TYPE_A 1u
+#define TERN_DNS_TYPE_CNAME 5u
+#define TERN_DNS_TYPE_AAAA 28u
+#define TERN_DNS_CLASS_IN 1u
+
+typedef struct tern_dns_header {
+    uint16_t id, flags, qdcount, ancount, nscount, arcount;
+} tern_dns_header;
+
+#define TERN_DNS_FLAG_QR 0x8000u
+#define TERN_DNS_FLAG_RD 0x0100u
+#define TERN_DNS_OPCODE(f) (((f) >> 11) & 0x0Fu)
+#define TERN_DNS_RCODE(f) ((f)&0x0Fu)
+#define TERN_DNS_RCODE_NXDOMAIN 3u
+
+typedef struct tern_dns_rr {
+    char name[TERN_DNS_MAX_TEXT]; /* owner, dotted, as received */
+    uint16_t type, cls;
+    uint32_t ttl;
+    uint16_t rdlen;
+    uint16_t rdata; /* offset of the data in the message */
+} tern_dns_rr;
+
+bool tern_dns_read_header(const uint8_t *msg, size_t len, tern_dns_header *h);
+/* Read the (possibly compressed) name at *off into out as dotted text;
+ * advances *off past it. False on any violation of the limits. */
+bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out, size_t outsz);
+/* Read a question (name, type, class) at *off. */
+bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16_t *off, char *name, size_t namesz,
+                            uint16_t *type, uint16_t *cls);
+/* Read one resource record at *off (its rdata must lie inside the message). */
+bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr);
+/* Write a query for name (dotted text) into buf; returns its length or 0 if
+ * the name is invalid or does not fit. */
+size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name, uint16_t type);
+/* Case-insensitive comparison of dotted names (a trailing dot is ignored). */
+bool tern_dns_name_equal(const char *a, const char *b);
+
+#endif

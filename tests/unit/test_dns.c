@@ -1,0 +1,352 @@
+/* DNS client: queries, answers, cache, failover, mDNS, hostile answers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "wire/wire.h"
+
+#define SERVER1 IP4(192, 0, 2, 1)
+#define SERVER2 IP4(192, 0, 2, 53)
+#define US IP4(192, 0, 2, 2)
+
+typedef struct fixture {
+    tern_stack *s;
+    cap_netif cap;
+    int calls;
+    tern_err err;
+    unsigned count;
+    tern_addr addrs[4];
+} fixture;
+
+static void on_result(void *ctx, const char *name, tern_err err, const tern_addr *addrs, unsigned count) {
+    fixture *f = ctx;
+    (void)name;
+    f->calls++;
+    f->err = err;
+    f->count = count;
+    for (unsigned i = 0; i < count && i < 4; i++)
+        f->addrs[i] = addrs[i];
+}
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    f->s = stack_new(41);
+    cap_init(&f->cap, f->s);
+    tern_addr s1 = tern_addr_ipv4(SERVER1), s2 = tern_addr_ipv4(SERVER2);
+    assert_int_equal(tern_arp_add_static(&f->cap.nif, &s1, test_mac_peer), TERN_OK);
+    assert_int_equal(tern_arp_add_static(&f->cap.nif, &s2, test_mac_peer), TERN_OK);
+    assert_int_equal(tern_dns_set_server(f->s, 0, &s1), TERN_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    cap_clear(&f->cap);
+    stack_free_checked(f->s);
+    free(f);
+    return 0;
+}
+
+/* The last query sent: its id, source port, destination and name offset. */
+typedef struct sent_query {
+    uint16_t id, sport, dport;
+    uint32_t dst;
+    uint8_t ttl;
+} sent_query;
+
+static sent_query last_query(fixture *f) {
+    int i = -1;
+    for (int k = (int)f->cap.count - 1; k >= 0 && i < 0; k--)
+        if (cap_find(&f->cap, (unsigned)k, 0x0800, 17) == k)
+            i = k;
+    assert_true(i >= 0);
+    const uint8_t *ip = f->cap.frames[i].data + 14, *udp = ip + 20, *dns = udp + 8;
+    sent_query q = {tern_rd16(dns), tern_rd16(udp), tern_rd16(udp + 2), tern_rd32(ip + 16), ip[8]};
+    return q;
+}
+
+/* Message builder. */
+typedef struct msg {
+    uint8_t b[600];
+    size_t n;
+} msg;
+
+static void put_name(msg *m, const char *name) {
+    const char *p = name;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        m->b[m->n++] = (uint8_t)len;
+        memcpy(m->b + m->n, p, len);
+        m->n += len;
+        p += len + (dot ? 1 : 0);
+    }
+    m->b[m->n++] = 0;
+}
+
+static void put16m(msg *m, uint16_t v) {
+    tern_wr16(m->b + m->n, v);
+    m->n += 2;
+}
+
+static void begin(msg *m, uint16_t id, uint16_t flags, uint16_t an, const char *qname) {
+    memset(m, 0, sizeof *m);
+    put16m(m, id);
+    put16m(m, flags);
+    put16m(m, 1);
+    put16m(m, an);
+    put16m(m, 0);
+    put16m(m, 0);
+    put_name(m, qname);
+    put16m(m, 1);
+    put16m(m, 1);
+}
+
+static void answer_a(msg *m, uint16_t name_ptr, uint32_t ttl, uint32_t addr) {
+    put16m(m, (uint16_t)(0xC000 | name_ptr));
+    put16m(m, 1);
+    put16m(m, 1);
+    tern_wr32(m->b + m->n, ttl);
+    m->n += 4;
+    put16m(m, 4);
+    tern_wr32(m->b + m->n, addr);
+    m->n += 4;
+}
+
+static void reply(fixture *f, uint32_t from, uint16_t sport, uint16_t dport, const msg *m) {
+    uint8_t fr[700];
+    size_t n = build_udp(fr, from, US, sport, dport, m->b, m->n);
+    inject(&f->cap.nif, fr, n);
+}
+
+static void run(fixture *f, uint32_t ms) {
+    uint32_t end = f->s->now + ms;
+    for (uint32_t t = f->s->now; t != end; t += 10)
+        tern_stack_poll(f->s, t);
+}
+
+static void test_lookup_answer_and_cache(void **state) {
+    fixture *f = *state;
+    assert_int_equal(tern_dns_lookup(f->s, "device.test", TERN_AF_INET, on_result, f), TERN_ERR_INPROGRESS);
+    sent_query q = last_query(f);
+    assert_int_equal(q.dst, SERVER1);
+    assert_int_equal(q.dport, 53);
+    assert_true(q.sport >= 49152);
+    msg m;
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    answer_a(&m, 12, 300, IP4(192, 0, 2, 77));
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    assert_int_equal(f->count, 1);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 77));
+    unsigned sent = f->cap.count;
+    assert_int_equal(tern_dns_lookup(f->s, "DEVICE.test", TERN_AF_INET, on_result, f), TERN_OK);
+    assert_int_equal(f->calls, 2);
+    assert_int_equal(f->cap.count, sent); /* from the cache, no packet */
+    assert_int_equal(stat(f->s, "dns.cache_hit"), 1);
+    /* After the TTL a new query goes out. */
+    run(f, 301000);
+    assert_int_equal(tern_dns_lookup(f->s, "device.test", TERN_AF_INET, on_result, f), TERN_ERR_INPROGRESS);
+    assert_true(f->cap.count > sent);
+}
+
+static void test_nxdomain(void **state) {
+    fixture *f = *state;
+    tern_dns_lookup(f->s, "nope.test", TERN_AF_INET, on_result, f);
+    sent_query q = last_query(f);
+    msg m;
+    begin(&m, q.id, 0x8183, 0, "nope.test");
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_ERR_NOTFOUND);
+    assert_int_equal(stat(f->s, "dns.nxdomain"), 1);
+}
+
+static void test_mismatched_answers_ignored(void **state) {
+    fixture *f = *state;
+    tern_dns_lookup(f->s, "device.test", TERN_AF_INET, on_result, f);
+    sent_query q = last_query(f);
+    msg m;
+    begin(&m, (uint16_t)(q.id + 1), 0x8180, 1, "device.test"); /* wrong ID */
+    answer_a(&m, 12, 300, IP4(6, 6, 6, 6));
+    reply(f, SERVER1, 53, q.sport, &m);
+    begin(&m, q.id, 0x8180, 1, "evil.test"); /* wrong question */
+    answer_a(&m, 12, 300, IP4(6, 6, 6, 6));
+    reply(f, SERVER1, 53, q.sport, &m);
+    begin(&m, q.id, 0x8180, 1, "device.test"); /* wrong server */
+    answer_a(&m, 12, 300, IP4(6, 6, 6, 6));
+    reply(f, IP4(192, 0, 2, 66), 53, q.sport, &m);
+    reply(f, SERVER1, 5353, q.sport, &m); /* wrong source port */
+    begin(&m, q.id, 0x0100, 1, "device.test"); /* a query, not an answer */
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(stat(f->s, "dns.drop.mismatch"), 5);
+    assert_int_equal(f->calls, 0);
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    answer_a(&m, 12, 300, IP4(192, 0, 2, 77));
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 77));
+}
+
+static void test_failover_and_timeout(void **state) {
+    fixture *f = *state;
+    tern_addr s2 = tern_addr_ipv4(SERVER2);
+    tern_dns_set_server(f->s, 1, &s2);
+    tern_dns_lookup(f->s, "device.test", TERN_AF_INET, on_result, f);
+    run(f, TERN_CFG_DNS_TIMEOUT_MS * TERN_CFG_DNS_TRIES + 20);
+    sent_query q = last_query(f);
+    assert_int_equal(q.dst, SERVER2);
+    msg m;
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    answer_a(&m, 12, 60, IP4(192, 0, 2, 78));
+    reply(f, SERVER2, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    /* Nobody answers at all: a timeout. */
+    tern_dns_lookup(f->s, "silent.test", TERN_AF_INET, on_result, f);
+    run(f, TERN_CFG_DNS_TIMEOUT_MS * TERN_CFG_DNS_TRIES * 2 + 100);
+    assert_int_equal(f->calls, 2);
+    assert_int_equal(f->err, TERN_ERR_TIMEOUT);
+    assert_int_equal(stat(f->s, "dns.timeout"), 1);
+}
+
+static void test_cname_chain(void **state) {
+    fixture *f = *state;
+    tern_dns_lookup(f->s, "www.test", TERN_AF_INET, on_result, f);
+    sent_query q = last_query(f);
+    msg m;
+    begin(&m, q.id, 0x8180, 2, "www.test");
+    size_t cname_at = m.n;
+    put16m(&m, 0xC00C);
+    put16m(&m, 5);
+    put16m(&m, 1);
+    put16m(&m, 0);
+    put16m(&m, 100);
+    put16m(&m, 7);
+    m.b[m.n++] = 4;
+    memcpy(m.b + m.n, "real", 4);
+    m.n += 4;
+    put16m(&m, 0xC000 | (16)); /* "test" inside the question */
+    answer_a(&m, (uint16_t)(cname_at + 12), 100, IP4(192, 0, 2, 80));
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 80));
+}
+
+static void hostile(fixture *f, const msg *m, const sent_query *q) {
+    reply(f, SERVER1, 53, q->sport, m);
+    assert_int_equal(f->calls, 0);
+}
+
+static void test_hostile_answers(void **state) {
+    fixture *f = *state;
+    tern_dns_lookup(f->s, "device.test", TERN_AF_INET, on_result, f);
+    sent_query q = last_query(f);
+    msg m;
+    /* A compression pointer to itself. */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    put16m(&m, (uint16_t)(0xC000 | m.n));
+    hostile(f, &m, &q);
+    /* A pointer beyond the message. */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    put16m(&m, 0xC1FF);
+    hostile(f, &m, &q);
+    /* A label longer than 63 bytes. */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    m.b[m.n++] = 64;
+    memset(m.b + m.n, 'a', 64);
+    m.n += 64;
+    m.b[m.n++] = 0;
+    hostile(f, &m, &q);
+    /* A name longer than 255 bytes made of many labels. */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    for (int i = 0; i < 5; i++) {
+        m.b[m.n++] = 60;
+        memset(m.b + m.n, 'b', 60);
+        m.n += 60;
+    }
+    m.b[m.n++] = 0;
+    hostile(f, &m, &q);
+    /* More answers announced than present. */
+    begin(&m, q.id, 0x8180, 40, "device.test");
+    answer_a(&m, 12, 300, IP4(6, 6, 6, 6));
+    hostile(f, &m, &q);
+    /* rdlength past the end. */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    answer_a(&m, 12, 300, IP4(6, 6, 6, 6));
+    tern_wr16(m.b + m.n - 6, 200);
+    hostile(f, &m, &q);
+    /* A dot hidden inside a label ("device.test" as one label). */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    m.b[m.n++] = 11;
+    memcpy(m.b + m.n, "device.test", 11);
+    m.n += 11;
+    m.b[m.n++] = 0;
+    put16m(&m, 1);
+    put16m(&m, 1);
+    put16m(&m, 0);
+    put16m(&m, 300);
+    put16m(&m, 4);
+    tern_wr32(m.b + m.n, IP4(6, 6, 6, 6));
+    m.n += 4;
+    hostile(f, &m, &q);
+    /* A truncated header. */
+    m.n = 5;
+    hostile(f, &m, &q);
+    assert_true(stat(f->s, "dns.drop.malformed") >= 7);
+    /* The real answer still gets through and nothing was poisoned. */
+    begin(&m, q.id, 0x8180, 1, "device.test");
+    answer_a(&m, 12, 300, IP4(192, 0, 2, 77));
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->count, 1);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 77));
+}
+
+static void test_mdns_one_shot(void **state) {
+    fixture *f = *state;
+    assert_int_equal(tern_dns_lookup(f->s, "printer.local", TERN_AF_INET, on_result, f), TERN_ERR_INPROGRESS);
+    sent_query q = last_query(f);
+    assert_int_equal(q.dst, IP4(224, 0, 0, 251));
+    assert_int_equal(q.dport, 5353);
+    assert_int_equal(q.ttl, 255);
+    assert_int_not_equal(q.sport, 5353);
+    msg m;
+    begin(&m, q.id, 0x8400, 1, "printer.local");
+    answer_a(&m, 12, 120, IP4(192, 0, 2, 99));
+    tern_wr16(m.b + m.n - 12, 0x8001); /* cache-flush bit in the class */
+    reply(f, IP4(192, 0, 2, 44), 5353, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 99));
+}
+
+static void test_local_answers_and_errors(void **state) {
+    fixture *f = *state;
+    assert_int_equal(tern_dns_lookup(f->s, "192.0.2.9", TERN_AF_INET, on_result, f), TERN_OK);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 9));
+#if TERN_CFG_DNS_HOSTS
+    tern_addr h = TERN_ADDR4(192, 0, 2, 10);
+    assert_int_equal(tern_dns_add_host(f->s, "gateway.lan", &h), TERN_OK);
+    assert_int_equal(tern_dns_lookup(f->s, "gateway.lan", TERN_AF_INET, on_result, f), TERN_OK);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 10));
+#endif
+    assert_int_equal(tern_dns_lookup(f->s, "", TERN_AF_INET, on_result, f), TERN_ERR_INVAL);
+    assert_int_equal(tern_dns_lookup(f->s, "x.test", TERN_AF_INET, NULL, f), TERN_ERR_INVAL);
+    assert_int_equal(tern_dns_lookup(f->s, "bad..name", TERN_AF_INET, on_result, f), TERN_ERR_INPROGRESS);
+    tern_dns_set_server(f->s, 0, NULL);
+    assert_int_equal(tern_dns_lookup(f->s, "x.test", TERN_AF_INET, on_result, f), TERN_ERR_NOROUTE);
+}
+
+int main(void) {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_lookup_answer_and_cache), T(test_nxdomain),       T(test_mismatched_answers_ignored),
+        T(test_failover_and_timeout),    T(test_cname_chain),    T(test_hostile_answers),
+        T(test_mdns_one_shot),           T(test_local_answers_and_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
