@@ -21,7 +21,8 @@ typedef enum tern_err {
     TERN_ERR_CLOSED = -15,     /* object closed */
     TERN_ERR_MSGSIZE = -16,    /* message too long */
     TERN_ERR_NOTSUP = -17,     /* feature not supported / compiled out */
-    TERN_ERR_HOSTUNREACH = -18 /* next hop could not be resolved */
+    TERN_ERR_HOSTUNREACH = -18, /* next hop could not be resolved */
+    TERN_ERR_REFUSED = -19      /* peer refused: port or protocol unreachable */
 } tern_err;
 
 /* A short constant name for an error code ("no memory", ...). */

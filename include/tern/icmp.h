@@ -53,7 +53,7 @@ struct tern_ping {
     tern_ping_fn cb;
     void *ctx;
     uint32_t dst;
-    uint32_t sent_at;
+    uint32_t sent_at, next_send;
     uint32_t interval_ms, timeout_ms;
     uint16_t id, seq, count, size;
     uint16_t sent, received;

@@ -32,6 +32,12 @@ typedef struct tern_impair_counters {
     uint32_t passed, lost, duplicated, reordered, corrupted, delayed, overflow;
 } tern_impair_counters;
 
+/* A frame held back, and when it is due. */
+typedef struct tern_impair_slot {
+    tern_pbuf *p;
+    uint32_t due;
+} tern_impair_slot;
+
 typedef struct tern_impair {
     tern_impair_config cfg;
     tern_impair_counters counters;
@@ -39,7 +45,7 @@ typedef struct tern_impair {
     tern_timer timer;
     uint32_t rng;
     uint32_t busy_until; /* rate limiter: link busy until this time */
-    tern_pbuf *held;     /* delayed frames (next_pkt list, by due time) */
+    tern_impair_slot held[TERN_CFG_IMPAIR_QUEUE_LEN]; /* sorted by due time */
     uint16_t nheld;
     uint8_t outgoing;
 } tern_impair;

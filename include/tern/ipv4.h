@@ -38,8 +38,8 @@ typedef struct tern_ipv4_reass {
     uint16_t id;
     uint16_t total; /* payload length once the last fragment is seen, else 0 */
     uint16_t have;  /* payload bytes received */
+    uint16_t nbufs; /* buffers held */
     uint8_t proto;
-    uint8_t nbufs;
 } tern_ipv4_reass;
 #endif
 
@@ -78,7 +78,7 @@ typedef struct tern_ipv4_hop {
 tern_err tern_ipv4_output(struct tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx);
 
 /* Longest-prefix route lookup. Returns TERN_ERR_NOROUTE if none. */
-tern_err tern_ipv4_route(struct tern_stack *s, uint32_t dst, tern_ipv4_hop *hop);
+tern_err tern_ipv4_route_lookup(struct tern_stack *s, uint32_t dst, tern_ipv4_hop *hop);
 /* Source address the stack would use to reach dst (0 if no route). */
 uint32_t tern_ipv4_source_for(struct tern_stack *s, uint32_t dst);
 

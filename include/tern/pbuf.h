@@ -54,6 +54,7 @@ typedef struct tern_pbuf {
 #define TERN_PBUF_F_LL_BCAST 0x01u /* arrived as link-layer broadcast */
 #define TERN_PBUF_F_LL_MCAST 0x02u /* arrived as link-layer multicast */
 #define TERN_PBUF_F_CSUM_OK 0x04u  /* hardware verified the transport checksum */
+#define TERN_PBUF_F_IP_GROUP 0x08u /* sent to an IP broadcast or multicast address */
 
 typedef void (*tern_pbuf_free_fn)(void *ctx, void *data);
 
@@ -86,8 +87,13 @@ void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail);
 tern_err tern_pbuf_push(tern_pbuf *p, uint16_t n);
 /* Drop n bytes from the front of the first segment. */
 tern_err tern_pbuf_pull(tern_pbuf *p, uint16_t n);
+/* Make room for an n-byte header in front of the packet: in place when the
+ * first segment is private and has the headroom, otherwise by chaining a new
+ * pool segment (with `headroom` bytes in front of it). Consumes p; returns
+ * the new head, or NULL (p freed) when out of memory. */
+tern_pbuf *tern_pbuf_prepend(struct tern_stack *s, tern_pbuf *p, uint16_t n, uint16_t headroom);
 /* Drop n bytes from the front of the packet, freeing emptied segments.
- * Returns the new head (NULL if nothing is left). Consumes p. */
+ * Returns the new head (an empty segment if nothing is left). Consumes p. */
 tern_pbuf *tern_pbuf_strip(struct tern_stack *s, tern_pbuf *p, uint16_t n);
 /* Shorten the packet to new_len bytes (new_len <= tot_len), freeing
  * segments no longer needed. */
@@ -99,6 +105,8 @@ uint16_t tern_pbuf_copy_out(const tern_pbuf *p, uint16_t offset, void *dst, uint
 /* Copy len bytes into the packet at offset; TERN_ERR_BUF if it does not fit. */
 tern_err tern_pbuf_copy_in(tern_pbuf *p, uint16_t offset, const void *src, uint16_t len);
 
+/* Copy len bytes from src (at src_off) into dst (at dst_off). */
+tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *src, uint16_t src_off, uint16_t len);
 /* Pointer to len contiguous bytes at offset: directly into the first segment
  * when they lie there, otherwise copied into scratch. NULL if the packet is
  * shorter than offset + len. */

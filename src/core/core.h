@@ -1,0 +1,39 @@
+/* Module-private entry points shared between the core and the layers. */
+#ifndef TERN_CORE_PRIV_H
+#define TERN_CORE_PRIV_H
+
+#include "tern/stack.h"
+
+uint32_t tern_timers_run(tern_stack *s);
+
+#if TERN_CFG_ASSERT
+#define TERN_ASSERT(s, cond)                                                                       \
+    do {                                                                                           \
+        if (!(cond) && (s)->assert_fn)                                                             \
+            (s)->assert_fn((s)->assert_ctx, __FILE__, __LINE__, #cond);                            \
+    } while (0)
+#else
+#define TERN_ASSERT(s, cond) ((void)0)
+#endif
+
+/* Layer hooks called by the core (each compiled only with its layer). */
+void tern_arp_init(tern_stack *s);
+void tern_arp_deinit(tern_stack *s);
+void tern_arp_netif_removed(tern_stack *s, tern_netif *nif);
+void tern_arp_input(tern_netif *nif, tern_pbuf *p);
+void tern_eth_input(tern_netif *nif, tern_pbuf *p);
+void tern_ipv4_init(tern_stack *s);
+void tern_ipv4_deinit(tern_stack *s);
+void tern_loopback_init(tern_stack *s);
+void tern_loopback_deinit(tern_stack *s);
+uint32_t tern_loopback_poll(tern_stack *s);
+void tern_udp_init(tern_stack *s);
+void tern_icmp_init(tern_stack *s);
+void tern_icmp_deinit(tern_stack *s);
+#if TERN_CFG_IMPAIR
+void tern_impair_deliver(tern_netif *nif, tern_pbuf *p, bool outgoing);
+#endif
+tern_err tern_netif_driver_output(tern_netif *nif, tern_pbuf *p);
+void tern_netif_deliver(tern_netif *nif, tern_pbuf *p);
+
+#endif

@@ -1,0 +1,251 @@
+/* UDP (RFC 768): demultiplexing to endpoints, checksums, sending. */
+#include <string.h>
+
+#include "core/chksum.h"
+#include "ipv4/ipv4_priv.h"
+#include "tern/udp.h"
+#include "wire/transport.h"
+
+#if TERN_CFG_UDP
+
+#define EPHEMERAL_FIRST 49152u
+#define EPHEMERAL_COUNT 16384u
+
+void tern_udp_init(tern_stack *s) { s->udp.next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT); }
+
+tern_udp_pcb *tern_udp_new(tern_stack *s) {
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+        if (!(pcb->flags & TERN_UDP_F_USED)) {
+            memset(pcb, 0, sizeof *pcb);
+            pcb->stack = s;
+            pcb->flags = TERN_UDP_F_USED;
+            return pcb;
+        }
+    }
+    return NULL;
+}
+
+void tern_udp_free(tern_udp_pcb *pcb) {
+    if (pcb)
+        memset(pcb, 0, sizeof *pcb);
+}
+
+static bool port_in_use(tern_stack *s, uint32_t ip, uint16_t port, const tern_udp_pcb *self) {
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        const tern_udp_pcb *q = &s->udp.pcbs[i];
+        if (q == self || !(q->flags & TERN_UDP_F_USED) || q->local_port != port)
+            continue;
+        if ((q->flags & TERN_UDP_F_REUSE) && (self->flags & TERN_UDP_F_REUSE))
+            continue;
+        if (!q->local_ip || !ip || q->local_ip == ip)
+            return true;
+    }
+    return false;
+}
+
+static uint16_t ephemeral_port(tern_stack *s, const tern_udp_pcb *self) {
+    for (unsigned tries = 0; tries < EPHEMERAL_COUNT; tries++) {
+        uint16_t port = s->udp.next_port;
+        s->udp.next_port = (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
+        if (!port_in_use(s, self->local_ip, port, self))
+            return port;
+    }
+    return 0;
+}
+
+tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+    if (!pcb || !(pcb->flags & TERN_UDP_F_USED) || (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
+        return TERN_ERR_INVAL;
+    tern_stack *s = pcb->stack;
+    uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
+    if (ip && !tern_ipv4_is_local(s, ip) && !tern_ipv4_is_multicast(ip) && !tern_ipv4_is_loopback(ip))
+        return TERN_ERR_INVAL;
+    pcb->local_ip = ip;
+    if (!port) {
+        port = ephemeral_port(s, pcb);
+        if (!port)
+            return TERN_ERR_INUSE;
+    } else if (port_in_use(s, ip, port, pcb)) {
+        return TERN_ERR_INUSE;
+    }
+    pcb->local_port = port;
+    return TERN_OK;
+}
+
+tern_err tern_udp_connect(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+    if (!pcb || !addr || addr->family != TERN_AF_INET || !port)
+        return TERN_ERR_INVAL;
+    if (!pcb->local_port) {
+        tern_err err = tern_udp_bind(pcb, NULL, 0);
+        if (err)
+            return err;
+    }
+    pcb->remote_ip = tern_addr_get_ipv4(addr);
+    pcb->remote_port = port;
+    pcb->flags |= TERN_UDP_F_CONNECTED;
+    return TERN_OK;
+}
+
+void tern_udp_disconnect(tern_udp_pcb *pcb) {
+    pcb->remote_ip = 0;
+    pcb->remote_port = 0;
+    pcb->flags &= (uint8_t)~TERN_UDP_F_CONNECTED;
+}
+
+void tern_udp_set_recv(tern_udp_pcb *pcb, tern_udp_recv_fn fn, void *ctx) {
+    pcb->recv = fn;
+    pcb->ctx = ctx;
+}
+
+void tern_udp_set_err(tern_udp_pcb *pcb, tern_udp_err_fn fn) { pcb->err = fn; }
+
+void tern_udp_set_flags(tern_udp_pcb *pcb, uint8_t flags, bool on) {
+    flags &= (uint8_t)~TERN_UDP_F_USED;
+    pcb->flags = on ? (uint8_t)(pcb->flags | flags) : (uint8_t)(pcb->flags & ~flags);
+}
+
+tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, uint16_t port) {
+    tern_stack *s = pcb ? pcb->stack : NULL;
+    if (!s || !p || !dst || dst->family != TERN_AF_INET || !port) {
+        if (s)
+            tern_pbuf_free(s, p);
+        return TERN_ERR_INVAL;
+    }
+    uint32_t d = tern_addr_get_ipv4(dst);
+    if (d == TERN_IPV4_BROADCAST && !(pcb->flags & TERN_UDP_F_BROADCAST)) {
+        tern_pbuf_free(s, p);
+        return TERN_ERR_INVAL;
+    }
+    if ((uint32_t)p->tot_len + TERN_WIRE_UDP_HLEN + TERN_WIRE_IPV4_HLEN > 0xFFFFu) {
+        tern_pbuf_free(s, p);
+        return TERN_ERR_MSGSIZE;
+    }
+    if (!pcb->local_port && tern_udp_bind(pcb, NULL, 0) != TERN_OK) {
+        tern_pbuf_free(s, p);
+        return TERN_ERR_INUSE;
+    }
+    uint32_t src = pcb->local_ip && !tern_ipv4_is_multicast(pcb->local_ip) ? pcb->local_ip : tern_ipv4_source_for(s, d);
+    p = tern_pbuf_prepend(s, p, TERN_WIRE_UDP_HLEN, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_UDP_HLEN);
+    if (!p)
+        return TERN_ERR_NOMEM;
+    uint16_t len = p->tot_len;
+    tern_udp_write(p->payload, pcb->local_port, port, len);
+    if (!(pcb->flags & TERN_UDP_F_NO_CHECKSUM)) {
+        uint32_t acc = tern_csum_pseudo4(src, d, TERN_IP_PROTO_UDP, len);
+        uint16_t c = tern_csum_finish(tern_csum_pbuf(p, 0, len, acc));
+        tern_csum_store(p->payload + 6, c ? c : 0xFFFFu); /* 0 means "no checksum" */
+    }
+    TERN_STAT_INC(s, UDP_TX);
+    tern_ipv4_tx tx = {.src = src, .dst = d, .proto = TERN_IP_PROTO_UDP, .ttl = pcb->ttl, .tos = pcb->tos,
+                       .ifindex = pcb->ifindex};
+    return tern_ipv4_output(s, p, &tx);
+}
+
+tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
+    if (!pcb || !(pcb->flags & TERN_UDP_F_CONNECTED)) {
+        if (pcb && p)
+            tern_pbuf_free(pcb->stack, p);
+        return TERN_ERR_NOTCONN;
+    }
+    tern_addr dst = tern_addr_ipv4(pcb->remote_ip);
+    return tern_udp_sendto(pcb, p, &dst, pcb->remote_port);
+}
+
+/* How well pcb matches: 0 no, higher is more specific. */
+static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
+    if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport)
+        return 0;
+    if (pcb->local_ip && pcb->local_ip != ip->dst && !(group && !tern_ipv4_is_multicast(pcb->local_ip)))
+        return 0;
+    int score = 1 + (pcb->local_ip != 0);
+    if (pcb->flags & TERN_UDP_F_CONNECTED) {
+        if (pcb->remote_ip != ip->src || pcb->remote_port != u->sport)
+            return 0;
+        score += 2;
+    }
+    return score;
+}
+
+static tern_udp_pcb *lookup(tern_stack *s, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
+    tern_udp_pcb *best = NULL;
+    int best_score = 0;
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        int sc = match(&s->udp.pcbs[i], ip, u, group);
+        if (sc > best_score) {
+            best_score = sc;
+            best = &s->udp.pcbs[i];
+        }
+    }
+    return best;
+}
+
+static bool checksum_ok(const tern_netif *nif, const tern_pbuf *p, const tern_ipv4_repr *ip, const tern_udp_repr *u) {
+    if (u->csum == 0)
+        return TERN_CFG_UDP_ALLOW_NO_CHECKSUM;
+    if ((nif->offload & TERN_OFFLOAD_RX_UDP) || (p->flags & TERN_PBUF_F_CSUM_OK))
+        return true;
+    uint32_t acc = tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_UDP, u->len);
+    return tern_csum_ok(tern_csum_pbuf(p, 0, u->len, acc));
+}
+
+static void no_port(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
+    TERN_STAT_INC(s, UDP_DROP_NOPORT);
+    if (TERN_CFG_ICMP && !(p->flags & TERN_PBUF_F_IP_GROUP) && tern_pbuf_push(p, ip->hlen) == TERN_OK)
+        tern_icmp_send_error(s, p, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT, 0);
+    tern_pbuf_free(s, p);
+}
+
+void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
+    tern_stack *s = nif->stack;
+    uint8_t scratch[TERN_WIRE_UDP_HLEN];
+    tern_udp_repr u;
+    TERN_STAT_INC(s, UDP_RX);
+    const uint8_t *h = tern_pbuf_view(p, 0, TERN_WIRE_UDP_HLEN, scratch);
+    if (!h) {
+        TERN_STAT_INC(s, UDP_DROP_SHORT);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    tern_udp_read(h, &u);
+    if (u.len < TERN_WIRE_UDP_HLEN || u.len > p->tot_len) {
+        TERN_STAT_INC(s, UDP_DROP_LEN);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    tern_pbuf_trim(s, p, u.len);
+    if (!checksum_ok(nif, p, ip, &u)) {
+        TERN_STAT_INC(s, UDP_DROP_CHECKSUM);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    bool group = (p->flags & TERN_PBUF_F_IP_GROUP) != 0;
+    tern_udp_pcb *pcb = lookup(s, ip, &u, group);
+    if (!pcb) {
+        no_port(s, p, ip);
+        return;
+    }
+    tern_udp_info info = {.src = tern_addr_ipv4(ip->src), .dst = tern_addr_ipv4(ip->dst), .sport = u.sport,
+                          .dport = u.dport, .ifindex = nif->index, .ttl = ip->ttl, .broadcast = group};
+    (void)tern_pbuf_pull(p, TERN_WIRE_UDP_HLEN);
+    if (pcb->recv)
+        pcb->recv(pcb->ctx, pcb, p, &info);
+    else
+        tern_pbuf_free(s, p);
+}
+
+void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+        if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err)
+            continue;
+        if ((pcb->flags & TERN_UDP_F_CONNECTED) && (pcb->remote_ip != e->dst || pcb->remote_port != e->dport))
+            continue;
+        bool refused = e->type == TERN_ICMP_DEST_UNREACH &&
+                       (e->code == TERN_ICMP_UNREACH_PORT || e->code == TERN_ICMP_UNREACH_PROTO);
+        pcb->err(pcb->ctx, pcb, refused ? TERN_ERR_REFUSED : TERN_ERR_HOSTUNREACH, e);
+        return;
+    }
+}
+
+#endif

@@ -1,0 +1,39 @@
+/* Ethernet II header: dst(6) src(6) type(2). */
+#ifndef TERN_WIRE_ETH_H
+#define TERN_WIRE_ETH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "wire/wire.h"
+
+#define TERN_WIRE_ETH_HLEN 14
+
+typedef struct tern_eth_repr {
+    uint8_t dst[6], src[6];
+    uint16_t type;
+} tern_eth_repr;
+
+static inline bool tern_eth_parse(const uint8_t *b, size_t n, tern_eth_repr *r) {
+    if (n < TERN_WIRE_ETH_HLEN)
+        return false;
+    memcpy(r->dst, b, 6);
+    memcpy(r->src, b + 6, 6);
+    r->type = tern_rd16(b + 12);
+    return true;
+}
+
+static inline void tern_eth_emit(uint8_t *b, const uint8_t dst[6], const uint8_t src[6], uint16_t type) {
+    memcpy(b, dst, 6);
+    memcpy(b + 6, src, 6);
+    tern_wr16(b + 12, type);
+}
+
+static inline bool tern_mac_is_group(const uint8_t mac[6]) { return (mac[0] & 1u) != 0; }
+static inline bool tern_mac_is_zero(const uint8_t mac[6]) {
+    return (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0;
+}
+
+#endif
