@@ -2,7 +2,10 @@
  * The application `make size` links for Cortex-M4: one Ethernet interface
  * with a pretend DMA driver, the UDP echo service, and the main loop. It
  * calls what a real product calls, so --gc-sections keeps the whole receive
- * and send path and nothing else. It is linked, never run.
+ * and send path and nothing else. Features a product reaches through the
+ * API (ping client, raw endpoints, conflict detection, forwarding switch,
+ * statistics) are called when the preset enables them, so a preset's figure
+ * includes the code of every feature it turns on. Linked, never run.
  */
 #include <stdint.h>
 
@@ -19,6 +22,34 @@ static volatile uint32_t ticks_ms; /* advanced by a timer interrupt */
 /* The stack instance (all of Tern's RAM) and the interface. */
 static tern_stack size_stack;
 static tern_netif size_netif;
+
+static volatile uint32_t app_events; /* keeps the callbacks' effects alive */
+
+#if TERN_CFG_PING
+static tern_ping size_ping;
+static void on_ping(void *ctx, tern_ping *ping, const tern_ping_result *r) {
+    (void)ctx;
+    (void)ping;
+    app_events += r->rtt_ms;
+}
+#endif
+#if TERN_CFG_RAW
+static bool on_raw(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *src) {
+    (void)ctx;
+    (void)src;
+    app_events += p->tot_len;
+    tern_raw_sendto(pcb, p, src); /* reflect it */
+    return true;
+}
+#endif
+#if TERN_CFG_ARP_ACD
+static tern_acd size_acd;
+static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
+    (void)ctx;
+    (void)acd;
+    app_events += (uint32_t)ev;
+}
+#endif
 
 static tern_err drv_link_output(tern_netif *nif, tern_pbuf *p) {
     (void)nif;
@@ -62,8 +93,25 @@ int main(void) {
 #if TERN_CFG_APP_ECHO
     tern_echo_start(s);
 #endif
+#if TERN_CFG_ARP_ACD
+    tern_acd_start(nif, &size_acd, &ip, on_acd, NULL);
+#endif
+#if TERN_CFG_PING
+    tern_ping_start(s, &size_ping, &gw, 4, 32, 1000, 1000, on_ping, NULL);
+#endif
+#if TERN_CFG_RAW
+    tern_raw_pcb *raw = tern_raw_new(s, 89);
+    if (raw != NULL)
+        tern_raw_set_recv(raw, on_raw, NULL);
+#endif
+#if TERN_CFG_IPV4_FORWARD
+    tern_ipv4_set_forwarding(s, true);
+#endif
     for (;;) {
         drv_receive(s, nif);
         tern_stack_poll(s, ticks_ms);
+#if TERN_CFG_STATS
+        app_events += tern_stats_get(s, 0);
+#endif
     }
 }
