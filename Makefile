@@ -14,6 +14,7 @@
 # PYTHON (/usr/bin/python3: the Debian interpreter that has pytest and scapy).
 
 JOBS ?= 2
+MAKEFLAGS += --no-print-directory
 HOST_CC ?= gcc
 WERROR ?= ON
 FUZZ_SECONDS ?= 60
@@ -117,7 +118,8 @@ fuzz:
 			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD_FUZZ)/artifacts/ $$work \
 			2>$(BUILD_FUZZ)/$$t.log || { tail -n 60 $(BUILD_FUZZ)/$$t.log; \
 			echo "$$t FAILED: reproducer in $(BUILD_FUZZ)/artifacts/, full log $(BUILD_FUZZ)/$$t.log" >&2; exit 1; }; \
-		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' $(BUILD_FUZZ)/$$t.log || true; \
+		grep -E '^#[0-9]+' $(BUILD_FUZZ)/$$t.log | tail -n 1; \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' $(BUILD_FUZZ)/$$t.log || true; \
 		echo "-- $$t: no crash, corpus now $$(ls $$work | wc -l) inputs"; \
 	done
 
