@@ -38,7 +38,7 @@ all:
 	cmake --build $(BUILD) -j$(JOBS)
 
 help:
-	@sed -n '4,16p' Makefile
+	@sed -n '\%^#   make / make all%,/^# PYTHON/p' Makefile
 
 # As root: install what is missing. Otherwise: list what is missing (and fail).
 deps:
