@@ -205,17 +205,19 @@ static tern_pbuf *kill(tern_stack *s, tern_ipv4_reass *r, tern_pbuf *p) {
 }
 
 tern_pbuf *tern_ipv4_reass_input(tern_stack *s, tern_pbuf *p, tern_ipv4_repr *ip) {
-    frag_range fr = {ip->frag_off, (uint16_t)(ip->frag_off + ip->total_len - ip->hlen), ip->hlen};
-    if (fr.end == fr.off || (ip->mf && ((fr.end - fr.off) & 7u))) {
+    uint16_t len = (uint16_t)(ip->total_len - ip->hlen);
+    uint32_t end = (uint32_t)ip->frag_off + len; /* may pass 65535: checked before use */
+    if (!len || (ip->mf && (len & 7u))) {
         TERN_STAT_INC(s, IPV4_REASS_DROP_BAD);
         tern_pbuf_free(s, p);
         return NULL;
     }
     tern_ipv4_reass *r = find_slot(s, ip);
-    if ((uint32_t)fr.end + TERN_WIRE_IPV4_HLEN > TERN_CFG_IPV4_REASS_MAX_SIZE) {
+    if (end + TERN_WIRE_IPV4_HLEN > TERN_CFG_IPV4_REASS_MAX_SIZE) {
         TERN_STAT_INC(s, IPV4_REASS_DROP_SIZE);
         return kill(s, r, p);
     }
+    frag_range fr = {ip->frag_off, (uint16_t)end, ip->hlen};
     /* The last fragment fixes the size; nothing may lie beyond it. */
     if ((r->total && (fr.end > r->total || (!ip->mf && fr.end != r->total)))) {
         TERN_STAT_INC(s, IPV4_REASS_DROP_BAD);

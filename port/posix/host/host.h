@@ -1,0 +1,104 @@
+/*
+ * The Tern host program (build/tern): the stack on a Linux TAP, driven by a
+ * poll() loop, with a line shell on standard input. See docs/HOST.md.
+ */
+#ifndef TERN_HOST_H
+#define TERN_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tern/tern.h"
+#include "tern_clock.h"
+#include "tern_pcap.h"
+#include "tern_tap.h"
+
+/* Exit status for usage errors. */
+#define HOST_EXIT_USAGE 2
+/* Longest shell line, bytes (newline excluded). */
+#define HOST_LINE_MAX 1024
+/* poll() never sleeps longer than this, ms. */
+#define HOST_POLL_CAP_MS 1000u
+/* Frames read from the TAP per loop iteration. */
+#define HOST_RX_BATCH 64u
+
+typedef struct host_options {
+    const char *tap;
+    tern_addr ip;
+    uint8_t prefix;
+    bool has_gw;
+    tern_addr gw;
+    bool has_mac;
+    uint8_t mac[6];
+    uint16_t mtu; /* 0: the kernel's */
+    const char *pcap;
+    bool has_impair;
+    tern_impair_config impair;
+} host_options;
+
+/* The shell's ping command in progress. */
+typedef struct host_ping {
+    tern_ping ping;
+    bool active;
+    tern_addr dst;
+    uint16_t count, size;
+    uint32_t deadline; /* watchdog: give up if DONE never comes */
+    uint32_t rtt_min, rtt_max, rtt_sum;
+} host_ping;
+
+typedef struct host {
+    tern_stack stack;
+    tern_netif nif;
+    tern_tap tap;
+    tern_pcap pcap;
+    bool pcap_on;
+#if TERN_CFG_IMPAIR
+    bool impair_on;
+    tern_impair impair_rx, impair_tx;
+#endif
+    tern_posix_rng rng;
+    host_options opt;
+    int sig_fd;
+    bool stdin_open;
+    bool quit;
+    /* shell input not yet executed */
+    size_t in_len;
+    bool in_overflow; /* discarding the rest of an over-long line */
+    char in[HOST_LINE_MAX + 1];
+    host_ping ping;
+    tern_udp_pcb *udp;
+} host;
+
+/* util.c */
+bool util_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
+bool util_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
+bool util_parse_mac(const char *text, uint8_t mac[6]);
+/* buf must hold 18 bytes. */
+char *util_format_mac(const uint8_t mac[6], char *buf);
+const char *util_format_ip(uint32_t host_order, char *buf, size_t size);
+uint8_t util_prefix_len(uint32_t mask);
+uint32_t util_now(void);
+
+/* shell.c */
+/* Read what stdin has to offer (once) and execute complete lines. */
+void shell_read_input(host *h);
+/* Execute buffered complete lines while no command is pending. */
+void shell_run_pending(host *h);
+bool shell_busy(const host *h);
+/* Print counters and pool usage (non-zero counters only if nonzero). */
+void shell_print_stats(host *h, bool nonzero_only);
+
+/* cmd_net.c: commands that talk to the network. */
+typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
+cmd_result cmd_ping(host *h, int argc, char **argv, char *err, size_t errlen);
+cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen);
+/* Watchdog for a ping whose completion never arrives. */
+void host_ping_check(host *h, uint32_t now);
+/* Stop a running ping (at exit). */
+void host_ping_cancel(host *h);
+/* Milliseconds until the ping watchdog needs a look (UINT32_MAX: none). */
+uint32_t host_ping_timeout(const host *h, uint32_t now);
+void host_close_udp(host *h);
+
+#endif

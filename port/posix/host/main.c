@@ -1,0 +1,376 @@
+/*
+ * build/tern: the Tern stack on a Linux TAP interface.
+ *
+ *   tern --tap IFNAME --ipv4 ADDR/LEN [--gateway ADDR] [--mac MAC] [--mtu N]
+ *        [--pcap FILE] [--impair loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,seed=N]
+ *
+ * Prints one "ready" line once the interface is up, then serves a line
+ * shell on stdin until SIGTERM, SIGINT or "quit". See docs/HOST.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "host.h"
+
+static const char usage_text[] =
+    "usage: tern --tap IFNAME --ipv4 ADDR/LEN [options]\n"
+    "  --tap IFNAME      TAP interface to attach to (created if missing)\n"
+    "  --ipv4 ADDR/LEN   the stack's IPv4 address and prefix length\n"
+    "  --gateway ADDR    default gateway\n"
+    "  --mac MAC         the stack's MAC (default: random, locally administered)\n"
+    "  --mtu N           interface MTU, 68..65521 (default: the TAP's)\n"
+    "  --pcap FILE       write every frame sent and received to FILE (pcap)\n"
+    "  --impair SPEC     impair frames in both directions, e.g.\n"
+    "                    loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,jitter=MS,rate=BPS,seed=N\n"
+    "                    (received frames use seed N, sent frames seed N+1)\n"
+    "  --help            this text\n"
+    "Standard input is a command shell: type 'help'.\n";
+
+enum { OPT_TAP = 1, OPT_IPV4, OPT_GW, OPT_MAC, OPT_MTU, OPT_PCAP, OPT_IMPAIR, OPT_HELP };
+
+static const struct option long_opts[] = {
+    {"tap", required_argument, NULL, OPT_TAP},   {"ipv4", required_argument, NULL, OPT_IPV4},
+    {"gateway", required_argument, NULL, OPT_GW}, {"mac", required_argument, NULL, OPT_MAC},
+    {"mtu", required_argument, NULL, OPT_MTU},   {"pcap", required_argument, NULL, OPT_PCAP},
+    {"impair", required_argument, NULL, OPT_IMPAIR}, {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* ---- Command line ---------------------------------------------------------- */
+
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "tern: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try --help)\n");
+    return HOST_EXIT_USAGE;
+}
+
+/* One parser per option: returns 0, or the exit status. */
+static int opt_tap(host_options *o, const char *arg) {
+    if (arg[0] == '\0' || strlen(arg) >= IFNAMSIZ)
+        return usage_error("bad --tap name '%s'", arg);
+    o->tap = arg;
+    return 0;
+}
+
+static int opt_ipv4(host_options *o, const char *arg) {
+    if (!util_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
+        tern_addr_get_ipv4(&o->ip) == 0)
+        return usage_error("bad --ipv4 '%s': expected ADDR/LEN with LEN 1..30", arg);
+    return 0;
+}
+
+static int opt_gateway(host_options *o, const char *arg) {
+    if (!tern_addr_parse(arg, &o->gw) || o->gw.family != TERN_AF_INET)
+        return usage_error("bad --gateway '%s': expected an IPv4 address", arg);
+    o->has_gw = true;
+    return 0;
+}
+
+static int opt_mac(host_options *o, const char *arg) {
+    static const uint8_t zero[6] = {0};
+    if (!util_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, zero, 6) == 0)
+        return usage_error("bad --mac '%s': expected a unicast aa:bb:cc:dd:ee:ff", arg);
+    o->has_mac = true;
+    return 0;
+}
+
+static int opt_mtu(host_options *o, const char *arg) {
+    uint32_t v;
+    if (!util_parse_uint(arg, 68, 65521, &v))
+        return usage_error("bad --mtu '%s': expected 68..65521", arg);
+    o->mtu = (uint16_t)v;
+    return 0;
+}
+
+static int opt_pcap(host_options *o, const char *arg) {
+    if (arg[0] == '\0')
+        return usage_error("empty --pcap file name");
+    o->pcap = arg;
+    return 0;
+}
+
+static int opt_impair(host_options *o, const char *arg) {
+    const char *bad = NULL;
+    if (!TERN_CFG_IMPAIR)
+        return usage_error("--impair: this build has no impairment layer");
+    if (!tern_impair_parse(arg, &o->impair, &bad))
+        return usage_error("bad --impair '%s' near '%s'", arg, bad ? bad : "?");
+    o->has_impair = true;
+    return 0;
+}
+
+typedef int (*opt_fn)(host_options *o, const char *arg);
+
+/* Indexed by the OPT_* values. */
+static const opt_fn opt_parsers[] = {
+    [OPT_TAP] = opt_tap, [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway, [OPT_MAC] = opt_mac,
+    [OPT_MTU] = opt_mtu, [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair,
+};
+
+static int apply_option(host_options *o, int opt, const char *arg) {
+    if (opt <= 0 || (size_t)opt >= sizeof(opt_parsers) / sizeof(opt_parsers[0]) || opt_parsers[opt] == NULL)
+        return usage_error("internal option error");
+    return opt_parsers[opt](o, arg);
+}
+
+/* Returns -1 to go on, or the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, host_options *o) {
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+:", long_opts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (opt == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (opt == '?')
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        int rc = apply_option(o, opt, optarg);
+        if (rc != 0)
+            return rc;
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (o->tap == NULL)
+        return usage_error("--tap IFNAME is required");
+    if (o->ip.family != TERN_AF_INET)
+        return usage_error("--ipv4 ADDR/LEN is required");
+    return -1;
+}
+
+/* ---- Stack hooks ------------------------------------------------------------ */
+
+#if TERN_CFG_LOG_LEVEL
+static void log_to_stderr(void *ctx, int level, const char *module, const char *fmt, va_list ap) {
+    static const char *const names[] = {"?", "error", "warning", "info", "debug"};
+    (void)ctx;
+    fprintf(stderr, "tern %s %s: ", (level >= 1 && level <= 4) ? names[level] : names[0], module);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+#endif
+
+#if TERN_CFG_ASSERT
+static void assert_abort(void *ctx, const char *file, int line, const char *expr) {
+    (void)ctx;
+    fprintf(stderr, "tern: assertion failed: %s (%s:%d)\n", expr, file, line);
+    fflush(stdout);
+    abort();
+}
+#endif
+
+/* ---- Setup ------------------------------------------------------------------- */
+
+static int setup_signals(host *h) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+        return -errno;
+    signal(SIGPIPE, SIG_IGN);
+    h->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    return h->sig_fd < 0 ? -errno : 0;
+}
+
+static void setup_stack(host *h) {
+    tern_stack *s = &h->stack;
+    (void)tern_posix_rng_open(&h->rng); /* falls back to a clock-seeded generator */
+    tern_stack_init(s, util_now(), tern_posix_random(&h->rng));
+    tern_stack_set_random(s, tern_posix_random, &h->rng);
+#if TERN_CFG_LOG_LEVEL
+    tern_stack_set_log(s, log_to_stderr, h);
+#endif
+#if TERN_CFG_ASSERT
+    tern_stack_set_assert(s, assert_abort, h);
+#endif
+}
+
+static int setup_capture(host *h) {
+    if (h->opt.pcap == NULL)
+        return 0;
+    int err = tern_pcap_open(&h->pcap, h->opt.pcap, 0);
+    if (err < 0) {
+        fprintf(stderr, "tern: cannot write pcap file '%s': %s\n", h->opt.pcap, strerror(-err));
+        return 1;
+    }
+    h->pcap_on = true;
+#if TERN_CFG_NETIF_TEE
+    tern_netif_set_tee(&h->nif, tern_pcap_tee, &h->pcap);
+#endif
+    return 0;
+}
+
+static void setup_impair(host *h) {
+#if TERN_CFG_IMPAIR
+    if (!h->opt.has_impair)
+        return;
+    tern_impair_config tx = h->opt.impair;
+    tx.seed = h->opt.impair.seed + 1u;
+    tern_impair_attach(&h->nif, &h->impair_rx, &h->opt.impair, false);
+    tern_impair_attach(&h->nif, &h->impair_tx, &tx, true);
+    h->impair_on = true;
+#else
+    (void)h;
+#endif
+}
+
+static int setup_netif(host *h) {
+    host_options *o = &h->opt;
+    int err = tern_tap_open(&h->tap, o->tap);
+    if (err < 0) {
+        fprintf(stderr, "tern: cannot open TAP '%s': %s\n", o->tap, strerror(-err));
+        return 1;
+    }
+    if (!o->has_mac)
+        tern_tap_random_mac(o->mac, tern_posix_random, &h->rng);
+    tern_tap_netif_init(&h->tap, &h->nif, &h->stack, o->mac, o->mtu);
+    tern_err e = tern_netif_add(&h->stack, &h->nif);
+    if (e != TERN_OK) {
+        fprintf(stderr, "tern: cannot add interface: %s\n", tern_strerror(e));
+        return 1;
+    }
+    if (setup_capture(h) != 0)
+        return 1;
+    setup_impair(h);
+    tern_netif_set_up(&h->nif, true);
+    tern_netif_set_link(&h->nif, true);
+    e = tern_netif_set_ipv4(&h->nif, &o->ip, o->prefix, o->has_gw ? &o->gw : NULL);
+    if (e != TERN_OK) {
+        fprintf(stderr, "tern: cannot set the IPv4 address: %s\n", tern_strerror(e));
+        return 1;
+    }
+    return 0;
+}
+
+static int setup(host *h) {
+    h->sig_fd = -1;
+    h->stdin_open = true;
+    setup_stack(h);
+    if (setup_signals(h) < 0) {
+        fprintf(stderr, "tern: cannot set up signal handling: %s\n", strerror(errno));
+        return 1;
+    }
+    if (setup_netif(h) != 0)
+        return 1;
+    tern_err e = tern_echo_start(&h->stack);
+    if (e != TERN_OK)
+        fprintf(stderr, "tern: warning: UDP echo/discard not started: %s\n", tern_strerror(e));
+    return 0;
+}
+
+static void print_ready(host *h) {
+    char ip[TERN_ADDR_STRLEN], mac[18];
+    printf("ready %s %s/%u mac %s mtu %u\n", h->nif.name, tern_addr_format(&h->opt.ip, ip, sizeof(ip)), h->opt.prefix,
+           util_format_mac(h->nif.hwaddr, mac), h->nif.mtu);
+    fflush(stdout);
+}
+
+/* ---- Main loop ------------------------------------------------------------------ */
+
+enum { FD_SIG, FD_TAP, FD_STDIN, FD_COUNT };
+
+static int poll_timeout(host *h, uint32_t stack_ms) {
+    uint32_t ms = stack_ms == TERN_POLL_IDLE ? HOST_POLL_CAP_MS : stack_ms;
+    uint32_t ping_ms = host_ping_timeout(h, util_now());
+    if (ping_ms < ms)
+        ms = ping_ms;
+    return (int)(ms > HOST_POLL_CAP_MS ? HOST_POLL_CAP_MS : ms);
+}
+
+/* The TAP is unusable (deleted, ...): link down, stop polling it, keep serving. */
+static void receive_frames(host *h) {
+    tern_tap_receive(&h->tap, HOST_RX_BATCH);
+    if (h->tap.failed && (h->nif.flags & TERN_NETIF_LINK_UP)) {
+        fprintf(stderr, "tern: TAP %s failed: %s; link down\n", h->tap.ifname, strerror(h->tap.failed));
+        tern_netif_set_link(&h->nif, false);
+    }
+}
+
+static void handle_signal(host *h) {
+    struct signalfd_siginfo si;
+    while (read(h->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+        h->quit = true;
+}
+
+static void run_loop(host *h) {
+    uint32_t next = tern_stack_poll(&h->stack, util_now());
+    while (!h->quit) {
+        struct pollfd fds[FD_COUNT] = {
+            [FD_SIG] = {.fd = h->sig_fd, .events = POLLIN},
+            [FD_TAP] = {.fd = h->tap.failed ? -1 : tern_tap_fd(&h->tap), .events = POLLIN},
+            /* While a command is pending, further lines wait in the pipe. */
+            [FD_STDIN] = {.fd = (h->stdin_open && !shell_busy(h)) ? STDIN_FILENO : -1, .events = POLLIN},
+        };
+        if (poll(fds, FD_COUNT, poll_timeout(h, next)) < 0 && errno != EINTR) {
+            fprintf(stderr, "tern: poll: %s\n", strerror(errno));
+            break;
+        }
+        tern_stack_poll(&h->stack, util_now());
+        if (fds[FD_SIG].revents & POLLIN)
+            handle_signal(h);
+        if (fds[FD_TAP].revents & (POLLIN | POLLERR | POLLHUP))
+            receive_frames(h);
+        if (fds[FD_STDIN].revents & (POLLIN | POLLHUP | POLLERR))
+            shell_read_input(h);
+        host_ping_check(h, util_now());
+        shell_run_pending(h);
+        next = tern_stack_poll(&h->stack, util_now());
+    }
+}
+
+static void shutdown_host(host *h) {
+    host_ping_cancel(h);
+    host_close_udp(h);
+    printf("statistics\n");
+    shell_print_stats(h, true);
+    fflush(stdout);
+#if TERN_CFG_IMPAIR
+    if (h->impair_on) {
+        tern_impair_detach(&h->impair_rx);
+        tern_impair_detach(&h->impair_tx);
+    }
+#endif
+    tern_netif_remove(&h->stack, &h->nif);
+    tern_stack_deinit(&h->stack);
+    tern_tap_close(&h->tap);
+    if (h->pcap_on)
+        tern_pcap_close(&h->pcap);
+    tern_posix_rng_close(&h->rng);
+    if (h->sig_fd >= 0)
+        close(h->sig_fd);
+}
+
+int main(int argc, char **argv) {
+    /* One object holds all the program's state (the stack is large). */
+    host *h = calloc(1, sizeof(*h));
+    if (h == NULL) {
+        fprintf(stderr, "tern: out of memory\n");
+        return 1;
+    }
+    int rc = parse_args(argc, argv, &h->opt);
+    if (rc < 0) {
+        rc = setup(h);
+        if (rc == 0) {
+            print_ready(h);
+            run_loop(h);
+            shutdown_host(h);
+        }
+    }
+    free(h);
+    return rc;
+}
