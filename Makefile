@@ -10,12 +10,14 @@
 #   make deps         install missing Debian packages (root) or list them
 #   make clean        remove every build directory
 #
-# Variables: JOBS (parallel build jobs, 2), HOST_CC (gcc), WERROR (ON), FUZZ_SECONDS (60),
+# Variables: JOBS (parallel build jobs, 2), HOST_CC (gcc), BUILD_TYPE (RelWithDebInfo:
+# -O2 -g, so optimiser-driven warnings count), WERROR (ON), FUZZ_SECONDS (60),
 # PYTHON (/usr/bin/python3: the Debian interpreter that has pytest and scapy).
 
 JOBS ?= 2
 MAKEFLAGS += --no-print-directory
 HOST_CC ?= gcc
+BUILD_TYPE ?= RelWithDebInfo
 WERROR ?= ON
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 4096
@@ -34,7 +36,7 @@ section = @printf '\n==== %s ====\n' "$(1)"
 .PHONY: all deps configure test test-gcc test-asan test-clang test-interop demo size fuzz bench clean help
 
 all:
-	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_WERROR=$(WERROR)
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=$(WERROR)
 	cmake --build $(BUILD) -j$(JOBS)
 
 help:
@@ -57,13 +59,13 @@ test:
 
 test-gcc:
 	$(call section,$(HOST_CC) -Werror: build and run unit + simulation tests ($(BUILD)/))
-	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_WERROR=ON
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON
 	cmake --build $(BUILD) -j$(JOBS)
 	ctest --test-dir $(BUILD) $(CTEST_FLAGS)
 
 test-asan:
 	$(call section,ASan + UBSan: build and run unit + simulation tests ($(BUILD_ASAN)/))
-	cmake -S . -B $(BUILD_ASAN) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_WERROR=ON \
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON \
 		-DTERN_SANITIZE=ON
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
@@ -72,7 +74,7 @@ test-asan:
 
 test-clang:
 	$(call section,clang -Werror: build library$(,) port and tests ($(BUILD_CLANG)/))
-	cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_WERROR=ON
+	cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON
 	cmake --build $(BUILD_CLANG) -j$(JOBS)
 
 test-interop:
@@ -105,7 +107,7 @@ size:
 fuzz:
 	$(call section,fuzz: $(FUZZ_SECONDS) s per target ($(FUZZ_TARGETS)))
 	@if [ -z "$(FUZZ_TARGETS)" ]; then echo "no fuzz targets in tests/fuzz/" >&2; exit 1; fi
-	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_FUZZ=ON
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_FUZZ=ON
 	cmake --build $(BUILD_FUZZ) -j$(JOBS) $(addprefix --target ,$(FUZZ_TARGETS))
 	@mkdir -p $(BUILD_FUZZ)/artifacts
 	@set -e; for t in $(FUZZ_TARGETS); do \
