@@ -78,6 +78,18 @@ bool tern_arp_lookup(struct tern_stack *s, const tern_addr *ip, uint8_t mac_out[
 tern_err tern_arp_announce(struct tern_netif *nif);
 /* Send an ARP request for ip on nif. */
 tern_err tern_arp_request(struct tern_netif *nif, uint32_t ip);
+/* A cache entry as reported to the application. */
+typedef struct tern_arp_info {
+    tern_addr ip;
+    uint8_t mac[6];
+    uint8_t state; /* enum tern_arp_state */
+    uint8_t ifindex;
+    uint32_t age_ms; /* since last confirmed (or last request while pending) */
+} tern_arp_info;
+
+/* Copy up to max cache entries into out; returns how many are in use. */
+unsigned tern_arp_entries(struct tern_stack *s, tern_arp_info *out, unsigned max);
+
 void tern_arp_set_conflict_cb(struct tern_stack *s, tern_arp_conflict_fn fn, void *ctx);
 
 #if TERN_CFG_ARP_ACD

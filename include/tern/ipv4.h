@@ -84,6 +84,15 @@ uint32_t tern_ipv4_source_for(struct tern_stack *s, uint32_t dst);
 
 tern_err tern_ipv4_route_add(struct tern_stack *s, const tern_addr *dest, uint8_t prefix_len, const tern_addr *gw,
                              struct tern_netif *nif);
+/* A static route as reported to the application. */
+typedef struct tern_ipv4_route_info {
+    tern_addr dest, gw; /* gw unspecified for directly connected */
+    uint8_t prefix_len;
+    uint8_t ifindex;
+} tern_ipv4_route_info;
+/* Copy up to max static routes into out; returns how many there are. */
+unsigned tern_ipv4_routes(struct tern_stack *s, tern_ipv4_route_info *out, unsigned max);
+
 tern_err tern_ipv4_route_del(struct tern_stack *s, const tern_addr *dest, uint8_t prefix_len);
 /* Interface used for the default route when no interface has a gateway. */
 void tern_ipv4_set_default_netif(struct tern_stack *s, struct tern_netif *nif);

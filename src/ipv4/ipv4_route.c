@@ -155,6 +155,27 @@ tern_err tern_ipv4_route_del(tern_stack *s, const tern_addr *dest, uint8_t prefi
 #endif
 }
 
+unsigned tern_ipv4_routes(tern_stack *s, tern_ipv4_route_info *out, unsigned max) {
+    unsigned n = 0;
+#if TERN_CFG_IPV4_ROUTES
+    for (unsigned i = 0; i < TERN_CFG_IPV4_ROUTES; i++) {
+        const tern_ipv4_route *r = &s->ipv4.routes[i];
+        if (!r->ifindex)
+            continue;
+        if (n < max) {
+            out[n].dest = tern_addr_ipv4(r->dest);
+            out[n].gw = r->gw ? tern_addr_ipv4(r->gw) : (tern_addr){0};
+            out[n].prefix_len = (uint8_t)prefix_of(r->mask);
+            out[n].ifindex = r->ifindex;
+        }
+        n++;
+    }
+#else
+    (void)s, (void)out, (void)max;
+#endif
+    return n;
+}
+
 void tern_ipv4_set_default_netif(tern_stack *s, tern_netif *nif) { s->default_netif = nif; }
 
 tern_err tern_ipv4_set_forwarding(tern_stack *s, bool on) {

@@ -95,6 +95,7 @@ tern_err tern_ping_start(tern_stack *s, tern_ping *ping, const tern_addr *dst, u
     ping->count = count;
     ping->size = size;
     ping->id = ++s->icmp.next_ping_id;
+    ping->seq = 1; /* like ping(8) */
     ping->next_send = s->now;
     tern_timer_init(&ping->timer, ping_timer);
     ping->next = s->icmp.pings;

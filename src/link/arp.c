@@ -378,3 +378,22 @@ void tern_arp_set_conflict_cb(tern_stack *s, tern_arp_conflict_fn fn, void *ctx)
     s->arp.conflict_cb = fn;
     s->arp.conflict_ctx = ctx;
 }
+
+unsigned tern_arp_entries(tern_stack *s, tern_arp_info *out, unsigned max) {
+    unsigned n = 0;
+    for (unsigned i = 0; i < TERN_CFG_ARP_TABLE_SIZE; i++) {
+        const tern_arp_entry *e = &s->arp.table[i];
+        if (e->state == TERN_ARP_FREE)
+            continue;
+        if (n < max) {
+            tern_arp_info *o = &out[n];
+            o->ip = tern_addr_ipv4(e->ip);
+            memcpy(o->mac, e->mac, 6);
+            o->state = e->state;
+            o->ifindex = e->ifindex;
+            o->age_ms = s->now - e->stamp;
+        }
+        n++;
+    }
+    return n;
+}

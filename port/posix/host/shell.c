@@ -131,16 +131,14 @@ static const char *netif_name(host *h, uint8_t index) {
 static cmd_result cmd_arp(host *h, int argc, char **argv, char *err, size_t errlen) {
     (void)argc, (void)argv, (void)err, (void)errlen;
 #if TERN_CFG_ETHERNET
-    /* No iteration API yet: read the table (see the report). */
-    const tern_arp_state_s *arp = &h->stack.arp;
-    for (size_t i = 0; i < TERN_CFG_ARP_TABLE_SIZE; i++) {
-        const tern_arp_entry *e = &arp->table[i];
-        char ip[16], mac[18];
-        if (e->state == TERN_ARP_FREE)
-            continue;
-        printf("%s at %s %s on %s age %us\n", util_format_ip(e->ip, ip, sizeof(ip)),
+    tern_arp_info entries[TERN_CFG_ARP_TABLE_SIZE];
+    unsigned n = tern_arp_entries(&h->stack, entries, TERN_CFG_ARP_TABLE_SIZE);
+    for (unsigned i = 0; i < n; i++) {
+        const tern_arp_info *e = &entries[i];
+        char ip[TERN_ADDR_STRLEN], mac[18];
+        printf("%s at %s %s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof(ip)),
                e->state == TERN_ARP_PENDING ? "(incomplete)" : util_format_mac(e->mac, mac), arp_state_name(e->state),
-               netif_name(h, e->ifindex), (unsigned)((h->stack.now - e->stamp) / 1000u));
+               netif_name(h, e->ifindex), (unsigned)(e->age_ms / 1000u));
     }
 #endif
     return CMD_OK;
@@ -157,21 +155,15 @@ static void print_connected(host *h) {
 }
 
 static void print_static_routes(host *h) {
-#if TERN_CFG_IPV4_ROUTES
-    char dst[16], gw[16];
-    for (size_t i = 0; i < TERN_CFG_IPV4_ROUTES; i++) {
-        uint32_t d = h->stack.ipv4.routes[i].dest, m = h->stack.ipv4.routes[i].mask, g = h->stack.ipv4.routes[i].gw;
-        uint8_t idx = h->stack.ipv4.routes[i].ifindex;
-        if (idx == 0)
-            continue;
-        printf("%s/%u", util_format_ip(d, dst, sizeof(dst)), util_prefix_len(m));
-        if (g != 0)
-            printf(" via %s", util_format_ip(g, gw, sizeof(gw)));
-        printf(" dev %s static\n", netif_name(h, idx));
+    tern_ipv4_route_info routes[16];
+    unsigned n = tern_ipv4_routes(&h->stack, routes, 16);
+    for (unsigned i = 0; i < n && i < 16; i++) {
+        char dst[TERN_ADDR_STRLEN], gw[TERN_ADDR_STRLEN];
+        printf("%s/%u", tern_addr_format(&routes[i].dest, dst, sizeof(dst)), (unsigned)routes[i].prefix_len);
+        if (!tern_addr_is_any(&routes[i].gw))
+            printf(" via %s", tern_addr_format(&routes[i].gw, gw, sizeof(gw)));
+        printf(" dev %s static\n", netif_name(h, routes[i].ifindex));
     }
-#else
-    (void)h;
-#endif
 }
 
 static cmd_result cmd_route(host *h, int argc, char **argv, char *err, size_t errlen) {
