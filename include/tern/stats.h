@@ -105,8 +105,8 @@ typedef struct tern_stats {
 #define TERN_STAT_INC(s, id) ((void)((s)->stats.c[TERN_STAT_##id]++))
 #define TERN_STAT_ADD(s, id, n) ((void)((s)->stats.c[TERN_STAT_##id] += (uint32_t)(n)))
 #else
-#define TERN_STAT_INC(s, id) ((void)0)
-#define TERN_STAT_ADD(s, id, n) ((void)0)
+#define TERN_STAT_INC(s, id) ((void)(s))
+#define TERN_STAT_ADD(s, id, n) ((void)(s), (void)(n))
 #endif
 
 struct tern_stack;

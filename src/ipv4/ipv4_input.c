@@ -114,12 +114,12 @@ static void deliver(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, enu
         drop(s, p);
         return;
     }
-    if (p->len < ip->hlen && !(p = tern_pbuf_make_writable(s, p, 0, ip->hlen)))
-        return;
     if (kind != DEST_LOCAL)
         p->flags |= TERN_PBUF_F_IP_GROUP;
     TERN_STAT_INC(s, IPV4_DELIVER);
-    (void)tern_pbuf_pull(p, ip->hlen);
+    /* Usually a pull inside the first segment, leaving the header in the
+     * headroom for ICMP errors; a chain split inside the header loses it. */
+    p = tern_pbuf_strip(s, p, ip->hlen);
     tp->input(nif, p, ip);
 }
 
