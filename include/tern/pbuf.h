@@ -82,8 +82,9 @@ void tern_pbuf_ref(tern_pbuf *p);
  * returned to their pool. NULL is accepted. */
 void tern_pbuf_free(struct tern_stack *s, tern_pbuf *p);
 
-/* Append `tail` to `head`; the caller's reference to tail moves into head. */
-void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail);
+/* Append `tail` to `head`; the caller's reference to tail moves into head.
+ * TERN_ERR_BUF (and nothing done) if the packet would pass 65535 bytes. */
+tern_err tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail);
 
 /* Make n bytes of headroom part of the first segment (prepend). */
 tern_err tern_pbuf_push(tern_pbuf *p, uint16_t n);

@@ -52,6 +52,9 @@ typedef struct tern_tcp_callbacks {
     void (*connected)(void *ctx, tern_tcp_pcb *pcb, tern_err err);
     /* The connection died (reset, timeout); pcb is gone. */
     void (*err)(void *ctx, struct tern_stack *s, tern_err err);
+    /* Periodic call while tern_tcp_set_poll() asks for it (retry work that
+     * failed for lack of memory, idle timeouts, ...). */
+    void (*poll)(void *ctx, tern_tcp_pcb *pcb);
 } tern_tcp_callbacks;
 
 /* A new connection on a listener: return TERN_OK to keep it (set its
@@ -93,7 +96,9 @@ struct tern_tcp_pcb {
     uint32_t cwnd, ssthresh, recover;
     uint32_t rtt_seq, rtt_start;             /* RTT sample in flight (no timestamps) */
     uint32_t ts_recent, ts_sent_echo;
-    uint32_t rto_due, delack_due, keep_due;  /* deadlines (when armed) */
+    uint32_t rto_due, delack_due, keep_due, poll_due; /* deadlines (when armed) */
+    uint32_t poll_ms;                        /* poll callback interval, 0 = off */
+    uint32_t oow_ack_at;                     /* last ACK sent for an unacceptable empty segment */
     uint32_t keep_idle, keep_intvl;
     int32_t srtt, rttvar;                    /* ms, scaled by 8 and 4 (RFC 6298 in fixed point) */
     uint32_t rto;                            /* ms */
@@ -139,6 +144,7 @@ typedef struct tern_tcp_info {
     uint32_t cwnd, ssthresh, snd_wnd, rcv_wnd;
     uint32_t srtt_ms, rto_ms;
     uint32_t sndq, unacked, ooseq;
+    uint32_t rcvq; /* received, not yet consumed by the application */
     uint8_t wscale_ok, ts_ok;
 } tern_tcp_info;
 
@@ -160,6 +166,8 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
 tern_err tern_tcp_output(tern_tcp_pcb *pcb);
 /* Free space in the send buffer, bytes. */
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb);
+/* Bytes sent and not yet acknowledged. */
+uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb);
 /* The application consumed len received bytes. */
 void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len);
 
@@ -168,6 +176,8 @@ tern_err tern_tcp_close(tern_tcp_pcb *pcb);
 void tern_tcp_abort(tern_tcp_pcb *pcb);
 
 void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on);
+/* Call the poll callback every interval_ms (0 stops it). */
+void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms);
 void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt);
 void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info);
 const char *tern_tcp_state_name(uint8_t state);

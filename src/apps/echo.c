@@ -31,31 +31,54 @@ static tern_err serve(tern_stack *s, uint16_t port, tern_udp_recv_fn fn) {
 }
 
 #if TERN_CFG_TCP
-/* TCP echo (7) and discard (9). Echo data not yet written back waits in a
- * pbuf chain kept in the connection's callback context, and is not
- * acknowledged to the window until written, so a slow reader slows the
- * writer. The context's low bit remembers that the peer has closed. */
+/* TCP echo (7) and discard (9). Echo data not yet written back waits in
+ * the connection's callback context: a queue of packets (next_pkt), each a
+ * chain of under 64 KB. It is not given back to the window until written,
+ * so a slow reader slows the writer. The context's low bit remembers that
+ * the peer has closed. */
 #define ECHO_EOF ((uintptr_t)1)
+#define ECHO_POLL_MS 50u
 
 static const tern_tcp_callbacks echo_cbs;
 
-static tern_pbuf *echo_flush(tern_tcp_pcb *pcb, tern_pbuf *pending) {
+/* Write one packet's bytes while the send buffer has room; returns it with
+ * what is left (possibly empty). */
+static tern_pbuf *echo_write(tern_tcp_pcb *pcb, tern_pbuf *p) {
     tern_stack *s = pcb->stack;
-    if (pending)
-        pending = tern_pbuf_strip(s, pending, 0);
-    while (pending && pending->tot_len) {
+    p = tern_pbuf_strip(s, p, 0);
+    while (p->tot_len) {
         uint32_t room = tern_tcp_sndbuf(pcb);
-        uint16_t n = pending->len < room ? pending->len : (uint16_t)room;
-        if (!n || tern_tcp_write(pcb, pending->payload, n) != TERN_OK)
+        uint16_t n = p->len < room ? p->len : (uint16_t)room;
+        if (!n || tern_tcp_write(pcb, p->payload, n) != TERN_OK)
             break;
         tern_tcp_recved(pcb, n);
-        pending = tern_pbuf_strip(s, pending, n);
+        p = tern_pbuf_strip(s, p, n);
     }
-    if (pending && !pending->tot_len) {
-        tern_pbuf_free(s, pending);
-        pending = NULL;
+    return p;
+}
+
+static tern_pbuf *echo_flush(tern_tcp_pcb *pcb, tern_pbuf *pending) {
+    while (pending) {
+        tern_pbuf *next = pending->next_pkt;
+        pending->next_pkt = NULL;
+        pending = echo_write(pcb, pending);
+        if (pending->tot_len) {
+            pending->next_pkt = next;
+            return pending;
+        }
+        tern_pbuf_free(pcb->stack, pending);
+        pending = next;
     }
-    return pending;
+    return NULL;
+}
+
+static void echo_free_all(tern_stack *s, tern_pbuf *q) {
+    while (q) {
+        tern_pbuf *next = q->next_pkt;
+        q->next_pkt = NULL;
+        tern_pbuf_free(s, q);
+        q = next;
+    }
 }
 
 static void echo_update(tern_tcp_pcb *pcb, tern_pbuf *pending, bool eof) {
@@ -64,6 +87,11 @@ static void echo_update(tern_tcp_pcb *pcb, tern_pbuf *pending, bool eof) {
         (void)tern_tcp_close(pcb);
         return;
     }
+    /* Data left over with nothing in flight: no ACK will call us back (e.g.
+     * the pool was empty), so poll until it is written. */
+    bool stuck = pending && !tern_tcp_get_unacked(pcb);
+    if (stuck != (pcb->poll_ms != 0))
+        tern_tcp_set_poll(pcb, stuck ? ECHO_POLL_MS : 0);
     tern_tcp_set_callbacks(pcb, &echo_cbs, (void *)((uintptr_t)pending | (eof ? ECHO_EOF : 0u)));
     (void)tern_tcp_output(pcb);
 }
@@ -71,10 +99,15 @@ static void echo_update(tern_tcp_pcb *pcb, tern_pbuf *pending, bool eof) {
 static void echo_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
     tern_pbuf *pending = (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF);
     bool eof = ((uintptr_t)ctx & ECHO_EOF) || !p;
-    if (p && pending)
-        tern_pbuf_cat(pending, p);
-    else if (p)
+    if (p && pending) {
+        tern_pbuf *last = pending;
+        while (last->next_pkt)
+            last = last->next_pkt;
+        if (tern_pbuf_cat(last, p) != TERN_OK)
+            last->next_pkt = p; /* the chain would pass 64 KB: queue a new packet */
+    } else if (p) {
         pending = p;
+    }
     echo_update(pcb, pending, eof);
 }
 
@@ -85,10 +118,12 @@ static void echo_sent(void *ctx, tern_tcp_pcb *pcb, uint32_t len) {
 
 static void echo_err(void *ctx, tern_stack *s, tern_err err) {
     (void)err;
-    tern_pbuf_free(s, (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF));
+    echo_free_all(s, (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF));
 }
 
-static const tern_tcp_callbacks echo_cbs = {.recv = echo_recv, .sent = echo_sent, .err = echo_err};
+static void echo_poll(void *ctx, tern_tcp_pcb *pcb) { echo_sent(ctx, pcb, 0); }
+
+static const tern_tcp_callbacks echo_cbs = {.recv = echo_recv, .sent = echo_sent, .err = echo_err, .poll = echo_poll};
 
 static void discard_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
     (void)ctx;

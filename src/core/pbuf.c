@@ -132,7 +132,9 @@ void tern_pbuf_free(tern_stack *s, tern_pbuf *p) {
     }
 }
 
-void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail) {
+tern_err tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail) {
+    if ((uint32_t)head->tot_len + tail->tot_len > 0xFFFFu)
+        return TERN_ERR_BUF;
     tern_pbuf *q = head;
     for (;;) {
         q->tot_len = (uint16_t)(q->tot_len + tail->tot_len);
@@ -141,6 +143,7 @@ void tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail) {
         q = q->next;
     }
     q->next = tail;
+    return TERN_OK;
 }
 
 tern_err tern_pbuf_push(tern_pbuf *p, uint16_t n) {
@@ -166,6 +169,10 @@ tern_err tern_pbuf_pull(tern_pbuf *p, uint16_t n) {
 }
 
 tern_pbuf *tern_pbuf_prepend(tern_stack *s, tern_pbuf *p, uint16_t n, uint16_t headroom) {
+    if ((uint32_t)p->tot_len + n > 0xFFFFu) {
+        tern_pbuf_free(s, p);
+        return NULL;
+    }
     if (p->ref == 1 && tern_pbuf_push(p, n) == TERN_OK)
         return p;
     tern_pbuf *h = tern_pbuf_alloc(s, headroom, n);

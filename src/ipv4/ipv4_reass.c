@@ -168,10 +168,8 @@ static tern_pbuf *assemble(tern_stack *s, tern_ipv4_reass *r, tern_ipv4_repr *ip
         rest->next_pkt = NULL;
         frag_range fr = range_of(rest);
         rest = tern_pbuf_strip(s, rest, fr.hlen);
-        if (first)
-            tern_pbuf_cat(first, rest);
-        else
-            tern_pbuf_free(s, rest);
+        if (!first || tern_pbuf_cat(first, rest) != TERN_OK)
+            tern_pbuf_free(s, rest); /* cannot pass 65535: size checked before */
         rest = next;
     }
     r->have = 0;

@@ -315,6 +315,8 @@ void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32
     tern_tcp_heard(pcb);
 }
 
+uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb) { return tern_tcp_flight(pcb); }
+
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
     return pcb->sndq_len >= TERN_CFG_TCP_SND_BUF ? 0 : TERN_CFG_TCP_SND_BUF - pcb->sndq_len;
 }
@@ -504,6 +506,7 @@ void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     info->sndq = pcb->sndq_len;
     info->unacked = tern_tcp_flight(pcb);
     info->ooseq = pcb->ooseq_n;
+    info->rcvq = pcb->rcv_pending;
     info->wscale_ok = (pcb->flags & TERN_TCPF_WSCALE) != 0;
     info->ts_ok = (pcb->flags & TERN_TCPF_TS) != 0;
 }

@@ -21,9 +21,21 @@ static uint32_t seg_space(const tcp_seg *seg) {
     return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
+#define OOW_ACK_INTERVAL_MS 10u
+
+/* ACKs for segments we do not accept are rate-limited per connection, so
+ * two confused ends cannot ping-pong ACKs (as Linux's tcp_invalid_ratelimit). */
+static void oow_ack(tern_tcp_pcb *pcb) {
+    uint32_t now = pcb->stack->now;
+    if (pcb->oow_ack_at && now - pcb->oow_ack_at < OOW_ACK_INTERVAL_MS)
+        return;
+    pcb->oow_ack_at = now ? now : 1u;
+    tern_tcp_send_ack(pcb);
+}
+
 static void challenge_ack(tern_tcp_pcb *pcb) {
     TERN_STAT_INC(pcb->stack, TCP_CHALLENGE_ACK);
-    tern_tcp_send_ack(pcb);
+    oow_ack(pcb);
 }
 
 /* Options from the peer's SYN: MSS, window scale, timestamps. */
@@ -151,7 +163,7 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && !(h->flags & TERN_TCP_RST) &&
         SEQ_LT(h->tsval, pcb->ts_recent)) {
         TERN_STAT_INC(pcb->stack, TCP_DROP_PAWS);
-        tern_tcp_send_ack(pcb);
+        oow_ack(pcb);
         return DONE;
     }
     uint32_t wnd = tern_tcp_rcv_wnd(pcb);
@@ -173,16 +185,28 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     TERN_STAT_INC(pcb->stack, TCP_DROP_SEQ);
     if (h->flags & TERN_TCP_RST)
         return DONE;
-    if (SEQ_LEQ(seq + space, pcb->rcv_nxt)) {
+    /* With our window closed nothing is acceptable, "but special allowance
+     * should be made to accept valid ACKs" (RFC 9293 3.10.7.4): the peer's
+     * ACK may sit one past rcv_nxt after its zero-window probe. */
+    bool closed_window_ack = !wnd && SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LEQ(seq, pcb->rcv_nxt + 1u);
+    if (SEQ_LEQ(seq + space, pcb->rcv_nxt) || closed_window_ack) {
         /* A duplicate (BSD's "todrop" case): its data is old, but its ACK
-         * may be news, e.g. when both sides went back after a timeout. */
+         * may be news, e.g. when both sides went back after a timeout. A
+         * duplicate with data is acknowledged at once (the sender learns
+         * what we have); an empty one only within the rate limit. */
         seg->old = 1;
+        if (seg->len)
+            pcb->flags |= TERN_TCPF_ACK_NOW;
+        else
+            oow_ack(pcb);
         seg->len = 0;
         seg->h.flags &= (uint8_t)~TERN_TCP_FIN;
-        pcb->flags |= TERN_TCPF_ACK_NOW;
         return CONTINUE;
     }
-    tern_tcp_send_ack(pcb);
+    if (seg->len)
+        tern_tcp_send_ack(pcb);
+    else
+        oow_ack(pcb);
     return DONE;
 }
 
@@ -327,7 +351,7 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     if (SEQ_GT(h->ack, pcb->snd_max)) { /* acknowledges what we never sent */
         TERN_STAT_INC(pcb->stack, TCP_DROP_ACK);
-        tern_tcp_send_ack(pcb);
+        oow_ack(pcb);
         return DONE;
     }
     /* RFC 5961 5.2: an ACK far behind is dropped with a challenge ACK. */

@@ -115,7 +115,10 @@ tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8
     return send_segment(pcb, seq, len, flags);
 }
 
-void tern_tcp_send_ack(tern_tcp_pcb *pcb) { (void)send_segment(pcb, pcb->snd_nxt, 0, TERN_TCP_ACK); }
+/* A pure ACK carries the highest sequence number sent: after a timeout sent
+ * us back, snd_nxt may lie before what the peer already has, and an ACK
+ * from there would look like an old duplicate to it. */
+void tern_tcp_send_ack(tern_tcp_pcb *pcb) { (void)send_segment(pcb, pcb->snd_max, 0, TERN_TCP_ACK); }
 
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
     tern_err err = send_segment(pcb, pcb->iss, 0, TERN_TCP_SYN);

@@ -27,6 +27,7 @@
 #define TCP_T_RTO 0x01u     /* retransmission, or persist when TERN_TCPF_PERSIST */
 #define TCP_T_DELACK 0x02u
 #define TCP_T_KEEP 0x04u    /* keepalive, or the 2 MSL wait in TIME-WAIT */
+#define TCP_T_POLL 0x08u    /* the application's poll callback */
 
 /* A received segment, parsed. */
 typedef struct tcp_seg {

@@ -14,8 +14,8 @@ static void rearm(tern_tcp_pcb *pcb) {
     tern_stack *s = pcb->stack;
     uint32_t next = 0;
     bool any = false;
-    const uint32_t due[3] = {pcb->rto_due, pcb->delack_due, pcb->keep_due};
-    for (unsigned i = 0; i < 3; i++) {
+    const uint32_t due[4] = {pcb->rto_due, pcb->delack_due, pcb->keep_due, pcb->poll_due};
+    for (unsigned i = 0; i < 4; i++) {
         if (!(pcb->tmask & (1u << i)))
             continue;
         if (!any || tern_time_before(due[i], next))
@@ -34,8 +34,10 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
         pcb->rto_due = due;
     else if (which == TCP_T_DELACK)
         pcb->delack_due = due;
-    else
+    else if (which == TCP_T_KEEP)
         pcb->keep_due = due;
+    else
+        pcb->poll_due = due;
     pcb->tmask |= which;
     rearm(pcb);
 }
@@ -167,9 +169,33 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
         if (!on_rto(pcb))
             return;
     }
+    if ((pcb->tmask & TCP_T_POLL) && !tern_time_before(now, pcb->poll_due)) {
+        pcb->tmask &= (uint8_t)~TCP_T_POLL;
+        if (pcb->poll_ms)
+            pcb->poll_due = now + pcb->poll_ms, pcb->tmask |= TCP_T_POLL;
+        if (pcb->cb && pcb->cb->poll) {
+            s->tcp.active = pcb;
+            pcb->cb->poll(pcb->ctx, pcb);
+            s->tcp.active = NULL;
+            if (pcb->flags & TERN_TCPF_DEAD) {
+                tern_tcp_free(pcb, TERN_OK);
+                return;
+            }
+        }
+    }
     rearm(pcb);
 }
 
 void tern_tcp_timer_init(tern_tcp_pcb *pcb) { tern_timer_init(&pcb->timer, tcp_timer); }
+
+void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms) {
+    if (!pcb || !pcb->stack)
+        return;
+    pcb->poll_ms = interval_ms;
+    if (interval_ms)
+        tern_tcp_timer_set(pcb, TCP_T_POLL, interval_ms);
+    else
+        tern_tcp_timer_clear(pcb, TCP_T_POLL);
+}
 
 #endif

@@ -148,7 +148,7 @@ static void test_echo_1mb_clean(void **state) {
 
 static void test_echo_impaired(void **state) {
     (void)state;
-    run_transfer(300000, "loss=5,reorder=5,dup=1,corrupt=1,seed=3", 600000);
+    run_transfer(getenv("TCP_BIG") ? 5000000u : 1000000u, "loss=5,reorder=5,dup=1,corrupt=1,seed=3", 6000000);
 }
 
 static void test_connect_refused(void **state) {

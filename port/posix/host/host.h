@@ -93,6 +93,7 @@ void shell_print_stats(host *h, bool nonzero_only);
 typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
 cmd_result cmd_ping(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen);
+cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen);
 /* Watchdog for a ping whose completion never arrives. */
 void host_ping_check(host *h, uint32_t now);
 /* Stop a running ping (at exit). */
