@@ -189,7 +189,7 @@ def test_autoip_fallback_defends_then_hands_over(start_tern_plain, dnsmasq, ns):
     # Linux claims the address once: the stack defends it (RFC 5227 2.4 (b)).
     before = t.stats()["arp.conflict"]
     since = t.mark()
-    ns.exec(["arping", "-U", "-c", "1", "-I", "tap0", ll], timeout=10)
+    ns.exec(["arping", "-U", "-c", "1", "-S", ll, "-i", "tap0", ll], timeout=10)  # sender = ll
     deadline = time.monotonic() + 5
     while t.stats()["arp.conflict"] == before and time.monotonic() < deadline:
         time.sleep(0.2)
