@@ -89,6 +89,26 @@
     X(DHCP_DECLINE, "dhcp.decline")                                                                \
     X(DHCP_NAK, "dhcp.nak")                                                                        \
     X(DHCP_LEASE_LOST, "dhcp.lease_lost")                                                          \
+    X(TCP_RX, "tcp.rx")                                                                            \
+    X(TCP_TX, "tcp.tx")                                                                            \
+    X(TCP_RETRANSMIT, "tcp.retransmit")                                                            \
+    X(TCP_FAST_RETRANSMIT, "tcp.fast_retransmit")                                                  \
+    X(TCP_DROP_SHORT, "tcp.drop.short")                                                            \
+    X(TCP_DROP_HLEN, "tcp.drop.header_length")                                                     \
+    X(TCP_DROP_OPTIONS, "tcp.drop.options")                                                        \
+    X(TCP_DROP_CHECKSUM, "tcp.drop.checksum")                                                      \
+    X(TCP_DROP_FLAGS, "tcp.drop.flags")                                                            \
+    X(TCP_DROP_NOPORT, "tcp.drop.no_port")                                                         \
+    X(TCP_DROP_SEQ, "tcp.drop.out_of_window")                                                      \
+    X(TCP_DROP_ACK, "tcp.drop.bad_ack")                                                            \
+    X(TCP_DROP_PAWS, "tcp.drop.paws")                                                              \
+    X(TCP_DROP_OOSEQ, "tcp.drop.ooseq_full")                                                       \
+    X(TCP_DROP_BACKLOG, "tcp.drop.backlog")                                                        \
+    X(TCP_DROP_NOMEM, "tcp.drop.no_memory")                                                        \
+    X(TCP_CHALLENGE_ACK, "tcp.challenge_ack")                                                      \
+    X(TCP_RST_TX, "tcp.rst.tx")                                                                    \
+    X(TCP_RST_RX, "tcp.rst.rx")                                                                    \
+    X(TCP_TIMEOUT, "tcp.timeout")                                                                  \
     X(RAW_RX, "raw.rx")                                                                            \
     X(RAW_TX, "raw.tx")                                                                            \
     X(NETIF_DROP_DOWN, "netif.drop.down")                                                          \
@@ -113,8 +133,8 @@ typedef struct tern_stats {
 #define TERN_STAT_INC(s, id) ((void)((s)->stats.c[TERN_STAT_##id]++))
 #define TERN_STAT_ADD(s, id, n) ((void)((s)->stats.c[TERN_STAT_##id] += (uint32_t)(n)))
 #else
-#define TERN_STAT_INC(s, id) ((void)0)
-#define TERN_STAT_ADD(s, id, n) ((void)0)
+#define TERN_STAT_INC(s, id) ((void)(s))
+#define TERN_STAT_ADD(s, id, n) ((void)(s), (void)(n))
 #endif
 
 struct tern_stack;

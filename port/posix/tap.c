@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -40,7 +41,7 @@ static bool tap_exists(const char *ifname) { return if_nametoindex(ifname) != 0;
 static uint16_t tap_read_mtu(const char *ifname) {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
-    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
     if (ifreq_ioctl(SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu <= 0)
         return 0;
     return ifr.ifr_mtu > 65535 ? 65535 : (uint16_t)ifr.ifr_mtu;
@@ -50,7 +51,7 @@ static uint16_t tap_read_mtu(const char *ifname) {
 static void tap_set_kernel_up(const char *ifname) {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
-    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
     if (ifreq_ioctl(SIOCGIFFLAGS, &ifr) < 0)
         return;
     ifr.ifr_flags = (short)(ifr.ifr_flags | IFF_UP);
@@ -61,7 +62,7 @@ static int tap_attach(tern_tap *tap, const char *ifname) {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
     if (ioctl(tap->fd, TUNSETIFF, &ifr) < 0)
         return -errno;
     memcpy(tap->ifname, ifr.ifr_name, IFNAMSIZ);

@@ -17,6 +17,9 @@ static const ipv4_proto protos[] = {
 #if TERN_CFG_IGMP
     {TERN_IP_PROTO_IGMP, tern_igmp_input, NULL},
 #endif
+#if TERN_CFG_TCP
+    {TERN_IP_PROTO_TCP, tern_tcp_input, tern_tcp_icmp_error},
+#endif
 #if TERN_CFG_UDP
     {TERN_IP_PROTO_UDP, tern_udp_input, tern_udp_icmp_error},
 #endif
@@ -114,12 +117,12 @@ static void deliver(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, enu
         drop(s, p);
         return;
     }
-    if (p->len < ip->hlen && !(p = tern_pbuf_make_writable(s, p, 0, ip->hlen)))
-        return;
     if (kind != DEST_LOCAL)
         p->flags |= TERN_PBUF_F_IP_GROUP;
     TERN_STAT_INC(s, IPV4_DELIVER);
-    (void)tern_pbuf_pull(p, ip->hlen);
+    /* Usually a pull inside the first segment, leaving the header in the
+     * headroom for ICMP errors; a chain split inside the header loses it. */
+    p = tern_pbuf_strip(s, p, ip->hlen);
     tp->input(nif, p, ip);
 }
 

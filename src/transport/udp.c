@@ -255,7 +255,7 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     }
     tern_udp_info info = {.src = tern_addr_ipv4(ip->src), .dst = tern_addr_ipv4(ip->dst), .sport = u.sport,
                           .dport = u.dport, .ifindex = nif->index, .ttl = ip->ttl, .broadcast = group};
-    (void)tern_pbuf_pull(p, TERN_WIRE_UDP_HLEN);
+    p = tern_pbuf_strip(s, p, TERN_WIRE_UDP_HLEN);
     if (group)
         deliver_copies(s, p, ip, &u, &info, pcb);
     deliver(s, pcb, p, &info);

@@ -1,0 +1,137 @@
+# Tern: convenience targets around CMake. The CMake build is the real one;
+# this file only strings the steps together.
+#
+#   make / make all   configure and build (configs/host.h) in build/
+#   make test         everything CI runs, in order, stopping at the first failure
+#   make demo         build, then run scripts/demo.sh
+#   make size         Cortex-M4 size report for the presets (build/size/summary.tsv)
+#   make fuzz         run every libFuzzer target FUZZ_SECONDS (default 60) each
+#   make bench        run what exists under bench/
+#   make deps         install missing Debian packages (root) or list them
+#   make clean        remove every build directory
+#
+# Variables: JOBS (parallel build jobs, 2), HOST_CC (gcc), BUILD_TYPE (RelWithDebInfo:
+# -O2 -g, so optimiser-driven warnings count), WERROR (for make/make demo: OFF;
+# make test always builds with -Werror), FUZZ_SECONDS (60),
+# PYTHON (/usr/bin/python3: the Debian interpreter that has pytest and scapy).
+
+JOBS ?= 2
+MAKEFLAGS += --no-print-directory
+HOST_CC ?= gcc
+BUILD_TYPE ?= RelWithDebInfo
+WERROR ?= OFF
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 4096
+PYTHON ?= /usr/bin/python3
+CTEST_FLAGS ?= --output-on-failure --no-tests=error --timeout 300 -j$(JOBS)
+
+BUILD := build
+BUILD_ASAN := build-asan
+BUILD_CLANG := build-clang
+BUILD_FUZZ := build-fuzz
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+
+# Print a section header: $(call section,text)
+section = @printf '\n==== %s ====\n' "$(1)"
+
+.PHONY: all deps configure test test-gcc test-asan test-clang test-interop demo size fuzz bench clean help
+
+all:
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=$(WERROR)
+	cmake --build $(BUILD) -j$(JOBS)
+
+help:
+	@sed -n '\%^#   make / make all%,/^# PYTHON/p' Makefile
+
+# As root: install what is missing. Otherwise: list what is missing (and fail).
+deps:
+	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps.sh; else scripts/install-deps.sh --check; fi
+
+test:
+	$(call section,dependencies)
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory test-gcc
+	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-clang
+	@$(MAKE) --no-print-directory test-interop
+	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory size
+	$(call section,make test: all steps passed)
+
+test-gcc:
+	$(call section,$(HOST_CC) -Werror: build and run unit + simulation tests ($(BUILD)/))
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON
+	cmake --build $(BUILD) -j$(JOBS)
+	ctest --test-dir $(BUILD) $(CTEST_FLAGS)
+
+test-asan:
+	$(call section,ASan + UBSan: build and run unit + simulation tests ($(BUILD_ASAN)/))
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON \
+		-DTERN_SANITIZE=ON
+	cmake --build $(BUILD_ASAN) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --test-dir $(BUILD_ASAN) $(CTEST_FLAGS)
+
+test-clang:
+	$(call section,clang -Werror: build library$(,) port and tests ($(BUILD_CLANG)/))
+	cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON
+	cmake --build $(BUILD_CLANG) -j$(JOBS)
+
+test-interop:
+	$(call section,interop tests against Linux peers (tests/interop/))
+	@if [ -z "$$(find tests/interop -name 'test_*.py' 2>/dev/null)" ]; then \
+		echo "tests/interop has no tests yet: skipping"; \
+	elif [ "$$(id -u)" -ne 0 ]; then \
+		echo "interop tests need root (network namespaces, TAP): run make test as root" >&2; exit 1; \
+	else \
+		[ -x $(BUILD)/tern ] || $(MAKE) --no-print-directory all; \
+		echo "$(PYTHON) -m pytest -q tests/interop"; \
+		$(PYTHON) -m pytest -q tests/interop; \
+	fi
+
+demo:
+	$(call section,demo (scripts/demo.sh))
+	@if [ ! -f scripts/demo.sh ]; then \
+		echo "scripts/demo.sh does not exist yet: there is no demo to run" >&2; exit 1; \
+	fi
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	bash scripts/demo.sh
+
+size:
+	$(call section,size: Cortex-M4 (arm-none-eabi-gcc -Os) for the presets)
+	$(PYTHON) scripts/size.py
+
+# Each target fuzzes a scratch copy of its corpus (build-fuzz/corpus/NAME),
+# so the checked-in seeds stay as they are.
+fuzz:
+	$(call section,fuzz: $(FUZZ_SECONDS) s per target ($(FUZZ_TARGETS)))
+	@if [ -z "$(FUZZ_TARGETS)" ]; then echo "no fuzz targets in tests/fuzz/" >&2; exit 1; fi
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_FUZZ=ON
+	cmake --build $(BUILD_FUZZ) -j$(JOBS) $(addprefix --target ,$(FUZZ_TARGETS))
+	@mkdir -p $(BUILD_FUZZ)/artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		seeds=tests/fuzz/corpus/$${t#fuzz_}; work=$(BUILD_FUZZ)/corpus/$$t; \
+		rm -rf $$work; mkdir -p $$work; \
+		if [ -d $$seeds ]; then cp $$seeds/* $$work/ 2>/dev/null || true; fi; \
+		echo "-- $$t: $$(ls $$work | wc -l) seeds from $$seeds, $(FUZZ_SECONDS) s"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(BUILD_FUZZ)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 \
+			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD_FUZZ)/artifacts/ $$work \
+			2>$(BUILD_FUZZ)/$$t.log || { tail -n 60 $(BUILD_FUZZ)/$$t.log; \
+			echo "$$t FAILED: reproducer in $(BUILD_FUZZ)/artifacts/, full log $(BUILD_FUZZ)/$$t.log" >&2; exit 1; }; \
+		grep -E '^#[0-9]+' $(BUILD_FUZZ)/$$t.log | tail -n 1; \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' $(BUILD_FUZZ)/$$t.log || true; \
+		echo "-- $$t: no crash, corpus now $$(ls $$work | wc -l) inputs"; \
+	done
+
+bench:
+	$(call section,bench (bench/))
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD_FUZZ)
+
+# A literal comma for $(call ...) arguments.
+, := ,

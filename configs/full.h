@@ -1,0 +1,83 @@
+/*
+ * Tern preset "full": every feature the library has, with modest pools for
+ * a microcontroller (about 25 KB of packet buffers).
+ *
+ * Fragmentation and reassembly, forwarding and static routes, loopback, raw
+ * IP endpoints, the ping client, ARP address conflict detection, statistics,
+ * warning-level logs, assertions, the pcap tee and the impairment layer.
+ * `make size` builds it for Cortex-M4; every option the library knows is set
+ * here explicitly so the numbers describe exactly this list.
+ */
+#ifndef TERN_PRESET_FULL_H
+#define TERN_PRESET_FULL_H
+
+/* ---- Memory ---- */
+#define TERN_CFG_PBUF_COUNT 16           /* 16 pool packet buffers ... */
+#define TERN_CFG_PBUF_SIZE 1536          /* ... of 1536 bytes: one full frame each */
+#define TERN_CFG_PBUF_REF_COUNT 8        /* zero-copy ROM/driver buffer headers */
+#define TERN_CFG_LINK_EXTRA_HEADROOM 0   /* plain Ethernet, nothing in front of it */
+
+/* ---- Interfaces ---- */
+#define TERN_CFG_ETHERNET 1              /* Ethernet II with ARP */
+#define TERN_CFG_LOOPBACK 1              /* loopback interface (127/8, own addresses) */
+#define TERN_CFG_LOOPBACK_QUEUE_LEN 8    /* packets waiting on loopback */
+#define TERN_CFG_IMPAIR 1                /* impairment layer (loss, delay, ...) */
+#define TERN_CFG_IMPAIR_QUEUE_LEN 8      /* packets it may hold back */
+#define TERN_CFG_NETIF_TEE 1             /* frame tee for pcap capture */
+
+/* ---- ARP ---- */
+#define TERN_CFG_ARP_TABLE_SIZE 16       /* 16 cache entries (we may route) */
+#define TERN_CFG_ARP_QUEUE 1             /* queue packets while resolving ... */
+#define TERN_CFG_ARP_QUEUE_LEN 3         /* ... up to 3 per pending entry */
+#define TERN_CFG_ARP_MAX_AGE_MS 300000u  /* entries live 5 minutes */
+#define TERN_CFG_ARP_MAX_TRIES 3         /* requests before giving up */
+#define TERN_CFG_ARP_ACD 1               /* RFC 5227 probe/announce/defend */
+
+/* ---- IPv4 ---- */
+#define TERN_CFG_IPV4 1                  /* IPv4 */
+#define TERN_CFG_IPV6 0                  /* IPv6 is not implemented yet */
+#define TERN_CFG_IPV4_DEFAULT_TTL 64     /* TTL of packets we originate */
+#define TERN_CFG_IPV4_FRAG 1             /* fragment on output, reassemble on input */
+#define TERN_CFG_IPV4_REASS_MAX 2        /* 2 datagrams reassembled at once ... */
+#define TERN_CFG_IPV4_REASS_MAX_PBUFS 8  /* ... holding at most 8 buffers together */
+#define TERN_CFG_IPV4_REASS_MAX_SIZE 65535u /* any datagram the buffer budget allows */
+#define TERN_CFG_IPV4_REASS_TIMEOUT_MS 15000u /* give up a reassembly after 15 s */
+#define TERN_CFG_IPV4_FORWARD 1          /* forward between interfaces */
+#define TERN_CFG_IPV4_ROUTES 4           /* 4 static routes */
+
+/* ---- ICMP ---- */
+#define TERN_CFG_ICMP 1                  /* answer echo requests, send errors */
+#define TERN_CFG_ICMP_ERR_BURST 10       /* ICMP error rate limit: burst ... */
+#define TERN_CFG_ICMP_ERR_INTERVAL_MS 100 /* ... refilled one per 100 ms */
+#define TERN_CFG_PING 1                  /* ping client */
+
+/* ---- IGMP and services ---- */
+#define TERN_CFG_IGMP 1                  /* IGMPv3/v2 host */
+#define TERN_CFG_IGMP_GROUPS 8           /* 8 groups joined at once */
+#define TERN_CFG_AUTOIP 1                /* RFC 3927 link-local addressing */
+#define TERN_CFG_DNS 1                   /* DNS client ... */
+#define TERN_CFG_DNS_CACHE 8             /* ... 8 cached names */
+#define TERN_CFG_DNS_NAME_MAX 253        /* full-length names */
+#define TERN_CFG_DNS_ADDRS 2             /* two addresses per name */
+#define TERN_CFG_DNS_SERVERS 3           /* three servers */
+#define TERN_CFG_DNS_REQUESTS 4          /* four callers waiting at once */
+#define TERN_CFG_DNS_HOSTS 4             /* a small static hosts table */
+#define TERN_CFG_DNS_TIMEOUT_MS 1000u    /* one second per attempt ... */
+#define TERN_CFG_DNS_TRIES 2             /* ... two attempts per server */
+#define TERN_CFG_DNS_MDNS 1              /* .local names by one-shot mDNS */
+/* ---- Transport ---- */
+#define TERN_CFG_UDP 1                   /* UDP, callback API */
+#define TERN_CFG_UDP_PCBS 8              /* 8 UDP endpoints */
+#define TERN_CFG_UDP_ALLOW_NO_CHECKSUM 1 /* accept checksum 0 (RFC 768) */
+#define TERN_CFG_RAW 1                   /* raw IP endpoints */
+#define TERN_CFG_RAW_PCBS 2              /* 2 raw endpoints */
+
+/* ---- Applications ---- */
+#define TERN_CFG_APP_ECHO 1              /* UDP echo (7) and discard (9) */
+
+/* ---- Observability ---- */
+#define TERN_CFG_STATS 1                 /* per-protocol counters with drop reasons */
+#define TERN_CFG_LOG_LEVEL 2             /* errors and warnings */
+#define TERN_CFG_ASSERT 1                /* internal consistency assertions */
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * The application `make size` links for Cortex-M4: one Ethernet interface
+ * with a pretend DMA driver, the UDP echo service, and the main loop. It
+ * calls what a real product calls, so --gc-sections keeps the whole receive
+ * and send path and nothing else. Features a product reaches through the
+ * API (ping client, raw endpoints, conflict detection, forwarding switch,
+ * statistics) are called when the preset enables them, so a preset's figure
+ * includes the code of every feature it turns on. Linked, never run.
+ */
+#include <stdint.h>
+
+#include "tern/tern.h"
+
+/* The pretend driver: the "hardware" fills rx_frame/rx_len (volatile, so the
+ * compiler cannot assume anything about the frames) and drains tx_frame. */
+static uint8_t rx_frame[TERN_CFG_PBUF_SIZE];
+static volatile uint16_t rx_len;
+static uint8_t tx_frame[TERN_CFG_PBUF_SIZE];
+static volatile uint16_t tx_len;
+static volatile uint32_t ticks_ms; /* advanced by a timer interrupt */
+
+/* The stack instance (all of Tern's RAM) and the interface. */
+static tern_stack size_stack;
+static tern_netif size_netif;
+
+static volatile uint32_t app_events; /* keeps the callbacks' effects alive */
+
+#if TERN_CFG_PING
+static tern_ping size_ping;
+static void on_ping(void *ctx, tern_ping *ping, const tern_ping_result *r) {
+    (void)ctx;
+    (void)ping;
+    app_events += r->rtt_ms;
+}
+#endif
+#if TERN_CFG_RAW
+static bool on_raw(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *src) {
+    (void)ctx;
+    (void)src;
+    app_events += p->tot_len;
+    tern_raw_sendto(pcb, p, src); /* reflect it */
+    return true;
+}
+#endif
+#if TERN_CFG_ARP_ACD
+static tern_acd size_acd;
+static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
+    (void)ctx;
+    (void)acd;
+    app_events += (uint32_t)ev;
+}
+#endif
+
+static tern_err drv_link_output(tern_netif *nif, tern_pbuf *p) {
+    (void)nif;
+    if (tx_len != 0)
+        return TERN_ERR_WOULDBLOCK;
+    tx_len = tern_pbuf_copy_out(p, 0, tx_frame, sizeof tx_frame);
+    return TERN_OK;
+}
+
+static const tern_netif_ops drv_ops = {
+    .link_output = drv_link_output,
+};
+
+static void drv_receive(tern_stack *s, tern_netif *nif) {
+    uint16_t len = rx_len;
+    if (len == 0 || len > sizeof rx_frame)
+        return;
+    tern_pbuf *p = tern_pbuf_alloc(s, 0, len);
+    if (p != NULL) {
+        tern_pbuf_copy_in(p, 0, rx_frame, len);
+        tern_netif_input(nif, p);
+    }
+    rx_len = 0;
+}
+
+int main(void) {
+    static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+    tern_stack *s = &size_stack;
+    tern_netif *nif = &size_netif;
+
+    tern_stack_init(s, ticks_ms, 12345u);
+    tern_netif_init(nif, "eth0", TERN_LINK_ETHERNET, &drv_ops, NULL);
+    for (unsigned i = 0; i < sizeof mac; i++)
+        nif->hwaddr[i] = mac[i];
+    tern_netif_add(s, nif);
+    tern_netif_set_up(nif, true);
+    tern_netif_set_link(nif, true);
+    tern_addr ip = TERN_ADDR4(192, 0, 2, 2);
+    tern_addr gw = TERN_ADDR4(192, 0, 2, 1);
+    tern_netif_set_ipv4(nif, &ip, 24, &gw);
+#if TERN_CFG_APP_ECHO
+    tern_echo_start(s);
+#endif
+#if TERN_CFG_ARP_ACD
+    tern_acd_start(nif, &size_acd, &ip, on_acd, NULL);
+#endif
+#if TERN_CFG_PING
+    tern_ping_start(s, &size_ping, &gw, 4, 32, 1000, 1000, on_ping, NULL);
+#endif
+#if TERN_CFG_RAW
+    tern_raw_pcb *raw = tern_raw_new(s, 89);
+    if (raw != NULL)
+        tern_raw_set_recv(raw, on_raw, NULL);
+#endif
+#if TERN_CFG_IPV4_FORWARD
+    tern_ipv4_set_forwarding(s, true);
+#endif
+    for (;;) {
+        drv_receive(s, nif);
+        tern_stack_poll(s, ticks_ms);
+#if TERN_CFG_STATS
+        app_events += tern_stats_get(s, 0);
+#endif
+    }
+}
