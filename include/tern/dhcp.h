@@ -128,7 +128,8 @@ typedef struct tern_dhcp_info {
     char domain[TERN_CFG_DHCP_DOMAIN_MAX + 1];
 } tern_dhcp_info;
 
-/* Start on nif (Ethernet); d is owned by the caller until tern_dhcp_stop.
+/* Start on nif (Ethernet); d is owned by the caller until tern_dhcp_stop,
+ * which must come before nif is removed and before d is started again.
  * cfg may be NULL. The first DISCOVER (or REQUEST) goes out at once.
  * TERN_ERR_NOMEM/INUSE: no UDP endpoint for port 68. */
 tern_err tern_dhcp_start(struct tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *cfg, tern_dhcp_fn cb,
