@@ -306,6 +306,32 @@
 #define TERN_CFG_DNS_MDNS 1
 #endif
 
+/* DHCP client (RFC 2131/2132): a caller-owned tern_dhcp per interface
+ * (tern/dhcp.h). Needs UDP; probes offered addresses with RFC 5227 when
+ * TERN_CFG_ARP_ACD is on, and can fall back to AutoIP (TERN_CFG_AUTOIP). */
+#ifndef TERN_CFG_DHCP
+#define TERN_CFG_DHCP 0
+#endif
+/* DNS servers and NTP servers kept from a lease (each). 1..4 */
+#ifndef TERN_CFG_DHCP_SERVERS
+#define TERN_CFG_DHCP_SERVERS 2
+#endif
+/* Longest domain name (option 15) kept, characters. 0..63 */
+#ifndef TERN_CFG_DHCP_DOMAIN_MAX
+#define TERN_CFG_DHCP_DOMAIN_MAX 63
+#endif
+/* Longest host name (option 12) the client sends, characters. 1..63 */
+#ifndef TERN_CFG_DHCP_HOSTNAME_MAX
+#define TERN_CFG_DHCP_HOSTNAME_MAX 32
+#endif
+/* Largest DHCP message (UDP payload) accepted when the driver delivers it
+ * in several buffers (it is copied to the stack then), bytes; also
+ * announced to servers as option 57 (plus 28 for the IP and UDP headers).
+ * 548..1472 */
+#ifndef TERN_CFG_DHCP_MSG_MAX
+#define TERN_CFG_DHCP_MSG_MAX 548
+#endif
+
 /* ---- Applications in the library ----------------------------------------- */
 
 /* UDP echo (7) and discard (9) services. */
@@ -368,6 +394,16 @@ _Static_assert(TERN_CFG_DNS_SERVERS >= 1 && TERN_CFG_DNS_SERVERS <= 4, "tern: TE
 _Static_assert(TERN_CFG_DNS_REQUESTS >= 1 && TERN_CFG_DNS_REQUESTS <= 64, "tern: TERN_CFG_DNS_REQUESTS must be 1..64");
 _Static_assert(TERN_CFG_DNS_HOSTS <= 32, "tern: TERN_CFG_DNS_HOSTS must be 0..32");
 _Static_assert(TERN_CFG_DNS_TRIES >= 1 && TERN_CFG_DNS_TRIES <= 10, "tern: TERN_CFG_DNS_TRIES must be 1..10");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_DHCP), "tern: TERN_CFG_DHCP must be 0 or 1");
+_Static_assert(!TERN_CFG_DHCP || TERN_CFG_UDP, "tern: the DHCP client needs UDP");
+_Static_assert(!TERN_CFG_DHCP || TERN_CFG_ETHERNET, "tern: the DHCP client needs Ethernet");
+_Static_assert(TERN_CFG_DHCP_SERVERS >= 1 && TERN_CFG_DHCP_SERVERS <= 4, "tern: TERN_CFG_DHCP_SERVERS must be 1..4");
+_Static_assert(TERN_CFG_DHCP_DOMAIN_MAX >= 0 && TERN_CFG_DHCP_DOMAIN_MAX <= 63,
+               "tern: TERN_CFG_DHCP_DOMAIN_MAX must be 0..63");
+_Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 63,
+               "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
+_Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
+               "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
 _Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535, "tern: TERN_CFG_TCP_PCBS must be 1..65535");
 _Static_assert(TERN_CFG_TCP_LISTENERS <= 255, "tern: TERN_CFG_TCP_LISTENERS must be 0..255");
 _Static_assert(TERN_CFG_TCP_MSS >= 536 && TERN_CFG_TCP_MSS <= 65495, "tern: TERN_CFG_TCP_MSS must be 536..65495");

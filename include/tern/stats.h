@@ -81,6 +81,14 @@
     X(DNS_DROP_MISMATCH, "dns.drop.mismatch")                                                      \
     X(DNS_NXDOMAIN, "dns.nxdomain")                                                                \
     X(DNS_TIMEOUT, "dns.timeout")                                                                  \
+    X(DHCP_TX, "dhcp.tx")                                                                          \
+    X(DHCP_RX, "dhcp.rx")                                                                          \
+    X(DHCP_DROP_MALFORMED, "dhcp.drop.malformed")                                                  \
+    X(DHCP_DROP_MISMATCH, "dhcp.drop.mismatch")                                                    \
+    X(DHCP_DROP_UNEXPECTED, "dhcp.drop.unexpected")                                                \
+    X(DHCP_DECLINE, "dhcp.decline")                                                                \
+    X(DHCP_NAK, "dhcp.nak")                                                                        \
+    X(DHCP_LEASE_LOST, "dhcp.lease_lost")                                                          \
     X(TCP_RX, "tcp.rx")                                                                            \
     X(TCP_TX, "tcp.tx")                                                                            \
     X(TCP_RETRANSMIT, "tcp.retransmit")                                                            \

@@ -6,6 +6,7 @@
 #include "tern/arp.h"
 #include "tern/autoip.h"
 #include "tern/config.h"
+#include "tern/dhcp.h"
 #include "tern/dns.h"
 #include "tern/err.h"
 #include "tern/ethernet.h"

@@ -12,6 +12,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+from dnsmasq import Dnsmasq  # noqa: E402
 from netns import PREFIX, STACK_IP, Namespace  # noqa: E402
 from ternproc import Tern  # noqa: E402
 
@@ -73,3 +74,42 @@ def start_tern(ns):
 @pytest.fixture
 def tern(start_tern):
     return start_tern()
+
+
+@pytest.fixture
+def start_tern_plain(ns):
+    """start_tern_plain(*args, ready_timeout=10, wait_ready=True) -> Tern with exactly these
+    arguments (no --ipv4); stopped (exit status 0 checked) at teardown."""
+    started = []
+
+    def start(*args, ready_timeout=10, wait_ready=True):
+        t = Tern(TERN_BIN, ns, list(args))
+        started.append(t)
+        if wait_ready:
+            t.wait_ready(ready_timeout)
+        return t
+
+    yield start
+    failures = []
+    for t in started:
+        if t.returncode is None:
+            rc = t.stop()
+            if rc != 0:
+                failures.append(f"build/tern exited with {rc}; stderr: {t.stderr[-10:]}")
+    assert not failures, failures
+
+
+@pytest.fixture
+def dnsmasq(ns, tmp_path):
+    """dnsmasq(**kw) -> a started Dnsmasq in the test namespace; stopped at teardown."""
+    need_tool("dnsmasq")
+    servers = []
+
+    def start(**kw):
+        d = Dnsmasq(ns, str(tmp_path), **kw)
+        servers.append(d)
+        return d.start()
+
+    yield start
+    for d in servers:
+        d.stop()

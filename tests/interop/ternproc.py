@@ -79,6 +79,25 @@ class Tern:
                 self.name, self.cidr, self.mac = m.group(1), m.group(2), m.group(3)
                 return
 
+    def mark(self):
+        """Position in the output, for wait_output(since=...)."""
+        return len(self.stdout)
+
+    def wait_output(self, pattern, timeout, since=0):
+        """Wait until a line printed after position since matches pattern; returns the match.
+
+        Looks at the kept output, so lines read by cmd() count too."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.stdout[since:]:
+                m = rx.search(line)
+                if m:
+                    return m
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no line matching {pattern!r} in {timeout} s")
+            time.sleep(0.1)
+
     def send(self, line):
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()

@@ -35,6 +35,8 @@ typedef struct host_options {
     const char *pcap;
     bool has_impair;
     tern_impair_config impair;
+    bool dhcp;   /* --dhcp: address from a DHCP server */
+    bool autoip; /* --autoip: link-local address (alone, or as the DHCP fallback) */
 } host_options;
 
 /* The shell's ping command in progress. */
@@ -68,6 +70,15 @@ typedef struct host {
     char in[HOST_LINE_MAX + 1];
     host_ping ping;
     tern_udp_pcb *udp;
+    bool ready_printed;
+#if TERN_CFG_DHCP
+    bool dhcp_on;
+    tern_dhcp dhcp;
+#endif
+#if TERN_CFG_AUTOIP
+    bool autoip_on;
+    tern_autoip autoip;
+#endif
 } host;
 
 /* util.c */
@@ -101,5 +112,18 @@ void host_ping_cancel(host *h);
 /* Milliseconds until the ping watchdog needs a look (UINT32_MAX: none). */
 uint32_t host_ping_timeout(const host *h, uint32_t now);
 void host_close_udp(host *h);
+
+/* main.c: the "ready" line for the interface's current address (once). */
+void host_print_ready(host *h);
+
+/* cmd_dhcp.c: dynamic addresses (--dhcp, --autoip) and the dhcp command. */
+/* Seconds without a lease before --dhcp --autoip claims a link-local address. */
+#define HOST_DHCP_AUTOIP_AFTER_S 10u
+/* Host name sent in DHCP requests. */
+#define HOST_DHCP_HOSTNAME "tern"
+/* Start what the options ask for; false (message on stderr) on failure. */
+bool host_addr_start(host *h);
+void host_addr_stop(host *h);
+cmd_result cmd_dhcp(host *h, int argc, char **argv, char *err, size_t errlen);
 
 #endif

@@ -1,10 +1,10 @@
 /*
  * build/tern: the Tern stack on a Linux TAP interface.
  *
- *   tern --tap IFNAME --ipv4 ADDR/LEN [--gateway ADDR] [--mac MAC] [--mtu N]
- *        [--pcap FILE] [--impair loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,seed=N]
+ *   tern --tap IFNAME (--ipv4 ADDR/LEN | --dhcp | --autoip) [--gateway ADDR] [--mac MAC]
+ *        [--mtu N] [--pcap FILE] [--impair loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,seed=N]
  *
- * Prints one "ready" line once the interface is up, then serves a line
+ * Prints one "ready" line once the interface is up with an address, then serves a line
  * shell on stdin until SIGTERM, SIGINT or "quit". See docs/HOST.md.
  */
 #include <errno.h>
@@ -21,9 +21,12 @@
 #include "host.h"
 
 static const char usage_text[] =
-    "usage: tern --tap IFNAME --ipv4 ADDR/LEN [options]\n"
+    "usage: tern --tap IFNAME (--ipv4 ADDR/LEN | --dhcp | --autoip) [options]\n"
     "  --tap IFNAME      TAP interface to attach to (created if missing)\n"
     "  --ipv4 ADDR/LEN   the stack's IPv4 address and prefix length\n"
+    "  --dhcp            get the address from a DHCP server\n"
+    "  --autoip          claim a 169.254/16 link-local address (with --dhcp: only\n"
+    "                    when no DHCP server answers for 10 s)\n"
     "  --gateway ADDR    default gateway\n"
     "  --mac MAC         the stack's MAC (default: random, locally administered)\n"
     "  --mtu N           interface MTU, 68..65521 (default: the TAP's)\n"
@@ -34,13 +37,14 @@ static const char usage_text[] =
     "  --help            this text\n"
     "Standard input is a command shell: type 'help'.\n";
 
-enum { OPT_TAP = 1, OPT_IPV4, OPT_GW, OPT_MAC, OPT_MTU, OPT_PCAP, OPT_IMPAIR, OPT_HELP };
+enum { OPT_TAP = 1, OPT_IPV4, OPT_GW, OPT_MAC, OPT_MTU, OPT_PCAP, OPT_IMPAIR, OPT_DHCP, OPT_AUTOIP, OPT_HELP };
 
 static const struct option long_opts[] = {
     {"tap", required_argument, NULL, OPT_TAP},   {"ipv4", required_argument, NULL, OPT_IPV4},
     {"gateway", required_argument, NULL, OPT_GW}, {"mac", required_argument, NULL, OPT_MAC},
     {"mtu", required_argument, NULL, OPT_MTU},   {"pcap", required_argument, NULL, OPT_PCAP},
-    {"impair", required_argument, NULL, OPT_IMPAIR}, {"help", no_argument, NULL, OPT_HELP},
+    {"impair", required_argument, NULL, OPT_IMPAIR}, {"dhcp", no_argument, NULL, OPT_DHCP},
+    {"autoip", no_argument, NULL, OPT_AUTOIP},   {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
@@ -111,12 +115,29 @@ static int opt_impair(host_options *o, const char *arg) {
     return 0;
 }
 
+static int opt_dhcp(host_options *o, const char *arg) {
+    (void)arg;
+    if (!TERN_CFG_DHCP)
+        return usage_error("--dhcp: this build has no DHCP client");
+    o->dhcp = true;
+    return 0;
+}
+
+static int opt_autoip(host_options *o, const char *arg) {
+    (void)arg;
+    if (!TERN_CFG_AUTOIP)
+        return usage_error("--autoip: this build has no AutoIP");
+    o->autoip = true;
+    return 0;
+}
+
 typedef int (*opt_fn)(host_options *o, const char *arg);
 
 /* Indexed by the OPT_* values. */
 static const opt_fn opt_parsers[] = {
     [OPT_TAP] = opt_tap, [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway, [OPT_MAC] = opt_mac,
-    [OPT_MTU] = opt_mtu, [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair,
+    [OPT_MTU] = opt_mtu, [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair, [OPT_DHCP] = opt_dhcp,
+    [OPT_AUTOIP] = opt_autoip,
 };
 
 static int apply_option(host_options *o, int opt, const char *arg) {
@@ -147,8 +168,11 @@ static int parse_args(int argc, char **argv, host_options *o) {
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (o->tap == NULL)
         return usage_error("--tap IFNAME is required");
-    if (o->ip.family != TERN_AF_INET)
-        return usage_error("--ipv4 ADDR/LEN is required");
+    bool dynamic = o->dhcp || o->autoip;
+    if (o->ip.family != TERN_AF_INET && !dynamic)
+        return usage_error("--ipv4 ADDR/LEN, --dhcp or --autoip is required");
+    if (o->ip.family == TERN_AF_INET && dynamic)
+        return usage_error("--ipv4 cannot be combined with --dhcp or --autoip");
     return -1;
 }
 
@@ -249,6 +273,8 @@ static int setup_netif(host *h) {
     setup_impair(h);
     tern_netif_set_up(&h->nif, true);
     tern_netif_set_link(&h->nif, true);
+    if (o->ip.family != TERN_AF_INET)
+        return host_addr_start(h) ? 0 : 1;
     e = tern_netif_set_ipv4(&h->nif, &o->ip, o->prefix, o->has_gw ? &o->gw : NULL);
     if (e != TERN_OK) {
         fprintf(stderr, "tern: cannot set the IPv4 address: %s\n", tern_strerror(e));
@@ -273,10 +299,13 @@ static int setup(host *h) {
     return 0;
 }
 
-static void print_ready(host *h) {
-    char ip[TERN_ADDR_STRLEN], mac[18];
-    printf("ready %s %s/%u mac %s mtu %u\n", h->nif.name, tern_addr_format(&h->opt.ip, ip, sizeof(ip)), h->opt.prefix,
-           util_format_mac(h->nif.hwaddr, mac), h->nif.mtu);
+void host_print_ready(host *h) {
+    char ip[16], mac[18];
+    if (h->ready_printed)
+        return;
+    h->ready_printed = true;
+    printf("ready %s %s/%u mac %s mtu %u\n", h->nif.name, util_format_ip(h->nif.ip4, ip, sizeof(ip)),
+           util_prefix_len(h->nif.mask4), util_format_mac(h->nif.hwaddr, mac), h->nif.mtu);
     fflush(stdout);
 }
 
@@ -336,6 +365,7 @@ static void run_loop(host *h) {
 static void shutdown_host(host *h) {
     host_ping_cancel(h);
     host_close_udp(h);
+    host_addr_stop(h);
     printf("statistics\n");
     shell_print_stats(h, true);
     fflush(stdout);
@@ -366,7 +396,8 @@ int main(int argc, char **argv) {
     if (rc < 0) {
         rc = setup(h);
         if (rc == 0) {
-            print_ready(h);
+            if (h->opt.ip.family == TERN_AF_INET)
+                host_print_ready(h);
             run_loop(h);
             shutdown_host(h);
         }

@@ -41,6 +41,7 @@ static const shell_cmd commands[] = {
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT", "send TEXT in one datagram from an ephemeral port"},
     {"tcp", cmd_tcp, 1, 1, false, "tcp list", "TCP connections: state, windows, RTT, queues"},
+    {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]", "DHCP client state and lease, or renew/release it"},
     {"quit", cmd_quit, 0, 0, false, "quit", "stop the program"},
 };
 #define SHELL_NCMDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,241 @@
+/* DHCP message format (see dhcp.h). */
+#include "wire/dhcp.h"
+
+#include <string.h>
+
+#include "wire/wire.h"
+
+/* ---- Parsing ------------------------------------------------------------- */
+
+static bool read_u32(const uint8_t *d, uint8_t len, uint32_t *out) {
+    if (len != 4)
+        return false;
+    *out = tern_rd32(d);
+    return true;
+}
+
+/* A list of addresses: at least one, whole addresses only; extra ones are
+ * dropped. Several instances of the option append (RFC 3396). */
+static bool read_addrs(const uint8_t *d, uint8_t len, uint32_t *out, uint8_t *n) {
+    if (len < 4 || len % 4u)
+        return false;
+    for (unsigned i = 0; i + 4u <= len && *n < TERN_DHCP_WIRE_ADDRS; i += 4u)
+        out[(*n)++] = tern_rd32(d + i);
+    return true;
+}
+
+/* Keep a domain name only if it is printable and fits (trailing NULs, which
+ * some servers add, are ignored). */
+static void read_domain(tern_dhcp_msg *m, const uint8_t *d, uint8_t len) {
+    while (len && d[len - 1] == 0)
+        len--;
+    if (!len || len > TERN_DHCP_WIRE_DOMAIN_MAX)
+        return;
+    for (unsigned i = 0; i < len; i++)
+        if (d[i] <= 0x20u || d[i] >= 0x7Fu)
+            return;
+    memcpy(m->domain, d, len);
+    m->domain[len] = '\0';
+    m->has |= TERN_DHCP_HAS_DOMAIN;
+}
+
+static bool read_byte_in(const uint8_t *d, uint8_t len, uint8_t lo, uint8_t hi, uint8_t *out) {
+    if (len != 1 || d[0] < lo || d[0] > hi)
+        return false;
+    *out = d[0];
+    return true;
+}
+
+static bool read_mtu(tern_dhcp_msg *m, const uint8_t *d, uint8_t len) {
+    if (len != 2 || tern_rd16(d) < 68u)
+        return false;
+    m->mtu = tern_rd16(d);
+    return true;
+}
+
+/* Options carrying one 32-bit value: where it goes and its presence bit. */
+static uint32_t *u32_slot(tern_dhcp_msg *m, uint8_t code, uint16_t *bit) {
+    switch (code) {
+    case TERN_DHCP_OPT_MASK:
+        *bit = TERN_DHCP_HAS_MASK;
+        return &m->mask;
+    case TERN_DHCP_OPT_LEASE:
+        *bit = TERN_DHCP_HAS_LEASE;
+        return &m->lease_s;
+    case TERN_DHCP_OPT_T1:
+        *bit = TERN_DHCP_HAS_T1;
+        return &m->t1_s;
+    case TERN_DHCP_OPT_T2:
+        *bit = TERN_DHCP_HAS_T2;
+        return &m->t2_s;
+    case TERN_DHCP_OPT_SERVER_ID:
+        *bit = TERN_DHCP_HAS_SERVER_ID;
+        return &m->server_id;
+    case TERN_DHCP_OPT_REQUESTED_IP:
+        *bit = TERN_DHCP_HAS_REQUESTED_IP;
+        return &m->requested_ip;
+    default:
+        return NULL;
+    }
+}
+
+static bool read_list(tern_dhcp_msg *m, uint8_t code, const uint8_t *d, uint8_t len) {
+    switch (code) {
+    case TERN_DHCP_OPT_ROUTER:
+        m->has |= TERN_DHCP_HAS_ROUTER;
+        return read_addrs(d, len, m->router, &m->nrouter);
+    case TERN_DHCP_OPT_DNS:
+        m->has |= TERN_DHCP_HAS_DNS;
+        return read_addrs(d, len, m->dns, &m->ndns);
+    default: /* TERN_DHCP_OPT_NTP */
+        m->has |= TERN_DHCP_HAS_NTP;
+        return read_addrs(d, len, m->ntp, &m->nntp);
+    }
+}
+
+/* One option of code with len bytes at d. Option 52 counts only in the
+ * options field. Unknown options are skipped. */
+static bool read_option(tern_dhcp_msg *m, uint8_t code, const uint8_t *d, uint8_t len, bool main_field) {
+    uint16_t bit = 0;
+    uint32_t *slot = u32_slot(m, code, &bit);
+    if (slot) {
+        m->has |= bit;
+        return read_u32(d, len, slot);
+    }
+    switch (code) {
+    case TERN_DHCP_OPT_ROUTER:
+    case TERN_DHCP_OPT_DNS:
+    case TERN_DHCP_OPT_NTP:
+        return read_list(m, code, d, len);
+    case TERN_DHCP_OPT_DOMAIN:
+        read_domain(m, d, len);
+        return true;
+    case TERN_DHCP_OPT_MTU:
+        m->has |= TERN_DHCP_HAS_MTU;
+        return read_mtu(m, d, len);
+    case TERN_DHCP_OPT_MSG_TYPE:
+        return read_byte_in(d, len, TERN_DHCP_DISCOVER, TERN_DHCP_INFORM, &m->type);
+    case TERN_DHCP_OPT_OVERLOAD:
+        return main_field && read_byte_in(d, len, 1, 3, &m->overload);
+    default:
+        return true;
+    }
+}
+
+/* Walk one option region; it must end with END. */
+static bool read_region(tern_dhcp_msg *m, const uint8_t *r, size_t len, bool main_field) {
+    size_t i = 0;
+    while (i < len) {
+        uint8_t code = r[i];
+        if (code == TERN_DHCP_OPT_PAD) {
+            i++;
+            continue;
+        }
+        if (code == TERN_DHCP_OPT_END)
+            return true;
+        if (i + 1u >= len || r[i + 1u] > len - i - 2u)
+            return false;
+        if (!read_option(m, code, r + i + 2u, r[i + 1u], main_field))
+            return false;
+        i += 2u + r[i + 1u];
+    }
+    return false;
+}
+
+static void read_fixed(const uint8_t *b, tern_dhcp_msg *m) {
+    m->op = b[0];
+    m->htype = b[1];
+    m->hlen = b[2];
+    m->hops = b[3];
+    m->xid = tern_rd32(b + 4);
+    m->secs = tern_rd16(b + 8);
+    m->flags = tern_rd16(b + 10);
+    m->ciaddr = tern_rd32(b + 12);
+    m->yiaddr = tern_rd32(b + 16);
+    m->siaddr = tern_rd32(b + 20);
+    m->giaddr = tern_rd32(b + 24);
+    memcpy(m->chaddr, b + 28, sizeof m->chaddr);
+}
+
+bool tern_dhcp_parse(const uint8_t *buf, size_t len, tern_dhcp_msg *m) {
+    if (!buf || len < TERN_DHCP_MIN_LEN)
+        return false;
+    memset(m, 0, sizeof *m);
+    read_fixed(buf, m);
+    if (tern_rd32(buf + TERN_DHCP_FIXED_LEN) != TERN_DHCP_COOKIE)
+        return false;
+    if (!read_region(m, buf + TERN_DHCP_MIN_LEN, len - TERN_DHCP_MIN_LEN, true))
+        return false;
+    /* RFC 2131 4.1: the options field first, then `file`, then `sname`. */
+    if ((m->overload & 1u) && !read_region(m, buf + TERN_DHCP_OFF_FILE, TERN_DHCP_FILE_LEN, false))
+        return false;
+    if ((m->overload & 2u) && !read_region(m, buf + TERN_DHCP_OFF_SNAME, TERN_DHCP_SNAME_LEN, false))
+        return false;
+    return true;
+}
+
+/* ---- Building ------------------------------------------------------------- */
+
+/* Options the client asks for (RFC 2132 9.8). */
+static const uint8_t param_list[] = {
+    TERN_DHCP_OPT_MASK, TERN_DHCP_OPT_ROUTER, TERN_DHCP_OPT_DNS, TERN_DHCP_OPT_DOMAIN, TERN_DHCP_OPT_MTU,
+    TERN_DHCP_OPT_NTP,  TERN_DHCP_OPT_LEASE,  TERN_DHCP_OPT_T1,  TERN_DHCP_OPT_T2,
+};
+_Static_assert(sizeof param_list == 9, "TERN_DHCP_OUT_MAX counts 9 requested parameters");
+
+static size_t put_opt(uint8_t *b, size_t off, uint8_t code, const uint8_t *data, uint8_t len) {
+    b[off] = code;
+    b[off + 1u] = len;
+    memcpy(b + off + 2u, data, len);
+    return off + 2u + len;
+}
+
+static size_t put_u32_opt(uint8_t *b, size_t off, uint8_t code, uint32_t v) {
+    uint8_t d[4];
+    tern_wr32(d, v);
+    return put_opt(b, off, code, d, 4);
+}
+
+static void write_fixed(uint8_t *b, const tern_dhcp_out *o) {
+    b[0] = TERN_DHCP_OP_REQUEST;
+    b[1] = TERN_DHCP_HTYPE_ETH;
+    b[2] = 6;
+    tern_wr32(b + 4, o->xid);
+    tern_wr16(b + 8, o->secs);
+    tern_wr16(b + 10, o->flags);
+    tern_wr32(b + 12, o->ciaddr);
+    memcpy(b + 28, o->mac, 6);
+    tern_wr32(b + TERN_DHCP_FIXED_LEN, TERN_DHCP_COOKIE);
+}
+
+static size_t write_options(uint8_t *b, size_t off, const tern_dhcp_out *o) {
+    uint8_t type = o->type, id[7] = {TERN_DHCP_HTYPE_ETH, 0, 0, 0, 0, 0, 0};
+    memcpy(id + 1, o->mac, 6);
+    off = put_opt(b, off, TERN_DHCP_OPT_MSG_TYPE, &type, 1);
+    off = put_opt(b, off, TERN_DHCP_OPT_CLIENT_ID, id, sizeof id);
+    if (o->requested_ip)
+        off = put_u32_opt(b, off, TERN_DHCP_OPT_REQUESTED_IP, o->requested_ip);
+    if (o->server_id)
+        off = put_u32_opt(b, off, TERN_DHCP_OPT_SERVER_ID, o->server_id);
+    if (o->max_size) {
+        uint8_t d[2];
+        tern_wr16(d, o->max_size);
+        off = put_opt(b, off, TERN_DHCP_OPT_MAX_SIZE, d, 2);
+    }
+    size_t hn = o->hostname ? strlen(o->hostname) : 0;
+    if (hn && hn <= TERN_DHCP_WIRE_HOSTNAME_MAX)
+        off = put_opt(b, off, TERN_DHCP_OPT_HOSTNAME, (const uint8_t *)o->hostname, (uint8_t)hn);
+    if (o->params)
+        off = put_opt(b, off, TERN_DHCP_OPT_PARAMS, param_list, sizeof param_list);
+    b[off++] = TERN_DHCP_OPT_END;
+    return off;
+}
+
+size_t tern_dhcp_build(uint8_t *buf, size_t size, const tern_dhcp_out *o) {
+    if (size < TERN_DHCP_OUT_MAX)
+        return 0;
+    memset(buf, 0, TERN_DHCP_OUT_MAX);
+    write_fixed(buf, o);
+    size_t len = write_options(buf, TERN_DHCP_MIN_LEN, o);
+    return len < TERN_DHCP_BOOTP_MIN ? TERN_DHCP_BOOTP_MIN : len;
+}
