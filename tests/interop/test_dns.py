@@ -1,5 +1,6 @@
 """The stack's DNS client (shell command `dns`) against real servers in the
 test's namespace: dnsmasq for unicast DNS, avahi-daemon for multicast DNS."""
+import os
 import re
 import socket
 import threading
@@ -8,7 +9,7 @@ import time
 import pytest
 
 import services
-from netns import LINUX_IP
+from netns import LINUX_IP, run
 
 SILENT_SERVER = "192.0.2.250"  # on the Linux side; a socket there reads queries and never answers
 RECORDS = [
@@ -181,3 +182,17 @@ def test_mdns_name_from_avahi(start_tern, ns, tmp_path):
         assert not ok and last in ("error: nobody-here.local: timed out", "error: nobody-here.local: not found")
     finally:
         avahi.stop()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--dns", "192.0.2.300"], "--dns"),
+    (["--dns", "fe80::1"], "--dns"),
+    (["--dns", "192.0.2.1", "--dns", "192.0.2.3", "--dns", "192.0.2.4", "--dns", "192.0.2.5"], "too many --dns"),
+])
+def test_bad_dns_flag_exits_2(args, message):
+    from conftest import TERN_BIN
+    if not os.access(TERN_BIN, os.X_OK):
+        pytest.skip(f"{TERN_BIN} is missing")
+    r = run([TERN_BIN, "--tap", "tap0", "--ipv4", "192.0.2.2/24"] + args, timeout=5, check=False)
+    assert r.returncode == 2
+    assert message in r.stderr and r.stdout == ""

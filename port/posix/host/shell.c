@@ -40,7 +40,7 @@ static const shell_cmd commands[] = {
     {"ping", cmd_ping, 1, 4, false, "ping ADDR [COUNT] [SIZE] [INTERVAL_MS]",
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT", "send TEXT in one datagram from an ephemeral port"},
-    {"dns", cmd_dns, 1, 3, false, "dns NAME | dns server [N ADDR|none] | dns flush",
+    {"dns", cmd_dns, 1, 3, false, "dns NAME | server [N ADDR|none] | flush",
      "look NAME up (A records), show or set the DNS servers, empty the cache"},
     {"mcast", cmd_mcast, 0, 4, true, "mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT]",
      "list, join or leave multicast groups; send TEXT to GROUP:PORT"},
