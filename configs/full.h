@@ -51,6 +51,20 @@
 #define TERN_CFG_ICMP_ERR_INTERVAL_MS 100 /* ... refilled one per 100 ms */
 #define TERN_CFG_PING 1                  /* ping client */
 
+/* ---- IGMP and services ---- */
+#define TERN_CFG_IGMP 1                  /* IGMPv3/v2 host */
+#define TERN_CFG_IGMP_GROUPS 8           /* 8 groups joined at once */
+#define TERN_CFG_AUTOIP 1                /* RFC 3927 link-local addressing */
+#define TERN_CFG_DNS 1                   /* DNS client ... */
+#define TERN_CFG_DNS_CACHE 8             /* ... 8 cached names */
+#define TERN_CFG_DNS_NAME_MAX 253        /* full-length names */
+#define TERN_CFG_DNS_ADDRS 2             /* two addresses per name */
+#define TERN_CFG_DNS_SERVERS 3           /* three servers */
+#define TERN_CFG_DNS_REQUESTS 4          /* four callers waiting at once */
+#define TERN_CFG_DNS_HOSTS 4             /* a small static hosts table */
+#define TERN_CFG_DNS_TIMEOUT_MS 1000u    /* one second per attempt ... */
+#define TERN_CFG_DNS_TRIES 2             /* ... two attempts per server */
+#define TERN_CFG_DNS_MDNS 1              /* .local names by one-shot mDNS */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 8              /* 8 UDP endpoints */

@@ -50,6 +50,20 @@
 #define TERN_CFG_ICMP_ERR_INTERVAL_MS 100 /* ... refilled one per 100 ms */
 #define TERN_CFG_PING 0                  /* no ping client */
 
+/* ---- IGMP and services ---- */
+#define TERN_CFG_IGMP 0                  /* no multicast group membership */
+#define TERN_CFG_IGMP_GROUPS 1           /* (unused: IGMP is off) */
+#define TERN_CFG_AUTOIP 0                /* no link-local addressing */
+#define TERN_CFG_DNS 0                   /* no DNS client */
+#define TERN_CFG_DNS_CACHE 1             /* (unused: DNS is off) */
+#define TERN_CFG_DNS_NAME_MAX 16         /* (unused: DNS is off) */
+#define TERN_CFG_DNS_ADDRS 1             /* (unused: DNS is off) */
+#define TERN_CFG_DNS_SERVERS 1           /* (unused: DNS is off) */
+#define TERN_CFG_DNS_REQUESTS 1          /* (unused: DNS is off) */
+#define TERN_CFG_DNS_HOSTS 0             /* (unused: DNS is off) */
+#define TERN_CFG_DNS_TIMEOUT_MS 1000u    /* (unused: DNS is off) */
+#define TERN_CFG_DNS_TRIES 1             /* (unused: DNS is off) */
+#define TERN_CFG_DNS_MDNS 0              /* (unused: DNS is off) */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 4              /* 4 UDP endpoints */

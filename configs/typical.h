@@ -1,9 +1,9 @@
 /*
  * Tern preset "typical": a small device on an ordinary LAN.
  *
- * "minimal" plus what address configuration and name lookup need as they
- * land (DHCP, AutoIP, IGMP, DNS). Today that is ARP address conflict
- * detection (RFC 5227), which DHCP uses to check an offered address.
+ * "minimal" plus address configuration and name lookup: AutoIP, IGMP, DNS
+ * (and DHCP as it lands), with ARP address conflict detection (RFC 5227),
+ * which DHCP and AutoIP use to check an address.
  * `make size` builds it for Cortex-M4; every option the library knows is set
  * here explicitly so the numbers describe exactly this list.
  */
@@ -50,6 +50,20 @@
 #define TERN_CFG_ICMP_ERR_INTERVAL_MS 100 /* ... refilled one per 100 ms */
 #define TERN_CFG_PING 0                  /* no ping client */
 
+/* ---- IGMP and services ---- */
+#define TERN_CFG_IGMP 1                  /* IGMPv3/v2 host: join/leave groups */
+#define TERN_CFG_IGMP_GROUPS 4           /* 4 groups joined at once */
+#define TERN_CFG_AUTOIP 1                /* RFC 3927 link-local fallback */
+#define TERN_CFG_DNS 1                   /* DNS client ... */
+#define TERN_CFG_DNS_CACHE 4             /* ... 4 cached names ... */
+#define TERN_CFG_DNS_NAME_MAX 253        /* ... of up to 255 bytes encoded (253 characters) */
+#define TERN_CFG_DNS_ADDRS 1             /* one address kept per name */
+#define TERN_CFG_DNS_SERVERS 2           /* two servers (from DHCP or configured) */
+#define TERN_CFG_DNS_REQUESTS 2          /* two callers waiting at once */
+#define TERN_CFG_DNS_HOSTS 0             /* no static hosts table */
+#define TERN_CFG_DNS_TIMEOUT_MS 1000u    /* one second per attempt ... */
+#define TERN_CFG_DNS_TRIES 2             /* ... two attempts per server */
+#define TERN_CFG_DNS_MDNS 1              /* .local names by one-shot mDNS */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 4              /* 4 UDP endpoints */
