@@ -143,7 +143,9 @@ static void fuzz_wire(const uint8_t *msg, size_t len) {
 
 /* ---- 2. The client ------------------------------------------------------------ */
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+static uint16_t rd16(const uint8_t *p) {
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
 
 static void wr16(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 8);
@@ -219,7 +221,8 @@ static void setup(tern_stack *s, tern_netif *nif, uint32_t now) {
     tern_netif_set_up(nif, true);
     tern_netif_set_link(nif, true);
     tern_addr ip = TERN_ADDR4(192, 0, 2, 2), server = TERN_ADDR4(192, 0, 2, 1);
-    if (tern_netif_set_ipv4(nif, &ip, 24, NULL) != TERN_OK || tern_arp_add_static(nif, &server, peer_mac) != TERN_OK ||
+    if (tern_netif_set_ipv4(nif, &ip, 24, NULL) != TERN_OK ||
+        tern_arp_add_static(nif, &server, peer_mac) != TERN_OK ||
         tern_dns_set_server(s, 0, &server) != TERN_OK)
         abort();
 }
@@ -254,7 +257,8 @@ static size_t build_frame(uint8_t *f, uint16_t sport, uint16_t dport, const uint
     wr16(udp + 4, 8u + len);
     wr16(udp + 6, 0);
     memcpy(udp + 8, msg, len);
-    uint32_t pseudo = (uint32_t)rd16(src_ip) + rd16(src_ip + 2) + rd16(dst_ip) + rd16(dst_ip + 2) + 17u + 8u + len;
+    uint32_t pseudo =
+        (uint32_t)rd16(src_ip) + rd16(src_ip + 2) + rd16(dst_ip) + rd16(dst_ip + 2) + 17u + 8u + len;
     uint16_t c = (uint16_t)~csum_add(pseudo, udp, 8u + len);
     wr16(udp + 6, c ? c : 0xFFFFu);
     return 14u + 20u + 8u + len;

@@ -121,7 +121,9 @@ void host_dns_setup(host *h) {
         (void)tern_dns_set_server(&h->stack, i, &h->opt.dns[i]);
 }
 
-bool host_dns_busy(const host *h) { return h->dns.active; }
+bool host_dns_busy(const host *h) {
+    return h->dns.active;
+}
 
 void host_dns_check(host *h, uint32_t now) {
     host_dns *d = &h->dns;
@@ -154,10 +156,18 @@ cmd_result cmd_dns(host *h, int argc, char **argv, char *err, size_t errlen) {
     return CMD_ERROR;
 }
 
-void host_dns_setup(host *h) { (void)h; }
-bool host_dns_busy(const host *h) { return h->dns.active; }
-void host_dns_check(host *h, uint32_t now) { (void)h, (void)now; }
-void host_dns_cancel(host *h) { (void)h; }
+void host_dns_setup(host *h) {
+    (void)h;
+}
+bool host_dns_busy(const host *h) {
+    return h->dns.active;
+}
+void host_dns_check(host *h, uint32_t now) {
+    (void)h, (void)now;
+}
+void host_dns_cancel(host *h) {
+    (void)h;
+}
 uint32_t host_dns_timeout(const host *h, uint32_t now) {
     (void)h, (void)now;
     return UINT32_MAX;

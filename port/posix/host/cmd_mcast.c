@@ -29,8 +29,8 @@ static void mcast_received(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const ter
             m = &h->mcast[i];
     if (m != NULL) {
         uint16_t n = tern_pbuf_copy_out(p, 0, data, sizeof(data));
-        printf("mcast %s:%u from %s:%u %u bytes: ", tern_addr_format(&m->group, group, sizeof(group)), m->port,
-               tern_addr_format(&info->src, src, sizeof(src)), info->sport, p->tot_len);
+        printf("mcast %s:%u from %s:%u %u bytes: ", tern_addr_format(&m->group, group, sizeof(group)),
+               m->port, tern_addr_format(&info->src, src, sizeof(src)), info->sport, p->tot_len);
         for (uint16_t i = 0; i < n; i++)
             putchar(isprint(data[i]) ? data[i] : '.');
         printf("%s\n", p->tot_len > n ? "..." : "");
@@ -69,7 +69,8 @@ static cmd_result mcast_list(host *h) {
 }
 
 /* A UDP endpoint bound to group:port; several may share the port. */
-static tern_udp_pcb *open_group_pcb(host *h, const tern_addr *group, uint16_t port, char *err, size_t errlen) {
+static tern_udp_pcb *open_group_pcb(host *h, const tern_addr *group, uint16_t port, char *err,
+                                    size_t errlen) {
     tern_udp_pcb *pcb = tern_udp_new(&h->stack);
     if (pcb == NULL) {
         snprintf(err, errlen, "no free UDP endpoint");
@@ -168,7 +169,8 @@ cmd_result cmd_mcast(host *h, int argc, char **argv, char *err, size_t errlen) {
         if (strcmp(op, "send") == 0 && argc == 5 && port_ok)
             return mcast_send(h, &group, (uint16_t)port, argv[4], err, errlen);
     }
-    snprintf(err, errlen, "usage: mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT] (GROUP 224.0.0.0/4)");
+    snprintf(err, errlen,
+             "usage: mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT] (GROUP 224.0.0.0/4)");
     return CMD_ERROR;
 }
 
