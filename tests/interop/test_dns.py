@@ -196,3 +196,34 @@ def test_bad_dns_flag_exits_2(args, message):
     r = run([TERN_BIN, "--tap", "tap0", "--ipv4", "192.0.2.2/24"] + args, timeout=5, check=False)
     assert r.returncode == 2
     assert message in r.stderr and r.stdout == ""
+
+
+# Library bug (reported to the lead): src/services/dns.c start_query() calls
+# alloc_entry(), which memsets the DONE entry expiring first when the cache is
+# full, before it checks that a server is configured (TERN_ERR_NOROUTE) or that a
+# UDP endpoint is free (TERN_ERR_NOMEM). A lookup that fails at once so destroys
+# a valid cached answer. Seen: dns.tx 9 instead of 8 below (n0.test asked again).
+@pytest.mark.skip(reason="library bug: dns.c start_query evicts a cached entry before failing (see comment)")
+def test_failed_lookup_keeps_cached_answers(start_tern, ns, tmp_path):
+    """A lookup that cannot even start (no server) must not throw a cached answer away."""
+    if not services.have("dnsmasq"):
+        pytest.skip("dnsmasq is not installed (Debian package dnsmasq-base)")
+    names = [f"n{i}.test" for i in range(8)]  # TERN_CFG_DNS_CACHE entries in the host build
+    svc = services.start_dnsmasq(ns, tmp_path / "dnsmasq.log", *[f"--address=/{n}/192.0.2.{60 + i}"
+                                                                  for i, n in enumerate(names)])
+    try:
+        tern = start_tern("--dns", LINUX_IP)
+        warm_arp(ns, tern)
+        for n in names:
+            assert lookup(tern, n)[0]
+        tern.must("dns server 0 none")
+        ok, _, _ = lookup(tern, "ninth.test")
+        assert not ok
+        tern.must(f"dns server 0 {LINUX_IP}")
+        before = tern.stats()
+        for i, n in enumerate(names):
+            assert lookup(tern, n)[1] == [f"192.0.2.{60 + i}"]
+        after = tern.stats()
+        assert after["dns.tx"] == before["dns.tx"], "a cached answer was lost to a lookup that never started"
+    finally:
+        svc.stop()
