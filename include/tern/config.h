@@ -172,6 +172,85 @@
 #ifndef TERN_CFG_UDP_ALLOW_NO_CHECKSUM
 #define TERN_CFG_UDP_ALLOW_NO_CHECKSUM 1
 #endif
+/* TCP (RFC 9293) with the callback API. */
+#ifndef TERN_CFG_TCP
+#define TERN_CFG_TCP 0
+#endif
+/* Connections (not counting listeners). 1..65535 */
+#ifndef TERN_CFG_TCP_PCBS
+#define TERN_CFG_TCP_PCBS 5
+#endif
+/* Listening endpoints. 0..255 */
+#ifndef TERN_CFG_TCP_LISTENERS
+#define TERN_CFG_TCP_LISTENERS 8
+#endif
+/* Maximum segment size announced and used, bytes. 536..65495 */
+#ifndef TERN_CFG_TCP_MSS
+#define TERN_CFG_TCP_MSS 1460
+#endif
+/* Receive window per connection, bytes (above 65535 needs window scaling). */
+#ifndef TERN_CFG_TCP_WND
+#define TERN_CFG_TCP_WND (4u * TERN_CFG_TCP_MSS)
+#endif
+/* Send buffer per connection, bytes. */
+#ifndef TERN_CFG_TCP_SND_BUF
+#define TERN_CFG_TCP_SND_BUF (4u * TERN_CFG_TCP_MSS)
+#endif
+/* RFC 7323 window scaling and timestamps (with PAWS). */
+#ifndef TERN_CFG_TCP_WSCALE
+#define TERN_CFG_TCP_WSCALE 0
+#endif
+#ifndef TERN_CFG_TCP_TIMESTAMPS
+#define TERN_CFG_TCP_TIMESTAMPS 0
+#endif
+/* Out-of-order segments held per connection (0: drop them). 0..255 */
+#ifndef TERN_CFG_TCP_OOSEQ_MAX
+#define TERN_CFG_TCP_OOSEQ_MAX 4
+#endif
+/* Retransmission timeout: initial, lower and upper bound, ms (RFC 6298). */
+#ifndef TERN_CFG_TCP_RTO_INIT_MS
+#define TERN_CFG_TCP_RTO_INIT_MS 1000u
+#endif
+#ifndef TERN_CFG_TCP_RTO_MIN_MS
+#define TERN_CFG_TCP_RTO_MIN_MS 1000u
+#endif
+#ifndef TERN_CFG_TCP_RTO_MAX_MS
+#define TERN_CFG_TCP_RTO_MAX_MS 60000u
+#endif
+/* Retransmissions of one segment before the connection is dropped. */
+#ifndef TERN_CFG_TCP_MAX_RTX
+#define TERN_CFG_TCP_MAX_RTX 12
+#endif
+#ifndef TERN_CFG_TCP_SYN_MAX_RTX
+#define TERN_CFG_TCP_SYN_MAX_RTX 6
+#endif
+/* Delayed ACK timer, ms (RFC 9293 allows up to 500). */
+#ifndef TERN_CFG_TCP_DELACK_MS
+#define TERN_CFG_TCP_DELACK_MS 100u
+#endif
+/* TIME-WAIT lasts 2 x MSL, ms. */
+#ifndef TERN_CFG_TCP_MSL_MS
+#define TERN_CFG_TCP_MSL_MS 30000u
+#endif
+/* Initial congestion window in segments (RFC 6928 allows 10). */
+#ifndef TERN_CFG_TCP_INIT_CWND
+#define TERN_CFG_TCP_INIT_CWND 10
+#endif
+/* Keepalive defaults: idle before the first probe, interval, probes. */
+#ifndef TERN_CFG_TCP_KEEP_IDLE_MS
+#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u
+#endif
+#ifndef TERN_CFG_TCP_KEEP_INTVL_MS
+#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u
+#endif
+#ifndef TERN_CFG_TCP_KEEP_CNT
+#define TERN_CFG_TCP_KEEP_CNT 9
+#endif
+/* Buckets of the connection lookup table (a power of two). */
+#ifndef TERN_CFG_TCP_HASH
+#define TERN_CFG_TCP_HASH 8
+#endif
+
 /* Raw IP endpoints (one IP protocol number each). */
 #ifndef TERN_CFG_RAW
 #define TERN_CFG_RAW 1
@@ -289,6 +368,15 @@ _Static_assert(TERN_CFG_DNS_SERVERS >= 1 && TERN_CFG_DNS_SERVERS <= 4, "tern: TE
 _Static_assert(TERN_CFG_DNS_REQUESTS >= 1 && TERN_CFG_DNS_REQUESTS <= 64, "tern: TERN_CFG_DNS_REQUESTS must be 1..64");
 _Static_assert(TERN_CFG_DNS_HOSTS <= 32, "tern: TERN_CFG_DNS_HOSTS must be 0..32");
 _Static_assert(TERN_CFG_DNS_TRIES >= 1 && TERN_CFG_DNS_TRIES <= 10, "tern: TERN_CFG_DNS_TRIES must be 1..10");
+_Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535, "tern: TERN_CFG_TCP_PCBS must be 1..65535");
+_Static_assert(TERN_CFG_TCP_LISTENERS <= 255, "tern: TERN_CFG_TCP_LISTENERS must be 0..255");
+_Static_assert(TERN_CFG_TCP_MSS >= 536 && TERN_CFG_TCP_MSS <= 65495, "tern: TERN_CFG_TCP_MSS must be 536..65495");
+_Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_WND <= 65535u, "tern: a TCP window above 65535 needs TERN_CFG_TCP_WSCALE");
+_Static_assert(TERN_CFG_TCP_WND >= TERN_CFG_TCP_MSS && TERN_CFG_TCP_WND <= 0x3FFFFFFFu, "tern: TERN_CFG_TCP_WND must be MSS..2^30");
+_Static_assert(TERN_CFG_TCP_SND_BUF >= TERN_CFG_TCP_MSS, "tern: TERN_CFG_TCP_SND_BUF must hold at least one MSS");
+_Static_assert(TERN_CFG_TCP_OOSEQ_MAX <= 255, "tern: TERN_CFG_TCP_OOSEQ_MAX must be 0..255");
+_Static_assert((TERN_CFG_TCP_HASH & (TERN_CFG_TCP_HASH - 1)) == 0 && TERN_CFG_TCP_HASH >= 1, "tern: TERN_CFG_TCP_HASH must be a power of two");
+_Static_assert(TERN_CFG_TCP_RTO_MIN_MS <= TERN_CFG_TCP_RTO_INIT_MS && TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS, "tern: TCP RTO bounds must satisfy MIN <= INIT <= MAX");
 _Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
 _Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
 _Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535, "tern: TERN_CFG_UDP_PCBS must be 1..65535");

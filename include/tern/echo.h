@@ -1,4 +1,5 @@
-/* Small classic services over the callback API: UDP echo (7) and discard (9). */
+/* Small classic services over the callback API: echo (7) and discard (9)
+ * over UDP, and over TCP when TCP is compiled in. */
 #ifndef TERN_ECHO_H
 #define TERN_ECHO_H
 
@@ -7,7 +8,7 @@
 
 struct tern_stack;
 
-/* Start UDP echo on port 7 and discard on port 9. */
+/* Start echo on port 7 and discard on port 9 (UDP, and TCP if present). */
 tern_err tern_echo_start(struct tern_stack *s);
 
 #endif

@@ -34,9 +34,11 @@ enum tern_link_type {
 #define TERN_OFFLOAD_TX_IPV4 0x01u
 #define TERN_OFFLOAD_TX_UDP 0x02u
 #define TERN_OFFLOAD_TX_ICMP 0x04u
+#define TERN_OFFLOAD_TX_TCP 0x08u
 #define TERN_OFFLOAD_RX_IPV4 0x10u
 #define TERN_OFFLOAD_RX_UDP 0x20u
 #define TERN_OFFLOAD_RX_ICMP 0x40u
+#define TERN_OFFLOAD_RX_TCP 0x80u
 
 typedef struct tern_netif_ops {
     /* Send one link frame. Borrows p (see pbuf.h); returns TERN_OK or an error. */

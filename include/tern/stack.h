@@ -25,6 +25,7 @@
 #include "tern/pool.h"
 #include "tern/raw.h"
 #include "tern/stats.h"
+#include "tern/tcp.h"
 #include "tern/timer.h"
 #include "tern/udp.h"
 
@@ -76,6 +77,9 @@ typedef struct tern_stack {
 #endif
 #if TERN_CFG_UDP
     tern_udp_state udp;
+#endif
+#if TERN_CFG_TCP
+    tern_tcp_state_s tcp;
 #endif
 #if TERN_CFG_RAW
     tern_raw_state raw;

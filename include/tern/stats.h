@@ -81,6 +81,26 @@
     X(DNS_DROP_MISMATCH, "dns.drop.mismatch")                                                      \
     X(DNS_NXDOMAIN, "dns.nxdomain")                                                                \
     X(DNS_TIMEOUT, "dns.timeout")                                                                  \
+    X(TCP_RX, "tcp.rx")                                                                            \
+    X(TCP_TX, "tcp.tx")                                                                            \
+    X(TCP_RETRANSMIT, "tcp.retransmit")                                                            \
+    X(TCP_FAST_RETRANSMIT, "tcp.fast_retransmit")                                                  \
+    X(TCP_DROP_SHORT, "tcp.drop.short")                                                            \
+    X(TCP_DROP_HLEN, "tcp.drop.header_length")                                                     \
+    X(TCP_DROP_OPTIONS, "tcp.drop.options")                                                        \
+    X(TCP_DROP_CHECKSUM, "tcp.drop.checksum")                                                      \
+    X(TCP_DROP_FLAGS, "tcp.drop.flags")                                                            \
+    X(TCP_DROP_NOPORT, "tcp.drop.no_port")                                                         \
+    X(TCP_DROP_SEQ, "tcp.drop.out_of_window")                                                      \
+    X(TCP_DROP_ACK, "tcp.drop.bad_ack")                                                            \
+    X(TCP_DROP_PAWS, "tcp.drop.paws")                                                              \
+    X(TCP_DROP_OOSEQ, "tcp.drop.ooseq_full")                                                       \
+    X(TCP_DROP_BACKLOG, "tcp.drop.backlog")                                                        \
+    X(TCP_DROP_NOMEM, "tcp.drop.no_memory")                                                        \
+    X(TCP_CHALLENGE_ACK, "tcp.challenge_ack")                                                      \
+    X(TCP_RST_TX, "tcp.rst.tx")                                                                    \
+    X(TCP_RST_RX, "tcp.rst.rx")                                                                    \
+    X(TCP_TIMEOUT, "tcp.timeout")                                                                  \
     X(RAW_RX, "raw.rx")                                                                            \
     X(RAW_TX, "raw.tx")                                                                            \
     X(NETIF_DROP_DOWN, "netif.drop.down")                                                          \

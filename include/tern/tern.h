@@ -20,6 +20,7 @@
 #include "tern/raw.h"
 #include "tern/stack.h"
 #include "tern/stats.h"
+#include "tern/tcp.h"
 #include "tern/timer.h"
 #include "tern/udp.h"
 #include "tern/echo.h"

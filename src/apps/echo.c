@@ -30,9 +30,107 @@ static tern_err serve(tern_stack *s, uint16_t port, tern_udp_recv_fn fn) {
     return TERN_OK;
 }
 
+#if TERN_CFG_TCP
+/* TCP echo (7) and discard (9). Echo data not yet written back waits in a
+ * pbuf chain kept in the connection's callback context, and is not
+ * acknowledged to the window until written, so a slow reader slows the
+ * writer. The context's low bit remembers that the peer has closed. */
+#define ECHO_EOF ((uintptr_t)1)
+
+static const tern_tcp_callbacks echo_cbs;
+
+static tern_pbuf *echo_flush(tern_tcp_pcb *pcb, tern_pbuf *pending) {
+    tern_stack *s = pcb->stack;
+    if (pending)
+        pending = tern_pbuf_strip(s, pending, 0);
+    while (pending && pending->tot_len) {
+        uint32_t room = tern_tcp_sndbuf(pcb);
+        uint16_t n = pending->len < room ? pending->len : (uint16_t)room;
+        if (!n || tern_tcp_write(pcb, pending->payload, n) != TERN_OK)
+            break;
+        tern_tcp_recved(pcb, n);
+        pending = tern_pbuf_strip(s, pending, n);
+    }
+    if (pending && !pending->tot_len) {
+        tern_pbuf_free(s, pending);
+        pending = NULL;
+    }
+    return pending;
+}
+
+static void echo_update(tern_tcp_pcb *pcb, tern_pbuf *pending, bool eof) {
+    pending = echo_flush(pcb, pending);
+    if (eof && !pending) {
+        (void)tern_tcp_close(pcb);
+        return;
+    }
+    tern_tcp_set_callbacks(pcb, &echo_cbs, (void *)((uintptr_t)pending | (eof ? ECHO_EOF : 0u)));
+    (void)tern_tcp_output(pcb);
+}
+
+static void echo_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
+    tern_pbuf *pending = (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF);
+    bool eof = ((uintptr_t)ctx & ECHO_EOF) || !p;
+    if (p && pending)
+        tern_pbuf_cat(pending, p);
+    else if (p)
+        pending = p;
+    echo_update(pcb, pending, eof);
+}
+
+static void echo_sent(void *ctx, tern_tcp_pcb *pcb, uint32_t len) {
+    (void)len;
+    echo_update(pcb, (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF), ((uintptr_t)ctx & ECHO_EOF) != 0);
+}
+
+static void echo_err(void *ctx, tern_stack *s, tern_err err) {
+    (void)err;
+    tern_pbuf_free(s, (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF));
+}
+
+static const tern_tcp_callbacks echo_cbs = {.recv = echo_recv, .sent = echo_sent, .err = echo_err};
+
+static void discard_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
+    (void)ctx;
+    if (!p) {
+        (void)tern_tcp_close(pcb);
+        return;
+    }
+    uint16_t n = p->tot_len;
+    tern_pbuf_free(pcb->stack, p);
+    tern_tcp_recved(pcb, n);
+}
+
+static const tern_tcp_callbacks discard_cbs = {.recv = discard_recv};
+
+static tern_err accept_echo(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb) {
+    (void)ctx, (void)l;
+    tern_tcp_set_callbacks(pcb, &echo_cbs, NULL);
+    return TERN_OK;
+}
+
+static tern_err accept_discard(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb) {
+    (void)ctx, (void)l;
+    tern_tcp_set_callbacks(pcb, &discard_cbs, NULL);
+    return TERN_OK;
+}
+
+static tern_err serve_tcp(tern_stack *s) {
+    if (!tern_tcp_listen(s, NULL, 7, 8, accept_echo, NULL) || !tern_tcp_listen(s, NULL, 9, 8, accept_discard, NULL))
+        return TERN_ERR_NOMEM;
+    return TERN_OK;
+}
+#endif
+
 tern_err tern_echo_start(tern_stack *s) {
     tern_err err = serve(s, 7, on_echo);
-    return err ? err : serve(s, 9, on_discard);
+    if (!err)
+        err = serve(s, 9, on_discard);
+#if TERN_CFG_TCP
+    if (!err)
+        err = serve_tcp(s);
+#endif
+    return err;
 }
 
 #else

@@ -28,6 +28,8 @@ void tern_loopback_init(tern_stack *s);
 void tern_loopback_deinit(tern_stack *s);
 uint32_t tern_loopback_poll(tern_stack *s);
 void tern_udp_init(tern_stack *s);
+void tern_tcp_init(tern_stack *s);
+void tern_tcp_deinit(tern_stack *s);
 void tern_dns_init(tern_stack *s);
 void tern_igmp_init(tern_stack *s);
 void tern_igmp_netif_removed(tern_stack *s, tern_netif *nif);

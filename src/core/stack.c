@@ -27,6 +27,9 @@ void tern_stack_init(tern_stack *s, uint32_t now, uint32_t seed) {
 #if TERN_CFG_UDP
     tern_udp_init(s);
 #endif
+#if TERN_CFG_TCP
+    tern_tcp_init(s);
+#endif
 #if TERN_CFG_DNS
     tern_dns_init(s);
 #endif
@@ -43,6 +46,9 @@ void tern_stack_deinit(tern_stack *s) {
         if (nif->impair_tx)
             tern_impair_detach(nif->impair_tx);
     }
+#endif
+#if TERN_CFG_TCP
+    tern_tcp_deinit(s);
 #endif
 #if TERN_CFG_ICMP
     tern_icmp_deinit(s);

@@ -17,6 +17,9 @@ static const ipv4_proto protos[] = {
 #if TERN_CFG_IGMP
     {TERN_IP_PROTO_IGMP, tern_igmp_input, NULL},
 #endif
+#if TERN_CFG_TCP
+    {TERN_IP_PROTO_TCP, tern_tcp_input, tern_tcp_icmp_error},
+#endif
 #if TERN_CFG_UDP
     {TERN_IP_PROTO_UDP, tern_udp_input, tern_udp_icmp_error},
 #endif

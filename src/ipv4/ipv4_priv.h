@@ -51,6 +51,8 @@ bool tern_ping_input(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip
 void tern_ping_deinit(tern_stack *s);
 #endif
 void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
+void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
+void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 #if TERN_CFG_RAW

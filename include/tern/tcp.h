@@ -1,0 +1,177 @@
+/*
+ * TCP (RFC 9293) with a zero-copy callback API.
+ *
+ *   tern_tcp_listen(s, NULL, 7, 4, on_accept, ctx);       // a listener
+ *   on_accept(ctx, l, pcb): tern_tcp_set_callbacks(pcb, &cbs, ctx2);
+ *   cbs.recv(ctx2, pcb, p): the application owns p (NULL = end of stream),
+ *                           and calls tern_tcp_recved(pcb, n) as it consumes
+ *                           data, which reopens the window;
+ *   tern_tcp_write(pcb, data, len): copies into the send buffer;
+ *   tern_tcp_write_ref(pcb, data, len, done, ctx): references caller memory,
+ *                           done(ctx, data) runs once the peer acknowledged it;
+ *   tern_tcp_close(pcb): the stack frees pcb when the close completes, and
+ *                        calls no callback of it after this returns.
+ * After a reset, timeout or abort the err callback runs and the pcb is gone.
+ */
+#ifndef TERN_TCP_H
+#define TERN_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tern/addr.h"
+#include "tern/config.h"
+#include "tern/err.h"
+#include "tern/pbuf.h"
+#include "tern/timer.h"
+
+struct tern_stack;
+typedef struct tern_tcp_pcb tern_tcp_pcb;
+typedef struct tern_tcp_listener tern_tcp_listener;
+
+enum tern_tcp_state {
+    TERN_TCP_CLOSED,
+    TERN_TCP_LISTEN,
+    TERN_TCP_SYN_SENT,
+    TERN_TCP_SYN_RCVD,
+    TERN_TCP_ESTABLISHED,
+    TERN_TCP_FIN_WAIT_1,
+    TERN_TCP_FIN_WAIT_2,
+    TERN_TCP_CLOSE_WAIT,
+    TERN_TCP_CLOSING,
+    TERN_TCP_LAST_ACK,
+    TERN_TCP_TIME_WAIT,
+};
+
+typedef struct tern_tcp_callbacks {
+    /* Data arrived (p owned by the application), or p == NULL: the peer closed. */
+    void (*recv)(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p);
+    /* len more bytes were acknowledged: send-buffer space is free again. */
+    void (*sent)(void *ctx, tern_tcp_pcb *pcb, uint32_t len);
+    /* An active open completed (TERN_OK) or failed; on failure pcb is gone. */
+    void (*connected)(void *ctx, tern_tcp_pcb *pcb, tern_err err);
+    /* The connection died (reset, timeout); pcb is gone. */
+    void (*err)(void *ctx, struct tern_stack *s, tern_err err);
+} tern_tcp_callbacks;
+
+/* A new connection on a listener: return TERN_OK to keep it (set its
+ * callbacks here); anything else resets it. */
+typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb);
+
+/* Per-connection flags (pcb->flags). */
+#define TERN_TCPF_NODELAY 0x0001u   /* Nagle off */
+#define TERN_TCPF_ACK_NOW 0x0002u   /* send an ACK at the next output */
+#define TERN_TCPF_ACK_DELAY 0x0004u /* an ACK is owed (delayed-ACK timer runs) */
+#define TERN_TCPF_FIN_QUEUED 0x0008u /* the application closed its side */
+#define TERN_TCPF_FIN_SENT 0x0010u
+#define TERN_TCPF_RX_CLOSED 0x0020u /* the application does not want more data */
+#define TERN_TCPF_WSCALE 0x0040u    /* window scaling in use */
+#define TERN_TCPF_TS 0x0080u        /* timestamps in use */
+#define TERN_TCPF_KEEPALIVE 0x0100u
+#define TERN_TCPF_RECOVERY 0x0200u  /* in fast recovery (NewReno) */
+#define TERN_TCPF_CLOSED_BY_APP 0x0400u /* freed when the close completes */
+#define TERN_TCPF_PERSIST 0x0800u   /* zero window: probing */
+#define TERN_TCPF_RTT_RUNNING 0x1000u /* timing one segment (no timestamps) */
+#define TERN_TCPF_DEAD 0x2000u      /* aborted inside a callback: freed when input returns */
+
+struct tern_tcp_pcb {
+    tern_tcp_pcb *next;          /* lookup bucket chain */
+    struct tern_stack *stack;
+    const tern_tcp_callbacks *cb;
+    void *ctx;
+    tern_tcp_listener *listener; /* SYN_RCVD: who accepts it */
+    tern_pbuf *sndq;             /* send buffer: unacked then unsent bytes (next_pkt list) */
+    tern_pbuf *ooseq;            /* out-of-order segments, TCP header kept, by sequence */
+    tern_timer timer;
+    uint32_t local_ip, remote_ip;
+    uint16_t local_port, remote_port;
+    uint32_t iss, snd_una, snd_nxt, snd_max; /* snd_max: highest sequence sent */
+    uint32_t snd_wl1, snd_wl2, snd_wnd;      /* window from the peer, scaled */
+    uint32_t irs, rcv_nxt, rcv_adv;          /* rcv_adv: right edge advertised */
+    uint32_t rcv_pending;                    /* delivered, not yet consumed by the application */
+    uint32_t sndq_len;                       /* bytes in the send buffer */
+    uint32_t cwnd, ssthresh, recover;
+    uint32_t rtt_seq, rtt_start;             /* RTT sample in flight (no timestamps) */
+    uint32_t ts_recent, ts_sent_echo;
+    uint32_t rto_due, delack_due, keep_due;  /* deadlines (when armed) */
+    uint32_t keep_idle, keep_intvl;
+    int32_t srtt, rttvar;                    /* ms, scaled by 8 and 4 (RFC 6298 in fixed point) */
+    uint32_t rto;                            /* ms */
+    uint16_t sndq_off;                       /* bytes of the first send-buffer pbuf already acked */
+    uint16_t mss;                            /* send MSS */
+    uint16_t flags;
+    uint8_t state;
+    uint8_t nrtx;                            /* retransmissions of the current segment */
+    uint8_t dupacks;
+    uint8_t snd_wscale, rcv_wscale;
+    uint8_t keep_cnt, keep_sent;
+    uint8_t ooseq_n;
+    uint8_t tmask; /* armed timers */
+};
+
+struct tern_tcp_listener {
+    struct tern_stack *stack;
+    tern_tcp_accept_fn accept;
+    void *ctx;
+    uint32_t local_ip;
+    uint16_t local_port;
+    uint8_t backlog, pending; /* half-open + not yet accepted connections */
+    uint8_t used;
+};
+
+typedef struct tern_tcp_state_s {
+    tern_tcp_pcb pcbs[TERN_CFG_TCP_PCBS];
+    tern_tcp_pcb *free;
+    tern_tcp_pcb *buckets[TERN_CFG_TCP_HASH];
+#if TERN_CFG_TCP_LISTENERS
+    tern_tcp_listener listeners[TERN_CFG_TCP_LISTENERS];
+#endif
+    tern_tcp_pcb *active; /* the connection input is working on */
+    uint32_t isn_secret[4];
+    uint16_t next_port;
+} tern_tcp_state_s;
+
+/* What tern_tcp_info reports. */
+typedef struct tern_tcp_info {
+    uint8_t state;
+    tern_addr local, remote;
+    uint16_t local_port, remote_port;
+    uint32_t cwnd, ssthresh, snd_wnd, rcv_wnd;
+    uint32_t srtt_ms, rto_ms;
+    uint32_t sndq, unacked, ooseq;
+    uint8_t wscale_ok, ts_ok;
+} tern_tcp_info;
+
+tern_tcp_pcb *tern_tcp_new(struct tern_stack *s);
+tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port);
+/* Active open. connected() reports the result. */
+tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port);
+void tern_tcp_set_callbacks(tern_tcp_pcb *pcb, const tern_tcp_callbacks *cb, void *ctx);
+
+tern_tcp_listener *tern_tcp_listen(struct tern_stack *s, const tern_addr *addr, uint16_t port, uint8_t backlog,
+                                   tern_tcp_accept_fn accept, void *ctx);
+void tern_tcp_listener_close(tern_tcp_listener *l);
+
+/* Queue len bytes (copied). TERN_ERR_WOULDBLOCK when the send buffer is full. */
+tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len);
+/* Queue caller memory without copying; done(ctx, data) once acknowledged. */
+tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, tern_pbuf_free_fn done, void *ctx);
+/* Send what the window allows now (writes are also flushed after input). */
+tern_err tern_tcp_output(tern_tcp_pcb *pcb);
+/* Free space in the send buffer, bytes. */
+uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb);
+/* The application consumed len received bytes. */
+void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len);
+
+tern_err tern_tcp_shutdown(tern_tcp_pcb *pcb, bool rx, bool tx);
+tern_err tern_tcp_close(tern_tcp_pcb *pcb);
+void tern_tcp_abort(tern_tcp_pcb *pcb);
+
+void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on);
+void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt);
+void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info);
+const char *tern_tcp_state_name(uint8_t state);
+/* Visit every connection (for listings). */
+void tern_tcp_foreach(struct tern_stack *s, void (*fn)(void *ctx, const tern_tcp_pcb *pcb), void *ctx);
+
+#endif

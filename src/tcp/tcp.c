@@ -1,0 +1,517 @@
+/* TCP: the connection table, lookup, initial sequence numbers, and the
+ * application API. */
+#include <string.h>
+
+#include "tcp/tcp_priv.h"
+#include "wire/wire.h"
+
+#if TERN_CFG_TCP
+
+#define EPHEMERAL_FIRST 49152u
+#define EPHEMERAL_COUNT 16384u
+
+static const char *const state_names[] = {"CLOSED",     "LISTEN",     "SYN_SENT",   "SYN_RCVD",
+                                          "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
+                                          "CLOSING",    "LAST_ACK",   "TIME_WAIT"};
+
+const char *tern_tcp_state_name(uint8_t state) {
+    return state < sizeof state_names / sizeof state_names[0] ? state_names[state] : "?";
+}
+
+void tern_tcp_init(tern_stack *s);
+void tern_tcp_init(tern_stack *s) {
+    tern_tcp_state_s *t = &s->tcp;
+    t->free = NULL;
+    for (unsigned i = TERN_CFG_TCP_PCBS; i > 0; i--) {
+        t->pcbs[i - 1].next = t->free;
+        t->free = &t->pcbs[i - 1];
+    }
+    for (unsigned i = 0; i < 4; i++)
+        t->isn_secret[i] = tern_random(s);
+    t->next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT);
+}
+
+/* Give back every buffer and the timer a connection holds. */
+static void release(tern_tcp_pcb *pcb) {
+    tern_stack *s = pcb->stack;
+    tern_tcp_sndq_free(pcb);
+    while (pcb->ooseq) {
+        tern_pbuf *q = pcb->ooseq;
+        pcb->ooseq = q->next_pkt;
+        q->next_pkt = NULL;
+        tern_pbuf_free(s, q);
+    }
+    pcb->ooseq_n = 0;
+    tern_timer_cancel(s, &pcb->timer);
+}
+
+void tern_tcp_deinit(tern_stack *s);
+void tern_tcp_deinit(tern_stack *s) {
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+        if (s->tcp.pcbs[i].stack)
+            release(&s->tcp.pcbs[i]);
+}
+
+static unsigned bucket_of(uint32_t rip, uint16_t rport, uint16_t lport) {
+    uint32_t h = rip ^ ((uint32_t)rport << 16 | lport);
+    h ^= h >> 16;
+    h *= 0x45D9F3Bu;
+    h ^= h >> 16;
+    return h & (TERN_CFG_TCP_HASH - 1u);
+}
+
+tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport) {
+    for (tern_tcp_pcb *pcb = s->tcp.buckets[bucket_of(rip, rport, lport)]; pcb; pcb = pcb->next)
+        if (pcb->remote_port == rport && pcb->local_port == lport && pcb->remote_ip == rip &&
+            (pcb->local_ip == lip))
+            return pcb;
+    return NULL;
+}
+
+void tern_tcp_hash_insert(tern_tcp_pcb *pcb) {
+    tern_tcp_pcb **head = &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
+    pcb->next = *head;
+    *head = pcb;
+}
+
+static void hash_remove(tern_tcp_pcb *pcb) {
+    tern_tcp_pcb **pp = &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
+    for (; *pp; pp = &(*pp)->next) {
+        if (*pp == pcb) {
+            *pp = pcb->next;
+            return;
+        }
+    }
+}
+
+static bool hashed(const tern_tcp_pcb *pcb) {
+    return pcb->state != TERN_TCP_CLOSED;
+}
+
+tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
+    tern_tcp_pcb *pcb = s->tcp.free;
+    if (!pcb)
+        return NULL;
+    s->tcp.free = pcb->next;
+    memset(pcb, 0, sizeof *pcb);
+    pcb->stack = s;
+    pcb->mss = 536;
+    pcb->rto = TERN_CFG_TCP_RTO_INIT_MS;
+    pcb->snd_wscale = pcb->rcv_wscale = 0;
+    pcb->keep_idle = TERN_CFG_TCP_KEEP_IDLE_MS;
+    pcb->keep_intvl = TERN_CFG_TCP_KEEP_INTVL_MS;
+    pcb->keep_cnt = TERN_CFG_TCP_KEEP_CNT;
+    tern_tcp_timer_init(pcb);
+    return pcb;
+}
+
+void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
+    tern_stack *s = pcb->stack;
+    const tern_tcp_callbacks *cb = pcb->cb;
+    void *ctx = pcb->ctx;
+    bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP) && err != TERN_OK;
+    bool was_connecting = pcb->state == TERN_TCP_SYN_SENT;
+    if (pcb->listener && pcb->listener->pending)
+        pcb->listener->pending--;
+    if (hashed(pcb))
+        hash_remove(pcb);
+    release(pcb);
+    memset(pcb, 0, sizeof *pcb);
+    pcb->next = s->tcp.free;
+    s->tcp.free = pcb;
+    if (!tell || !cb)
+        return;
+    if (was_connecting && cb->connected)
+        cb->connected(ctx, NULL, err);
+    else if (cb->err)
+        cb->err(ctx, s, err);
+}
+
+/* RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock. F is
+ * SipHash-2-4 over the 4-tuple, keyed with a per-boot secret. */
+static uint64_t rotl(uint64_t x, unsigned b) { return (x << b) | (x >> (64u - b)); }
+
+static void sipround(uint64_t v[4]) {
+    v[0] += v[1], v[1] = rotl(v[1], 13), v[1] ^= v[0], v[0] = rotl(v[0], 32);
+    v[2] += v[3], v[3] = rotl(v[3], 16), v[3] ^= v[2];
+    v[0] += v[3], v[3] = rotl(v[3], 21), v[3] ^= v[0];
+    v[2] += v[1], v[1] = rotl(v[1], 17), v[1] ^= v[2], v[2] = rotl(v[2], 32);
+}
+
+static uint64_t siphash_2_4(const uint32_t key[4], uint64_t m0, uint64_t m1) {
+    uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32, k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
+    uint64_t v[4] = {k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull, k0 ^ 0x6c7967656e657261ull,
+                     k1 ^ 0x7465646279746573ull};
+    uint64_t m[3] = {m0, m1, (uint64_t)16 << 56};
+    for (unsigned i = 0; i < 3; i++) {
+        v[3] ^= m[i];
+        sipround(v);
+        sipround(v);
+        v[0] ^= m[i];
+    }
+    v[2] ^= 0xFF;
+    for (unsigned i = 0; i < 4; i++)
+        sipround(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb) {
+    uint64_t m0 = (uint64_t)pcb->local_ip << 32 | pcb->remote_ip;
+    uint64_t m1 = (uint64_t)pcb->local_port << 16 | pcb->remote_port;
+    return (uint32_t)siphash_2_4(s->tcp.isn_secret, m0, m1) + s->now * 250u;
+}
+
+uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss) {
+    uint32_t mss = TERN_CFG_TCP_MSS;
+    tern_ipv4_hop hop;
+    if (tern_ipv4_route_lookup(s, remote_ip, &hop) == TERN_OK && hop.nif->mtu > 40u && hop.nif->mtu - 40u < mss)
+        mss = hop.nif->mtu - 40u;
+    if (peer_mss && peer_mss < mss)
+        mss = peer_mss;
+    return (uint16_t)(mss < 64u ? 64u : mss);
+}
+
+tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t lport) {
+#if TERN_CFG_TCP_LISTENERS
+    tern_tcp_listener *any = NULL;
+    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
+        tern_tcp_listener *l = &s->tcp.listeners[i];
+        if (!l->used || l->local_port != lport)
+            continue;
+        if (l->local_ip == lip)
+            return l;
+        if (!l->local_ip)
+            any = l;
+    }
+    return any;
+#else
+    (void)s, (void)lip, (void)lport;
+    return NULL;
+#endif
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+tern_tcp_pcb *tern_tcp_new(tern_stack *s) { return s ? tern_tcp_alloc(s) : NULL; }
+
+static bool port_used(tern_stack *s, uint16_t port) {
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+        if (s->tcp.pcbs[i].stack && s->tcp.pcbs[i].local_port == port)
+            return true;
+    return tern_tcp_find_listener(s, 0, port) != NULL;
+}
+
+static uint16_t ephemeral(tern_stack *s) {
+    for (unsigned tries = 0; tries < EPHEMERAL_COUNT; tries++) {
+        uint16_t port = s->tcp.next_port;
+        s->tcp.next_port = (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
+        if (!port_used(s, port))
+            return port;
+    }
+    return 0;
+}
+
+tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+    if (!pcb || pcb->state != TERN_TCP_CLOSED || (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
+        return TERN_ERR_INVAL;
+    uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
+    if (ip && !tern_ipv4_is_local(pcb->stack, ip) && !tern_ipv4_is_loopback(ip))
+        return TERN_ERR_INVAL;
+    if (!port && !(port = ephemeral(pcb->stack)))
+        return TERN_ERR_INUSE;
+    pcb->local_ip = ip;
+    pcb->local_port = port;
+    return TERN_OK;
+}
+
+void tern_tcp_set_callbacks(tern_tcp_pcb *pcb, const tern_tcp_callbacks *cb, void *ctx) {
+    pcb->cb = cb;
+    pcb->ctx = ctx;
+}
+
+tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+    if (!pcb || pcb->state != TERN_TCP_CLOSED || !addr || addr->family != TERN_AF_INET || !port)
+        return TERN_ERR_INVAL;
+    tern_stack *s = pcb->stack;
+    uint32_t rip = tern_addr_get_ipv4(addr);
+    if (!rip || rip == TERN_IPV4_BROADCAST || tern_ipv4_is_multicast(rip))
+        return TERN_ERR_INVAL;
+    uint32_t lip = pcb->local_ip ? pcb->local_ip : tern_ipv4_source_for(s, rip);
+    if (!lip)
+        return TERN_ERR_NOROUTE;
+    if (!pcb->local_port && !(pcb->local_port = ephemeral(s)))
+        return TERN_ERR_INUSE;
+    if (tern_tcp_lookup(s, lip, pcb->local_port, rip, port))
+        return TERN_ERR_INUSE;
+    pcb->local_ip = lip;
+    pcb->remote_ip = rip;
+    pcb->remote_port = port;
+    pcb->iss = tern_tcp_isn(s, pcb);
+    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
+    pcb->mss = tern_tcp_mss_for(s, rip, 0);
+    pcb->state = TERN_TCP_SYN_SENT;
+    tern_tcp_cc_init(pcb);
+    tern_tcp_hash_insert(pcb);
+    return tern_tcp_send_syn(pcb);
+}
+
+tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_t port, uint8_t backlog,
+                                   tern_tcp_accept_fn accept, void *ctx) {
+#if TERN_CFG_TCP_LISTENERS
+    uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
+    if (!s || !port || !accept || tern_tcp_find_listener(s, ip, port))
+        return NULL;
+    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
+        tern_tcp_listener *l = &s->tcp.listeners[i];
+        if (l->used)
+            continue;
+        memset(l, 0, sizeof *l);
+        l->stack = s;
+        l->used = 1;
+        l->local_ip = ip;
+        l->local_port = port;
+        l->backlog = backlog ? backlog : 1;
+        l->accept = accept;
+        l->ctx = ctx;
+        return l;
+    }
+#else
+    (void)s, (void)addr, (void)port, (void)backlog, (void)accept, (void)ctx;
+#endif
+    return NULL;
+}
+
+void tern_tcp_listener_close(tern_tcp_listener *l) {
+    if (!l || !l->used)
+        return;
+    tern_stack *s = l->stack;
+    /* Connections still in the handshake die with their listener. */
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+        tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
+        if (pcb->stack && pcb->listener == l) {
+            if (pcb->state == TERN_TCP_SYN_RCVD) {
+                tern_tcp_send_rst(pcb);
+                tern_tcp_free(pcb, TERN_OK);
+            } else {
+                pcb->listener = NULL;
+            }
+        }
+    }
+    memset(l, 0, sizeof *l);
+}
+
+void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on) {
+    pcb->flags = on ? (uint16_t)(pcb->flags | TERN_TCPF_NODELAY) : (uint16_t)(pcb->flags & ~TERN_TCPF_NODELAY);
+}
+
+void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt) {
+    if (idle_ms)
+        pcb->keep_idle = idle_ms;
+    if (intvl_ms)
+        pcb->keep_intvl = intvl_ms;
+    if (cnt)
+        pcb->keep_cnt = cnt;
+    pcb->flags = on ? (uint16_t)(pcb->flags | TERN_TCPF_KEEPALIVE) : (uint16_t)(pcb->flags & ~TERN_TCPF_KEEPALIVE);
+    tern_tcp_heard(pcb);
+}
+
+uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
+    return pcb->sndq_len >= TERN_CFG_TCP_SND_BUF ? 0 : TERN_CFG_TCP_SND_BUF - pcb->sndq_len;
+}
+
+static bool can_send(const tern_tcp_pcb *pcb) {
+    return (pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
+            pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD) &&
+           !(pcb->flags & TERN_TCPF_FIN_QUEUED);
+}
+
+static void sndq_append(tern_tcp_pcb *pcb, tern_pbuf *p) {
+    tern_pbuf **pp = &pcb->sndq;
+    while (*pp)
+        pp = &(*pp)->next_pkt;
+    p->next_pkt = NULL;
+    *pp = p;
+    pcb->sndq_len += p->tot_len;
+}
+
+static tern_pbuf *sndq_tail(tern_tcp_pcb *pcb) {
+    tern_pbuf *q = pcb->sndq;
+    while (q && q->next_pkt)
+        q = q->next_pkt;
+    return q;
+}
+
+static void free_list(tern_stack *s, tern_pbuf *q) {
+    while (q) {
+        tern_pbuf *next = q->next_pkt;
+        q->next_pkt = NULL;
+        tern_pbuf_free(s, q);
+        q = next;
+    }
+}
+
+/* Room left after the data of a private pool segment. */
+static uint16_t tail_room(const tern_pbuf *q) {
+    if (!q || q->kind != TERN_PBUF_POOL || q->ref != 1)
+        return 0;
+    return (uint16_t)(TERN_CFG_PBUF_SIZE - q->headroom - q->len);
+}
+
+tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
+    if (!pcb || (!data && len))
+        return TERN_ERR_INVAL;
+    if (!can_send(pcb))
+        return TERN_ERR_NOTCONN;
+    if (len > tern_tcp_sndbuf(pcb))
+        return TERN_ERR_WOULDBLOCK;
+    const uint8_t *src = data;
+    tern_pbuf *tail = sndq_tail(pcb);
+    uint16_t room = tail_room(tail);
+    uint32_t first = len < room ? len : room;
+    /* Allocate the rest first, so a failure leaves the buffer unchanged. */
+    tern_pbuf *more = NULL, **last = &more;
+    for (uint32_t need = len - first; need;) {
+        uint16_t n = need < TERN_CFG_PBUF_SIZE ? (uint16_t)need : (uint16_t)TERN_CFG_PBUF_SIZE;
+        tern_pbuf *q = tern_pbuf_alloc(pcb->stack, 0, n);
+        if (!q) {
+            free_list(pcb->stack, more);
+            TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
+            return TERN_ERR_NOMEM;
+        }
+        *last = q;
+        last = &q->next_pkt;
+        need -= n;
+    }
+    if (first) {
+        memcpy(tail->payload + tail->len, src, first);
+        tail->len = (uint16_t)(tail->len + first);
+        tail->tot_len = tail->len;
+        pcb->sndq_len += first;
+    }
+    uint32_t off = first;
+    while (more) {
+        tern_pbuf *seg = more;
+        more = seg->next_pkt;
+        memcpy(seg->payload, src + off, seg->len);
+        off += seg->len;
+        sndq_append(pcb, seg);
+    }
+    return TERN_OK;
+}
+
+tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, tern_pbuf_free_fn done, void *ctx) {
+    if (!pcb || !data || !len)
+        return TERN_ERR_INVAL;
+    if (!can_send(pcb))
+        return TERN_ERR_NOTCONN;
+    if (len > tern_tcp_sndbuf(pcb))
+        return TERN_ERR_WOULDBLOCK;
+    tern_pbuf *p = tern_pbuf_alloc_ext(pcb->stack, (void *)(uintptr_t)data, 0, len, done, ctx);
+    if (!p)
+        return TERN_ERR_NOMEM; /* done() already ran: the memory is the caller's again */
+    sndq_append(pcb, p);
+    return TERN_OK;
+}
+
+void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
+    if (!pcb || !pcb->stack)
+        return;
+    uint32_t old = tern_tcp_rcv_wnd(pcb);
+    pcb->rcv_pending = len > pcb->rcv_pending ? 0 : pcb->rcv_pending - len;
+    /* Tell the peer when the window opens by a useful amount (RFC 9293 3.8.6.2.2). */
+    uint32_t now = tern_tcp_rcv_wnd(pcb);
+    uint32_t step = TERN_CFG_TCP_WND / 2u < pcb->mss ? TERN_CFG_TCP_WND / 2u : pcb->mss;
+    if (now - old >= step || (old < pcb->mss && now >= pcb->mss)) {
+        pcb->flags |= TERN_TCPF_ACK_NOW;
+        (void)tern_tcp_output(pcb);
+    }
+}
+
+tern_err tern_tcp_shutdown(tern_tcp_pcb *pcb, bool rx, bool tx) {
+    if (!pcb || !pcb->stack)
+        return TERN_ERR_INVAL;
+    if (rx)
+        pcb->flags |= TERN_TCPF_RX_CLOSED;
+    if (!tx)
+        return TERN_OK;
+    switch (pcb->state) {
+    case TERN_TCP_SYN_SENT:
+        tern_tcp_free(pcb, TERN_OK);
+        return TERN_OK;
+    case TERN_TCP_SYN_RCVD:
+    case TERN_TCP_ESTABLISHED:
+        pcb->flags |= TERN_TCPF_FIN_QUEUED;
+        if (pcb->state == TERN_TCP_ESTABLISHED)
+            pcb->state = TERN_TCP_FIN_WAIT_1;
+        break;
+    case TERN_TCP_CLOSE_WAIT:
+        pcb->flags |= TERN_TCPF_FIN_QUEUED;
+        pcb->state = TERN_TCP_LAST_ACK;
+        break;
+    default:
+        return TERN_ERR_NOTCONN;
+    }
+    return tern_tcp_output(pcb);
+}
+
+tern_err tern_tcp_close(tern_tcp_pcb *pcb) {
+    if (!pcb || !pcb->stack)
+        return TERN_ERR_INVAL;
+    pcb->flags |= TERN_TCPF_CLOSED_BY_APP | TERN_TCPF_RX_CLOSED;
+    pcb->cb = NULL;
+    if (pcb->state == TERN_TCP_CLOSED) {
+        tern_tcp_free(pcb, TERN_OK);
+        return TERN_OK;
+    }
+    if (pcb->state == TERN_TCP_FIN_WAIT_1 || pcb->state == TERN_TCP_FIN_WAIT_2 ||
+        pcb->state == TERN_TCP_CLOSING || pcb->state == TERN_TCP_LAST_ACK || pcb->state == TERN_TCP_TIME_WAIT)
+        return TERN_OK;
+    /* Unread data at close means the application lost it: reset (RFC 2525 2.17). */
+    if (pcb->rcv_pending) {
+        tern_tcp_abort(pcb);
+        return TERN_OK;
+    }
+    return tern_tcp_shutdown(pcb, true, true);
+}
+
+void tern_tcp_abort(tern_tcp_pcb *pcb) {
+    if (!pcb || !pcb->stack || (pcb->flags & TERN_TCPF_DEAD))
+        return;
+    if (pcb->state != TERN_TCP_CLOSED && pcb->state != TERN_TCP_SYN_SENT && pcb->state != TERN_TCP_TIME_WAIT)
+        tern_tcp_send_rst(pcb);
+    pcb->flags |= TERN_TCPF_CLOSED_BY_APP; /* the caller knows: no err callback */
+    pcb->cb = NULL;
+    if (pcb->stack->tcp.active == pcb) {
+        pcb->flags |= TERN_TCPF_DEAD; /* input is using it: freed when input returns */
+        return;
+    }
+    tern_tcp_free(pcb, TERN_ERR_ABORTED);
+}
+
+void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
+    memset(info, 0, sizeof *info);
+    info->state = pcb->state;
+    info->local = tern_addr_ipv4(pcb->local_ip);
+    info->remote = tern_addr_ipv4(pcb->remote_ip);
+    info->local_port = pcb->local_port;
+    info->remote_port = pcb->remote_port;
+    info->cwnd = pcb->cwnd;
+    info->ssthresh = pcb->ssthresh;
+    info->snd_wnd = pcb->snd_wnd;
+    info->rcv_wnd = tern_tcp_rcv_wnd(pcb);
+    info->srtt_ms = (uint32_t)(pcb->srtt >> 3);
+    info->rto_ms = pcb->rto;
+    info->sndq = pcb->sndq_len;
+    info->unacked = tern_tcp_flight(pcb);
+    info->ooseq = pcb->ooseq_n;
+    info->wscale_ok = (pcb->flags & TERN_TCPF_WSCALE) != 0;
+    info->ts_ok = (pcb->flags & TERN_TCPF_TS) != 0;
+}
+
+void tern_tcp_foreach(tern_stack *s, void (*fn)(void *ctx, const tern_tcp_pcb *pcb), void *ctx) {
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+        if (s->tcp.pcbs[i].stack && s->tcp.pcbs[i].state != TERN_TCP_CLOSED)
+            fn(ctx, &s->tcp.pcbs[i]);
+}
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * Congestion control: slow start and congestion avoidance (RFC 5681),
+ * fast retransmit and NewReno fast recovery (RFC 6582), initial window per
+ * RFC 6928. Kept behind four calls so another algorithm (CUBIC) can slot in.
+ */
+#include "tcp/tcp_priv.h"
+
+#if TERN_CFG_TCP
+
+void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
+    uint32_t iw = (uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss;
+    pcb->cwnd = iw;
+    pcb->ssthresh = 0x7FFFFFFFu;
+}
+
+static uint32_t half_flight(const tern_tcp_pcb *pcb) {
+    uint32_t h = tern_tcp_flight(pcb) / 2u;
+    uint32_t floor = 2u * pcb->mss;
+    return h > floor ? h : floor;
+}
+
+/* Length of the oldest unacknowledged segment to retransmit (data only). */
+static uint16_t first_segment(const tern_tcp_pcb *pcb) {
+    uint32_t n = tern_tcp_flight(pcb);
+    if (n > pcb->sndq_len)
+        n = pcb->sndq_len; /* a FIN in flight is not data */
+    return (uint16_t)(n < tern_tcp_smss(pcb) ? n : tern_tcp_smss(pcb));
+}
+
+/* New data acknowledged (not in recovery, or recovery ended). */
+void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
+    if (pcb->flags & TERN_TCPF_RECOVERY) {
+        if (SEQ_GEQ(pcb->snd_una, pcb->recover)) {
+            /* Full acknowledgement: leave recovery with a deflated window. */
+            uint32_t f = tern_tcp_flight(pcb) + pcb->mss;
+            pcb->cwnd = pcb->ssthresh < f ? pcb->ssthresh : f;
+            pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;
+            pcb->dupacks = 0;
+        } else {
+            /* Partial acknowledgement: retransmit the next hole, deflate. */
+            (void)tern_tcp_send_data(pcb, pcb->snd_una, first_segment(pcb), TERN_TCP_ACK);
+            TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
+            pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked : 0;
+            pcb->cwnd += pcb->mss;
+        }
+        return;
+    }
+    pcb->dupacks = 0;
+    if (pcb->cwnd < pcb->ssthresh) {
+        /* Slow start, with appropriate byte counting limited to one MSS (RFC 3465). */
+        pcb->cwnd += acked < pcb->mss ? acked : pcb->mss;
+    } else {
+        uint32_t inc = (uint32_t)pcb->mss * pcb->mss / (pcb->cwnd ? pcb->cwnd : 1u);
+        pcb->cwnd += inc ? inc : 1u;
+    }
+}
+
+void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
+    if (pcb->flags & TERN_TCPF_RECOVERY) {
+        pcb->cwnd += pcb->mss; /* each duplicate means a segment left the network */
+        return;
+    }
+    if (++pcb->dupacks != 3)
+        return;
+    /* RFC 6582 3.2 step 2: only if this loss is after the last recovery point. */
+    if (SEQ_LEQ(pcb->snd_una, pcb->recover) && pcb->recover != pcb->iss)
+        return;
+    pcb->ssthresh = half_flight(pcb);
+    pcb->recover = pcb->snd_max;
+    pcb->flags |= TERN_TCPF_RECOVERY;
+    pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn */
+    (void)tern_tcp_send_data(pcb, pcb->snd_una, first_segment(pcb), TERN_TCP_ACK);
+    TERN_STAT_INC(pcb->stack, TCP_FAST_RETRANSMIT);
+    pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
+}
+
+void tern_tcp_cc_timeout(tern_tcp_pcb *pcb) {
+    pcb->ssthresh = half_flight(pcb);
+    pcb->cwnd = pcb->mss;
+    pcb->recover = pcb->snd_max;
+    pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;
+    pcb->dupacks = 0;
+}
+
+#endif

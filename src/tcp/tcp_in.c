@@ -1,0 +1,631 @@
+/*
+ * TCP input. After validation and lookup, a segment for a synchronized
+ * connection goes through the steps of RFC 9293 3.10.7.4 in order, one
+ * function each: sequence check (with PAWS), RST, SYN, ACK, data, FIN.
+ * RFC 5961 protections: in-window RST and any SYN draw a challenge ACK.
+ */
+#include <string.h>
+
+#include "core/chksum.h"
+#include "tcp/tcp_priv.h"
+#include "wire/wire.h"
+
+#if TERN_CFG_TCP
+
+enum step { CONTINUE, DONE };
+
+/* Callbacks may abort the connection: after one, check it is still alive. */
+static bool dead(tern_tcp_pcb *pcb) { return (pcb->flags & TERN_TCPF_DEAD) != 0; }
+
+static uint32_t seg_space(const tcp_seg *seg) {
+    return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+}
+
+static void challenge_ack(tern_tcp_pcb *pcb) {
+    TERN_STAT_INC(pcb->stack, TCP_CHALLENGE_ACK);
+    tern_tcp_send_ack(pcb);
+}
+
+/* Options from the peer's SYN: MSS, window scale, timestamps. */
+static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    pcb->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, h->mss ? h->mss : 536u);
+    if (TERN_CFG_TCP_WSCALE && h->wscale != TERN_TCP_NO_WSCALE) {
+        pcb->flags |= TERN_TCPF_WSCALE;
+        pcb->snd_wscale = h->wscale;
+    } else {
+        pcb->flags &= (uint16_t)~TERN_TCPF_WSCALE;
+        pcb->snd_wscale = 0;
+        pcb->rcv_wscale = 0;
+    }
+    if (TERN_CFG_TCP_TIMESTAMPS && h->has_ts) {
+        pcb->flags |= TERN_TCPF_TS;
+        pcb->ts_recent = h->tsval;
+    } else {
+        pcb->flags &= (uint16_t)~TERN_TCPF_TS;
+    }
+}
+
+/* ---- LISTEN ------------------------------------------------------------- */
+
+static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
+    tern_stack *s = l->stack;
+    if (seg->h.flags & TERN_TCP_RST)
+        return;
+    if (seg->h.flags & TERN_TCP_ACK) {
+        tern_tcp_send_rst_for(s, seg);
+        return;
+    }
+    if (!(seg->h.flags & TERN_TCP_SYN) || (seg->h.flags & TERN_TCP_FIN)) {
+        TERN_STAT_INC(s, TCP_DROP_FLAGS);
+        return;
+    }
+    if (l->pending >= l->backlog) {
+        TERN_STAT_INC(s, TCP_DROP_BACKLOG);
+        return;
+    }
+    tern_tcp_pcb *pcb = tern_tcp_alloc(s);
+    if (!pcb) {
+        TERN_STAT_INC(s, TCP_DROP_NOMEM);
+        return;
+    }
+    pcb->local_ip = seg->dst;
+    pcb->local_port = seg->h.dport;
+    pcb->remote_ip = seg->src;
+    pcb->remote_port = seg->h.sport;
+    pcb->irs = seg->h.seq;
+    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq + 1u;
+    pcb->iss = tern_tcp_isn(s, pcb);
+    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
+    pcb->recover = pcb->iss;
+    pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
+    pcb->snd_wl1 = seg->h.seq;
+    pcb->snd_wl2 = pcb->iss;
+    take_syn_options(pcb, &seg->h);
+    tern_tcp_cc_init(pcb);
+    pcb->state = TERN_TCP_SYN_RCVD;
+    pcb->listener = l;
+    l->pending++;
+    tern_tcp_hash_insert(pcb);
+    (void)tern_tcp_send_syn(pcb);
+}
+
+/* ---- SYN-SENT (RFC 9293 3.10.7.3) -------------------------------------------- */
+
+static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
+    tern_stack *s = pcb->stack;
+    const tern_tcp_repr *h = &seg->h;
+    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->iss) && SEQ_LEQ(h->ack, pcb->snd_max);
+    if ((h->flags & TERN_TCP_ACK) && !ack_ok) {
+        if (!(h->flags & TERN_TCP_RST))
+            tern_tcp_send_rst_for(s, seg);
+        return;
+    }
+    if (h->flags & TERN_TCP_RST) {
+        if (ack_ok) {
+            TERN_STAT_INC(s, TCP_RST_RX);
+            tern_tcp_free(pcb, TERN_ERR_REFUSED);
+        }
+        return;
+    }
+    if (!(h->flags & TERN_TCP_SYN))
+        return;
+    pcb->irs = h->seq;
+    pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
+    take_syn_options(pcb, h);
+    pcb->snd_wnd = h->wnd;
+    pcb->snd_wl1 = h->seq;
+    pcb->snd_wl2 = h->ack;
+    tern_tcp_cc_init(pcb);
+    pcb->recover = pcb->iss;
+    if (!ack_ok) {
+        /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
+        pcb->state = TERN_TCP_SYN_RCVD;
+        pcb->snd_nxt = pcb->iss;
+        (void)tern_tcp_send_syn(pcb);
+        return;
+    }
+    if (!(pcb->flags & TERN_TCPF_TS) && (pcb->flags & TERN_TCPF_RTT_RUNNING) == 0 && pcb->nrtx == 0)
+        tern_tcp_rtt_sample(pcb, s->now - (pcb->rto_due - pcb->rto));
+    pcb->snd_una = h->ack;
+    pcb->nrtx = 0;
+    pcb->state = TERN_TCP_ESTABLISHED;
+    tern_tcp_timer_clear(pcb, TCP_T_RTO);
+    tern_tcp_heard(pcb);
+    pcb->flags |= TERN_TCPF_ACK_NOW;
+    s->tcp.active = pcb;
+    if (pcb->cb && pcb->cb->connected)
+        pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
+    s->tcp.active = NULL;
+    if (dead(pcb)) {
+        tern_tcp_free(pcb, TERN_OK);
+        return;
+    }
+    (void)tern_tcp_output(pcb);
+}
+
+/* ---- Synchronized states: the RFC 9293 steps --------------------------------- */
+
+/* Step 1: is the segment acceptable (RFC 9293 3.10.7.4, table)? PAWS first. */
+static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
+    const tern_tcp_repr *h = &seg->h;
+    if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && !(h->flags & TERN_TCP_RST) &&
+        SEQ_LT(h->tsval, pcb->ts_recent)) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_PAWS);
+        tern_tcp_send_ack(pcb);
+        return DONE;
+    }
+    uint32_t wnd = tern_tcp_rcv_wnd(pcb);
+    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
+        wnd = pcb->rcv_adv - pcb->rcv_nxt;
+    uint32_t space = seg_space(seg);
+    uint32_t seq = h->seq, last = h->seq + (space ? space - 1u : 0u);
+    bool ok;
+    if (!space)
+        ok = wnd ? SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LT(seq, pcb->rcv_nxt + wnd) : seq == pcb->rcv_nxt;
+    else
+        ok = wnd && ((SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LT(seq, pcb->rcv_nxt + wnd)) ||
+                     (SEQ_GEQ(last, pcb->rcv_nxt) && SEQ_LT(last, pcb->rcv_nxt + wnd)));
+    /* A zero window still takes ACKs and a FIN at exactly rcv_nxt. */
+    if (!ok && !wnd && seq == pcb->rcv_nxt && !seg->len)
+        ok = true;
+    if (ok)
+        return CONTINUE;
+    TERN_STAT_INC(pcb->stack, TCP_DROP_SEQ);
+    if (h->flags & TERN_TCP_RST)
+        return DONE;
+    if (SEQ_LEQ(seq + space, pcb->rcv_nxt)) {
+        /* A duplicate (BSD's "todrop" case): its data is old, but its ACK
+         * may be news, e.g. when both sides went back after a timeout. */
+        seg->old = 1;
+        seg->len = 0;
+        seg->h.flags &= (uint8_t)~TERN_TCP_FIN;
+        pcb->flags |= TERN_TCPF_ACK_NOW;
+        return CONTINUE;
+    }
+    tern_tcp_send_ack(pcb);
+    return DONE;
+}
+
+/* Step 2: RST. Exact sequence resets; anywhere else in the window challenges. */
+static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
+    if (!(seg->h.flags & TERN_TCP_RST))
+        return CONTINUE;
+    TERN_STAT_INC(pcb->stack, TCP_RST_RX);
+    if (seg->h.seq != pcb->rcv_nxt) {
+        challenge_ack(pcb);
+        return DONE;
+    }
+    /* A passive open that is reset just goes away (RFC 9293 3.10.7.4). */
+    tern_tcp_free(pcb, pcb->state == TERN_TCP_SYN_RCVD && pcb->listener ? TERN_OK : TERN_ERR_RESET);
+    return DONE;
+}
+
+/* Step 4: a SYN in a synchronized state draws a challenge ACK (RFC 5961 4). */
+static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
+    if (!(seg->h.flags & TERN_TCP_SYN))
+        return CONTINUE;
+    if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->irs) {
+        pcb->snd_nxt = pcb->iss; /* the peer lost our SYN-ACK */
+        (void)tern_tcp_send_syn(pcb);
+        return DONE;
+    }
+    challenge_ack(pcb);
+    return DONE;
+}
+
+/* SYN-RECEIVED -> ESTABLISHED, and the listener's accept callback. */
+static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
+    tern_stack *s = pcb->stack;
+    if (SEQ_LEQ(seg->h.ack, pcb->snd_una) || SEQ_GT(seg->h.ack, pcb->snd_max)) {
+        tern_tcp_send_rst_for(s, seg);
+        return DONE;
+    }
+    pcb->state = TERN_TCP_ESTABLISHED;
+    pcb->snd_una = pcb->iss + 1u;
+    pcb->nrtx = 0;
+    pcb->snd_wnd = (uint32_t)seg->h.wnd << pcb->snd_wscale;
+    pcb->snd_wl1 = seg->h.seq;
+    pcb->snd_wl2 = seg->h.ack;
+    if (pcb->flags & TERN_TCPF_FIN_QUEUED)
+        pcb->state = TERN_TCP_FIN_WAIT_1;
+    tern_tcp_timer_clear(pcb, TCP_T_RTO);
+    tern_tcp_listener *l = pcb->listener;
+    if (!l) { /* simultaneous open: ours */
+        s->tcp.active = pcb;
+        if (pcb->cb && pcb->cb->connected)
+            pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
+        s->tcp.active = NULL;
+    } else {
+        l->pending--;
+        pcb->listener = NULL;
+        s->tcp.active = pcb;
+        tern_err err = l->accept(l->ctx, l, pcb);
+        s->tcp.active = NULL;
+        if (err != TERN_OK && !dead(pcb))
+            tern_tcp_abort(pcb);
+    }
+    if (dead(pcb) || !pcb->stack) {
+        if (pcb->stack)
+            tern_tcp_free(pcb, TERN_OK);
+        return DONE;
+    }
+    tern_tcp_heard(pcb);
+    return CONTINUE;
+}
+
+static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    if (SEQ_LT(pcb->snd_wl1, h->seq) || (pcb->snd_wl1 == h->seq && SEQ_LEQ(pcb->snd_wl2, h->ack))) {
+        pcb->snd_wnd = (uint32_t)h->wnd << pcb->snd_wscale;
+        pcb->snd_wl1 = h->seq;
+        pcb->snd_wl2 = h->ack;
+        if (pcb->snd_wnd && (pcb->flags & TERN_TCPF_PERSIST)) {
+            pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
+            tern_tcp_timer_clear(pcb, TCP_T_RTO);
+        }
+    }
+}
+
+static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    tern_stack *s = pcb->stack;
+    if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && h->tsecr && pcb->nrtx == 0)
+        tern_tcp_rtt_sample(pcb, s->now - h->tsecr);
+    else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
+        pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
+        tern_tcp_rtt_sample(pcb, s->now - pcb->rtt_start);
+    }
+}
+
+/* New data acknowledged: free it, time it, grow the window, tell the app. */
+static bool take_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    uint32_t acked = h->ack - pcb->snd_una;
+    bool fin_acked = (pcb->flags & TERN_TCPF_FIN_SENT) && acked > pcb->sndq_len;
+    uint32_t data = fin_acked ? acked - 1u : acked;
+    if (data > pcb->sndq_len)
+        data = pcb->sndq_len;
+    rtt_from_ack(pcb, h);
+    tern_tcp_sndq_ack(pcb, data);
+    pcb->snd_una = h->ack;
+    if (SEQ_LT(pcb->snd_nxt, pcb->snd_una))
+        pcb->snd_nxt = pcb->snd_una; /* after a go-back-N, an old segment got through */
+    pcb->nrtx = 0;
+    tern_tcp_cc_ack(pcb, acked);
+    if (tern_tcp_flight(pcb))
+        tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
+    else
+        tern_tcp_timer_clear(pcb, TCP_T_RTO);
+    if (data && pcb->cb && pcb->cb->sent) {
+        pcb->stack->tcp.active = pcb;
+        pcb->cb->sent(pcb->ctx, pcb, data);
+        pcb->stack->tcp.active = NULL;
+    }
+    return fin_acked;
+}
+
+/* Our FIN was acknowledged: move the closing states on. */
+static enum step fin_acked(tern_tcp_pcb *pcb) {
+    switch (pcb->state) {
+    case TERN_TCP_FIN_WAIT_1:
+        pcb->state = TERN_TCP_FIN_WAIT_2;
+        return CONTINUE;
+    case TERN_TCP_CLOSING:
+        tern_tcp_enter_time_wait(pcb);
+        return DONE;
+    case TERN_TCP_LAST_ACK:
+        tern_tcp_free(pcb, TERN_OK);
+        return DONE;
+    default:
+        return CONTINUE;
+    }
+}
+
+/* Step 5: the ACK field. */
+static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
+    const tern_tcp_repr *h = &seg->h;
+    if (!(h->flags & TERN_TCP_ACK))
+        return DONE;
+    if (pcb->state == TERN_TCP_SYN_RCVD && establish(pcb, seg) == DONE)
+        return DONE;
+    if (SEQ_GT(h->ack, pcb->snd_max)) { /* acknowledges what we never sent */
+        TERN_STAT_INC(pcb->stack, TCP_DROP_ACK);
+        tern_tcp_send_ack(pcb);
+        return DONE;
+    }
+    /* RFC 5961 5.2: an ACK far behind is dropped with a challenge ACK. */
+    if (SEQ_LT(h->ack, pcb->snd_una - 0x40000000u)) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_ACK);
+        challenge_ack(pcb);
+        return DONE;
+    }
+    if (SEQ_GT(h->ack, pcb->snd_una)) {
+        update_window(pcb, h);
+        if (take_ack(pcb, h) && fin_acked(pcb) == DONE)
+            return DONE;
+        if (dead(pcb))
+            return DONE;
+    } else if (h->ack == pcb->snd_una) {
+        uint32_t old_wnd = pcb->snd_wnd;
+        update_window(pcb, h);
+        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd && tern_tcp_flight(pcb))
+            tern_tcp_cc_dupack(pcb);
+    }
+    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN)) {
+        tern_tcp_send_ack(pcb); /* a retransmitted FIN: acknowledge, restart 2 MSL */
+        tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
+        return DONE;
+    }
+    return CONTINUE;
+}
+
+/* ---- Data and FIN ---------------------------------------------------------- */
+
+static uint32_t seq_of(const tern_pbuf *q) {
+    uint8_t b[4];
+    tern_pbuf_copy_out(q, 4, b, 4);
+    return tern_rd32(b);
+}
+
+static uint16_t hlen_of(const tern_pbuf *q) {
+    uint8_t b;
+    tern_pbuf_copy_out(q, 12, &b, 1);
+    return (uint16_t)((b >> 4) * 4u);
+}
+
+static bool fin_of(const tern_pbuf *q) {
+    uint8_t b;
+    tern_pbuf_copy_out(q, 13, &b, 1);
+    return (b & TERN_TCP_FIN) != 0;
+}
+
+/* Hand in-order data to the application (it owns p from here). */
+static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
+    if (!p->tot_len || (pcb->flags & TERN_TCPF_RX_CLOSED)) {
+        tern_pbuf_free(pcb->stack, p);
+        return;
+    }
+    pcb->rcv_pending += p->tot_len;
+    if (pcb->cb && pcb->cb->recv) {
+        pcb->stack->tcp.active = pcb;
+        pcb->cb->recv(pcb->ctx, pcb, p);
+        pcb->stack->tcp.active = NULL;
+    } else {
+        pcb->rcv_pending -= p->tot_len;
+        tern_pbuf_free(pcb->stack, p);
+    }
+}
+
+/* Keep a segment that arrived ahead of a hole (its TCP header kept). */
+static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t len) {
+    (void)seq_of;
+    if (pcb->ooseq_n >= TERN_CFG_TCP_OOSEQ_MAX || !len) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_OOSEQ);
+        tern_pbuf_free(pcb->stack, whole);
+        return;
+    }
+    tern_pbuf **pp = &pcb->ooseq;
+    for (; *pp; pp = &(*pp)->next_pkt) {
+        uint32_t qs = seq_of(*pp);
+        if (qs == seq) { /* duplicate start: keep the one we have */
+            tern_pbuf_free(pcb->stack, whole);
+            return;
+        }
+        if (SEQ_GT(qs, seq))
+            break;
+    }
+    whole->next_pkt = *pp;
+    *pp = whole;
+    pcb->ooseq_n++;
+}
+
+/* Move what the hole's filling made contiguous from ooseq to the app.
+ * Returns true if a FIN came out of the queue. */
+static bool ooseq_drain(tern_tcp_pcb *pcb) {
+    while (pcb->ooseq) {
+        tern_pbuf *q = pcb->ooseq;
+        uint32_t qs = seq_of(q);
+        uint16_t hl = hlen_of(q);
+        uint32_t qlen = (uint32_t)q->tot_len - hl;
+        if (SEQ_GT(qs, pcb->rcv_nxt))
+            return false;
+        pcb->ooseq = q->next_pkt;
+        q->next_pkt = NULL;
+        pcb->ooseq_n--;
+        bool fin = fin_of(q);
+        if (SEQ_LEQ(qs + qlen, pcb->rcv_nxt) && !(fin && qs + qlen == pcb->rcv_nxt)) {
+            tern_pbuf_free(pcb->stack, q); /* entirely old */
+            continue;
+        }
+        uint32_t skip = pcb->rcv_nxt - qs;
+        q = tern_pbuf_strip(pcb->stack, q, (uint16_t)(hl + skip));
+        pcb->rcv_nxt += qlen - skip;
+        deliver(pcb, q);
+        if (fin)
+            return true;
+    }
+    return false;
+}
+
+/* Schedule the ACK for in-order data: every second full segment at once,
+ * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2). */
+static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < pcb->mss || pcb->ooseq) {
+        pcb->flags |= TERN_TCPF_ACK_NOW;
+        return;
+    }
+    pcb->flags |= TERN_TCPF_ACK_DELAY;
+    tern_tcp_timer_set(pcb, TCP_T_DELACK, TERN_CFG_TCP_DELACK_MS);
+}
+
+static bool receives_data(const tern_tcp_pcb *pcb) {
+    return pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_FIN_WAIT_1 ||
+           pcb->state == TERN_TCP_FIN_WAIT_2;
+}
+
+/* Step 7: segment text. Returns true when a FIN is now in order. */
+static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
+    uint32_t seq = seg->h.seq;
+    bool fin = (seg->h.flags & TERN_TCP_FIN) != 0;
+    uint16_t len = seg->len;
+    if (!receives_data(pcb) || (!len && !fin)) {
+        tern_pbuf_free(pcb->stack, whole);
+        return false;
+    }
+    if ((pcb->flags & TERN_TCPF_CLOSED_BY_APP) && len) {
+        /* Data for an application that closed: reset (RFC 9293 3.10.7.4 / RFC 2525). */
+        tern_pbuf_free(pcb->stack, whole);
+        tern_tcp_send_rst(pcb);
+        pcb->flags |= TERN_TCPF_DEAD;
+        return false;
+    }
+    if (SEQ_GT(seq, pcb->rcv_nxt)) {
+        ooseq_insert(pcb, whole, seq, len);
+        pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
+        return false;
+    }
+    /* Trim what we already have, and what lies beyond the window. */
+    uint32_t skip = pcb->rcv_nxt - seq;
+    tern_pbuf *p = tern_pbuf_strip(pcb->stack, whole, (uint16_t)(seg->h.hlen + (skip < len ? skip : len)));
+    len = (uint16_t)(skip < len ? len - skip : 0);
+    uint32_t wnd = tern_tcp_rcv_wnd(pcb);
+    if (len > wnd) {
+        tern_pbuf_trim(pcb->stack, p, (uint16_t)wnd);
+        len = (uint16_t)wnd;
+        fin = false;
+    }
+    pcb->rcv_nxt += len;
+    bool filled_hole = pcb->ooseq != NULL;
+    deliver(pcb, p);
+    if (dead(pcb))
+        return false;
+    if (!fin && filled_hole)
+        fin = ooseq_drain(pcb);
+    if (len || filled_hole)
+        ack_data(pcb, filled_hole ? 0 : len);
+    return fin;
+}
+
+/* Step 8: FIN. */
+static void process_fin(tern_tcp_pcb *pcb) {
+    pcb->rcv_nxt += 1u;
+    pcb->flags |= TERN_TCPF_ACK_NOW;
+    switch (pcb->state) {
+    case TERN_TCP_ESTABLISHED:
+        pcb->state = TERN_TCP_CLOSE_WAIT;
+        break;
+    case TERN_TCP_FIN_WAIT_1:
+        pcb->state = TERN_TCP_CLOSING; /* our FIN is not acknowledged yet */
+        break;
+    case TERN_TCP_FIN_WAIT_2:
+        tern_tcp_send_ack(pcb);
+        tern_tcp_enter_time_wait(pcb);
+        break;
+    default:
+        break;
+    }
+    if (pcb->cb && pcb->cb->recv && !(pcb->flags & TERN_TCPF_RX_CLOSED)) {
+        pcb->stack->tcp.active = pcb;
+        pcb->cb->recv(pcb->ctx, pcb, NULL);
+        pcb->stack->tcp.active = NULL;
+    }
+}
+
+static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
+    tern_stack *s = pcb->stack; /* a step may free pcb */
+    if (check_sequence(pcb, seg) == DONE || check_rst(pcb, seg) == DONE || check_syn(pcb, seg) == DONE ||
+        check_ack(pcb, seg) == DONE || dead(pcb)) {
+        tern_pbuf_free(s, whole);
+        return;
+    }
+    if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts && SEQ_LEQ(seg->h.seq, pcb->rcv_nxt))
+        pcb->ts_recent = seg->h.tsval;
+    tern_tcp_heard(pcb);
+    if (process_data(pcb, seg, whole) && !dead(pcb))
+        process_fin(pcb);
+}
+
+/* ---- Entry ------------------------------------------------------------------ */
+
+static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, tcp_seg *seg) {
+    uint8_t scratch[TERN_WIRE_TCP_MAX_HLEN];
+    uint16_t avail = p->tot_len < sizeof scratch ? p->tot_len : (uint16_t)sizeof scratch;
+    const uint8_t *b = tern_pbuf_view(p, 0, avail, scratch);
+    enum tern_tcp_parse_result r = b ? tern_tcp_parse(b, avail, p->tot_len, &seg->h) : TERN_TCP_PARSE_SHORT;
+    if (r != TERN_TCP_PARSE_OK) {
+        if (r == TERN_TCP_PARSE_SHORT)
+            TERN_STAT_INC(s, TCP_DROP_SHORT);
+        else if (r == TERN_TCP_PARSE_HLEN)
+            TERN_STAT_INC(s, TCP_DROP_HLEN);
+        else
+            TERN_STAT_INC(s, TCP_DROP_OPTIONS);
+        return false;
+    }
+    if (!(nif->offload & TERN_OFFLOAD_RX_TCP) && !(p->flags & TERN_PBUF_F_CSUM_OK) &&
+        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len, tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
+        TERN_STAT_INC(s, TCP_DROP_CHECKSUM);
+        return false;
+    }
+    uint8_t f = seg->h.flags;
+    if (((f & TERN_TCP_SYN) && (f & (TERN_TCP_FIN | TERN_TCP_RST))) || (p->flags & TERN_PBUF_F_IP_GROUP) ||
+        !seg->h.sport || !seg->h.dport) {
+        TERN_STAT_INC(s, TCP_DROP_FLAGS);
+        return false;
+    }
+    seg->len = (uint16_t)(p->tot_len - seg->h.hlen);
+    seg->old = 0;
+    seg->src = ip->src;
+    seg->dst = ip->dst;
+    return true;
+}
+
+void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
+    tern_stack *s = nif->stack;
+    tcp_seg seg;
+    TERN_STAT_INC(s, TCP_RX);
+    if (!parse(s, nif, p, ip, &seg)) {
+        tern_pbuf_free(s, p);
+        return;
+    }
+    tern_tcp_pcb *pcb = tern_tcp_lookup(s, seg.dst, seg.h.dport, seg.src, seg.h.sport);
+    if (!pcb) {
+        tern_tcp_listener *l = tern_tcp_find_listener(s, seg.dst, seg.h.dport);
+        if (l) {
+            listen_input(l, &seg);
+        } else {
+            TERN_STAT_INC(s, TCP_DROP_NOPORT);
+            tern_tcp_send_rst_for(s, &seg);
+        }
+        tern_pbuf_free(s, p);
+        return;
+    }
+    if (pcb->state == TERN_TCP_SYN_SENT) {
+        syn_sent_input(pcb, &seg);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    established_input(pcb, &seg, p);
+    if (!pcb->stack)
+        return;
+    if (dead(pcb)) {
+        tern_tcp_free(pcb, TERN_OK);
+        return;
+    }
+    (void)tern_tcp_output(pcb);
+}
+
+void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
+    tern_tcp_pcb *pcb = tern_tcp_lookup(s, e->src, e->sport, e->dst, e->dport);
+    if (!pcb)
+        return;
+    if (e->type == TERN_ICMP_DEST_UNREACH && e->code == TERN_ICMP_UNREACH_NEEDFRAG && e->mtu >= 68u + 40u) {
+        /* RFC 1191: a smaller path MTU lowers the MSS; resend at once. */
+        uint16_t mss = (uint16_t)(e->mtu - 40u);
+        if (mss < pcb->mss) {
+            pcb->mss = mss;
+            pcb->snd_nxt = pcb->snd_una;
+            pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
+            (void)tern_tcp_output(pcb);
+        }
+    }
+    /* Other errors are soft (RFC 1122 4.2.3.9): the retransmission timer decides. */
+}
+
+#endif

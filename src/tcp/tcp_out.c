@@ -1,0 +1,268 @@
+/* TCP output: segments cut from the send buffer, ACKs, resets. */
+#include <string.h>
+
+#include "core/chksum.h"
+#include "tcp/tcp_priv.h"
+
+#if TERN_CFG_TCP
+
+static bool syn_unacked(const tern_tcp_pcb *pcb) {
+    return pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD;
+}
+
+/* Sequence number of the first byte of the send buffer. */
+static uint32_t data_seq0(const tern_tcp_pcb *pcb) { return pcb->snd_una + (syn_unacked(pcb) ? 1u : 0u); }
+
+uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb) {
+    uint32_t off = pcb->snd_nxt - data_seq0(pcb);
+    if (syn_unacked(pcb) && pcb->snd_nxt == pcb->snd_una)
+        off = 0;
+    return off < pcb->sndq_len ? pcb->sndq_len - off : 0;
+}
+
+uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb) {
+    return pcb->rcv_pending >= TERN_CFG_TCP_WND ? 0 : TERN_CFG_TCP_WND - pcb->rcv_pending;
+}
+
+/* The window field to send, never moving the advertised right edge back. */
+static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
+    uint32_t avail = tern_tcp_rcv_wnd(pcb);
+    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > avail)
+        avail = pcb->rcv_adv - pcb->rcv_nxt;
+    uint8_t shift = syn ? 0 : pcb->rcv_wscale;
+    uint32_t field = avail >> shift;
+    if (field > 0xFFFFu)
+        field = 0xFFFFu;
+    uint32_t edge = pcb->rcv_nxt + (field << shift);
+    if (SEQ_GT(edge, pcb->rcv_adv))
+        pcb->rcv_adv = edge;
+    return (uint16_t)field;
+}
+
+static uint8_t our_wscale(void) {
+    uint8_t shift = 0;
+    while (shift < 14 && (TERN_CFG_TCP_WND >> shift) > 0xFFFFu)
+        shift++;
+    return shift;
+}
+
+static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, tern_tcp_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->wscale = TERN_TCP_NO_WSCALE;
+    if (flags & TERN_TCP_SYN) {
+        o->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, 0);
+        bool offer = pcb->state == TERN_TCP_SYN_SENT;
+        if (TERN_CFG_TCP_WSCALE && (offer || (pcb->flags & TERN_TCPF_WSCALE))) {
+            pcb->rcv_wscale = our_wscale();
+            o->wscale = pcb->rcv_wscale;
+        }
+        if (TERN_CFG_TCP_TIMESTAMPS && (offer || (pcb->flags & TERN_TCPF_TS)))
+            o->has_ts = 1;
+    } else if (pcb->flags & TERN_TCPF_TS) {
+        o->has_ts = 1;
+    }
+    if (o->has_ts) {
+        o->tsval = pcb->stack->now;
+        o->tsecr = pcb->ts_recent;
+    }
+}
+
+/* Copy n bytes of the send buffer, starting off bytes after its first
+ * unacknowledged byte, into p at dst_off. */
+static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t dst_off, uint16_t n) {
+    off += pcb->sndq_off;
+    for (const tern_pbuf *q = pcb->sndq; q && n; q = q->next_pkt) {
+        if (off >= q->len) {
+            off -= q->len;
+            continue;
+        }
+        uint16_t k = (uint16_t)(q->len - off < n ? q->len - off : n);
+        tern_pbuf_copy_in(p, dst_off, q->payload + off, k);
+        dst_off = (uint16_t)(dst_off + k);
+        n = (uint16_t)(n - k);
+        off = 0;
+    }
+}
+
+static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
+    tern_stack *s = pcb->stack;
+    tern_tcp_opts o;
+    fill_options(pcb, flags, &o);
+    uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + tern_tcp_opts_len(&o));
+    tern_pbuf *p = tern_pbuf_alloc(s, (uint16_t)(TERN_PBUF_TRANSPORT_HEADROOM - 8 + hlen), len);
+    if (!p) {
+        TERN_STAT_INC(s, TCP_DROP_NOMEM);
+        return TERN_ERR_NOMEM;
+    }
+    if (len)
+        sndq_copy(pcb, seq - data_seq0(pcb), p, 0, len);
+    (void)tern_pbuf_push(p, hlen);
+    bool syn = (flags & TERN_TCP_SYN) != 0;
+    if (pcb->state != TERN_TCP_SYN_SENT || !syn)
+        flags |= TERN_TCP_ACK;
+    uint32_t ack = (flags & TERN_TCP_ACK) ? pcb->rcv_nxt : 0;
+    tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
+    uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
+    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    pcb->flags &= (uint16_t)~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
+    tern_tcp_timer_clear(pcb, TCP_T_DELACK);
+    TERN_STAT_INC(s, TCP_TX);
+    tern_ipv4_tx tx = {.src = pcb->local_ip, .dst = pcb->remote_ip, .proto = TERN_IP_PROTO_TCP};
+    return tern_ipv4_output(s, p, &tx);
+}
+
+tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
+    return send_segment(pcb, seq, len, flags);
+}
+
+void tern_tcp_send_ack(tern_tcp_pcb *pcb) { (void)send_segment(pcb, pcb->snd_nxt, 0, TERN_TCP_ACK); }
+
+tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
+    tern_err err = send_segment(pcb, pcb->iss, 0, TERN_TCP_SYN);
+    pcb->snd_nxt = pcb->iss + 1u;
+    if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
+        pcb->snd_max = pcb->snd_nxt;
+    tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
+    return err == TERN_ERR_NOMEM ? TERN_OK : err; /* lost SYNs are retransmitted */
+}
+
+void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
+    TERN_STAT_INC(pcb->stack, TCP_RST_TX);
+    (void)send_segment(pcb, pcb->snd_nxt, 0, TERN_TCP_RST | TERN_TCP_ACK);
+}
+
+/* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
+void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
+    if (seg->h.flags & TERN_TCP_RST)
+        return;
+    tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM - 8, TERN_WIRE_TCP_HLEN);
+    if (!p)
+        return;
+    uint32_t seq = 0, ack = 0;
+    uint8_t flags = TERN_TCP_RST;
+    if (seg->h.flags & TERN_TCP_ACK) {
+        seq = seg->h.ack;
+    } else {
+        ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+        flags |= TERN_TCP_ACK;
+    }
+    tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, 0, NULL);
+    uint32_t acc = tern_csum_pseudo4(seg->dst, seg->src, TERN_IP_PROTO_TCP, TERN_WIRE_TCP_HLEN);
+    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, TERN_WIRE_TCP_HLEN, acc)));
+    TERN_STAT_INC(s, TCP_RST_TX);
+    TERN_STAT_INC(s, TCP_TX);
+    tern_ipv4_tx tx = {.src = seg->dst, .dst = seg->src, .proto = TERN_IP_PROTO_TCP};
+    (void)tern_ipv4_output(s, p, &tx);
+}
+
+void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n) {
+    pcb->sndq_len -= n;
+    while (n && pcb->sndq) {
+        tern_pbuf *q = pcb->sndq;
+        uint32_t left = (uint32_t)q->len - pcb->sndq_off;
+        if (n < left) {
+            pcb->sndq_off = (uint16_t)(pcb->sndq_off + n);
+            return;
+        }
+        n -= left;
+        pcb->sndq = q->next_pkt;
+        q->next_pkt = NULL;
+        pcb->sndq_off = 0;
+        tern_pbuf_free(pcb->stack, q); /* runs the write_ref completion */
+    }
+}
+
+void tern_tcp_sndq_free(tern_tcp_pcb *pcb) {
+    while (pcb->sndq) {
+        tern_pbuf *q = pcb->sndq;
+        pcb->sndq = q->next_pkt;
+        q->next_pkt = NULL;
+        tern_pbuf_free(pcb->stack, q);
+    }
+    pcb->sndq_len = 0;
+    pcb->sndq_off = 0;
+}
+
+static bool may_send_data(const tern_tcp_pcb *pcb) {
+    return pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
+           pcb->state == TERN_TCP_FIN_WAIT_1 || pcb->state == TERN_TCP_LAST_ACK || pcb->state == TERN_TCP_CLOSING;
+}
+
+/* How much of the unsent data may go out now (windows, Nagle, SWS). */
+static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
+    uint32_t wnd = pcb->snd_wnd < pcb->cwnd ? pcb->snd_wnd : pcb->cwnd;
+    uint32_t flight = tern_tcp_flight(pcb);
+    uint32_t room = wnd > flight ? wnd - flight : 0;
+    uint16_t smss = tern_tcp_smss(pcb);
+    uint32_t n = unsent < smss ? unsent : smss;
+    if (n > room)
+        n = room;
+    if (!n)
+        return 0;
+    bool last = n == unsent;
+    /* Nagle (RFC 9293 3.7.4): one small segment in flight at a time. */
+    if (n < smss && flight && !(pcb->flags & TERN_TCPF_NODELAY) && !(last && (pcb->flags & TERN_TCPF_FIN_QUEUED)))
+        return 0;
+    /* Sender SWS avoidance: no small segment while more data waits for window. */
+    if (n < smss && !last && flight)
+        return 0;
+    return (uint16_t)n;
+}
+
+static void start_rtt(tern_tcp_pcb *pcb, uint32_t seq) {
+    if (!(pcb->flags & (TERN_TCPF_TS | TERN_TCPF_RTT_RUNNING))) {
+        pcb->flags |= TERN_TCPF_RTT_RUNNING;
+        pcb->rtt_seq = seq;
+        pcb->rtt_start = pcb->stack->now;
+    }
+}
+
+/* Send one segment of new data (maybe carrying the FIN); false when nothing may go. */
+static bool send_next(tern_tcp_pcb *pcb) {
+    uint32_t unsent = tern_tcp_unsent(pcb);
+    bool fin_due = (pcb->flags & TERN_TCPF_FIN_QUEUED) && !(pcb->flags & TERN_TCPF_FIN_SENT);
+    uint16_t n = unsent ? sendable(pcb, unsent) : 0;
+    if (!n && !(fin_due && !unsent))
+        return false;
+    uint8_t flags = TERN_TCP_ACK;
+    if (n && n == unsent)
+        flags |= TERN_TCP_PSH;
+    if (fin_due && n == unsent) {
+        flags |= TERN_TCP_FIN;
+        pcb->flags |= TERN_TCPF_FIN_SENT;
+    }
+    uint32_t seq = pcb->snd_nxt;
+    if (send_segment(pcb, seq, n, flags) == TERN_ERR_NOMEM) {
+        pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
+        return false;
+    }
+    start_rtt(pcb, seq);
+    pcb->snd_nxt += n + ((flags & TERN_TCP_FIN) ? 1u : 0u);
+    if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
+        pcb->snd_max = pcb->snd_nxt;
+    if (!(pcb->tmask & TCP_T_RTO) || (pcb->flags & TERN_TCPF_PERSIST)) {
+        pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
+        tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
+    }
+    return true;
+}
+
+tern_err tern_tcp_output(tern_tcp_pcb *pcb) {
+    if (!pcb || !pcb->stack)
+        return TERN_ERR_INVAL;
+    if (may_send_data(pcb)) {
+        unsigned budget = 64; /* segments per call: input keeps flowing */
+        while (budget-- && send_next(pcb))
+            ;
+        /* A closed window with data waiting and nothing in flight: probe it. */
+        if (!pcb->snd_wnd && tern_tcp_unsent(pcb) && !tern_tcp_flight(pcb) && !(pcb->tmask & TCP_T_RTO)) {
+            pcb->flags |= TERN_TCPF_PERSIST;
+            tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
+        }
+    }
+    if ((pcb->flags & TERN_TCPF_ACK_NOW) && pcb->state != TERN_TCP_SYN_SENT && pcb->state != TERN_TCP_CLOSED)
+        tern_tcp_send_ack(pcb);
+    return TERN_OK;
+}
+
+#endif

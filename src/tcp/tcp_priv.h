@@ -1,0 +1,91 @@
+/*
+ * TCP internals, split by role as BSD and lwIP do:
+ *   tcp.c        connection table, lookup, ISNs, the application API
+ *   tcp_in.c     segment arrival, step by step as RFC 9293 3.10.7 reads
+ *   tcp_out.c    building and sending segments, the send buffer
+ *   tcp_timer.c  retransmission, persist, delayed ACK, keepalive, TIME-WAIT
+ *   tcp_cc.c     congestion control (NewReno, RFC 5681 and RFC 6582)
+ *
+ * The send buffer is a list of pbufs holding the unacknowledged and unsent
+ * byte stream; segments are cut from it when sent and again when
+ * retransmitted, so there is no separate retransmission queue.
+ */
+#ifndef TERN_TCP_PRIV_H
+#define TERN_TCP_PRIV_H
+
+#include "core/core.h"
+#include "ipv4/ipv4_priv.h"
+#include "tern/tcp.h"
+#include "wire/tcp.h"
+
+#define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+
+/* Timer bits (pcb->tmask). */
+#define TCP_T_RTO 0x01u     /* retransmission, or persist when TERN_TCPF_PERSIST */
+#define TCP_T_DELACK 0x02u
+#define TCP_T_KEEP 0x04u    /* keepalive, or the 2 MSL wait in TIME-WAIT */
+
+/* A received segment, parsed. */
+typedef struct tcp_seg {
+    tern_tcp_repr h;
+    tern_pbuf *p;     /* the payload (header stripped), may be empty */
+    uint16_t len;     /* payload bytes */
+    uint32_t src, dst; /* addresses, host order */
+    uint8_t old;       /* entirely before rcv_nxt: only its ACK field counts */
+} tcp_seg;
+
+/* tcp.c */
+tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
+tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t lport);
+tern_tcp_pcb *tern_tcp_alloc(tern_stack *s);
+void tern_tcp_hash_insert(tern_tcp_pcb *pcb);
+/* Remove and free pcb; report err to the application if it still listens. */
+void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err);
+uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb);
+uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss);
+
+/* tcp_out.c */
+tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb);
+void tern_tcp_send_ack(tern_tcp_pcb *pcb);
+tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags);
+/* A reset in answer to seg (no connection). */
+void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg);
+void tern_tcp_send_rst(tern_tcp_pcb *pcb);
+uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb);
+/* Drop n acknowledged bytes from the send buffer. */
+void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n);
+void tern_tcp_sndq_free(tern_tcp_pcb *pcb);
+/* Bytes of the send buffer not yet sent. */
+uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb);
+
+/* tcp_timer.c */
+void tern_tcp_timer_init(tern_tcp_pcb *pcb);
+void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
+void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
+void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
+void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb);
+/* Keepalive/idle bookkeeping after any segment from the peer. */
+void tern_tcp_heard(tern_tcp_pcb *pcb);
+
+/* tcp_cc.c */
+void tern_tcp_cc_init(tern_tcp_pcb *pcb);
+void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked);
+void tern_tcp_cc_dupack(tern_tcp_pcb *pcb);
+void tern_tcp_cc_timeout(tern_tcp_pcb *pcb);
+
+/* tcp_in.c */
+void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
+void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
+
+/* Payload bytes per full segment: the MSS less the options every segment
+ * carries (RFC 6691). */
+static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
+    return (uint16_t)(pcb->mss - ((pcb->flags & TERN_TCPF_TS) ? 12u : 0u));
+}
+
+static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) { return pcb->snd_nxt - pcb->snd_una; }
+
+#endif
