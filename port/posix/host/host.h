@@ -22,6 +22,10 @@
 #define HOST_POLL_CAP_MS 1000u
 /* Frames read from the TAP per loop iteration. */
 #define HOST_RX_BATCH 64u
+/* DNS servers the command line may name. */
+#define HOST_DNS_SERVERS TERN_CFG_DNS_SERVERS
+/* Multicast endpoints the mcast command may hold. */
+#define HOST_MCAST_MAX 8u
 
 typedef struct host_options {
     const char *tap;
@@ -37,6 +41,8 @@ typedef struct host_options {
     tern_impair_config impair;
     bool dhcp;   /* --dhcp: address from a DHCP server */
     bool autoip; /* --autoip: link-local address (alone, or as the DHCP fallback) */
+    tern_addr dns[HOST_DNS_SERVERS];
+    unsigned dns_count;
 } host_options;
 
 /* The shell's ping command in progress. */
@@ -48,6 +54,21 @@ typedef struct host_ping {
     uint32_t deadline; /* watchdog: give up if DONE never comes */
     uint32_t rtt_min, rtt_max, rtt_sum;
 } host_ping;
+
+/* The shell's dns lookup in progress. */
+typedef struct host_dns {
+    bool active;       /* answered later, by the callback */
+    bool done;         /* the callback has run */
+    tern_err err;      /* its result */
+    uint32_t deadline; /* watchdog: give up if the callback never comes */
+} host_dns;
+
+/* A group:port the mcast command listens to. */
+typedef struct host_mcast {
+    tern_udp_pcb *pcb; /* NULL: free slot */
+    tern_addr group;
+    uint16_t port;
+} host_mcast;
 
 typedef struct host {
     tern_stack stack;
@@ -79,6 +100,9 @@ typedef struct host {
     bool autoip_on;
     tern_autoip autoip;
 #endif
+    host_dns dns;
+    host_mcast mcast[HOST_MCAST_MAX];
+    tern_udp_pcb *mcast_tx; /* source of mcast send */
 } host;
 
 /* util.c */
@@ -125,5 +149,18 @@ void host_print_ready(host *h);
 bool host_addr_start(host *h);
 void host_addr_stop(host *h);
 cmd_result cmd_dhcp(host *h, int argc, char **argv, char *err, size_t errlen);
+/* cmd_dns.c: name lookups (the library's DNS client). */
+cmd_result cmd_dns(host *h, int argc, char **argv, char *err, size_t errlen);
+/* Give the stack the servers named with --dns. */
+void host_dns_setup(host *h);
+bool host_dns_busy(const host *h);
+void host_dns_check(host *h, uint32_t now);
+void host_dns_cancel(host *h);
+uint32_t host_dns_timeout(const host *h, uint32_t now);
+
+/* cmd_mcast.c: IGMP joins and multicast datagrams. */
+cmd_result cmd_mcast(host *h, int argc, char **argv, char *err, size_t errlen);
+/* Leave every group and release the endpoints (at exit). */
+void host_mcast_close(host *h);
 
 #endif

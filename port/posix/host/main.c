@@ -3,6 +3,7 @@
  *
  *   tern --tap IFNAME (--ipv4 ADDR/LEN | --dhcp | --autoip) [--gateway ADDR] [--mac MAC]
  *        [--mtu N] [--pcap FILE] [--impair loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,seed=N]
+ *        [--dns ADDR]...
  *
  * Prints one "ready" line once the interface is up with an address, then serves a line
  * shell on stdin until SIGTERM, SIGINT or "quit". See docs/HOST.md.
@@ -31,20 +32,22 @@ static const char usage_text[] =
     "  --mac MAC         the stack's MAC (default: random, locally administered)\n"
     "  --mtu N           interface MTU, 68..65521 (default: the TAP's)\n"
     "  --pcap FILE       write every frame sent and received to FILE (pcap)\n"
+    "  --dns ADDR        DNS server (repeatable, asked in the order given)\n"
     "  --impair SPEC     impair frames in both directions, e.g.\n"
     "                    loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,jitter=MS,rate=BPS,seed=N\n"
     "                    (received frames use seed N, sent frames seed N+1)\n"
     "  --help            this text\n"
     "Standard input is a command shell: type 'help'.\n";
 
-enum { OPT_TAP = 1, OPT_IPV4, OPT_GW, OPT_MAC, OPT_MTU, OPT_PCAP, OPT_IMPAIR, OPT_DHCP, OPT_AUTOIP, OPT_HELP };
+enum { OPT_TAP = 1, OPT_IPV4, OPT_GW, OPT_MAC, OPT_MTU, OPT_PCAP, OPT_IMPAIR, OPT_DHCP, OPT_AUTOIP, OPT_DNS, OPT_HELP };
 
 static const struct option long_opts[] = {
     {"tap", required_argument, NULL, OPT_TAP},   {"ipv4", required_argument, NULL, OPT_IPV4},
     {"gateway", required_argument, NULL, OPT_GW}, {"mac", required_argument, NULL, OPT_MAC},
     {"mtu", required_argument, NULL, OPT_MTU},   {"pcap", required_argument, NULL, OPT_PCAP},
     {"impair", required_argument, NULL, OPT_IMPAIR}, {"dhcp", no_argument, NULL, OPT_DHCP},
-    {"autoip", no_argument, NULL, OPT_AUTOIP},   {"help", no_argument, NULL, OPT_HELP},
+    {"autoip", no_argument, NULL, OPT_AUTOIP},   {"dns", required_argument, NULL, OPT_DNS},
+    {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
@@ -131,13 +134,24 @@ static int opt_autoip(host_options *o, const char *arg) {
     return 0;
 }
 
+static int opt_dns(host_options *o, const char *arg) {
+    if (!TERN_CFG_DNS)
+        return usage_error("--dns: this build has no DNS client");
+    if (o->dns_count >= HOST_DNS_SERVERS)
+        return usage_error("too many --dns servers (at most %u)", (unsigned)HOST_DNS_SERVERS);
+    if (!tern_addr_parse(arg, &o->dns[o->dns_count]) || o->dns[o->dns_count].family != TERN_AF_INET)
+        return usage_error("bad --dns '%s': expected an IPv4 address", arg);
+    o->dns_count++;
+    return 0;
+}
+
 typedef int (*opt_fn)(host_options *o, const char *arg);
 
 /* Indexed by the OPT_* values. */
 static const opt_fn opt_parsers[] = {
     [OPT_TAP] = opt_tap, [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway, [OPT_MAC] = opt_mac,
     [OPT_MTU] = opt_mtu, [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair, [OPT_DHCP] = opt_dhcp,
-    [OPT_AUTOIP] = opt_autoip,
+    [OPT_AUTOIP] = opt_autoip, [OPT_DNS] = opt_dns,
 };
 
 static int apply_option(host_options *o, int opt, const char *arg) {
@@ -293,6 +307,7 @@ static int setup(host *h) {
     }
     if (setup_netif(h) != 0)
         return 1;
+    host_dns_setup(h);
     tern_err e = tern_echo_start(&h->stack);
     if (e != TERN_OK)
         fprintf(stderr, "tern: warning: UDP echo/discard not started: %s\n", tern_strerror(e));
@@ -316,8 +331,11 @@ enum { FD_SIG, FD_TAP, FD_STDIN, FD_COUNT };
 static int poll_timeout(host *h, uint32_t stack_ms) {
     uint32_t ms = stack_ms == TERN_POLL_IDLE ? HOST_POLL_CAP_MS : stack_ms;
     uint32_t ping_ms = host_ping_timeout(h, util_now());
+    uint32_t dns_ms = host_dns_timeout(h, util_now());
     if (ping_ms < ms)
         ms = ping_ms;
+    if (dns_ms < ms)
+        ms = dns_ms;
     return (int)(ms > HOST_POLL_CAP_MS ? HOST_POLL_CAP_MS : ms);
 }
 
@@ -357,6 +375,7 @@ static void run_loop(host *h) {
         if (fds[FD_STDIN].revents & (POLLIN | POLLHUP | POLLERR))
             shell_read_input(h);
         host_ping_check(h, util_now());
+        host_dns_check(h, util_now());
         shell_run_pending(h);
         next = tern_stack_poll(&h->stack, util_now());
     }
@@ -364,6 +383,8 @@ static void run_loop(host *h) {
 
 static void shutdown_host(host *h) {
     host_ping_cancel(h);
+    host_dns_cancel(h);
+    host_mcast_close(h);
     host_close_udp(h);
     host_addr_stop(h);
     printf("statistics\n");

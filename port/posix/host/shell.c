@@ -42,6 +42,10 @@ static const shell_cmd commands[] = {
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT", "send TEXT in one datagram from an ephemeral port"},
     {"tcp", cmd_tcp, 1, 1, false, "tcp list", "TCP connections: state, windows, RTT, queues"},
     {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]", "DHCP client state and lease, or renew/release it"},
+    {"dns", cmd_dns, 1, 3, false, "dns NAME | server [N ADDR|none] | flush",
+     "look NAME up (A records), show or set the DNS servers, empty the cache"},
+    {"mcast", cmd_mcast, 0, 4, true, "mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT]",
+     "list, join or leave multicast groups; send TEXT to GROUP:PORT"},
     {"quit", cmd_quit, 0, 0, false, "quit", "stop the program"},
 };
 #define SHELL_NCMDS (sizeof(commands) / sizeof(commands[0]))
@@ -339,7 +343,7 @@ static void shell_exec(host *h, char *line) {
     answer(cmd->fn(h, argc, argv, err, sizeof(err)), err);
 }
 
-bool shell_busy(const host *h) { return h->ping.active; }
+bool shell_busy(const host *h) { return h->ping.active || host_dns_busy(h); }
 
 /* Execute the first complete line of the buffer; false if there is none. */
 static bool run_one_line(host *h) {
