@@ -55,6 +55,11 @@
 #define TERN_CFG_IGMP 1                  /* IGMPv3/v2 host */
 #define TERN_CFG_IGMP_GROUPS 8           /* 8 groups joined at once */
 #define TERN_CFG_AUTOIP 1                /* RFC 3927 link-local addressing */
+#define TERN_CFG_DHCP 1                  /* DHCP client (RFC 2131) with the ARP address check */
+#define TERN_CFG_DHCP_SERVERS 2          /* DNS and NTP servers kept from a lease */
+#define TERN_CFG_DHCP_DOMAIN_MAX 63      /* domain name kept */
+#define TERN_CFG_DHCP_HOSTNAME_MAX 32    /* host name sent */
+#define TERN_CFG_DHCP_MSG_MAX 548        /* RFC 2131 minimum message */
 #define TERN_CFG_DNS 1                   /* DNS client ... */
 #define TERN_CFG_DNS_CACHE 8             /* ... 8 cached names */
 #define TERN_CFG_DNS_NAME_MAX 253        /* full-length names */
@@ -65,6 +70,28 @@
 #define TERN_CFG_DNS_TIMEOUT_MS 1000u    /* one second per attempt ... */
 #define TERN_CFG_DNS_TRIES 2             /* ... two attempts per server */
 #define TERN_CFG_DNS_MDNS 1              /* .local names by one-shot mDNS */
+/* ---- TCP ---- */
+#define TERN_CFG_TCP 1                   /* TCP, callback API */
+#define TERN_CFG_TCP_PCBS 5              /* 5 connections ... */
+#define TERN_CFG_TCP_LISTENERS 8         /* ... plus 8 listeners */
+#define TERN_CFG_TCP_MSS 1460            /* full Ethernet segments */
+#define TERN_CFG_TCP_WND (4u * 1460u)    /* receive window 4 x MSS */
+#define TERN_CFG_TCP_SND_BUF (4u * 1460u) /* send buffer 4 x MSS */
+#define TERN_CFG_TCP_WSCALE 1            /* RFC 7323 window scaling */
+#define TERN_CFG_TCP_TIMESTAMPS 1        /* RFC 7323 timestamps and PAWS */
+#define TERN_CFG_TCP_OOSEQ_MAX 4         /* out-of-order segments held per connection */
+#define TERN_CFG_TCP_RTO_INIT_MS 1000u   /* RFC 6298 initial RTO */
+#define TERN_CFG_TCP_RTO_MIN_MS 1000u    /* RFC 6298 lower bound */
+#define TERN_CFG_TCP_RTO_MAX_MS 60000u   /* upper bound */
+#define TERN_CFG_TCP_MAX_RTX 12          /* retransmissions before giving up */
+#define TERN_CFG_TCP_SYN_MAX_RTX 6       /* SYN retransmissions before giving up */
+#define TERN_CFG_TCP_DELACK_MS 100u      /* delayed ACK */
+#define TERN_CFG_TCP_MSL_MS 30000u       /* TIME-WAIT = 2 x 30 s */
+#define TERN_CFG_TCP_INIT_CWND 10        /* RFC 6928 initial window */
+#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u /* keepalive: 2 h idle ... */
+#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u  /* ... probes 75 s apart ... */
+#define TERN_CFG_TCP_KEEP_CNT 9          /* ... 9 of them */
+#define TERN_CFG_TCP_HASH 4              /* lookup buckets */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 8              /* 8 UDP endpoints */

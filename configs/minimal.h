@@ -54,6 +54,11 @@
 #define TERN_CFG_IGMP 0                  /* no multicast group membership */
 #define TERN_CFG_IGMP_GROUPS 1           /* (unused: IGMP is off) */
 #define TERN_CFG_AUTOIP 0                /* no link-local addressing */
+#define TERN_CFG_DHCP 0                  /* no DHCP client */
+#define TERN_CFG_DHCP_SERVERS 1          /* (unused: DHCP is off) */
+#define TERN_CFG_DHCP_DOMAIN_MAX 0       /* (unused: DHCP is off) */
+#define TERN_CFG_DHCP_HOSTNAME_MAX 1     /* (unused: DHCP is off) */
+#define TERN_CFG_DHCP_MSG_MAX 548        /* (unused: DHCP is off) */
 #define TERN_CFG_DNS 0                   /* no DNS client */
 #define TERN_CFG_DNS_CACHE 1             /* (unused: DNS is off) */
 #define TERN_CFG_DNS_NAME_MAX 16         /* (unused: DNS is off) */
@@ -64,14 +69,34 @@
 #define TERN_CFG_DNS_TIMEOUT_MS 1000u    /* (unused: DNS is off) */
 #define TERN_CFG_DNS_TRIES 1             /* (unused: DNS is off) */
 #define TERN_CFG_DNS_MDNS 0              /* (unused: DNS is off) */
+/* ---- TCP ---- */
+#define TERN_CFG_TCP 1                   /* TCP, callback API */
+#define TERN_CFG_TCP_PCBS 5              /* 5 connections ... */
+#define TERN_CFG_TCP_LISTENERS 8         /* ... plus 8 listeners */
+#define TERN_CFG_TCP_MSS 1460            /* full Ethernet segments */
+#define TERN_CFG_TCP_WND (4u * 1460u)    /* receive window 4 x MSS */
+#define TERN_CFG_TCP_SND_BUF (4u * 1460u) /* send buffer 4 x MSS */
+#define TERN_CFG_TCP_WSCALE 0            /* no window scaling */
+#define TERN_CFG_TCP_TIMESTAMPS 0        /* no timestamps */
+#define TERN_CFG_TCP_OOSEQ_MAX 4         /* out-of-order segments held per connection */
+#define TERN_CFG_TCP_RTO_INIT_MS 1000u   /* RFC 6298 initial RTO */
+#define TERN_CFG_TCP_RTO_MIN_MS 1000u    /* RFC 6298 lower bound */
+#define TERN_CFG_TCP_RTO_MAX_MS 60000u   /* upper bound */
+#define TERN_CFG_TCP_MAX_RTX 12          /* retransmissions before giving up */
+#define TERN_CFG_TCP_SYN_MAX_RTX 6       /* SYN retransmissions before giving up */
+#define TERN_CFG_TCP_DELACK_MS 100u      /* delayed ACK */
+#define TERN_CFG_TCP_MSL_MS 30000u       /* TIME-WAIT = 2 x 30 s */
+#define TERN_CFG_TCP_INIT_CWND 10        /* RFC 6928 initial window */
+#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u /* keepalive: 2 h idle ... */
+#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u  /* ... probes 75 s apart ... */
+#define TERN_CFG_TCP_KEEP_CNT 9          /* ... 9 of them */
+#define TERN_CFG_TCP_HASH 1              /* one lookup bucket: 5 connections */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 4              /* 4 UDP endpoints */
 #define TERN_CFG_UDP_ALLOW_NO_CHECKSUM 1 /* accept checksum 0 (RFC 768) */
 #define TERN_CFG_RAW 0                   /* no raw IP endpoints */
 #define TERN_CFG_RAW_PCBS 0              /* (unused: raw is off) */
-/* TCP, when it lands: 5 connections + 8 listeners, MSS 1460, receive window
- * and send buffer 4 x MSS. */
 
 /* ---- API ---- */
 /* Callback API only: no sockets layer, no OS abstraction is linked. */

@@ -42,6 +42,19 @@ static bool on_raw(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *
     return true;
 }
 #endif
+#if TERN_CFG_DHCP
+static tern_dhcp size_dhcp;
+static void on_dhcp(void *ctx, tern_dhcp *d, enum tern_dhcp_event ev) {
+    (void)ctx, (void)d;
+    app_events += (unsigned)ev;
+}
+#endif
+#if TERN_CFG_DNS
+static void on_dns(void *ctx, const char *name, tern_err err, const tern_addr *addrs, unsigned count) {
+    (void)ctx, (void)name, (void)addrs;
+    app_events += count + (unsigned)-err;
+}
+#endif
 #if TERN_CFG_ARP_ACD
 static tern_acd size_acd;
 static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
@@ -106,6 +119,18 @@ int main(void) {
 #endif
 #if TERN_CFG_IPV4_FORWARD
     tern_ipv4_set_forwarding(s, true);
+#endif
+#if TERN_CFG_DHCP
+    tern_dhcp_config dcfg = {.hostname = "tern", .autoip_after_s = TERN_CFG_AUTOIP ? 10 : 0};
+    tern_dhcp_start(nif, &size_dhcp, &dcfg, on_dhcp, NULL);
+#endif
+#if TERN_CFG_DNS
+    tern_dns_set_server(s, 0, &gw);
+    tern_dns_lookup(s, "device.test", TERN_AF_INET, on_dns, NULL);
+#endif
+#if TERN_CFG_IGMP
+    tern_addr group = TERN_ADDR4(239, 1, 2, 3);
+    tern_igmp_join(s, nif, &group);
 #endif
     for (;;) {
         drv_receive(s, nif);
