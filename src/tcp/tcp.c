@@ -128,37 +128,35 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
 }
 
 /* RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock. F is
- * SipHash-2-4 over the 4-tuple, keyed with a per-boot secret. */
-static uint64_t rotl(uint64_t x, unsigned b) { return (x << b) | (x >> (64u - b)); }
+ * HalfSipHash-2-4 (SipHash's 32-bit variant, cheap on a 32-bit MCU) over
+ * the 4-tuple, keyed with a per-boot secret. */
+static uint32_t rotl32(uint32_t x, unsigned b) { return (x << b) | (x >> (32u - b)); }
 
-static void sipround(uint64_t v[4]) {
-    v[0] += v[1], v[1] = rotl(v[1], 13), v[1] ^= v[0], v[0] = rotl(v[0], 32);
-    v[2] += v[3], v[3] = rotl(v[3], 16), v[3] ^= v[2];
-    v[0] += v[3], v[3] = rotl(v[3], 21), v[3] ^= v[0];
-    v[2] += v[1], v[1] = rotl(v[1], 17), v[1] ^= v[2], v[2] = rotl(v[2], 32);
+static void halfsip_round(uint32_t v[4]) {
+    v[0] += v[1], v[1] = rotl32(v[1], 5), v[1] ^= v[0], v[0] = rotl32(v[0], 16);
+    v[2] += v[3], v[3] = rotl32(v[3], 8), v[3] ^= v[2];
+    v[0] += v[3], v[3] = rotl32(v[3], 7), v[3] ^= v[0];
+    v[2] += v[1], v[1] = rotl32(v[1], 13), v[1] ^= v[2], v[2] = rotl32(v[2], 16);
 }
 
-static uint64_t siphash_2_4(const uint32_t key[4], uint64_t m0, uint64_t m1) {
-    uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32, k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
-    uint64_t v[4] = {k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull, k0 ^ 0x6c7967656e657261ull,
-                     k1 ^ 0x7465646279746573ull};
-    uint64_t m[3] = {m0, m1, (uint64_t)16 << 56};
-    for (unsigned i = 0; i < 3; i++) {
-        v[3] ^= m[i];
-        sipround(v);
-        sipround(v);
-        v[0] ^= m[i];
+static uint32_t halfsiphash(const uint32_t key[4], const uint32_t m[3]) {
+    uint32_t v[4] = {key[0], key[1], key[0] ^ 0x6c796765u, key[1] ^ 0x74656462u};
+    const uint32_t words[4] = {m[0], m[1], m[2], (uint32_t)12u << 24};
+    for (unsigned i = 0; i < 4; i++) {
+        v[3] ^= words[i];
+        halfsip_round(v);
+        halfsip_round(v);
+        v[0] ^= words[i];
     }
-    v[2] ^= 0xFF;
+    v[2] ^= 0xFFu ^ key[2] ^ key[3]; /* the other half of the 128-bit secret */
     for (unsigned i = 0; i < 4; i++)
-        sipround(v);
-    return v[0] ^ v[1] ^ v[2] ^ v[3];
+        halfsip_round(v);
+    return v[1] ^ v[3];
 }
 
 uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb) {
-    uint64_t m0 = (uint64_t)pcb->local_ip << 32 | pcb->remote_ip;
-    uint64_t m1 = (uint64_t)pcb->local_port << 16 | pcb->remote_port;
-    return (uint32_t)siphash_2_4(s->tcp.isn_secret, m0, m1) + s->now * 250u;
+    const uint32_t m[3] = {pcb->local_ip, pcb->remote_ip, (uint32_t)pcb->local_port << 16 | pcb->remote_port};
+    return halfsiphash(s->tcp.isn_secret, m) + s->now * 250u;
 }
 
 uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss) {
