@@ -416,12 +416,15 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
 void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
     if (!pcb || !pcb->stack)
         return;
-    uint32_t old = tern_tcp_rcv_wnd(pcb);
     pcb->rcv_pending = len > pcb->rcv_pending ? 0 : pcb->rcv_pending - len;
-    /* Tell the peer when the window opens by a useful amount (RFC 9293 3.8.6.2.2). */
+    /* Tell the peer at once only when the window it knows of has shrunk to
+     * half or less and this opens it usefully (RFC 9293 3.8.6.2.2; as Linux
+     * does). Otherwise the next ACK carries the window: an application that
+     * consumes inside recv must not turn every delayed ACK into an immediate one. */
+    uint32_t adv = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t now = tern_tcp_rcv_wnd(pcb);
     uint32_t step = TERN_CFG_TCP_WND / 2u < pcb->mss ? TERN_CFG_TCP_WND / 2u : pcb->mss;
-    if (now - old >= step || (old < pcb->mss && now >= pcb->mss)) {
+    if (2u * adv <= TERN_CFG_TCP_WND && now >= 2u * adv && now - adv >= step) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         (void)tern_tcp_output(pcb);
     }

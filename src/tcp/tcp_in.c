@@ -469,9 +469,10 @@ static bool ooseq_drain(tern_tcp_pcb *pcb) {
 }
 
 /* Schedule the ACK for in-order data: every second full segment at once,
- * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2). */
+ * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2).
+ * A full segment carries the MSS less the options (timestamps), as ours do. */
 static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
-    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < pcb->mss || pcb->ooseq) {
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < tern_tcp_smss(pcb) || pcb->ooseq) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         return;
     }
