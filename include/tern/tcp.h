@@ -106,7 +106,8 @@ struct tern_tcp_pcb {
     uint16_t mss;                            /* send MSS */
     uint16_t flags;
     uint8_t state;
-    uint8_t nrtx;                            /* retransmissions of the current segment */
+    uint8_t nrtx;                            /* retransmissions of the current segment, or unanswered probes */
+    uint8_t persist_shift;                   /* zero-window probe backoff: interval = rto << shift */
     uint8_t dupacks;
     uint8_t snd_wscale, rcv_wscale;
     uint8_t keep_cnt, keep_sent;

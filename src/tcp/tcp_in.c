@@ -278,12 +278,15 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
 }
 
 static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    if (pcb->flags & TERN_TCPF_PERSIST)
+        pcb->nrtx = 0; /* the peer answers our probes: it is alive */
     if (SEQ_LT(pcb->snd_wl1, h->seq) || (pcb->snd_wl1 == h->seq && SEQ_LEQ(pcb->snd_wl2, h->ack))) {
         pcb->snd_wnd = (uint32_t)h->wnd << pcb->snd_wscale;
         pcb->snd_wl1 = h->seq;
         pcb->snd_wl2 = h->ack;
         if (pcb->snd_wnd && (pcb->flags & TERN_TCPF_PERSIST)) {
             pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
+            pcb->persist_shift = 0;
             tern_tcp_timer_clear(pcb, TCP_T_RTO);
         }
     }

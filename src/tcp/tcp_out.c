@@ -258,10 +258,8 @@ tern_err tern_tcp_output(tern_tcp_pcb *pcb) {
         while (budget-- && send_next(pcb))
             ;
         /* A closed window with data waiting and nothing in flight: probe it. */
-        if (!pcb->snd_wnd && tern_tcp_unsent(pcb) && !tern_tcp_flight(pcb) && !(pcb->tmask & TCP_T_RTO)) {
-            pcb->flags |= TERN_TCPF_PERSIST;
-            tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
-        }
+        if (!pcb->snd_wnd && tern_tcp_unsent(pcb) && !tern_tcp_flight(pcb) && !(pcb->tmask & TCP_T_RTO))
+            tern_tcp_persist_start(pcb);
     }
     if ((pcb->flags & TERN_TCPF_ACK_NOW) && pcb->state != TERN_TCP_SYN_SENT && pcb->state != TERN_TCP_CLOSED)
         tern_tcp_send_ack(pcb);

@@ -68,6 +68,8 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
 void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb);
+/* The window is closed with data waiting: start zero-window probing. */
+void tern_tcp_persist_start(tern_tcp_pcb *pcb);
 /* Keepalive/idle bookkeeping after any segment from the peer. */
 void tern_tcp_heard(tern_tcp_pcb *pcb);
 
