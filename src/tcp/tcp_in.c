@@ -189,6 +189,13 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
      * should be made to accept valid ACKs" (RFC 9293 3.10.7.4): the peer's
      * ACK may sit one past rcv_nxt after its zero-window probe. */
     bool closed_window_ack = !wnd && SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LEQ(seq, pcb->rcv_nxt + 1u);
+    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && seq + space == pcb->rcv_nxt) {
+        /* The peer's FIN again: our last ACK was lost. Acknowledge every
+         * copy and restart the 2 MSL wait (RFC 9293 3.10.7.4, TIME-WAIT). */
+        tern_tcp_send_ack(pcb);
+        tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
+        return DONE;
+    }
     if (SEQ_LEQ(seq + space, pcb->rcv_nxt) || closed_window_ack) {
         /* A duplicate (BSD's "todrop" case): its data is old, but its ACK
          * may be news, e.g. when both sides went back after a timeout. A
@@ -374,11 +381,6 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
         update_window(pcb, h);
         if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd && tern_tcp_flight(pcb))
             tern_tcp_cc_dupack(pcb);
-    }
-    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN)) {
-        tern_tcp_send_ack(pcb); /* a retransmitted FIN: acknowledge, restart 2 MSL */
-        tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
-        return DONE;
     }
     return CONTINUE;
 }
@@ -572,6 +574,30 @@ static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole)
 
 /* ---- Entry ------------------------------------------------------------------ */
 
+/* A SYN for a 4-tuple in TIME-WAIT may open a new incarnation when it is
+ * newer than the old one: a newer timestamp when both used them (RFC 6191),
+ * else a sequence number beyond the old rcv_nxt (RFC 9293 3.10.7.4 note,
+ * BSD and Linux behave so). */
+static bool time_wait_reusable(const tern_tcp_pcb *pcb, const tcp_seg *seg) {
+    if (pcb->state != TERN_TCP_TIME_WAIT ||
+        (seg->h.flags & (TERN_TCP_SYN | TERN_TCP_ACK | TERN_TCP_RST | TERN_TCP_FIN)) != TERN_TCP_SYN)
+        return false;
+    if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts)
+        return SEQ_GT(seg->h.tsval, pcb->ts_recent);
+    return SEQ_GT(seg->h.seq, pcb->rcv_nxt);
+}
+
+/* Segments that match no connection (or a TIME-WAIT one being reopened). */
+static void no_connection(tern_stack *s, tcp_seg *seg) {
+    tern_tcp_listener *l = tern_tcp_find_listener(s, seg->dst, seg->h.dport);
+    if (l) {
+        listen_input(l, seg);
+    } else {
+        TERN_STAT_INC(s, TCP_DROP_NOPORT);
+        tern_tcp_send_rst_for(s, seg);
+    }
+}
+
 static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, tcp_seg *seg) {
     uint8_t scratch[TERN_WIRE_TCP_MAX_HLEN];
     uint16_t avail = p->tot_len < sizeof scratch ? p->tot_len : (uint16_t)sizeof scratch;
@@ -613,14 +639,12 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         return;
     }
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, seg.dst, seg.h.dport, seg.src, seg.h.sport);
+    if (pcb && time_wait_reusable(pcb, &seg) && tern_tcp_find_listener(s, seg.dst, seg.h.dport)) {
+        tern_tcp_free(pcb, TERN_OK);
+        pcb = NULL;
+    }
     if (!pcb) {
-        tern_tcp_listener *l = tern_tcp_find_listener(s, seg.dst, seg.h.dport);
-        if (l) {
-            listen_input(l, &seg);
-        } else {
-            TERN_STAT_INC(s, TCP_DROP_NOPORT);
-            tern_tcp_send_rst_for(s, &seg);
-        }
+        no_connection(s, &seg);
         tern_pbuf_free(s, p);
         return;
     }
