@@ -236,6 +236,12 @@ static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (!(seg->h.flags & TERN_TCP_SYN))
         return CONTINUE;
     if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->irs) {
+        if (seg->h.flags & TERN_TCP_ACK) {
+            /* Simultaneous open: the peer's SYN-ACK. Its SYN is the one we
+             * have; its ACK completes the handshake (RFC 9293 figure 8). */
+            seg->h.flags &= (uint8_t)~TERN_TCP_SYN;
+            return CONTINUE;
+        }
         pcb->snd_nxt = pcb->iss; /* the peer lost our SYN-ACK */
         (void)tern_tcp_send_syn(pcb);
         return DONE;
