@@ -31,8 +31,8 @@ packages=(
     python3 python3-pytest python3-scapy  # interop tests, corpus generator, size report
     tshark                                # capture checks in interop tests
     iproute2 iputils-ping arping          # namespaces, TAP, Linux-side peers
-    socat netcat-openbsd                  # UDP/TCP peers
-    dnsmasq-base avahi-daemon             # DNS and mDNS servers for the DNS interop tests
+    socat netcat-openbsd iperf            # UDP/TCP peers, iperf2 for TCP throughput
+    dnsmasq-base avahi-daemon             # DHCP, DNS and mDNS servers for the interop tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # Cortex-M size report
     valgrind                              # leak checks, instruction counts
     universal-ctags                       # code navigation

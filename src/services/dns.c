@@ -318,9 +318,8 @@ static tern_dns_entry *pending_for(tern_stack *s, const char *name) {
 }
 
 static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **out) {
-    tern_dns_entry *e = alloc_entry(s);
-    if (!e)
-        return TERN_ERR_NOMEM;
+    /* Everything that can fail comes before an entry is taken: evicting a
+     * good cached answer for a query that cannot go out would lose it. */
     bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name);
     uint8_t server = 0;
     if (!mdns && !first_server(s, &server))
@@ -328,6 +327,11 @@ static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **ou
     tern_udp_pcb *pcb = open_random_port(s);
     if (!pcb)
         return TERN_ERR_NOMEM;
+    tern_dns_entry *e = alloc_entry(s);
+    if (!e) {
+        tern_udp_free(pcb);
+        return TERN_ERR_NOMEM;
+    }
     memset(e, 0, sizeof *e);
     memcpy(e->name, name, strlen(name) + 1);
     e->state = TERN_DNS_PENDING;

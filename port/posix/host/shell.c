@@ -40,7 +40,10 @@ static const shell_cmd commands[] = {
     {"ping", cmd_ping, 1, 4, false, "ping ADDR [COUNT] [SIZE] [INTERVAL_MS]",
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT", "send TEXT in one datagram from an ephemeral port"},
-    {"tcp", cmd_tcp, 1, 1, false, "tcp list", "TCP connections: state, windows, RTT, queues"},
+    {"tcp", cmd_tcp, 1, 3, true, "tcp list | connect ADDR PORT | send ID TEXT | close ID",
+     "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
+    {"iperf", cmd_iperf, 1, 3, false, "iperf server [PORT] | client ADDR [SECONDS] [PORT]",
+     "iperf2-compatible TCP throughput: serve (Linux iperf -c), or send (to Linux iperf -s)"},
     {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]", "DHCP client state and lease, or renew/release it"},
     {"dns", cmd_dns, 1, 3, false, "dns NAME | server [N ADDR|none] | flush",
      "look NAME up (A records), show or set the DNS servers, empty the cache"},
@@ -343,7 +346,7 @@ static void shell_exec(host *h, char *line) {
     answer(cmd->fn(h, argc, argv, err, sizeof(err)), err);
 }
 
-bool shell_busy(const host *h) { return h->ping.active || host_dns_busy(h); }
+bool shell_busy(const host *h) { return h->ping.active || host_dns_busy(h) || host_tcp_busy(h); }
 
 /* Execute the first complete line of the buffer; false if there is none. */
 static bool run_one_line(host *h) {
