@@ -31,6 +31,7 @@ typedef struct tern_icmp_error {
     uint16_t mtu;       /* next-hop MTU for "fragmentation needed", else 0 */
     uint32_t src, dst;  /* of the offending packet, host order */
     uint16_t sport, dport; /* first 4 transport bytes, host order */
+    uint32_t seq;          /* transport bytes 4..7 (the TCP sequence number) */
     uint8_t proto;
 } tern_icmp_error;
 

@@ -65,6 +65,7 @@ static void error_input(tern_stack *s, const tern_pbuf *p, const tern_icmp_repr 
         .dst = qip.dst,
         .sport = tern_rd16(q + qip.hlen),
         .dport = tern_rd16(q + qip.hlen + 2),
+        .seq = tern_rd32(q + qip.hlen + 4),
         .proto = qip.proto,
     };
     tern_ipv4_deliver_error(s, &e);

@@ -671,7 +671,9 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
 
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, e->src, e->sport, e->dst, e->dport);
-    if (!pcb)
+    /* The quoted segment must be one we have in flight (RFC 5927 4.1):
+     * a blind attacker must not shrink our segments. */
+    if (!pcb || SEQ_LT(e->seq, pcb->snd_una) || SEQ_GEQ(e->seq, pcb->snd_max))
         return;
     if (e->type == TERN_ICMP_DEST_UNREACH && e->code == TERN_ICMP_UNREACH_NEEDFRAG && e->mtu >= 68u + 40u) {
         /* RFC 1191: a smaller path MTU lowers the MSS; resend at once. */
