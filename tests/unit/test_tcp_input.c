@@ -747,10 +747,16 @@ static void test_icmp_frag_needed_lowers_mss(void **state) {
         n++;
     }
     assert_int_equal(n, 3);
-    /* A router says the path MTU is 1000: it quotes our first segment. */
+    /* A forged error quoting a sequence number not in flight changes nothing (RFC 5927). */
     const cap_frame *c = cap_get(&f->cap, first);
-    uint8_t frame[200];
-    size_t len = build_icmp(frame, IP4(192, 0, 2, 1), US, 3, 4, 1000u, c->data + 14, 28);
+    uint8_t quote[28], frame[200];
+    memcpy(quote, c->data + 14, sizeof quote);
+    tern_wr32(quote + 24, start + 100000u);
+    size_t len = build_icmp(frame, IP4(192, 0, 2, 1), US, 3, 4, 1000u, quote, sizeof quote);
+    inject(&f->cap.nif, frame, len);
+    expect_nothing(f);
+    /* A router says the path MTU is 1000: it quotes our first segment. */
+    len = build_icmp(frame, IP4(192, 0, 2, 1), US, 3, 4, 1000u, c->data + 14, 28);
     inject(&f->cap.nif, frame, len);
     uint32_t covered = 0;
     n = 0;
