@@ -23,8 +23,8 @@ struct tern_stack;
 typedef struct tern_iperf_report {
     uint64_t bytes;
     uint32_t ms;
-    tern_err err;   /* TERN_OK, or why the transfer ended early */
-    bool client;    /* sent (client) or received (server) */
+    tern_err err; /* TERN_OK, or why the transfer ended early */
+    bool client;  /* sent (client) or received (server) */
 } tern_iperf_report;
 
 typedef void (*tern_iperf_fn)(void *ctx, const tern_iperf_report *r);
@@ -56,12 +56,13 @@ typedef struct tern_iperf_client {
 } tern_iperf_client;
 
 /* Accept streams on port (0: 5001); cb runs as each one ends. */
-tern_err tern_iperf_server_start(struct tern_stack *s, tern_iperf_server *srv, uint16_t port, tern_iperf_fn cb,
-                                 void *ctx);
+tern_err tern_iperf_server_start(struct tern_stack *s, tern_iperf_server *srv, uint16_t port,
+                                 tern_iperf_fn cb, void *ctx);
 void tern_iperf_server_stop(tern_iperf_server *srv);
 /* Send to dst:port (0: 5001) for duration_ms, or bytes if non-zero. */
-tern_err tern_iperf_client_start(struct tern_stack *s, tern_iperf_client *c, const tern_addr *dst, uint16_t port,
-                                 uint32_t duration_ms, uint64_t bytes, tern_iperf_fn cb, void *ctx);
+tern_err tern_iperf_client_start(struct tern_stack *s, tern_iperf_client *c, const tern_addr *dst,
+                                 uint16_t port, uint32_t duration_ms, uint64_t bytes, tern_iperf_fn cb,
+                                 void *ctx);
 void tern_iperf_client_stop(tern_iperf_client *c);
 #endif
 

@@ -18,7 +18,8 @@ static const uint8_t pattern[] = "0123456789012345678901234567890123456789012345
 
 static void session_end(tern_iperf_session *ss, tern_err err) {
     tern_iperf_server *srv = ss->server;
-    tern_iperf_report r = {.bytes = ss->bytes, .ms = srv->stack->now - ss->start, .err = err, .client = false};
+    tern_iperf_report r = {
+        .bytes = ss->bytes, .ms = srv->stack->now - ss->start, .err = err, .client = false};
     ss->pcb = NULL;
     if (srv->cb)
         srv->cb(srv->ctx, &r);
@@ -69,7 +70,8 @@ tern_err tern_iperf_server_start(tern_stack *s, tern_iperf_server *srv, uint16_t
     srv->stack = s;
     srv->cb = cb;
     srv->ctx = ctx;
-    srv->listener = tern_tcp_listen(s, NULL, port ? port : TERN_IPERF_PORT, TERN_IPERF_SESSIONS, server_accept, srv);
+    srv->listener =
+        tern_tcp_listen(s, NULL, port ? port : TERN_IPERF_PORT, TERN_IPERF_SESSIONS, server_accept, srv);
     return srv->listener ? TERN_OK : TERN_ERR_INUSE;
 }
 
@@ -156,8 +158,11 @@ static void client_err(void *ctx, tern_stack *s, tern_err err) {
     client_end(ctx, err);
 }
 
-static const tern_tcp_callbacks client_cbs = {
-    .recv = client_recv, .sent = client_sent, .connected = client_connected, .err = client_err, .poll = client_poll};
+static const tern_tcp_callbacks client_cbs = {.recv = client_recv,
+                                              .sent = client_sent,
+                                              .connected = client_connected,
+                                              .err = client_err,
+                                              .poll = client_poll};
 
 tern_err tern_iperf_client_start(tern_stack *s, tern_iperf_client *c, const tern_addr *dst, uint16_t port,
                                  uint32_t duration_ms, uint64_t bytes, tern_iperf_fn cb, void *ctx) {

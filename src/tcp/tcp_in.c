@@ -15,7 +15,9 @@
 enum step { CONTINUE, DONE };
 
 /* Callbacks may abort the connection: after one, check it is still alive. */
-static bool dead(tern_tcp_pcb *pcb) { return (pcb->flags & TERN_TCPF_DEAD) != 0; }
+static bool dead(tern_tcp_pcb *pcb) {
+    return (pcb->flags & TERN_TCPF_DEAD) != 0;
+}
 
 static uint32_t seg_space(const tcp_seg *seg) {
     return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
@@ -385,7 +387,8 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
     } else if (h->ack == pcb->snd_una) {
         uint32_t old_wnd = pcb->snd_wnd;
         update_window(pcb, h);
-        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd && tern_tcp_flight(pcb))
+        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd &&
+            tern_tcp_flight(pcb))
             tern_tcp_cc_dupack(pcb);
     }
     return CONTINUE;
@@ -604,7 +607,8 @@ static void no_connection(tern_stack *s, tcp_seg *seg) {
     }
 }
 
-static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, tcp_seg *seg) {
+static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip,
+                  tcp_seg *seg) {
     uint8_t scratch[TERN_WIRE_TCP_MAX_HLEN];
     uint16_t avail = p->tot_len < sizeof scratch ? p->tot_len : (uint16_t)sizeof scratch;
     const uint8_t *b = tern_pbuf_view(p, 0, avail, scratch);
@@ -619,7 +623,8 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern
         return false;
     }
     if (!(nif->offload & TERN_OFFLOAD_RX_TCP) && !(p->flags & TERN_PBUF_F_CSUM_OK) &&
-        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len, tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
+        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len,
+                                     tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
         TERN_STAT_INC(s, TCP_DROP_CHECKSUM);
         return false;
     }

@@ -57,7 +57,7 @@ void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
         pcb->rttvar = r << 1; /* r/2, scaled by 4 */
     } else {
         int32_t err = r - (pcb->srtt >> 3);
-        pcb->srtt += err;              /* srtt += err/8 (scaled) */
+        pcb->srtt += err; /* srtt += err/8 (scaled) */
         if (err < 0)
             err = -err;
         pcb->rttvar += err - (pcb->rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
@@ -210,7 +210,9 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
     rearm(pcb);
 }
 
-void tern_tcp_timer_init(tern_tcp_pcb *pcb) { tern_timer_init(&pcb->timer, tcp_timer); }
+void tern_tcp_timer_init(tern_tcp_pcb *pcb) {
+    tern_timer_init(&pcb->timer, tcp_timer);
+}
 
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms) {
     if (!pcb || !pcb->stack)

@@ -48,7 +48,8 @@ static bool read_options(const uint8_t *opt, size_t len, tern_tcp_repr *r) {
     return true;
 }
 
-enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len, tern_tcp_repr *r) {
+enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len,
+                                          tern_tcp_repr *r) {
     if (avail < TERN_WIRE_TCP_HLEN || seg_len < TERN_WIRE_TCP_HLEN)
         return TERN_TCP_PARSE_SHORT;
     uint8_t hlen = (uint8_t)((b[12] >> 4) * 4u);

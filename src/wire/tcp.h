@@ -29,22 +29,27 @@ typedef struct tern_tcp_repr {
     uint32_t tsval, tsecr;
     uint16_t sport, dport;
     uint16_t wnd, urp;
-    uint16_t mss;      /* 0 = no MSS option */
+    uint16_t mss; /* 0 = no MSS option */
     uint8_t flags;
-    uint8_t hlen;      /* header bytes, options included */
-    uint8_t wscale;    /* TERN_TCP_NO_WSCALE = no option */
+    uint8_t hlen;   /* header bytes, options included */
+    uint8_t wscale; /* TERN_TCP_NO_WSCALE = no option */
     uint8_t has_ts;
 } tern_tcp_repr;
 
-enum tern_tcp_parse_result { TERN_TCP_PARSE_OK, TERN_TCP_PARSE_SHORT, TERN_TCP_PARSE_HLEN, TERN_TCP_PARSE_OPTIONS };
+enum tern_tcp_parse_result {
+    TERN_TCP_PARSE_OK,
+    TERN_TCP_PARSE_SHORT,
+    TERN_TCP_PARSE_HLEN,
+    TERN_TCP_PARSE_OPTIONS
+};
 
 /* Parse the header at b (avail contiguous bytes, seg_len bytes in the segment). */
 enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len, tern_tcp_repr *r);
 
 /* Options to emit. */
 typedef struct tern_tcp_opts {
-    uint16_t mss;     /* 0 = none */
-    uint8_t wscale;   /* TERN_TCP_NO_WSCALE = none */
+    uint16_t mss;   /* 0 = none */
+    uint8_t wscale; /* TERN_TCP_NO_WSCALE = none */
     uint8_t has_ts;
     uint32_t tsval, tsecr;
 } tern_tcp_opts;

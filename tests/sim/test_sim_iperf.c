@@ -32,7 +32,8 @@ static void run(uint64_t bytes, uint32_t duration_ms) {
     tern_iperf_client cli;
     assert_int_equal(tern_iperf_server_start(a->stack, &srv, 0, on_server, &rs), TERN_OK);
     tern_addr dst = TERN_ADDR4(192, 0, 2, 1);
-    assert_int_equal(tern_iperf_client_start(b->stack, &cli, &dst, 0, duration_ms, bytes, on_client, &rs), TERN_OK);
+    assert_int_equal(tern_iperf_client_start(b->stack, &cli, &dst, 0, duration_ms, bytes, on_client, &rs),
+                     TERN_OK);
     sim_run_until(&sm, &rs.n_server, 60000);
     assert_int_equal(rs.n_client, 1);
     assert_int_equal(rs.n_server, 1);

@@ -23,14 +23,17 @@ static void trace_tee(void *ctx, tern_netif *nif, const tern_pbuf *p, bool out) 
     if (t[13] & 0x02)
         (*(out ? &tp->syn_out : &tp->syn_in))++;
     if (getenv("TCP_TRACE"))
-        fprintf(stderr, "%u %s %s seq=%u ack=%u fl=%02x len=%u wnd=%u\n", nif->stack->now, nif->name, out ? ">" : "<",
-            tern_rd32(t + 4), tern_rd32(t + 8), t[13], p->tot_len - 34u - (t[12] >> 4) * 4u, tern_rd16(t + 14));
+        fprintf(stderr, "%u %s %s seq=%u ack=%u fl=%02x len=%u wnd=%u\n", nif->stack->now, nif->name,
+                out ? ">" : "<", tern_rd32(t + 4), tern_rd32(t + 8), t[13],
+                p->tot_len - 34u - (t[12] >> 4) * 4u, tern_rd16(t + 14));
 }
 
 #define HOST_A IP4(192, 0, 2, 1)
 #define HOST_B IP4(192, 0, 2, 2)
 
-static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 11u + 1u + (i >> 9)); }
+static uint8_t pattern(uint32_t i) {
+    return (uint8_t)(i * 11u + 1u + (i >> 9));
+}
 
 /* One end of a connection: sends total bytes of the pattern, checks what arrives. */
 typedef struct end {
@@ -101,7 +104,8 @@ static void on_err(void *ctx, tern_stack *s, tern_err err) {
     e->pcb = NULL;
 }
 
-static const tern_tcp_callbacks end_cbs = {.recv = on_recv, .sent = on_sent, .connected = on_connected, .err = on_err};
+static const tern_tcp_callbacks end_cbs = {
+    .recv = on_recv, .sent = on_sent, .connected = on_connected, .err = on_err};
 
 static tern_err on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb) {
     end *e = ctx;
@@ -141,7 +145,9 @@ static unsigned conns(tern_stack *s) {
     return n;
 }
 
-static void state_cb(void *ctx, const tern_tcp_pcb *pcb) { *(int *)ctx = pcb->state; }
+static void state_cb(void *ctx, const tern_tcp_pcb *pcb) {
+    *(int *)ctx = pcb->state;
+}
 
 static int only_state(tern_stack *s) {
     int st = -1;
@@ -382,12 +388,9 @@ static void test_pool_exhaustion(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_simultaneous_open),
-        cmocka_unit_test(test_simultaneous_close),
-        cmocka_unit_test(test_keepalive_dead_peer),
-        cmocka_unit_test(test_zero_window_stall_and_resume),
-        cmocka_unit_test(test_reordered_stream),
-        cmocka_unit_test(test_pool_exhaustion),
+        cmocka_unit_test(test_simultaneous_open),   cmocka_unit_test(test_simultaneous_close),
+        cmocka_unit_test(test_keepalive_dead_peer), cmocka_unit_test(test_zero_window_stall_and_resume),
+        cmocka_unit_test(test_reordered_stream),    cmocka_unit_test(test_pool_exhaustion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,10 +75,10 @@ typedef struct fx {
     unsigned next; /* next captured frame to examine */
     tern_tcp_listener *l;
     app a;
-    uint32_t snd, rcv;     /* the peer's next sequence number, and what it acknowledges */
-    uint32_t ts, ts_echo;  /* the peer's timestamp clock, the last TSval it saw from us */
+    uint32_t snd, rcv;    /* the peer's next sequence number, and what it acknowledges */
+    uint32_t ts, ts_echo; /* the peer's timestamp clock, the last TSval it saw from us */
     int use_ts;
-    uint16_t wnd;          /* the window the peer advertises */
+    uint16_t wnd; /* the window the peer advertises */
 } fx;
 
 static int setup(void **state) {
@@ -149,13 +149,22 @@ static void inject_tcp(fx *f, const pseg *g) {
 
 /* A segment in the peer's current state (its seq advances by len). */
 static void peer_send(fx *f, uint8_t flags, const uint8_t *data, uint16_t len) {
-    pseg g = {.seq = f->snd, .ack = f->rcv, .flags = flags, .wnd = f->wnd, .data = data, .len = len,
-              .ts = (uint8_t)f->use_ts, .tsval = f->ts, .tsecr = f->ts_echo};
+    pseg g = {.seq = f->snd,
+              .ack = f->rcv,
+              .flags = flags,
+              .wnd = f->wnd,
+              .data = data,
+              .len = len,
+              .ts = (uint8_t)f->use_ts,
+              .tsval = f->ts,
+              .tsecr = f->ts_echo};
     inject_tcp(f, &g);
     f->snd += len + ((flags & (TERN_TCP_SYN | TERN_TCP_FIN)) ? 1u : 0u);
 }
 
-static void peer_ack(fx *f) { peer_send(f, TERN_TCP_ACK, NULL, 0); }
+static void peer_ack(fx *f) {
+    peer_send(f, TERN_TCP_ACK, NULL, 0);
+}
 
 /* What the stack sent. */
 typedef struct out {
@@ -226,7 +235,12 @@ static void open_conn(fx *f, int ts, uint16_t peer_mss) {
     f->snd = PISS;
     if (!peer_mss)
         peer_mss = MSS;
-    pseg syn = {.seq = PISS, .flags = TERN_TCP_SYN, .wnd = f->wnd, .mss = peer_mss, .ts = (uint8_t)ts, .tsval = f->ts};
+    pseg syn = {.seq = PISS,
+                .flags = TERN_TCP_SYN,
+                .wnd = f->wnd,
+                .mss = peer_mss,
+                .ts = (uint8_t)ts,
+                .tsval = f->ts};
     inject_tcp(f, &syn);
     f->snd++;
     out o;
@@ -258,7 +272,9 @@ static unsigned conns(fx *f) {
     return n;
 }
 
-static void state_cb(void *ctx, const tern_tcp_pcb *pcb) { *(int *)ctx = pcb->state; }
+static void state_cb(void *ctx, const tern_tcp_pcb *pcb) {
+    *(int *)ctx = pcb->state;
+}
 
 /* The state of the only connection, or -1 when there is none. */
 static int only_state(fx *f) {
@@ -423,8 +439,12 @@ static void delayed_ack(fx *f, int ts) {
     assert_int_equal(f->a.rx_len, 3u * full);
 }
 
-static void test_delayed_ack(void **state) { delayed_ack(*state, 0); }
-static void test_delayed_ack_timestamps(void **state) { delayed_ack(*state, 1); }
+static void test_delayed_ack(void **state) {
+    delayed_ack(*state, 0);
+}
+static void test_delayed_ack_timestamps(void **state) {
+    delayed_ack(*state, 1);
+}
 
 /* ---- 5. Nagle ------------------------------------------------------------------ */
 
@@ -463,7 +483,12 @@ static void test_nagle_on_off(void **state) {
 /* ---- 6. Out-of-order segments are reassembled -------------------------------------- */
 
 static void inject_data(fx *f, uint32_t off, uint16_t len, const uint8_t *stream, uint32_t base) {
-    pseg g = {.seq = base + off, .ack = f->rcv, .flags = TERN_TCP_ACK, .wnd = f->wnd, .data = stream + off, .len = len};
+    pseg g = {.seq = base + off,
+              .ack = f->rcv,
+              .flags = TERN_TCP_ACK,
+              .wnd = f->wnd,
+              .data = stream + off,
+              .len = len};
     inject_tcp(f, &g);
 }
 
@@ -511,8 +536,15 @@ static void test_paws_drops_old_duplicate(void **state) {
         ;
     advance(f, 20);
     /* An old duplicate: next in sequence, but an older TSval. */
-    pseg old = {.seq = f->snd, .ack = f->rcv, .flags = TERN_TCP_ACK | TERN_TCP_PSH, .wnd = f->wnd, .data = buf,
-                .len = 100, .ts = 1, .tsval = 5999, .tsecr = f->ts_echo};
+    pseg old = {.seq = f->snd,
+                .ack = f->rcv,
+                .flags = TERN_TCP_ACK | TERN_TCP_PSH,
+                .wnd = f->wnd,
+                .data = buf,
+                .len = 100,
+                .ts = 1,
+                .tsval = 5999,
+                .tsecr = f->ts_echo};
     inject_tcp(f, &old);
     assert_int_equal(stat(f->s, "tcp.drop.paws"), 1);
     assert_int_equal(f->a.rx_len, 100);
@@ -669,7 +701,11 @@ static void test_time_wait_reuse_timestamps(void **state) {
     advance(f, 1000);
     out o;
     /* With timestamps, a newer TSval admits the SYN even at a lower sequence (RFC 6191). */
-    pseg syn = {.seq = f->snd - 100000u, .flags = TERN_TCP_SYN, .wnd = 65535, .mss = 1460, .ts = 1,
+    pseg syn = {.seq = f->snd - 100000u,
+                .flags = TERN_TCP_SYN,
+                .wnd = 65535,
+                .mss = 1460,
+                .ts = 1,
                 .tsval = f->ts + 1000u};
     inject_tcp(f, &syn);
     assert_true(next_out(f, &o));

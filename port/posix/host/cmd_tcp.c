@@ -13,14 +13,17 @@ static void print_pcb(void *ctx, const tern_tcp_pcb *pcb) {
     char l[TERN_ADDR_STRLEN], r[TERN_ADDR_STRLEN];
     (void)ctx;
     tern_tcp_get_info(pcb, &i);
-    printf("%s:%u %s:%u %s cwnd %u ssthresh %u snd_wnd %u rcv_wnd %u srtt %u rto %u sndq %u unacked %u rcvq %u "
-           "ooseq %u%s%s\n",
-           tern_addr_format(&i.local, l, sizeof l), i.local_port, tern_addr_format(&i.remote, r, sizeof r),
-           i.remote_port, tern_tcp_state_name(i.state), i.cwnd, i.ssthresh, i.snd_wnd, i.rcv_wnd, i.srtt_ms, i.rto_ms,
-           i.sndq, i.unacked, i.rcvq, i.ooseq, i.wscale_ok ? " wscale" : "", i.ts_ok ? " ts" : "");
+    printf(
+        "%s:%u %s:%u %s cwnd %u ssthresh %u snd_wnd %u rcv_wnd %u srtt %u rto %u sndq %u unacked %u rcvq %u "
+        "ooseq %u%s%s\n",
+        tern_addr_format(&i.local, l, sizeof l), i.local_port, tern_addr_format(&i.remote, r, sizeof r),
+        i.remote_port, tern_tcp_state_name(i.state), i.cwnd, i.ssthresh, i.snd_wnd, i.rcv_wnd, i.srtt_ms,
+        i.rto_ms, i.sndq, i.unacked, i.rcvq, i.ooseq, i.wscale_ok ? " wscale" : "", i.ts_ok ? " ts" : "");
 }
 
-static int conn_id(const host *h, const host_tcp_conn *c) { return (int)(c - h->tcp) + 1; }
+static int conn_id(const host *h, const host_tcp_conn *c) {
+    return (int)(c - h->tcp) + 1;
+}
 
 static void conn_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
     host_tcp_conn *c = ctx;
@@ -68,8 +71,7 @@ static void conn_err(void *ctx, tern_stack *s, tern_err err) {
     c->pcb = NULL;
 }
 
-static const tern_tcp_callbacks conn_cbs = {
-    .recv = conn_recv, .connected = conn_connected, .err = conn_err};
+static const tern_tcp_callbacks conn_cbs = {.recv = conn_recv, .connected = conn_connected, .err = conn_err};
 
 static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     tern_addr dst;
@@ -175,8 +177,8 @@ cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen) {
 static void print_report(const char *who, const tern_iperf_report *r) {
     uint32_t ms = r->ms ? r->ms : 1u;
     double mbit = (double)r->bytes * 8.0 / (double)ms / 1000.0;
-    printf("iperf %s: %llu bytes in %u ms = %.1f Mbit/s%s%s\n", who, (unsigned long long)r->bytes, r->ms, mbit,
-           r->err ? ", ended: " : "", r->err ? tern_strerror(r->err) : "");
+    printf("iperf %s: %llu bytes in %u ms = %.1f Mbit/s%s%s\n", who, (unsigned long long)r->bytes, r->ms,
+           mbit, r->err ? ", ended: " : "", r->err ? tern_strerror(r->err) : "");
 }
 
 static void on_server_report(void *ctx, const tern_iperf_report *r) {
@@ -205,7 +207,8 @@ cmd_result cmd_iperf(host *h, int argc, char **argv, char *err, size_t errlen) {
             snprintf(err, errlen, "the iperf server is already running");
             return CMD_ERROR;
         }
-        if (tern_iperf_server_start(&h->stack, &h->iperf_srv, (uint16_t)port, on_server_report, h) != TERN_OK) {
+        if (tern_iperf_server_start(&h->stack, &h->iperf_srv, (uint16_t)port, on_server_report, h) !=
+            TERN_OK) {
             snprintf(err, errlen, "cannot listen on port %u", port);
             return CMD_ERROR;
         }
