@@ -24,6 +24,8 @@ typedef struct tern_timer {
 void tern_timer_init(tern_timer *t, tern_timer_fn fn);
 /* (Re)arm t to fire delay_ms after the stack's current time. */
 void tern_timer_arm(struct tern_stack *s, tern_timer *t, uint32_t delay_ms);
+/* (Re)arm t to fire at absolute time due (at once if that has passed). */
+void tern_timer_arm_at(struct tern_stack *s, tern_timer *t, uint32_t due);
 /* Disarm t if armed. */
 void tern_timer_cancel(struct tern_stack *s, tern_timer *t);
 bool tern_timer_armed(const struct tern_stack *s, const tern_timer *t);

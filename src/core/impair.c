@@ -46,7 +46,7 @@ static void rearm(tern_stack *s, tern_impair *imp) {
         return;
     }
     uint32_t due = imp->held[0].due;
-    tern_timer_arm(s, &imp->timer, tern_time_before(s->now, due) ? due - s->now : 0);
+    tern_timer_arm_at(s, &imp->timer, due);
 }
 
 static void impair_timer(tern_stack *s, tern_timer *t) {

@@ -29,6 +29,10 @@ void tern_timer_arm(tern_stack *s, tern_timer *t, uint32_t delay_ms) {
     *pp = t;
 }
 
+void tern_timer_arm_at(tern_stack *s, tern_timer *t, uint32_t due) {
+    tern_timer_arm(s, t, tern_time_before(s->now, due) ? due - s->now : 0);
+}
+
 void tern_timer_cancel(tern_stack *s, tern_timer *t) {
     unlink_timer(s, t);
 }

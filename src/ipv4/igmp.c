@@ -99,7 +99,7 @@ static void rearm(tern_stack *s) {
     if (!any)
         tern_timer_cancel(s, &s->igmp.timer);
     else
-        tern_timer_arm(s, &s->igmp.timer, tern_time_before(s->now, next) ? next - s->now : 0);
+        tern_timer_arm_at(s, &s->igmp.timer, next);
 }
 
 static void schedule(tern_stack *s, tern_igmp_group *g, uint8_t kind, uint32_t max_ms) {

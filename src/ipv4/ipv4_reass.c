@@ -61,7 +61,7 @@ static void rearm(tern_stack *s) {
     if (!any)
         tern_timer_cancel(s, &s->ipv4.reass_timer);
     else
-        tern_timer_arm(s, &s->ipv4.reass_timer, tern_time_before(s->now, next) ? next - s->now : 0);
+        tern_timer_arm_at(s, &s->ipv4.reass_timer, next);
 }
 
 static void reass_timer(tern_stack *s, tern_timer *t) {

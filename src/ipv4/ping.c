@@ -78,7 +78,7 @@ static void ping_timer(tern_stack *s, tern_timer *t) {
     uint32_t due = ping->sent < ping->count ? ping->next_send : ping->sent_at + ping->timeout_ms;
     if (ping->awaiting && tern_time_before(ping->sent_at + ping->timeout_ms, due))
         due = ping->sent_at + ping->timeout_ms;
-    tern_timer_arm(s, t, tern_time_before(s->now, due) ? due - s->now : 0);
+    tern_timer_arm_at(s, t, due);
 }
 
 tern_err tern_ping_start(tern_stack *s, tern_ping *ping, const tern_addr *dst, uint16_t count, uint16_t size,

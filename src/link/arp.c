@@ -81,7 +81,7 @@ static void rearm(tern_stack *s) {
     if (!any)
         tern_timer_cancel(s, &s->arp.timer);
     else
-        tern_timer_arm(s, &s->arp.timer, tern_time_before(s->now, next) ? next - s->now : 0);
+        tern_timer_arm_at(s, &s->arp.timer, next);
 }
 
 static void expire(tern_stack *s, tern_arp_entry *e) {

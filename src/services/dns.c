@@ -57,7 +57,7 @@ static void rearm(tern_stack *s) {
     if (!any)
         tern_timer_cancel(s, &s->dns.timer);
     else
-        tern_timer_arm(s, &s->dns.timer, tern_time_before(s->now, next) ? next - s->now : 0);
+        tern_timer_arm_at(s, &s->dns.timer, next);
 }
 
 /* Tell every waiting caller, then release the query's resources. */

@@ -25,7 +25,7 @@ static void rearm(tern_tcp_pcb *pcb) {
     if (!any)
         tern_timer_cancel(s, &pcb->timer);
     else
-        tern_timer_arm(s, &pcb->timer, tern_time_before(s->now, next) ? next - s->now : 0);
+        tern_timer_arm_at(s, &pcb->timer, next);
 }
 
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
