@@ -31,9 +31,9 @@ packages=(
     python3 python3-pytest python3-scapy  # interop tests, corpus generator, size report
     tshark                                # capture checks in interop tests
     iproute2 iputils-ping arping          # namespaces, TAP, Linux-side peers
-    socat netcat-openbsd                  # UDP/TCP peers
+    socat netcat-openbsd iperf            # UDP/TCP peers, iperf2 for TCP throughput
     nftables                              # hostile TCP tests: stop Linux resetting scapy-made connections
-    dnsmasq-base avahi-daemon             # DNS and mDNS servers for the DNS interop tests
+    dnsmasq-base avahi-daemon             # DHCP, DNS and mDNS servers for the interop tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # Cortex-M size report
     valgrind                              # leak checks, instruction counts
     universal-ctags                       # code navigation

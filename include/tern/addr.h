@@ -20,8 +20,8 @@ enum tern_family { TERN_AF_UNSPEC = 0, TERN_AF_INET = 4, TERN_AF_INET6 = 6 };
 #endif
 
 typedef struct tern_addr {
-    uint8_t family; /* enum tern_family */
-    uint8_t zone;   /* interface index for scoped addresses, 0 if none */
+    uint8_t family;                 /* enum tern_family */
+    uint8_t zone;                   /* interface index for scoped addresses, 0 if none */
     uint8_t bytes[TERN_ADDR_BYTES]; /* network byte order */
 } tern_addr;
 
@@ -39,7 +39,7 @@ static inline tern_addr tern_addr_ipv4(uint32_t host_order) {
 }
 
 /* IPv4 address from four octets: TERN_ADDR4(192, 0, 2, 1). */
-#define TERN_ADDR4(a, b, c, d)                                                                     \
+#define TERN_ADDR4(a, b, c, d)                                                                               \
     tern_addr_ipv4(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 /* Host-order value of an IPv4 address (0 if the address is not IPv4). */

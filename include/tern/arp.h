@@ -33,7 +33,8 @@ typedef struct tern_arp_entry {
 } tern_arp_entry;
 
 /* Called when another host claims one of our addresses. */
-typedef void (*tern_arp_conflict_fn)(void *ctx, struct tern_netif *nif, const tern_addr *ip, const uint8_t mac[6]);
+typedef void (*tern_arp_conflict_fn)(void *ctx, struct tern_netif *nif, const tern_addr *ip,
+                                     const uint8_t mac[6]);
 
 #if TERN_CFG_ARP_ACD
 enum tern_acd_event {
@@ -96,7 +97,8 @@ void tern_arp_set_conflict_cb(struct tern_stack *s, tern_arp_conflict_fn fn, voi
 /* Probe ip (RFC 5227: 3 probes, then 2 announcements) on nif; cb reports the
  * result. After TERN_ACD_OK the acd keeps defending ip until tern_acd_stop().
  * acd is owned by the caller and must stay valid until stopped. */
-tern_err tern_acd_start(struct tern_netif *nif, tern_acd *acd, const tern_addr *ip, tern_acd_fn cb, void *ctx);
+tern_err tern_acd_start(struct tern_netif *nif, tern_acd *acd, const tern_addr *ip, tern_acd_fn cb,
+                        void *ctx);
 void tern_acd_stop(struct tern_stack *s, tern_acd *acd);
 #endif
 

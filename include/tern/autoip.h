@@ -31,9 +31,9 @@ struct tern_autoip {
     tern_timer timer; /* rate limiting after many conflicts */
     tern_autoip_fn cb;
     void *ctx;
-    uint32_t ip;       /* candidate or claimed address, host order */
+    uint32_t ip; /* candidate or claimed address, host order */
     uint16_t conflicts;
-    uint8_t state;     /* enum tern_autoip_state */
+    uint8_t state;      /* enum tern_autoip_state */
     uint8_t configured; /* the netif carries our address */
 };
 

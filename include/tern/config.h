@@ -383,39 +383,53 @@ _Static_assert(TERN_CFG_IPV4_REASS_MAX_SIZE >= 576 && TERN_CFG_IPV4_REASS_MAX_SI
                "tern: TERN_CFG_IPV4_REASS_MAX_SIZE must be 576..65535");
 _Static_assert(!TERN_CFG_IPV4_REASS_MAX_PBUFS || TERN_CFG_IPV4_REASS_MAX_PBUFS <= TERN_CFG_PBUF_COUNT,
                "tern: reassembly cannot hold more buffers than the pool has");
-_Static_assert(TERN_CFG_IGMP_GROUPS >= 1 && TERN_CFG_IGMP_GROUPS <= 255, "tern: TERN_CFG_IGMP_GROUPS must be 1..255");
+_Static_assert(TERN_CFG_IGMP_GROUPS >= 1 && TERN_CFG_IGMP_GROUPS <= 255,
+               "tern: TERN_CFG_IGMP_GROUPS must be 1..255");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IGMP), "tern: TERN_CFG_IGMP must be 0 or 1");
 _Static_assert(!TERN_CFG_AUTOIP || TERN_CFG_ARP_ACD, "tern: AutoIP needs TERN_CFG_ARP_ACD");
 _Static_assert(!TERN_CFG_DNS || TERN_CFG_UDP, "tern: the DNS client needs UDP");
 _Static_assert(TERN_CFG_DNS_CACHE >= 1 && TERN_CFG_DNS_CACHE <= 64, "tern: TERN_CFG_DNS_CACHE must be 1..64");
-_Static_assert(TERN_CFG_DNS_NAME_MAX >= 16 && TERN_CFG_DNS_NAME_MAX <= 253, "tern: TERN_CFG_DNS_NAME_MAX must be 16..253");
+_Static_assert(TERN_CFG_DNS_NAME_MAX >= 16 && TERN_CFG_DNS_NAME_MAX <= 253,
+               "tern: TERN_CFG_DNS_NAME_MAX must be 16..253");
 _Static_assert(TERN_CFG_DNS_ADDRS >= 1 && TERN_CFG_DNS_ADDRS <= 8, "tern: TERN_CFG_DNS_ADDRS must be 1..8");
-_Static_assert(TERN_CFG_DNS_SERVERS >= 1 && TERN_CFG_DNS_SERVERS <= 4, "tern: TERN_CFG_DNS_SERVERS must be 1..4");
-_Static_assert(TERN_CFG_DNS_REQUESTS >= 1 && TERN_CFG_DNS_REQUESTS <= 64, "tern: TERN_CFG_DNS_REQUESTS must be 1..64");
+_Static_assert(TERN_CFG_DNS_SERVERS >= 1 && TERN_CFG_DNS_SERVERS <= 4,
+               "tern: TERN_CFG_DNS_SERVERS must be 1..4");
+_Static_assert(TERN_CFG_DNS_REQUESTS >= 1 && TERN_CFG_DNS_REQUESTS <= 64,
+               "tern: TERN_CFG_DNS_REQUESTS must be 1..64");
 _Static_assert(TERN_CFG_DNS_HOSTS <= 32, "tern: TERN_CFG_DNS_HOSTS must be 0..32");
 _Static_assert(TERN_CFG_DNS_TRIES >= 1 && TERN_CFG_DNS_TRIES <= 10, "tern: TERN_CFG_DNS_TRIES must be 1..10");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_DHCP), "tern: TERN_CFG_DHCP must be 0 or 1");
 _Static_assert(!TERN_CFG_DHCP || TERN_CFG_UDP, "tern: the DHCP client needs UDP");
 _Static_assert(!TERN_CFG_DHCP || TERN_CFG_ETHERNET, "tern: the DHCP client needs Ethernet");
-_Static_assert(TERN_CFG_DHCP_SERVERS >= 1 && TERN_CFG_DHCP_SERVERS <= 4, "tern: TERN_CFG_DHCP_SERVERS must be 1..4");
+_Static_assert(TERN_CFG_DHCP_SERVERS >= 1 && TERN_CFG_DHCP_SERVERS <= 4,
+               "tern: TERN_CFG_DHCP_SERVERS must be 1..4");
 _Static_assert(TERN_CFG_DHCP_DOMAIN_MAX >= 0 && TERN_CFG_DHCP_DOMAIN_MAX <= 63,
                "tern: TERN_CFG_DHCP_DOMAIN_MAX must be 0..63");
 _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 63,
                "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
-_Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535, "tern: TERN_CFG_TCP_PCBS must be 1..65535");
+_Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535,
+               "tern: TERN_CFG_TCP_PCBS must be 1..65535");
 _Static_assert(TERN_CFG_TCP_LISTENERS <= 255, "tern: TERN_CFG_TCP_LISTENERS must be 0..255");
-_Static_assert(TERN_CFG_TCP_MSS >= 536 && TERN_CFG_TCP_MSS <= 65495, "tern: TERN_CFG_TCP_MSS must be 536..65495");
-_Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_WND <= 65535u, "tern: a TCP window above 65535 needs TERN_CFG_TCP_WSCALE");
-_Static_assert(TERN_CFG_TCP_WND >= TERN_CFG_TCP_MSS && TERN_CFG_TCP_WND <= 0x3FFFFFFFu, "tern: TERN_CFG_TCP_WND must be MSS..2^30");
-_Static_assert(TERN_CFG_TCP_SND_BUF >= TERN_CFG_TCP_MSS, "tern: TERN_CFG_TCP_SND_BUF must hold at least one MSS");
+_Static_assert(TERN_CFG_TCP_MSS >= 536 && TERN_CFG_TCP_MSS <= 65495,
+               "tern: TERN_CFG_TCP_MSS must be 536..65495");
+_Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_WND <= 65535u,
+               "tern: a TCP window above 65535 needs TERN_CFG_TCP_WSCALE");
+_Static_assert(TERN_CFG_TCP_WND >= TERN_CFG_TCP_MSS && TERN_CFG_TCP_WND <= 0x3FFFFFFFu,
+               "tern: TERN_CFG_TCP_WND must be MSS..2^30");
+_Static_assert(TERN_CFG_TCP_SND_BUF >= TERN_CFG_TCP_MSS,
+               "tern: TERN_CFG_TCP_SND_BUF must hold at least one MSS");
 _Static_assert(TERN_CFG_TCP_OOSEQ_MAX <= 255, "tern: TERN_CFG_TCP_OOSEQ_MAX must be 0..255");
-_Static_assert((TERN_CFG_TCP_HASH & (TERN_CFG_TCP_HASH - 1)) == 0 && TERN_CFG_TCP_HASH >= 1, "tern: TERN_CFG_TCP_HASH must be a power of two");
-_Static_assert(TERN_CFG_TCP_RTO_MIN_MS <= TERN_CFG_TCP_RTO_INIT_MS && TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS, "tern: TCP RTO bounds must satisfy MIN <= INIT <= MAX");
+_Static_assert((TERN_CFG_TCP_HASH & (TERN_CFG_TCP_HASH - 1)) == 0 && TERN_CFG_TCP_HASH >= 1,
+               "tern: TERN_CFG_TCP_HASH must be a power of two");
+_Static_assert(TERN_CFG_TCP_RTO_MIN_MS <= TERN_CFG_TCP_RTO_INIT_MS &&
+                   TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS,
+               "tern: TCP RTO bounds must satisfy MIN <= INIT <= MAX");
 _Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
 _Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
-_Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535, "tern: TERN_CFG_UDP_PCBS must be 1..65535");
+_Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535,
+               "tern: TERN_CFG_UDP_PCBS must be 1..65535");
 _Static_assert(TERN_CFG_LOG_LEVEL >= 0 && TERN_CFG_LOG_LEVEL <= 4, "tern: TERN_CFG_LOG_LEVEL must be 0..4");
 _Static_assert(TERN_CFG_LOOPBACK_QUEUE_LEN >= 1 && TERN_CFG_LOOPBACK_QUEUE_LEN <= 255,
                "tern: TERN_CFG_LOOPBACK_QUEUE_LEN must be 1..255");

@@ -48,9 +48,9 @@ enum tern_dhcp_state {
     TERN_DHCP_REQUESTING, /* REQUEST for the offer sent, waiting for ACK/NAK */
     TERN_DHCP_CHECKING,   /* ACK received, probing the address (RFC 5227) */
     TERN_DHCP_BOUND,
-    TERN_DHCP_RENEWING,   /* after T1: REQUEST unicast to the server */
-    TERN_DHCP_REBINDING,  /* after T2: REQUEST broadcast to any server */
-    TERN_DHCP_REBOOTING,  /* INIT-REBOOT: REQUEST for the remembered address */
+    TERN_DHCP_RENEWING,  /* after T1: REQUEST unicast to the server */
+    TERN_DHCP_REBINDING, /* after T2: REQUEST broadcast to any server */
+    TERN_DHCP_REBOOTING, /* INIT-REBOOT: REQUEST for the remembered address */
 };
 
 enum tern_dhcp_event {
@@ -94,13 +94,13 @@ struct tern_dhcp {
     uint32_t lease_start;    /* first REQUEST of the exchange that got the lease */
     uint32_t unbound_since;  /* start, or when the last lease was lost (AutoIP fallback) */
     uint32_t t1_at, t2_at, expires_at;
-    uint32_t previous;       /* remembered address for INIT-REBOOT */
+    uint32_t previous; /* remembered address for INIT-REBOOT */
     uint16_t autoip_after_s;
-    uint16_t link_mtu;       /* the interface's MTU before a lease changed it */
-    uint8_t state;           /* enum tern_dhcp_state */
-    uint8_t tries;           /* transmissions in this state */
-    uint8_t configured;      /* the interface carries lease.ip */
-    uint8_t infinite;        /* the lease never expires */
+    uint16_t link_mtu;  /* the interface's MTU before a lease changed it */
+    uint8_t state;      /* enum tern_dhcp_state */
+    uint8_t tries;      /* transmissions in this state */
+    uint8_t configured; /* the interface carries lease.ip */
+    uint8_t infinite;   /* the lease never expires */
     char hostname[TERN_CFG_DHCP_HOSTNAME_MAX + 1];
 #if TERN_CFG_ARP_ACD
     tern_acd acd;

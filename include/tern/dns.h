@@ -21,7 +21,8 @@ struct tern_udp_pcb;
 
 /* Result: err is TERN_OK with count >= 1 addresses, TERN_ERR_NOTFOUND
  * (NXDOMAIN or no address of that family), TERN_ERR_TIMEOUT or another error. */
-typedef void (*tern_dns_fn)(void *ctx, const char *name, tern_err err, const tern_addr *addrs, unsigned count);
+typedef void (*tern_dns_fn)(void *ctx, const char *name, tern_err err, const tern_addr *addrs,
+                            unsigned count);
 
 #if TERN_CFG_DNS
 enum tern_dns_entry_state { TERN_DNS_FREE, TERN_DNS_PENDING, TERN_DNS_DONE };
@@ -29,14 +30,14 @@ enum tern_dns_entry_state { TERN_DNS_FREE, TERN_DNS_PENDING, TERN_DNS_DONE };
 typedef struct tern_dns_entry {
     char name[TERN_CFG_DNS_NAME_MAX + 1];
     tern_addr addrs[TERN_CFG_DNS_ADDRS];
-    uint32_t expires;  /* DONE: end of the TTL; PENDING: retransmission time */
+    uint32_t expires;         /* DONE: end of the TTL; PENDING: retransmission time */
     struct tern_udp_pcb *pcb; /* PENDING: the query's endpoint (random port) */
-    uint16_t id;       /* PENDING: transaction ID */
-    uint8_t state;     /* enum tern_dns_entry_state */
-    uint8_t count;     /* addresses */
-    uint8_t server;    /* PENDING: index of the server being asked */
-    uint8_t tries;     /* PENDING: attempts at this server */
-    uint8_t mdns;      /* asked with multicast DNS */
+    uint16_t id;              /* PENDING: transaction ID */
+    uint8_t state;            /* enum tern_dns_entry_state */
+    uint8_t count;            /* addresses */
+    uint8_t server;           /* PENDING: index of the server being asked */
+    uint8_t tries;            /* PENDING: attempts at this server */
+    uint8_t mdns;             /* asked with multicast DNS */
     uint8_t family;
 } tern_dns_entry;
 

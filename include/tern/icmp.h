@@ -28,9 +28,10 @@ struct tern_stack;
 /* An ICMP error as delivered to the transport that sent the offending packet. */
 typedef struct tern_icmp_error {
     uint8_t type, code;
-    uint16_t mtu;       /* next-hop MTU for "fragmentation needed", else 0 */
-    uint32_t src, dst;  /* of the offending packet, host order */
+    uint16_t mtu;          /* next-hop MTU for "fragmentation needed", else 0 */
+    uint32_t src, dst;     /* of the offending packet, host order */
     uint16_t sport, dport; /* first 4 transport bytes, host order */
+    uint32_t seq;          /* transport bytes 4..7 (the TCP sequence number) */
     uint8_t proto;
 } tern_icmp_error;
 
@@ -63,7 +64,8 @@ struct tern_ping {
  * waiting up to timeout_ms. ping is owned by the caller until TERN_PING_DONE
  * (or tern_ping_stop). */
 tern_err tern_ping_start(struct tern_stack *s, tern_ping *ping, const tern_addr *dst, uint16_t count,
-                         uint16_t size, uint32_t interval_ms, uint32_t timeout_ms, tern_ping_fn cb, void *ctx);
+                         uint16_t size, uint32_t interval_ms, uint32_t timeout_ms, tern_ping_fn cb,
+                         void *ctx);
 void tern_ping_stop(struct tern_stack *s, tern_ping *ping);
 #endif
 
@@ -79,6 +81,7 @@ typedef struct tern_icmp_state {
 /* Send an ICMP error (type, code) about the datagram `orig` (which starts with
  * its IPv4 header), rate-limited and never about ICMP errors, fragments other
  * than the first, or broadcast/multicast. Does not consume orig. */
-void tern_icmp_send_error(struct tern_stack *s, const tern_pbuf *orig, uint8_t type, uint8_t code, uint16_t mtu);
+void tern_icmp_send_error(struct tern_stack *s, const tern_pbuf *orig, uint8_t type, uint8_t code,
+                          uint16_t mtu);
 
 #endif

@@ -44,14 +44,15 @@ typedef struct tern_impair {
     struct tern_netif *nif;
     tern_timer timer;
     uint32_t rng;
-    uint32_t busy_until; /* rate limiter: link busy until this time */
+    uint32_t busy_until;                              /* rate limiter: link busy until this time */
     tern_impair_slot held[TERN_CFG_IMPAIR_QUEUE_LEN]; /* sorted by due time */
     uint16_t nheld;
     uint8_t outgoing;
 } tern_impair;
 
 /* Attach impairments to nif's received (outgoing=false) or sent frames. */
-void tern_impair_attach(struct tern_netif *nif, tern_impair *imp, const tern_impair_config *cfg, bool outgoing);
+void tern_impair_attach(struct tern_netif *nif, tern_impair *imp, const tern_impair_config *cfg,
+                        bool outgoing);
 /* Detach and free anything it holds. */
 void tern_impair_detach(tern_impair *imp);
 

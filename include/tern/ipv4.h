@@ -64,7 +64,7 @@ typedef struct tern_ipv4_tx {
     uint8_t ttl; /* 0 = default */
     uint8_t tos;
     uint8_t dont_frag;
-    uint8_t ifindex; /* force this interface (multicast/broadcast), 0 = route */
+    uint8_t ifindex;      /* force this interface (multicast/broadcast), 0 = route */
     uint8_t router_alert; /* add the Router Alert option (RFC 2113), for IGMP */
 } tern_ipv4_tx;
 
@@ -83,8 +83,8 @@ tern_err tern_ipv4_route_lookup(struct tern_stack *s, uint32_t dst, tern_ipv4_ho
 /* Source address the stack would use to reach dst (0 if no route). */
 uint32_t tern_ipv4_source_for(struct tern_stack *s, uint32_t dst);
 
-tern_err tern_ipv4_route_add(struct tern_stack *s, const tern_addr *dest, uint8_t prefix_len, const tern_addr *gw,
-                             struct tern_netif *nif);
+tern_err tern_ipv4_route_add(struct tern_stack *s, const tern_addr *dest, uint8_t prefix_len,
+                             const tern_addr *gw, struct tern_netif *nif);
 /* A static route as reported to the application. */
 typedef struct tern_ipv4_route_info {
     tern_addr dest, gw; /* gw unspecified for directly connected */

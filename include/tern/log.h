@@ -20,10 +20,10 @@ void tern_log_emit(struct tern_stack *s, int level, const char *module, const ch
 #endif
     ;
 
-#define TERN_LOG_(s, lvl, mod, ...)                                                                \
-    do {                                                                                           \
-        if (TERN_CFG_LOG_LEVEL >= (lvl))                                                           \
-            tern_log_emit((s), (lvl), (mod), __VA_ARGS__);                                         \
+#define TERN_LOG_(s, lvl, mod, ...)                                                                          \
+    do {                                                                                                     \
+        if (TERN_CFG_LOG_LEVEL >= (lvl))                                                                     \
+            tern_log_emit((s), (lvl), (mod), __VA_ARGS__);                                                   \
     } while (0)
 #define TERN_LOGE(s, mod, ...) TERN_LOG_(s, TERN_LOG_ERROR, mod, __VA_ARGS__)
 #define TERN_LOGW(s, mod, ...) TERN_LOG_(s, TERN_LOG_WARN, mod, __VA_ARGS__)

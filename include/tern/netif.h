@@ -65,7 +65,7 @@ typedef struct tern_netif {
     const tern_netif_ops *ops;
     void *driver; /* driver state */
     char name[8];
-    uint8_t index; /* 1-based, assigned by tern_netif_add */
+    uint8_t index;     /* 1-based, assigned by tern_netif_add */
     uint8_t link_type; /* enum tern_link_type */
     uint8_t flags;
     uint8_t offload;

@@ -109,7 +109,8 @@ uint16_t tern_pbuf_copy_out(const tern_pbuf *p, uint16_t offset, void *dst, uint
 tern_err tern_pbuf_copy_in(tern_pbuf *p, uint16_t offset, const void *src, uint16_t len);
 
 /* Copy len bytes from src (at src_off) into dst (at dst_off). */
-tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *src, uint16_t src_off, uint16_t len);
+tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *src, uint16_t src_off,
+                             uint16_t len);
 /* Pointer to len contiguous bytes at offset: directly into the first segment
  * when they lie there, otherwise copied into scratch. NULL if the packet is
  * shorter than offset + len. */

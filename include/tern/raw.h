@@ -26,7 +26,7 @@ struct tern_raw_pcb {
     tern_raw_recv_fn recv;
     void *ctx;
     uint32_t local_ip, remote_ip; /* host order, 0 = any */
-    uint8_t proto; /* 0 = free */
+    uint8_t proto;                /* 0 = free */
     uint8_t ttl, tos;
 };
 

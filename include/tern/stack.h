@@ -47,7 +47,7 @@ typedef uint32_t (*tern_random_fn)(void *ctx);
 typedef void (*tern_assert_fn)(void *ctx, const char *file, int line, const char *expr);
 
 typedef struct tern_stack {
-    uint32_t now; /* current time, ms (set by tern_stack_poll) */
+    uint32_t now;       /* current time, ms (set by tern_stack_poll) */
     tern_timer *timers; /* armed timers, sorted by due time */
     tern_netif *netifs;
     tern_netif *default_netif;

@@ -62,23 +62,23 @@ typedef struct tern_tcp_callbacks {
 typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb);
 
 /* Per-connection flags (pcb->flags). */
-#define TERN_TCPF_NODELAY 0x0001u   /* Nagle off */
-#define TERN_TCPF_ACK_NOW 0x0002u   /* send an ACK at the next output */
-#define TERN_TCPF_ACK_DELAY 0x0004u /* an ACK is owed (delayed-ACK timer runs) */
+#define TERN_TCPF_NODELAY 0x0001u    /* Nagle off */
+#define TERN_TCPF_ACK_NOW 0x0002u    /* send an ACK at the next output */
+#define TERN_TCPF_ACK_DELAY 0x0004u  /* an ACK is owed (delayed-ACK timer runs) */
 #define TERN_TCPF_FIN_QUEUED 0x0008u /* the application closed its side */
 #define TERN_TCPF_FIN_SENT 0x0010u
 #define TERN_TCPF_RX_CLOSED 0x0020u /* the application does not want more data */
 #define TERN_TCPF_WSCALE 0x0040u    /* window scaling in use */
 #define TERN_TCPF_TS 0x0080u        /* timestamps in use */
 #define TERN_TCPF_KEEPALIVE 0x0100u
-#define TERN_TCPF_RECOVERY 0x0200u  /* in fast recovery (NewReno) */
+#define TERN_TCPF_RECOVERY 0x0200u      /* in fast recovery (NewReno) */
 #define TERN_TCPF_CLOSED_BY_APP 0x0400u /* freed when the close completes */
-#define TERN_TCPF_PERSIST 0x0800u   /* zero window: probing */
-#define TERN_TCPF_RTT_RUNNING 0x1000u /* timing one segment (no timestamps) */
-#define TERN_TCPF_DEAD 0x2000u      /* aborted inside a callback: freed when input returns */
+#define TERN_TCPF_PERSIST 0x0800u       /* zero window: probing */
+#define TERN_TCPF_RTT_RUNNING 0x1000u   /* timing one segment (no timestamps) */
+#define TERN_TCPF_DEAD 0x2000u          /* aborted inside a callback: freed when input returns */
 
 struct tern_tcp_pcb {
-    tern_tcp_pcb *next;          /* lookup bucket chain */
+    tern_tcp_pcb *next; /* lookup bucket chain */
     struct tern_stack *stack;
     const tern_tcp_callbacks *cb;
     void *ctx;
@@ -94,19 +94,20 @@ struct tern_tcp_pcb {
     uint32_t rcv_pending;                    /* delivered, not yet consumed by the application */
     uint32_t sndq_len;                       /* bytes in the send buffer */
     uint32_t cwnd, ssthresh, recover;
-    uint32_t rtt_seq, rtt_start;             /* RTT sample in flight (no timestamps) */
+    uint32_t rtt_seq, rtt_start; /* RTT sample in flight (no timestamps) */
     uint32_t ts_recent, ts_sent_echo;
     uint32_t rto_due, delack_due, keep_due, poll_due; /* deadlines (when armed) */
-    uint32_t poll_ms;                        /* poll callback interval, 0 = off */
-    uint32_t oow_ack_at;                     /* last ACK sent for an unacceptable empty segment */
+    uint32_t poll_ms;                                 /* poll callback interval, 0 = off */
+    uint32_t oow_ack_at;                              /* last ACK sent for an unacceptable empty segment */
     uint32_t keep_idle, keep_intvl;
-    int32_t srtt, rttvar;                    /* ms, scaled by 8 and 4 (RFC 6298 in fixed point) */
-    uint32_t rto;                            /* ms */
-    uint16_t sndq_off;                       /* bytes of the first send-buffer pbuf already acked */
-    uint16_t mss;                            /* send MSS */
+    int32_t srtt, rttvar; /* ms, scaled by 8 and 4 (RFC 6298 in fixed point) */
+    uint32_t rto;         /* ms */
+    uint16_t sndq_off;    /* bytes of the first send-buffer pbuf already acked */
+    uint16_t mss;         /* send MSS */
     uint16_t flags;
     uint8_t state;
-    uint8_t nrtx;                            /* retransmissions of the current segment */
+    uint8_t nrtx;          /* retransmissions of the current segment, or unanswered probes */
+    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift */
     uint8_t dupacks;
     uint8_t snd_wscale, rcv_wscale;
     uint8_t keep_cnt, keep_sent;
@@ -154,14 +155,15 @@ tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port);
 tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port);
 void tern_tcp_set_callbacks(tern_tcp_pcb *pcb, const tern_tcp_callbacks *cb, void *ctx);
 
-tern_tcp_listener *tern_tcp_listen(struct tern_stack *s, const tern_addr *addr, uint16_t port, uint8_t backlog,
-                                   tern_tcp_accept_fn accept, void *ctx);
+tern_tcp_listener *tern_tcp_listen(struct tern_stack *s, const tern_addr *addr, uint16_t port,
+                                   uint8_t backlog, tern_tcp_accept_fn accept, void *ctx);
 void tern_tcp_listener_close(tern_tcp_listener *l);
 
 /* Queue len bytes (copied). TERN_ERR_WOULDBLOCK when the send buffer is full. */
 tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len);
 /* Queue caller memory without copying; done(ctx, data) once acknowledged. */
-tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, tern_pbuf_free_fn done, void *ctx);
+tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, tern_pbuf_free_fn done,
+                            void *ctx);
 /* Send what the window allows now (writes are also flushed after input). */
 tern_err tern_tcp_output(tern_tcp_pcb *pcb);
 /* Free space in the send buffer, bytes. */

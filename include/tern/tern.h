@@ -25,5 +25,6 @@
 #include "tern/timer.h"
 #include "tern/udp.h"
 #include "tern/echo.h"
+#include "tern/iperf.h"
 
 #endif

@@ -29,6 +29,8 @@ void tern_timer_cancel(struct tern_stack *s, tern_timer *t);
 bool tern_timer_armed(const struct tern_stack *s, const tern_timer *t);
 
 /* True if time a is before time b (wrap-safe). */
-static inline bool tern_time_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool tern_time_before(uint32_t a, uint32_t b) {
+    return (int32_t)(a - b) < 0;
+}
 
 #endif

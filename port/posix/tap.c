@@ -36,7 +36,9 @@ static int ifreq_ioctl(unsigned long req, struct ifreq *ifr) {
     return err;
 }
 
-static bool tap_exists(const char *ifname) { return if_nametoindex(ifname) != 0; }
+static bool tap_exists(const char *ifname) {
+    return if_nametoindex(ifname) != 0;
+}
 
 static uint16_t tap_read_mtu(const char *ifname) {
     struct ifreq ifr;
@@ -96,7 +98,8 @@ int tern_tap_open(tern_tap *tap, const char *ifname) {
     return 0;
 }
 
-void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, const uint8_t mac[6], uint16_t mtu) {
+void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, const uint8_t mac[6],
+                         uint16_t mtu) {
     tern_netif_init(nif, tap->ifname, TERN_LINK_ETHERNET, &tern_tap_ops, tap);
     memcpy(nif->hwaddr, mac, 6);
     if (mtu == 0)

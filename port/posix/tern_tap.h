@@ -29,8 +29,8 @@ struct tern_stack;
 
 typedef struct tern_tap_counters {
     uint32_t rx_frames, rx_bytes;
-    uint32_t rx_nomem;    /* no pool buffer: frame discarded */
-    uint32_t rx_errors;   /* read() failures other than EAGAIN */
+    uint32_t rx_nomem;  /* no pool buffer: frame discarded */
+    uint32_t rx_errors; /* read() failures other than EAGAIN */
     uint32_t tx_frames, tx_bytes;
     uint32_t tx_errors;   /* write failures or short writes */
     uint32_t tx_oversize; /* frame longer than TERN_TAP_FRAME_MAX */
@@ -59,10 +59,13 @@ int tern_tap_open(tern_tap *tap, const char *ifname);
 /* Initialise nif as an Ethernet interface named after the TAP and driven by
  * it: hwaddr = mac, mtu = mtu (0: the kernel's, 1500 if unknown). Call
  * before tern_netif_add(). */
-void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, const uint8_t mac[6], uint16_t mtu);
+void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, const uint8_t mac[6],
+                         uint16_t mtu);
 
 /* File descriptor to poll for POLLIN. */
-static inline int tern_tap_fd(const tern_tap *tap) { return tap->fd; }
+static inline int tern_tap_fd(const tern_tap *tap) {
+    return tap->fd;
+}
 
 /* Read up to max_frames available frames and feed them to the stack.
  * Returns the number of frames read (0 when none was waiting). A read error

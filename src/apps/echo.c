@@ -121,9 +121,12 @@ static void echo_err(void *ctx, tern_stack *s, tern_err err) {
     echo_free_all(s, (tern_pbuf *)((uintptr_t)ctx & ~ECHO_EOF));
 }
 
-static void echo_poll(void *ctx, tern_tcp_pcb *pcb) { echo_sent(ctx, pcb, 0); }
+static void echo_poll(void *ctx, tern_tcp_pcb *pcb) {
+    echo_sent(ctx, pcb, 0);
+}
 
-static const tern_tcp_callbacks echo_cbs = {.recv = echo_recv, .sent = echo_sent, .err = echo_err, .poll = echo_poll};
+static const tern_tcp_callbacks echo_cbs = {
+    .recv = echo_recv, .sent = echo_sent, .err = echo_err, .poll = echo_poll};
 
 static void discard_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
     (void)ctx;
@@ -151,7 +154,8 @@ static tern_err accept_discard(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pc
 }
 
 static tern_err serve_tcp(tern_stack *s) {
-    if (!tern_tcp_listen(s, NULL, 7, 8, accept_echo, NULL) || !tern_tcp_listen(s, NULL, 9, 8, accept_discard, NULL))
+    if (!tern_tcp_listen(s, NULL, 7, 8, accept_echo, NULL) ||
+        !tern_tcp_listen(s, NULL, 9, 8, accept_discard, NULL))
         return TERN_ERR_NOMEM;
     return TERN_OK;
 }

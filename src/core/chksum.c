@@ -9,7 +9,9 @@ static uint32_t fold(uint64_t sum) {
     return (uint32_t)sum;
 }
 
-static uint16_t swap16(uint32_t v) { return (uint16_t)(((v & 0xFFu) << 8) | ((v >> 8) & 0xFFu)); }
+static uint16_t swap16(uint32_t v) {
+    return (uint16_t)(((v & 0xFFu) << 8) | ((v >> 8) & 0xFFu));
+}
 
 uint32_t tern_csum_partial(const void *data, size_t len, uint32_t acc) {
     const uint8_t *p = data;
@@ -68,10 +70,21 @@ uint32_t tern_csum_pbuf(const tern_pbuf *p, uint16_t offset, uint16_t len, uint3
 }
 
 uint32_t tern_csum_pseudo4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len) {
-    uint8_t ph[12] = {(uint8_t)(src >> 24), (uint8_t)(src >> 16), (uint8_t)(src >> 8), (uint8_t)src,
-                      (uint8_t)(dst >> 24), (uint8_t)(dst >> 16), (uint8_t)(dst >> 8), (uint8_t)dst,
-                      0,                    proto,                (uint8_t)(len >> 8), (uint8_t)len};
+    uint8_t ph[12] = {(uint8_t)(src >> 24),
+                      (uint8_t)(src >> 16),
+                      (uint8_t)(src >> 8),
+                      (uint8_t)src,
+                      (uint8_t)(dst >> 24),
+                      (uint8_t)(dst >> 16),
+                      (uint8_t)(dst >> 8),
+                      (uint8_t)dst,
+                      0,
+                      proto,
+                      (uint8_t)(len >> 8),
+                      (uint8_t)len};
     return tern_csum_partial(ph, sizeof ph, 0);
 }
 
-uint16_t tern_csum_finish(uint32_t acc) { return (uint16_t)~fold(acc); }
+uint16_t tern_csum_finish(uint32_t acc) {
+    return (uint16_t)~fold(acc);
+}

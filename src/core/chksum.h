@@ -21,7 +21,9 @@ uint32_t tern_csum_pseudo4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l
 /* Fold and complement: the checksum, ready for tern_csum_store(). */
 uint16_t tern_csum_finish(uint32_t acc);
 /* True when a sum over data that includes its checksum field verifies. */
-static inline int tern_csum_ok(uint32_t acc) { return tern_csum_finish(acc) == 0; }
+static inline int tern_csum_ok(uint32_t acc) {
+    return tern_csum_finish(acc) == 0;
+}
 /* Write a checksum produced by tern_csum_finish at p. */
 static inline void tern_csum_store(uint8_t *p, uint16_t csum) {
     const uint8_t *b = (const uint8_t *)&csum;

@@ -7,10 +7,10 @@
 uint32_t tern_timers_run(tern_stack *s);
 
 #if TERN_CFG_ASSERT
-#define TERN_ASSERT(s, cond)                                                                       \
-    do {                                                                                           \
-        if (!(cond) && (s)->assert_fn)                                                             \
-            (s)->assert_fn((s)->assert_ctx, __FILE__, __LINE__, #cond);                            \
+#define TERN_ASSERT(s, cond)                                                                                 \
+    do {                                                                                                     \
+        if (!(cond) && (s)->assert_fn)                                                                       \
+            (s)->assert_fn((s)->assert_ctx, __FILE__, __LINE__, #cond);                                      \
     } while (0)
 #else
 #define TERN_ASSERT(s, cond) ((void)0)

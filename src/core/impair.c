@@ -25,7 +25,9 @@ static uint32_t next_rand(tern_impair *imp) {
     return x;
 }
 
-static bool chance(tern_impair *imp, uint32_t ppm) { return ppm && next_rand(imp) % 1000000u < ppm; }
+static bool chance(tern_impair *imp, uint32_t ppm) {
+    return ppm && next_rand(imp) % 1000000u < ppm;
+}
 
 static tern_impair *impair_of(tern_timer *t) {
     return (tern_impair *)(void *)((uint8_t *)t - offsetof(tern_impair, timer));

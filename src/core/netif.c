@@ -89,14 +89,16 @@ void tern_netif_set_up(tern_netif *nif, bool up) {
 
 void tern_netif_set_link(tern_netif *nif, bool up) {
     uint8_t old = nif->flags;
-    nif->flags = up ? (uint8_t)(nif->flags | TERN_NETIF_LINK_UP) : (uint8_t)(nif->flags & ~TERN_NETIF_LINK_UP);
+    nif->flags =
+        up ? (uint8_t)(nif->flags | TERN_NETIF_LINK_UP) : (uint8_t)(nif->flags & ~TERN_NETIF_LINK_UP);
     if (old != nif->flags) {
         announce_if_ready(nif);
         notify(nif, nif->link_cb);
     }
 }
 
-tern_err tern_netif_set_ipv4(tern_netif *nif, const tern_addr *addr, uint8_t prefix_len, const tern_addr *gw) {
+tern_err tern_netif_set_ipv4(tern_netif *nif, const tern_addr *addr, uint8_t prefix_len,
+                             const tern_addr *gw) {
     if (prefix_len > 32 || (addr && addr->family != TERN_AF_INET) || (gw && gw->family != TERN_AF_INET))
         return TERN_ERR_INVAL;
     nif->ip4 = addr ? tern_addr_get_ipv4(addr) : 0;
@@ -126,10 +128,10 @@ void tern_netif_set_tee(tern_netif *nif, tern_netif_tee_fn fn, void *ctx) {
     nif->tee = fn;
     nif->tee_ctx = ctx;
 }
-#define TEE(nif, p, out)                                                                           \
-    do {                                                                                           \
-        if ((nif)->tee)                                                                            \
-            (nif)->tee((nif)->tee_ctx, (nif), (p), (out));                                         \
+#define TEE(nif, p, out)                                                                                     \
+    do {                                                                                                     \
+        if ((nif)->tee)                                                                                      \
+            (nif)->tee((nif)->tee_ctx, (nif), (p), (out));                                                   \
     } while (0)
 #else
 #define TEE(nif, p, out) ((void)0)

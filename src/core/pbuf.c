@@ -260,7 +260,8 @@ tern_err tern_pbuf_copy_in(tern_pbuf *p, uint16_t offset, const void *src, uint1
     return TERN_OK;
 }
 
-tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *src, uint16_t src_off, uint16_t len) {
+tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *src, uint16_t src_off,
+                             uint16_t len) {
     if ((uint32_t)dst_off + len > dst->tot_len || (uint32_t)src_off + len > src->tot_len)
         return TERN_ERR_BUF;
     for (tern_pbuf *seg = dst; seg && len; seg = seg->next) {

@@ -12,9 +12,13 @@ static const char *const stat_names[TERN_STAT_COUNT] = {
 #undef TERN_STAT_NAME_
 };
 
-const char *tern_stats_name(unsigned id) { return id < TERN_STAT_COUNT ? stat_names[id] : NULL; }
+const char *tern_stats_name(unsigned id) {
+    return id < TERN_STAT_COUNT ? stat_names[id] : NULL;
+}
 
-uint32_t tern_stats_get(const tern_stack *s, unsigned id) { return id < TERN_STAT_COUNT ? s->stats.c[id] : 0; }
+uint32_t tern_stats_get(const tern_stack *s, unsigned id) {
+    return id < TERN_STAT_COUNT ? s->stats.c[id] : 0;
+}
 
 long tern_stats_get_by_name(const tern_stack *s, const char *name) {
     for (unsigned i = 0; i < TERN_STAT_COUNT; i++)

@@ -29,7 +29,9 @@ void tern_timer_arm(tern_stack *s, tern_timer *t, uint32_t delay_ms) {
     *pp = t;
 }
 
-void tern_timer_cancel(tern_stack *s, tern_timer *t) { unlink_timer(s, t); }
+void tern_timer_cancel(tern_stack *s, tern_timer *t) {
+    unlink_timer(s, t);
+}
 
 bool tern_timer_armed(const tern_stack *s, const tern_timer *t) {
     for (const tern_timer *q = s->timers; q; q = q->next)

@@ -28,7 +28,8 @@ void tern_icmp_deinit(tern_stack *s) {
 static void reply_echo(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_stack *s = nif->stack;
     /* The request's buffer becomes the reply: type 8 -> 0, checksum anew. */
-    p = tern_pbuf_make_writable(s, p, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_ICMP_HLEN, TERN_WIRE_ICMP_HLEN);
+    p = tern_pbuf_make_writable(s, p, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_ICMP_HLEN,
+                                TERN_WIRE_ICMP_HLEN);
     if (!p)
         return;
     p->payload[0] = TERN_ICMP_ECHO_REPLY;
@@ -52,7 +53,8 @@ static void error_input(tern_stack *s, const tern_pbuf *p, const tern_icmp_repr 
      * its total length may exceed what was quoted, so pass it as available. */
     if (!q || avail < TERN_WIRE_IPV4_HLEN + 8 || (q[0] >> 4) != 4 || (q[0] & 0x0Fu) < 5 ||
         (unsigned)(q[0] & 0x0Fu) * 4u + 8u > avail ||
-        tern_ipv4_parse(q, avail, 0xFFFFu, false, &qip) != TERN_IPV4_PARSE_OK || !tern_ipv4_is_local(s, qip.src)) {
+        tern_ipv4_parse(q, avail, 0xFFFFu, false, &qip) != TERN_IPV4_PARSE_OK ||
+        !tern_ipv4_is_local(s, qip.src)) {
         TERN_STAT_INC(s, ICMP_DROP_QUOTE);
         return;
     }
@@ -60,11 +62,13 @@ static void error_input(tern_stack *s, const tern_pbuf *p, const tern_icmp_repr 
     tern_icmp_error e = {
         .type = icmp->type,
         .code = icmp->code,
-        .mtu = icmp->type == TERN_ICMP_DEST_UNREACH && icmp->code == TERN_ICMP_UNREACH_NEEDFRAG ? icmp->seq : 0,
+        .mtu =
+            icmp->type == TERN_ICMP_DEST_UNREACH && icmp->code == TERN_ICMP_UNREACH_NEEDFRAG ? icmp->seq : 0,
         .src = qip.src,
         .dst = qip.dst,
         .sport = tern_rd16(q + qip.hlen),
         .dport = tern_rd16(q + qip.hlen + 2),
+        .seq = tern_rd32(q + qip.hlen + 4),
         .proto = qip.proto,
     };
     tern_ipv4_deliver_error(s, &e);
@@ -154,7 +158,8 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
     const uint8_t *h = tern_pbuf_view(orig, 0, avail, scratch);
     /* orig may be shorter than its header says (a transport trimmed it):
      * only the header itself must be there. */
-    if (!h || tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) != TERN_IPV4_PARSE_OK || !may_report(s, orig, &ip))
+    if (!h || tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) != TERN_IPV4_PARSE_OK ||
+        !may_report(s, orig, &ip))
         return;
     if (!rate_ok(s)) {
         TERN_STAT_INC(s, ICMP_ERR_RATELIMIT);
@@ -174,8 +179,8 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
     uint8_t cb[2];
     tern_csum_store(cb, csum);
     tern_pbuf_copy_in(p, 2, cb, 2);
-    tern_ipv4_tx tx = {.src = tern_ipv4_is_local(s, ip.dst) ? ip.dst : 0, .dst = ip.src,
-                       .proto = TERN_IP_PROTO_ICMP};
+    tern_ipv4_tx tx = {
+        .src = tern_ipv4_is_local(s, ip.dst) ? ip.dst : 0, .dst = ip.src, .proto = TERN_IP_PROTO_ICMP};
     TERN_STAT_INC(s, ICMP_ERR_TX);
     TERN_STAT_INC(s, ICMP_TX);
     (void)tern_ipv4_output(s, p, &tx);

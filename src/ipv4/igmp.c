@@ -12,11 +12,11 @@
 
 #if TERN_CFG_IGMP
 
-#define ALL_ROUTERS 0xE0000002u   /* 224.0.0.2, v2 leaves */
-#define V3_ROUTERS 0xE0000016u    /* 224.0.0.22, v3 reports */
-#define OLDER_QUERIER_MS 260000u  /* RFC 3376 8.12: 2 x 125 s + 10 s */
-#define UNSOLICITED_V3_MS 1000u   /* RFC 3376 8.11 */
-#define UNSOLICITED_V2_MS 10000u  /* RFC 2236 8.10 */
+#define ALL_ROUTERS 0xE0000002u  /* 224.0.0.2, v2 leaves */
+#define V3_ROUTERS 0xE0000016u   /* 224.0.0.22, v3 reports */
+#define OLDER_QUERIER_MS 260000u /* RFC 3376 8.12: 2 x 125 s + 10 s */
+#define UNSOLICITED_V3_MS 1000u  /* RFC 3376 8.11 */
+#define UNSOLICITED_V2_MS 10000u /* RFC 2236 8.10 */
 
 enum { PENDING_NONE, PENDING_RESPONSE, PENDING_CHANGE };
 
@@ -62,19 +62,26 @@ static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, bool le
     if (version == 3) {
         b[0] = TERN_IGMP_V3_REPORT;
         tern_wr16(b + 6, 1);
-        b[8] = (uint8_t)(leave ? TERN_IGMP_CHANGE_TO_INCLUDE
-                               : response ? TERN_IGMP_MODE_IS_EXCLUDE : TERN_IGMP_CHANGE_TO_EXCLUDE);
+        b[8] = (uint8_t)(leave      ? TERN_IGMP_CHANGE_TO_INCLUDE
+                         : response ? TERN_IGMP_MODE_IS_EXCLUDE
+                                    : TERN_IGMP_CHANGE_TO_EXCLUDE);
         tern_wr32(b + 12, group);
         dst = V3_ROUTERS;
     } else {
-        b[0] = (uint8_t)(leave ? TERN_IGMP_V2_LEAVE : version == 2 ? TERN_IGMP_V2_REPORT : TERN_IGMP_V1_REPORT);
+        b[0] = (uint8_t)(leave          ? TERN_IGMP_V2_LEAVE
+                         : version == 2 ? TERN_IGMP_V2_REPORT
+                                        : TERN_IGMP_V1_REPORT);
         tern_wr32(b + 4, group);
         if (leave)
             dst = ALL_ROUTERS;
     }
     tern_csum_store(b + 2, tern_csum_finish(tern_csum_partial(b, len, 0)));
-    tern_ipv4_tx tx = {.src = nif->ip4, .dst = dst, .proto = TERN_IP_PROTO_IGMP, .ttl = 1,
-                       .ifindex = nif->index, .router_alert = version >= 2};
+    tern_ipv4_tx tx = {.src = nif->ip4,
+                       .dst = dst,
+                       .proto = TERN_IP_PROTO_IGMP,
+                       .ttl = 1,
+                       .ifindex = nif->index,
+                       .router_alert = version >= 2};
     TERN_STAT_INC(s, IGMP_TX);
     (void)tern_ipv4_output(s, p, &tx);
 }
@@ -124,7 +131,9 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
     rearm(s);
 }
 
-void tern_igmp_init(tern_stack *s) { tern_timer_init(&s->igmp.timer, igmp_timer); }
+void tern_igmp_init(tern_stack *s) {
+    tern_timer_init(&s->igmp.timer, igmp_timer);
+}
 
 static tern_netif *pick_netif(tern_stack *s, tern_netif *nif) {
     if (nif)

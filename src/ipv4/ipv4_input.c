@@ -54,17 +54,32 @@ void tern_ipv4_deinit(tern_stack *s) {
 #endif
 }
 
-static void drop(tern_stack *s, tern_pbuf *p) { tern_pbuf_free(s, p); }
+static void drop(tern_stack *s, tern_pbuf *p) {
+    tern_pbuf_free(s, p);
+}
 
 static bool count_parse_error(tern_stack *s, enum tern_ipv4_parse_result r) {
     switch (r) {
-    case TERN_IPV4_PARSE_OK: return false;
-    case TERN_IPV4_PARSE_SHORT: TERN_STAT_INC(s, IPV4_DROP_SHORT); break;
-    case TERN_IPV4_PARSE_VERSION: TERN_STAT_INC(s, IPV4_DROP_VERSION); break;
-    case TERN_IPV4_PARSE_HLEN: TERN_STAT_INC(s, IPV4_DROP_HLEN); break;
-    case TERN_IPV4_PARSE_LEN: TERN_STAT_INC(s, IPV4_DROP_LEN); break;
-    case TERN_IPV4_PARSE_CHECKSUM: TERN_STAT_INC(s, IPV4_DROP_CHECKSUM); break;
-    case TERN_IPV4_PARSE_OPTIONS: TERN_STAT_INC(s, IPV4_DROP_OPTIONS); break;
+    case TERN_IPV4_PARSE_OK:
+        return false;
+    case TERN_IPV4_PARSE_SHORT:
+        TERN_STAT_INC(s, IPV4_DROP_SHORT);
+        break;
+    case TERN_IPV4_PARSE_VERSION:
+        TERN_STAT_INC(s, IPV4_DROP_VERSION);
+        break;
+    case TERN_IPV4_PARSE_HLEN:
+        TERN_STAT_INC(s, IPV4_DROP_HLEN);
+        break;
+    case TERN_IPV4_PARSE_LEN:
+        TERN_STAT_INC(s, IPV4_DROP_LEN);
+        break;
+    case TERN_IPV4_PARSE_CHECKSUM:
+        TERN_STAT_INC(s, IPV4_DROP_CHECKSUM);
+        break;
+    case TERN_IPV4_PARSE_OPTIONS:
+        TERN_STAT_INC(s, IPV4_DROP_OPTIONS);
+        break;
     }
     return true;
 }
@@ -134,7 +149,8 @@ void tern_ipv4_input(tern_netif *nif, tern_pbuf *p) {
     uint16_t avail = p->tot_len < TERN_WIRE_IPV4_MAX_HLEN ? p->tot_len : TERN_WIRE_IPV4_MAX_HLEN;
     const uint8_t *h = tern_pbuf_view(p, 0, avail, scratch);
     bool verify = !(nif->offload & TERN_OFFLOAD_RX_IPV4);
-    if (count_parse_error(s, h ? tern_ipv4_parse(h, avail, p->tot_len, verify, &ip) : TERN_IPV4_PARSE_SHORT)) {
+    if (count_parse_error(s,
+                          h ? tern_ipv4_parse(h, avail, p->tot_len, verify, &ip) : TERN_IPV4_PARSE_SHORT)) {
         drop(s, p);
         return;
     }

@@ -17,8 +17,12 @@
 #define TERN_IPV4_BROADCAST 0xFFFFFFFFu
 #define TERN_IPV4_ALL_HOSTS 0xE0000001u /* 224.0.0.1 */
 
-static inline bool tern_ipv4_is_multicast(uint32_t a) { return (a >> 28) == 0xEu; }
-static inline bool tern_ipv4_is_loopback(uint32_t a) { return (a >> 24) == 127u; }
+static inline bool tern_ipv4_is_multicast(uint32_t a) {
+    return (a >> 28) == 0xEu;
+}
+static inline bool tern_ipv4_is_loopback(uint32_t a) {
+    return (a >> 24) == 127u;
+}
 
 /* Transport input: p starts at the transport header; ip->hlen bytes of IP
  * header lie in the headroom just before it. Consumes p. */

@@ -44,7 +44,9 @@ static void free_slot(tern_stack *s, tern_ipv4_reass *r) {
     r->total = 0;
 }
 
-static bool slot_used(const tern_ipv4_reass *r) { return r->frags != NULL; }
+static bool slot_used(const tern_ipv4_reass *r) {
+    return r->frags != NULL;
+}
 
 static void rearm(tern_stack *s) {
     bool any = false;
@@ -77,7 +79,9 @@ static void reass_timer(tern_stack *s, tern_timer *t) {
     rearm(s);
 }
 
-void tern_ipv4_reass_init(tern_stack *s) { tern_timer_init(&s->ipv4.reass_timer, reass_timer); }
+void tern_ipv4_reass_init(tern_stack *s) {
+    tern_timer_init(&s->ipv4.reass_timer, reass_timer);
+}
 
 void tern_ipv4_reass_deinit(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_IPV4_REASS_MAX; i++)

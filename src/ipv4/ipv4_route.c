@@ -176,7 +176,9 @@ unsigned tern_ipv4_routes(tern_stack *s, tern_ipv4_route_info *out, unsigned max
     return n;
 }
 
-void tern_ipv4_set_default_netif(tern_stack *s, tern_netif *nif) { s->default_netif = nif; }
+void tern_ipv4_set_default_netif(tern_stack *s, tern_netif *nif) {
+    s->default_netif = nif;
+}
 
 tern_err tern_ipv4_set_forwarding(tern_stack *s, bool on) {
     if (!TERN_CFG_IPV4_FORWARD)

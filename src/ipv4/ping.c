@@ -5,7 +5,9 @@
 
 #if TERN_CFG_PING
 
-static tern_ping *ping_of(tern_timer *t) { return (tern_ping *)(void *)((uint8_t *)t - offsetof(tern_ping, timer)); }
+static tern_ping *ping_of(tern_timer *t) {
+    return (tern_ping *)(void *)((uint8_t *)t - offsetof(tern_ping, timer));
+}
 
 static void unlink_ping(tern_stack *s, tern_ping *ping) {
     for (tern_ping **pp = &s->icmp.pings; *pp; pp = &(*pp)->next) {
@@ -19,7 +21,8 @@ static void unlink_ping(tern_stack *s, tern_ping *ping) {
 }
 
 static void report(tern_ping *ping, enum tern_ping_event ev, uint16_t seq, tern_err err) {
-    tern_ping_result r = {.event = ev, .seq = seq, .sent = ping->sent, .received = ping->received, .err = err};
+    tern_ping_result r = {
+        .event = ev, .seq = seq, .sent = ping->sent, .received = ping->received, .err = err};
     if (ping->cb)
         ping->cb(ping->ctx, ping, &r);
 }
@@ -104,7 +107,9 @@ tern_err tern_ping_start(tern_stack *s, tern_ping *ping, const tern_addr *dst, u
     return TERN_OK;
 }
 
-void tern_ping_stop(tern_stack *s, tern_ping *ping) { unlink_ping(s, ping); }
+void tern_ping_stop(tern_stack *s, tern_ping *ping) {
+    unlink_ping(s, ping);
+}
 
 void tern_ping_deinit(tern_stack *s) {
     while (s->icmp.pings)

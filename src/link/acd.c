@@ -69,7 +69,8 @@ static void acd_timer(tern_stack *s, tern_timer *t) {
         if (acd->count < PROBE_NUM) {
             send_probe(acd);
             acd->count++;
-            tern_timer_arm(s, t, acd->count < PROBE_NUM ? random_between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
+            tern_timer_arm(s, t,
+                           acd->count < PROBE_NUM ? random_between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
             return;
         }
         acd->state = ACD_ANNOUNCING;
@@ -108,7 +109,9 @@ tern_err tern_acd_start(tern_netif *nif, tern_acd *acd, const tern_addr *ip, ter
     return TERN_OK;
 }
 
-void tern_acd_stop(tern_stack *s, tern_acd *acd) { unlink_acd(s, acd); }
+void tern_acd_stop(tern_stack *s, tern_acd *acd) {
+    unlink_acd(s, acd);
+}
 
 void tern_acd_netif_removed(tern_stack *s, tern_netif *nif) {
     tern_acd *acd = s->arp.acd_list;

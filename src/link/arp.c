@@ -110,7 +110,9 @@ static void arp_timer(tern_stack *s, tern_timer *t) {
     rearm(s);
 }
 
-void tern_arp_init(tern_stack *s) { tern_timer_init(&s->arp.timer, arp_timer); }
+void tern_arp_init(tern_stack *s) {
+    tern_timer_init(&s->arp.timer, arp_timer);
+}
 
 void tern_arp_deinit(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_ARP_TABLE_SIZE; i++)
@@ -128,8 +130,8 @@ void tern_arp_netif_removed(tern_stack *s, tern_netif *nif) {
     rearm(s);
 }
 
-tern_err tern_arp_send(tern_netif *nif, uint16_t op, const uint8_t dst_mac[6], const uint8_t tha[6], uint32_t spa,
-                       uint32_t tpa) {
+tern_err tern_arp_send(tern_netif *nif, uint16_t op, const uint8_t dst_mac[6], const uint8_t tha[6],
+                       uint32_t spa, uint32_t tpa) {
     tern_stack *s = nif->stack;
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_LINK_HEADROOM, TERN_WIRE_ARP_LEN);
     if (!p)

@@ -7,7 +7,9 @@
 
 const uint8_t tern_eth_broadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-static void drop(tern_stack *s, tern_pbuf *p) { tern_pbuf_free(s, p); }
+static void drop(tern_stack *s, tern_pbuf *p) {
+    tern_pbuf_free(s, p);
+}
 
 void tern_eth_input(tern_netif *nif, tern_pbuf *p) {
     tern_stack *s = nif->stack;

@@ -9,8 +9,8 @@
 #include "wire/arp.h"
 
 /* Build and send one ARP packet on nif (sha = nif's MAC). */
-tern_err tern_arp_send(tern_netif *nif, uint16_t op, const uint8_t dst_mac[6], const uint8_t tha[6], uint32_t spa,
-                       uint32_t tpa);
+tern_err tern_arp_send(tern_netif *nif, uint16_t op, const uint8_t dst_mac[6], const uint8_t tha[6],
+                       uint32_t spa, uint32_t tpa);
 
 #if TERN_CFG_ARP_ACD
 /* Let address conflict detection see every valid ARP packet. */

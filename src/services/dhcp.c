@@ -16,13 +16,13 @@
 
 #if TERN_CFG_DHCP
 
-#define RETX_BASE_MS 4000u      /* first retransmission; doubles up to RETX_MAX_MS */
-#define RETX_MAX_SHIFT 4u       /* 4 s << 4 = 64 s */
+#define RETX_BASE_MS 4000u /* first retransmission; doubles up to RETX_MAX_MS */
+#define RETX_MAX_SHIFT 4u  /* 4 s << 4 = 64 s */
 #define JITTER_MS 1000u
-#define DECLINE_WAIT_MS 10000u  /* RFC 2131 3.1 step 5 */
-#define REQUEST_TRIES 4u        /* REQUESTING: then back to INIT */
-#define REBOOT_TRIES 3u         /* INIT-REBOOT: then INIT */
-#define LEASE_RETX_MIN_MS 60000u /* RENEWING/REBINDING (RFC 2131 4.4.5) */
+#define DECLINE_WAIT_MS 10000u     /* RFC 2131 3.1 step 5 */
+#define REQUEST_TRIES 4u           /* REQUESTING: then back to INIT */
+#define REBOOT_TRIES 3u            /* INIT-REBOOT: then INIT */
+#define LEASE_RETX_MIN_MS 60000u   /* RENEWING/REBINDING (RFC 2131 4.4.5) */
 #define MAX_TIMED_LEASE_S 2000000u /* deadlines stay within 2^31 ms */
 #define INFINITE_LEASE 0xFFFFFFFFu
 #define IP_UDP_HLEN 28u
@@ -39,7 +39,9 @@ static tern_dhcp *dhcp_of_timer(tern_timer *t) {
     return (tern_dhcp *)(void *)((uint8_t *)t - offsetof(tern_dhcp, timer));
 }
 
-static tern_stack *stack_of(const tern_dhcp *d) { return d->nif->stack; }
+static tern_stack *stack_of(const tern_dhcp *d) {
+    return d->nif->stack;
+}
 
 static bool leased(const tern_dhcp *d) {
     return d->state == TERN_DHCP_BOUND || d->state == TERN_DHCP_RENEWING || d->state == TERN_DHCP_REBINDING;
@@ -118,7 +120,9 @@ static void send_msg(tern_dhcp *d, uint8_t type, uint32_t dst) {
     (void)tern_udp_sendto(d->pcb, p, &to, TERN_DHCP_SERVER_PORT);
 }
 
-static void broadcast(tern_dhcp *d, uint8_t type) { send_msg(d, type, 0xFFFFFFFFu); }
+static void broadcast(tern_dhcp *d, uint8_t type) {
+    send_msg(d, type, 0xFFFFFFFFu);
+}
 
 /* Send and schedule the next retransmission. */
 static void transmit(tern_dhcp *d, uint8_t type) {
@@ -567,7 +571,8 @@ static tern_err take_config(tern_dhcp *d, const tern_dhcp_config *cfg) {
     return TERN_OK;
 }
 
-tern_err tern_dhcp_start(tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *cfg, tern_dhcp_fn cb, void *ctx) {
+tern_err tern_dhcp_start(tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *cfg, tern_dhcp_fn cb,
+                         void *ctx) {
     if (!nif || !nif->stack || !d || nif->link_type != TERN_LINK_ETHERNET)
         return TERN_ERR_INVAL;
     memset(d, 0, sizeof *d);

@@ -20,7 +20,7 @@
 #define MDNS_PORT 5353u
 #define MDNS_GROUP 0xE00000FBu /* 224.0.0.251 */
 #define MAX_TTL_S 86400u
-#define UDP_DNS_MAX 512u       /* without EDNS (RFC 1035 4.2.1) */
+#define UDP_DNS_MAX 512u /* without EDNS (RFC 1035 4.2.1) */
 
 static bool is_mdns_name(const char *name) {
     static const char suffix[] = ".local";
@@ -122,7 +122,8 @@ static bool question_matches(const tern_dns_entry *e, const uint8_t *msg, size_t
     uint16_t type, cls;
     if (!tern_dns_read_question(msg, len, off, qname, sizeof qname, &type, &cls))
         return false;
-    return type == TERN_DNS_TYPE_A && (cls & 0x7FFFu) == TERN_DNS_CLASS_IN && tern_dns_name_equal(qname, e->name);
+    return type == TERN_DNS_TYPE_A && (cls & 0x7FFFu) == TERN_DNS_CLASS_IN &&
+           tern_dns_name_equal(qname, e->name);
 }
 
 /* Collect the A records for our name (following CNAMEs). Returns false if
@@ -228,7 +229,9 @@ static void dns_timer(tern_stack *s, tern_timer *t) {
     rearm(s);
 }
 
-void tern_dns_init(tern_stack *s) { tern_timer_init(&s->dns.timer, dns_timer); }
+void tern_dns_init(tern_stack *s) {
+    tern_timer_init(&s->dns.timer, dns_timer);
+}
 
 /* A fresh endpoint on a random port (RFC 5452 4.5). */
 static tern_udp_pcb *open_random_port(tern_stack *s) {
@@ -318,9 +321,8 @@ static tern_dns_entry *pending_for(tern_stack *s, const char *name) {
 }
 
 static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **out) {
-    tern_dns_entry *e = alloc_entry(s);
-    if (!e)
-        return TERN_ERR_NOMEM;
+    /* Everything that can fail comes before an entry is taken: evicting a
+     * good cached answer for a query that cannot go out would lose it. */
     bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name);
     uint8_t server = 0;
     if (!mdns && !first_server(s, &server))
@@ -328,6 +330,11 @@ static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **ou
     tern_udp_pcb *pcb = open_random_port(s);
     if (!pcb)
         return TERN_ERR_NOMEM;
+    tern_dns_entry *e = alloc_entry(s);
+    if (!e) {
+        tern_udp_free(pcb);
+        return TERN_ERR_NOMEM;
+    }
     memset(e, 0, sizeof *e);
     memcpy(e->name, name, strlen(name) + 1);
     e->state = TERN_DNS_PENDING;

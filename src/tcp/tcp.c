@@ -10,9 +10,9 @@
 #define EPHEMERAL_FIRST 49152u
 #define EPHEMERAL_COUNT 16384u
 
-static const char *const state_names[] = {"CLOSED",     "LISTEN",     "SYN_SENT",   "SYN_RCVD",
+static const char *const state_names[] = {"CLOSED",      "LISTEN",     "SYN_SENT",   "SYN_RCVD",
                                           "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
-                                          "CLOSING",    "LAST_ACK",   "TIME_WAIT"};
+                                          "CLOSING",     "LAST_ACK",   "TIME_WAIT"};
 
 const char *tern_tcp_state_name(uint8_t state) {
     return state < sizeof state_names / sizeof state_names[0] ? state_names[state] : "?";
@@ -69,13 +69,15 @@ tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, uint32_t lip, uint16_t lport, uint3
 }
 
 void tern_tcp_hash_insert(tern_tcp_pcb *pcb) {
-    tern_tcp_pcb **head = &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
+    tern_tcp_pcb **head =
+        &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
     pcb->next = *head;
     *head = pcb;
 }
 
 static void hash_remove(tern_tcp_pcb *pcb) {
-    tern_tcp_pcb **pp = &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
+    tern_tcp_pcb **pp =
+        &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
     for (; *pp; pp = &(*pp)->next) {
         if (*pp == pcb) {
             *pp = pcb->next;
@@ -130,7 +132,9 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
 /* RFC 6528: ISN = M + F(4-tuple, secret), M a 4-microsecond clock. F is
  * HalfSipHash-2-4 (SipHash's 32-bit variant, cheap on a 32-bit MCU) over
  * the 4-tuple, keyed with a per-boot secret. */
-static uint32_t rotl32(uint32_t x, unsigned b) { return (x << b) | (x >> (32u - b)); }
+static uint32_t rotl32(uint32_t x, unsigned b) {
+    return (x << b) | (x >> (32u - b));
+}
 
 static void halfsip_round(uint32_t v[4]) {
     v[0] += v[1], v[1] = rotl32(v[1], 5), v[1] ^= v[0], v[0] = rotl32(v[0], 16);
@@ -162,7 +166,8 @@ uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb) {
 uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss) {
     uint32_t mss = TERN_CFG_TCP_MSS;
     tern_ipv4_hop hop;
-    if (tern_ipv4_route_lookup(s, remote_ip, &hop) == TERN_OK && hop.nif->mtu > 40u && hop.nif->mtu - 40u < mss)
+    if (tern_ipv4_route_lookup(s, remote_ip, &hop) == TERN_OK && hop.nif->mtu > 40u &&
+        hop.nif->mtu - 40u < mss)
         mss = hop.nif->mtu - 40u;
     if (peer_mss && peer_mss < mss)
         mss = peer_mss;
@@ -190,7 +195,9 @@ tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t 
 
 /* ---- API ---------------------------------------------------------------- */
 
-tern_tcp_pcb *tern_tcp_new(tern_stack *s) { return s ? tern_tcp_alloc(s) : NULL; }
+tern_tcp_pcb *tern_tcp_new(tern_stack *s) {
+    return s ? tern_tcp_alloc(s) : NULL;
+}
 
 static bool port_used(tern_stack *s, uint16_t port) {
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
@@ -202,7 +209,8 @@ static bool port_used(tern_stack *s, uint16_t port) {
 static uint16_t ephemeral(tern_stack *s) {
     for (unsigned tries = 0; tries < EPHEMERAL_COUNT; tries++) {
         uint16_t port = s->tcp.next_port;
-        s->tcp.next_port = (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
+        s->tcp.next_port =
+            (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
         if (!port_used(s, port))
             return port;
     }
@@ -210,7 +218,8 @@ static uint16_t ephemeral(tern_stack *s) {
 }
 
 tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    if (!pcb || pcb->state != TERN_TCP_CLOSED || (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
+    if (!pcb || pcb->state != TERN_TCP_CLOSED ||
+        (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
         return TERN_ERR_INVAL;
     uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
     if (ip && !tern_ipv4_is_local(pcb->stack, ip) && !tern_ipv4_is_loopback(ip))
@@ -299,7 +308,8 @@ void tern_tcp_listener_close(tern_tcp_listener *l) {
 }
 
 void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on) {
-    pcb->flags = on ? (uint16_t)(pcb->flags | TERN_TCPF_NODELAY) : (uint16_t)(pcb->flags & ~TERN_TCPF_NODELAY);
+    pcb->flags =
+        on ? (uint16_t)(pcb->flags | TERN_TCPF_NODELAY) : (uint16_t)(pcb->flags & ~TERN_TCPF_NODELAY);
 }
 
 void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt) {
@@ -309,11 +319,14 @@ void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32
         pcb->keep_intvl = intvl_ms;
     if (cnt)
         pcb->keep_cnt = cnt;
-    pcb->flags = on ? (uint16_t)(pcb->flags | TERN_TCPF_KEEPALIVE) : (uint16_t)(pcb->flags & ~TERN_TCPF_KEEPALIVE);
+    pcb->flags =
+        on ? (uint16_t)(pcb->flags | TERN_TCPF_KEEPALIVE) : (uint16_t)(pcb->flags & ~TERN_TCPF_KEEPALIVE);
     tern_tcp_heard(pcb);
 }
 
-uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb) { return tern_tcp_flight(pcb); }
+uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb) {
+    return tern_tcp_flight(pcb);
+}
 
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
     return pcb->sndq_len >= TERN_CFG_TCP_SND_BUF ? 0 : TERN_CFG_TCP_SND_BUF - pcb->sndq_len;
@@ -399,7 +412,8 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     return TERN_OK;
 }
 
-tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, tern_pbuf_free_fn done, void *ctx) {
+tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, tern_pbuf_free_fn done,
+                            void *ctx) {
     if (!pcb || !data || !len)
         return TERN_ERR_INVAL;
     if (!can_send(pcb))
@@ -416,12 +430,15 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
 void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
     if (!pcb || !pcb->stack)
         return;
-    uint32_t old = tern_tcp_rcv_wnd(pcb);
     pcb->rcv_pending = len > pcb->rcv_pending ? 0 : pcb->rcv_pending - len;
-    /* Tell the peer when the window opens by a useful amount (RFC 9293 3.8.6.2.2). */
+    /* Tell the peer at once only when the window it knows of has shrunk to
+     * half or less and this opens it usefully (RFC 9293 3.8.6.2.2; as Linux
+     * does). Otherwise the next ACK carries the window: an application that
+     * consumes inside recv must not turn every delayed ACK into an immediate one. */
+    uint32_t adv = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t now = tern_tcp_rcv_wnd(pcb);
     uint32_t step = TERN_CFG_TCP_WND / 2u < pcb->mss ? TERN_CFG_TCP_WND / 2u : pcb->mss;
-    if (now - old >= step || (old < pcb->mss && now >= pcb->mss)) {
+    if (2u * adv <= TERN_CFG_TCP_WND && now >= 2u * adv && now - adv >= step) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         (void)tern_tcp_output(pcb);
     }

@@ -15,7 +15,9 @@
 enum step { CONTINUE, DONE };
 
 /* Callbacks may abort the connection: after one, check it is still alive. */
-static bool dead(tern_tcp_pcb *pcb) { return (pcb->flags & TERN_TCPF_DEAD) != 0; }
+static bool dead(tern_tcp_pcb *pcb) {
+    return (pcb->flags & TERN_TCPF_DEAD) != 0;
+}
 
 static uint32_t seg_space(const tcp_seg *seg) {
     return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
@@ -189,6 +191,13 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
      * should be made to accept valid ACKs" (RFC 9293 3.10.7.4): the peer's
      * ACK may sit one past rcv_nxt after its zero-window probe. */
     bool closed_window_ack = !wnd && SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LEQ(seq, pcb->rcv_nxt + 1u);
+    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && seq + space == pcb->rcv_nxt) {
+        /* The peer's FIN again: our last ACK was lost. Acknowledge every
+         * copy and restart the 2 MSL wait (RFC 9293 3.10.7.4, TIME-WAIT). */
+        tern_tcp_send_ack(pcb);
+        tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
+        return DONE;
+    }
     if (SEQ_LEQ(seq + space, pcb->rcv_nxt) || closed_window_ack) {
         /* A duplicate (BSD's "todrop" case): its data is old, but its ACK
          * may be news, e.g. when both sides went back after a timeout. A
@@ -229,6 +238,12 @@ static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (!(seg->h.flags & TERN_TCP_SYN))
         return CONTINUE;
     if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->irs) {
+        if (seg->h.flags & TERN_TCP_ACK) {
+            /* Simultaneous open: the peer's SYN-ACK. Its SYN is the one we
+             * have; its ACK completes the handshake (RFC 9293 figure 8). */
+            seg->h.flags &= (uint8_t)~TERN_TCP_SYN;
+            return CONTINUE;
+        }
         pcb->snd_nxt = pcb->iss; /* the peer lost our SYN-ACK */
         (void)tern_tcp_send_syn(pcb);
         return DONE;
@@ -278,12 +293,15 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
 }
 
 static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    if (pcb->flags & TERN_TCPF_PERSIST)
+        pcb->nrtx = 0; /* the peer answers our probes: it is alive */
     if (SEQ_LT(pcb->snd_wl1, h->seq) || (pcb->snd_wl1 == h->seq && SEQ_LEQ(pcb->snd_wl2, h->ack))) {
         pcb->snd_wnd = (uint32_t)h->wnd << pcb->snd_wscale;
         pcb->snd_wl1 = h->seq;
         pcb->snd_wl2 = h->ack;
         if (pcb->snd_wnd && (pcb->flags & TERN_TCPF_PERSIST)) {
             pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
+            pcb->persist_shift = 0;
             tern_tcp_timer_clear(pcb, TCP_T_RTO);
         }
     }
@@ -369,13 +387,9 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
     } else if (h->ack == pcb->snd_una) {
         uint32_t old_wnd = pcb->snd_wnd;
         update_window(pcb, h);
-        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd && tern_tcp_flight(pcb))
+        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd &&
+            tern_tcp_flight(pcb))
             tern_tcp_cc_dupack(pcb);
-    }
-    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN)) {
-        tern_tcp_send_ack(pcb); /* a retransmitted FIN: acknowledge, restart 2 MSL */
-        tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
-        return DONE;
     }
     return CONTINUE;
 }
@@ -469,9 +483,10 @@ static bool ooseq_drain(tern_tcp_pcb *pcb) {
 }
 
 /* Schedule the ACK for in-order data: every second full segment at once,
- * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2). */
+ * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2).
+ * A full segment carries the MSS less the options (timestamps), as ours do. */
 static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
-    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < pcb->mss || pcb->ooseq) {
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < tern_tcp_smss(pcb) || pcb->ooseq) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         return;
     }
@@ -568,7 +583,32 @@ static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole)
 
 /* ---- Entry ------------------------------------------------------------------ */
 
-static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, tcp_seg *seg) {
+/* A SYN for a 4-tuple in TIME-WAIT may open a new incarnation when it is
+ * newer than the old one: a newer timestamp when both used them (RFC 6191),
+ * else a sequence number beyond the old rcv_nxt (RFC 9293 3.10.7.4 note,
+ * BSD and Linux behave so). */
+static bool time_wait_reusable(const tern_tcp_pcb *pcb, const tcp_seg *seg) {
+    if (pcb->state != TERN_TCP_TIME_WAIT ||
+        (seg->h.flags & (TERN_TCP_SYN | TERN_TCP_ACK | TERN_TCP_RST | TERN_TCP_FIN)) != TERN_TCP_SYN)
+        return false;
+    if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts)
+        return SEQ_GT(seg->h.tsval, pcb->ts_recent);
+    return SEQ_GT(seg->h.seq, pcb->rcv_nxt);
+}
+
+/* Segments that match no connection (or a TIME-WAIT one being reopened). */
+static void no_connection(tern_stack *s, tcp_seg *seg) {
+    tern_tcp_listener *l = tern_tcp_find_listener(s, seg->dst, seg->h.dport);
+    if (l) {
+        listen_input(l, seg);
+    } else {
+        TERN_STAT_INC(s, TCP_DROP_NOPORT);
+        tern_tcp_send_rst_for(s, seg);
+    }
+}
+
+static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip,
+                  tcp_seg *seg) {
     uint8_t scratch[TERN_WIRE_TCP_MAX_HLEN];
     uint16_t avail = p->tot_len < sizeof scratch ? p->tot_len : (uint16_t)sizeof scratch;
     const uint8_t *b = tern_pbuf_view(p, 0, avail, scratch);
@@ -583,7 +623,8 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern
         return false;
     }
     if (!(nif->offload & TERN_OFFLOAD_RX_TCP) && !(p->flags & TERN_PBUF_F_CSUM_OK) &&
-        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len, tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
+        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len,
+                                     tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
         TERN_STAT_INC(s, TCP_DROP_CHECKSUM);
         return false;
     }
@@ -609,14 +650,12 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         return;
     }
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, seg.dst, seg.h.dport, seg.src, seg.h.sport);
+    if (pcb && time_wait_reusable(pcb, &seg) && tern_tcp_find_listener(s, seg.dst, seg.h.dport)) {
+        tern_tcp_free(pcb, TERN_OK);
+        pcb = NULL;
+    }
     if (!pcb) {
-        tern_tcp_listener *l = tern_tcp_find_listener(s, seg.dst, seg.h.dport);
-        if (l) {
-            listen_input(l, &seg);
-        } else {
-            TERN_STAT_INC(s, TCP_DROP_NOPORT);
-            tern_tcp_send_rst_for(s, &seg);
-        }
+        no_connection(s, &seg);
         tern_pbuf_free(s, p);
         return;
     }
@@ -637,7 +676,9 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
 
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, e->src, e->sport, e->dst, e->dport);
-    if (!pcb)
+    /* The quoted segment must be one we have in flight (RFC 5927 4.1):
+     * a blind attacker must not shrink our segments. */
+    if (!pcb || SEQ_LT(e->seq, pcb->snd_una) || SEQ_GEQ(e->seq, pcb->snd_max))
         return;
     if (e->type == TERN_ICMP_DEST_UNREACH && e->code == TERN_ICMP_UNREACH_NEEDFRAG && e->mtu >= 68u + 40u) {
         /* RFC 1191: a smaller path MTU lowers the MSS; resend at once. */

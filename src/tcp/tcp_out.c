@@ -11,7 +11,9 @@ static bool syn_unacked(const tern_tcp_pcb *pcb) {
 }
 
 /* Sequence number of the first byte of the send buffer. */
-static uint32_t data_seq0(const tern_tcp_pcb *pcb) { return pcb->snd_una + (syn_unacked(pcb) ? 1u : 0u); }
+static uint32_t data_seq0(const tern_tcp_pcb *pcb) {
+    return pcb->snd_una + (syn_unacked(pcb) ? 1u : 0u);
+}
 
 uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb) {
     uint32_t off = pcb->snd_nxt - data_seq0(pcb);
@@ -104,7 +106,7 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
     tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
     uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
     tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
-    pcb->flags &= (uint16_t)~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
+    pcb->flags &= (uint16_t) ~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
     tern_tcp_timer_clear(pcb, TCP_T_DELACK);
     TERN_STAT_INC(s, TCP_TX);
     tern_ipv4_tx tx = {.src = pcb->local_ip, .dst = pcb->remote_ip, .proto = TERN_IP_PROTO_TCP};
@@ -118,7 +120,9 @@ tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8
 /* A pure ACK carries the highest sequence number sent: after a timeout sent
  * us back, snd_nxt may lie before what the peer already has, and an ACK
  * from there would look like an old duplicate to it. */
-void tern_tcp_send_ack(tern_tcp_pcb *pcb) { (void)send_segment(pcb, pcb->snd_max, 0, TERN_TCP_ACK); }
+void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
+    (void)send_segment(pcb, pcb->snd_max, 0, TERN_TCP_ACK);
+}
 
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
     tern_err err = send_segment(pcb, pcb->iss, 0, TERN_TCP_SYN);
@@ -146,7 +150,8 @@ void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
     if (seg->h.flags & TERN_TCP_ACK) {
         seq = seg->h.ack;
     } else {
-        ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+        ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
+              ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
         flags |= TERN_TCP_ACK;
     }
     tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, 0, NULL);
@@ -188,7 +193,8 @@ void tern_tcp_sndq_free(tern_tcp_pcb *pcb) {
 
 static bool may_send_data(const tern_tcp_pcb *pcb) {
     return pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
-           pcb->state == TERN_TCP_FIN_WAIT_1 || pcb->state == TERN_TCP_LAST_ACK || pcb->state == TERN_TCP_CLOSING;
+           pcb->state == TERN_TCP_FIN_WAIT_1 || pcb->state == TERN_TCP_LAST_ACK ||
+           pcb->state == TERN_TCP_CLOSING;
 }
 
 /* How much of the unsent data may go out now (windows, Nagle, SWS). */
@@ -204,7 +210,8 @@ static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
         return 0;
     bool last = n == unsent;
     /* Nagle (RFC 9293 3.7.4): one small segment in flight at a time. */
-    if (n < smss && flight && !(pcb->flags & TERN_TCPF_NODELAY) && !(last && (pcb->flags & TERN_TCPF_FIN_QUEUED)))
+    if (n < smss && flight && !(pcb->flags & TERN_TCPF_NODELAY) &&
+        !(last && (pcb->flags & TERN_TCPF_FIN_QUEUED)))
         return 0;
     /* Sender SWS avoidance: no small segment while more data waits for window. */
     if (n < smss && !last && flight)
@@ -258,10 +265,8 @@ tern_err tern_tcp_output(tern_tcp_pcb *pcb) {
         while (budget-- && send_next(pcb))
             ;
         /* A closed window with data waiting and nothing in flight: probe it. */
-        if (!pcb->snd_wnd && tern_tcp_unsent(pcb) && !tern_tcp_flight(pcb) && !(pcb->tmask & TCP_T_RTO)) {
-            pcb->flags |= TERN_TCPF_PERSIST;
-            tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
-        }
+        if (!pcb->snd_wnd && tern_tcp_unsent(pcb) && !tern_tcp_flight(pcb) && !(pcb->tmask & TCP_T_RTO))
+            tern_tcp_persist_start(pcb);
     }
     if ((pcb->flags & TERN_TCPF_ACK_NOW) && pcb->state != TERN_TCP_SYN_SENT && pcb->state != TERN_TCP_CLOSED)
         tern_tcp_send_ack(pcb);

@@ -24,16 +24,16 @@
 #define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 
 /* Timer bits (pcb->tmask). */
-#define TCP_T_RTO 0x01u     /* retransmission, or persist when TERN_TCPF_PERSIST */
+#define TCP_T_RTO 0x01u /* retransmission, or persist when TERN_TCPF_PERSIST */
 #define TCP_T_DELACK 0x02u
-#define TCP_T_KEEP 0x04u    /* keepalive, or the 2 MSL wait in TIME-WAIT */
-#define TCP_T_POLL 0x08u    /* the application's poll callback */
+#define TCP_T_KEEP 0x04u /* keepalive, or the 2 MSL wait in TIME-WAIT */
+#define TCP_T_POLL 0x08u /* the application's poll callback */
 
 /* A received segment, parsed. */
 typedef struct tcp_seg {
     tern_tcp_repr h;
-    tern_pbuf *p;     /* the payload (header stripped), may be empty */
-    uint16_t len;     /* payload bytes */
+    tern_pbuf *p;      /* the payload (header stripped), may be empty */
+    uint16_t len;      /* payload bytes */
     uint32_t src, dst; /* addresses, host order */
     uint8_t old;       /* entirely before rcv_nxt: only its ACK field counts */
 } tcp_seg;
@@ -68,6 +68,8 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
 void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb);
+/* The window is closed with data waiting: start zero-window probing. */
+void tern_tcp_persist_start(tern_tcp_pcb *pcb);
 /* Keepalive/idle bookkeeping after any segment from the peer. */
 void tern_tcp_heard(tern_tcp_pcb *pcb);
 
@@ -87,6 +89,8 @@ static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
     return (uint16_t)(pcb->mss - ((pcb->flags & TERN_TCPF_TS) ? 12u : 0u));
 }
 
-static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) { return pcb->snd_nxt - pcb->snd_una; }
+static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) {
+    return pcb->snd_nxt - pcb->snd_una;
+}
 
 #endif

@@ -57,7 +57,7 @@ void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
         pcb->rttvar = r << 1; /* r/2, scaled by 4 */
     } else {
         int32_t err = r - (pcb->srtt >> 3);
-        pcb->srtt += err;              /* srtt += err/8 (scaled) */
+        pcb->srtt += err; /* srtt += err/8 (scaled) */
         if (err < 0)
             err = -err;
         pcb->rttvar += err - (pcb->rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
@@ -90,28 +90,52 @@ static void backoff(tern_tcp_pcb *pcb) {
     pcb->rto = rto > TERN_CFG_TCP_RTO_MAX_MS ? TERN_CFG_TCP_RTO_MAX_MS : rto;
 }
 
+static void give_up(tern_tcp_pcb *pcb, bool syn) {
+    TERN_STAT_INC(pcb->stack, TCP_TIMEOUT);
+    if (!syn)
+        tern_tcp_send_rst(pcb);
+    tern_tcp_free(pcb, TERN_ERR_TIMEOUT);
+}
+
+/* rto << persist_shift, bounded by the RTO ceiling. */
+static uint32_t persist_interval(const tern_tcp_pcb *pcb) {
+    uint32_t t = pcb->rto;
+    for (unsigned i = 0; i < pcb->persist_shift && t < TERN_CFG_TCP_RTO_MAX_MS; i++)
+        t *= 2u;
+    return t < TERN_CFG_TCP_RTO_MAX_MS ? t : TERN_CFG_TCP_RTO_MAX_MS;
+}
+
+void tern_tcp_persist_start(tern_tcp_pcb *pcb) {
+    pcb->flags |= TERN_TCPF_PERSIST;
+    pcb->nrtx = 0;
+    pcb->persist_shift = 0;
+    tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
+}
+
+/* Zero-window probe (RFC 1122 4.2.2.17): a segment below the window draws
+ * an ACK with the current window, as Linux probes; the interval doubles up
+ * to the RTO ceiling. The connection stays open while the probes are
+ * answered (the ACK resets nrtx) and times out when they are not. */
+static bool on_persist(tern_tcp_pcb *pcb) {
+    if (++pcb->nrtx > TERN_CFG_TCP_MAX_RTX) {
+        give_up(pcb, false);
+        return false;
+    }
+    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
+    if (pcb->persist_shift < 0xFFu)
+        pcb->persist_shift++;
+    tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
+    return true;
+}
+
 /* Retransmission timeout (RFC 6298 5.4-5.7) or a zero-window probe. */
 static bool on_rto(tern_tcp_pcb *pcb) {
     tern_stack *s = pcb->stack;
-    if (pcb->flags & TERN_TCPF_PERSIST) {
-        /* Probe with one byte beyond the window (RFC 9293 3.8.6.1). */
-        if (tern_tcp_unsent(pcb)) {
-            (void)tern_tcp_send_data(pcb, pcb->snd_nxt, 1, TERN_TCP_ACK);
-            pcb->snd_nxt += 1;
-            if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
-                pcb->snd_max = pcb->snd_nxt;
-        }
-        pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
-        backoff(pcb);
-        tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
-        return true;
-    }
+    if (pcb->flags & TERN_TCPF_PERSIST)
+        return on_persist(pcb);
     bool syn = pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD;
     if (++pcb->nrtx > (syn ? TERN_CFG_TCP_SYN_MAX_RTX : TERN_CFG_TCP_MAX_RTX)) {
-        TERN_STAT_INC(s, TCP_TIMEOUT);
-        if (!syn)
-            tern_tcp_send_rst(pcb);
-        tern_tcp_free(pcb, TERN_ERR_TIMEOUT);
+        give_up(pcb, syn);
         return false;
     }
     TERN_STAT_INC(s, TCP_RETRANSMIT);
@@ -186,7 +210,9 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
     rearm(pcb);
 }
 
-void tern_tcp_timer_init(tern_tcp_pcb *pcb) { tern_timer_init(&pcb->timer, tcp_timer); }
+void tern_tcp_timer_init(tern_tcp_pcb *pcb) {
+    tern_timer_init(&pcb->timer, tcp_timer);
+}
 
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms) {
     if (!pcb || !pcb->stack)

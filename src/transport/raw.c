@@ -51,8 +51,11 @@ tern_err tern_raw_sendto(tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *dst) 
             tern_pbuf_free(pcb->stack, p);
         return TERN_ERR_INVAL;
     }
-    tern_ipv4_tx tx = {.src = pcb->local_ip, .dst = tern_addr_get_ipv4(dst), .proto = pcb->proto,
-                       .ttl = pcb->ttl, .tos = pcb->tos};
+    tern_ipv4_tx tx = {.src = pcb->local_ip,
+                       .dst = tern_addr_get_ipv4(dst),
+                       .proto = pcb->proto,
+                       .ttl = pcb->ttl,
+                       .tos = pcb->tos};
     TERN_STAT_INC(pcb->stack, RAW_TX);
     return tern_ipv4_output(pcb->stack, p, &tx);
 }

@@ -11,7 +11,9 @@
 #define EPHEMERAL_FIRST 49152u
 #define EPHEMERAL_COUNT 16384u
 
-void tern_udp_init(tern_stack *s) { s->udp.next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT); }
+void tern_udp_init(tern_stack *s) {
+    s->udp.next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT);
+}
 
 tern_udp_pcb *tern_udp_new(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
@@ -50,7 +52,8 @@ static bool port_in_use(tern_stack *s, uint32_t ip, uint16_t port, const tern_ud
 static uint16_t ephemeral_port(tern_stack *s, const tern_udp_pcb *self) {
     for (unsigned tries = 0; tries < EPHEMERAL_COUNT; tries++) {
         uint16_t port = s->udp.next_port;
-        s->udp.next_port = (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
+        s->udp.next_port =
+            (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
         if (!port_in_use(s, self->local_ip, port, self))
             return port;
     }
@@ -58,7 +61,8 @@ static uint16_t ephemeral_port(tern_stack *s, const tern_udp_pcb *self) {
 }
 
 tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    if (!pcb || !(pcb->flags & TERN_UDP_F_USED) || (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
+    if (!pcb || !(pcb->flags & TERN_UDP_F_USED) ||
+        (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
         return TERN_ERR_INVAL;
     tern_stack *s = pcb->stack;
     uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
@@ -101,7 +105,9 @@ void tern_udp_set_recv(tern_udp_pcb *pcb, tern_udp_recv_fn fn, void *ctx) {
     pcb->ctx = ctx;
 }
 
-void tern_udp_set_err(tern_udp_pcb *pcb, tern_udp_err_fn fn) { pcb->err = fn; }
+void tern_udp_set_err(tern_udp_pcb *pcb, tern_udp_err_fn fn) {
+    pcb->err = fn;
+}
 
 void tern_udp_set_flags(tern_udp_pcb *pcb, uint8_t flags, bool on) {
     flags &= (uint8_t)~TERN_UDP_F_USED;
@@ -128,7 +134,8 @@ tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, 
         tern_pbuf_free(s, p);
         return TERN_ERR_INUSE;
     }
-    uint32_t src = pcb->local_ip && !tern_ipv4_is_multicast(pcb->local_ip) ? pcb->local_ip : tern_ipv4_source_for(s, d);
+    uint32_t src =
+        pcb->local_ip && !tern_ipv4_is_multicast(pcb->local_ip) ? pcb->local_ip : tern_ipv4_source_for(s, d);
     p = tern_pbuf_prepend(s, p, TERN_WIRE_UDP_HLEN, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_UDP_HLEN);
     if (!p)
         return TERN_ERR_NOMEM;
@@ -140,7 +147,11 @@ tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, 
         tern_csum_store(p->payload + 6, c ? c : 0xFFFFu); /* 0 means "no checksum" */
     }
     TERN_STAT_INC(s, UDP_TX);
-    tern_ipv4_tx tx = {.src = src, .dst = d, .proto = TERN_IP_PROTO_UDP, .ttl = pcb->ttl, .tos = pcb->tos,
+    tern_ipv4_tx tx = {.src = src,
+                       .dst = d,
+                       .proto = TERN_IP_PROTO_UDP,
+                       .ttl = pcb->ttl,
+                       .tos = pcb->tos,
                        .ifindex = pcb->ifindex};
     if (tern_ipv4_is_multicast(d)) {
         tx.ttl = pcb->mcast_ttl ? pcb->mcast_ttl : 1;
@@ -187,7 +198,8 @@ static tern_udp_pcb *lookup(tern_stack *s, const tern_ipv4_repr *ip, const tern_
     return best;
 }
 
-static bool checksum_ok(const tern_netif *nif, const tern_pbuf *p, const tern_ipv4_repr *ip, const tern_udp_repr *u) {
+static bool checksum_ok(const tern_netif *nif, const tern_pbuf *p, const tern_ipv4_repr *ip,
+                        const tern_udp_repr *u) {
     if (u->csum == 0)
         return TERN_CFG_UDP_ALLOW_NO_CHECKSUM;
     if ((nif->offload & TERN_OFFLOAD_RX_UDP) || (p->flags & TERN_PBUF_F_CSUM_OK))
@@ -212,8 +224,8 @@ static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
 
 /* Broadcast and multicast go to every matching endpoint: each other one
  * gets its own copy (the best match keeps the original). */
-static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, const tern_udp_repr *u,
-                           const tern_udp_info *info, const tern_udp_pcb *best) {
+static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip,
+                           const tern_udp_repr *u, const tern_udp_info *info, const tern_udp_pcb *best) {
     for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
         tern_udp_pcb *pcb = &s->udp.pcbs[i];
         if (pcb == best || !match(pcb, ip, u, true))
@@ -253,8 +265,13 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         no_port(s, p, ip);
         return;
     }
-    tern_udp_info info = {.src = tern_addr_ipv4(ip->src), .dst = tern_addr_ipv4(ip->dst), .sport = u.sport,
-                          .dport = u.dport, .ifindex = nif->index, .ttl = ip->ttl, .broadcast = group};
+    tern_udp_info info = {.src = tern_addr_ipv4(ip->src),
+                          .dst = tern_addr_ipv4(ip->dst),
+                          .sport = u.sport,
+                          .dport = u.dport,
+                          .ifindex = nif->index,
+                          .ttl = ip->ttl,
+                          .broadcast = group};
     p = tern_pbuf_strip(s, p, TERN_WIRE_UDP_HLEN);
     if (group)
         deliver_copies(s, p, ip, &u, &info, pcb);

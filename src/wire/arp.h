@@ -15,7 +15,12 @@ typedef struct tern_arp_repr {
     uint32_t spa, tpa; /* host order */
 } tern_arp_repr;
 
-enum tern_arp_parse_result { TERN_ARP_PARSE_OK, TERN_ARP_PARSE_SHORT, TERN_ARP_PARSE_FORMAT, TERN_ARP_PARSE_OP };
+enum tern_arp_parse_result {
+    TERN_ARP_PARSE_OK,
+    TERN_ARP_PARSE_SHORT,
+    TERN_ARP_PARSE_FORMAT,
+    TERN_ARP_PARSE_OP
+};
 
 /* Parse n bytes at b: Ethernet hardware, IPv4 protocol, request or reply. */
 enum tern_arp_parse_result tern_arp_parse(const uint8_t *b, size_t n, tern_arp_repr *r);

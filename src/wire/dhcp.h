@@ -24,7 +24,7 @@
 
 #define TERN_DHCP_FIXED_LEN 236u /* BOOTP header up to the options */
 #define TERN_DHCP_COOKIE 0x63825363u
-#define TERN_DHCP_MIN_LEN 240u /* fixed header + cookie */
+#define TERN_DHCP_MIN_LEN 240u   /* fixed header + cookie */
 #define TERN_DHCP_BOOTP_MIN 300u /* shortest message sent (RFC 1542 2.1) */
 #define TERN_DHCP_SERVER_PORT 67u
 #define TERN_DHCP_CLIENT_PORT 68u
@@ -131,7 +131,8 @@ typedef struct tern_dhcp_out {
 /* Longest message tern_dhcp_build() can write. */
 /* type 3, client id 9, requested IP 6, server id 6, max size 4, host name
  * 2 + 63, parameter list 2 + 9, end 1. */
-#define TERN_DHCP_OUT_MAX (TERN_DHCP_MIN_LEN + 3u + 9u + 6u + 6u + 4u + 2u + TERN_DHCP_WIRE_HOSTNAME_MAX + 11u + 1u)
+#define TERN_DHCP_OUT_MAX                                                                                    \
+    (TERN_DHCP_MIN_LEN + 3u + 9u + 6u + 6u + 4u + 2u + TERN_DHCP_WIRE_HOSTNAME_MAX + 11u + 1u)
 
 /* Write the message into buf (size >= TERN_DHCP_OUT_MAX); returns its
  * length (at least TERN_DHCP_BOOTP_MIN), or 0 if size is too small. */

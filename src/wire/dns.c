@@ -88,7 +88,8 @@ bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr
     return true;
 }
 
-size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name, uint16_t type) {
+size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name,
+                            uint16_t type) {
     size_t n = strlen(name);
     if (n && name[n - 1] == '.')
         n--;
@@ -116,7 +117,9 @@ size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t fla
     return out + 4;
 }
 
-static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
 
 bool tern_dns_name_equal(const char *a, const char *b) {
     size_t na = strlen(a), nb = strlen(b);

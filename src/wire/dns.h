@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 #define TERN_DNS_HLEN 12
-#define TERN_DNS_MAX_NAME 255  /* encoded, RFC 1035 2.3.4 */
-#define TERN_DNS_MAX_TEXT 254  /* dotted text plus NUL */
+#define TERN_DNS_MAX_NAME 255 /* encoded, RFC 1035 2.3.4 */
+#define TERN_DNS_MAX_TEXT 254 /* dotted text plus NUL */
 #define TERN_DNS_MAX_JUMPS 16
 #define TERN_DNS_TYPE_A 1u
 #define TERN_DNS_TYPE_CNAME 5u
@@ -50,7 +50,8 @@ bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16_t *off, char 
 bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr);
 /* Write a query for name (dotted text) into buf; returns its length or 0 if
  * the name is invalid or does not fit. */
-size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name, uint16_t type);
+size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name,
+                            uint16_t type);
 /* Case-insensitive comparison of dotted names (a trailing dot is ignored). */
 bool tern_dns_name_equal(const char *a, const char *b);
 

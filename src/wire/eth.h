@@ -31,7 +31,9 @@ static inline void tern_eth_emit(uint8_t *b, const uint8_t dst[6], const uint8_t
     tern_wr16(b + 12, type);
 }
 
-static inline bool tern_mac_is_group(const uint8_t mac[6]) { return (mac[0] & 1u) != 0; }
+static inline bool tern_mac_is_group(const uint8_t mac[6]) {
+    return (mac[0] & 1u) != 0;
+}
 static inline bool tern_mac_is_zero(const uint8_t mac[6]) {
     return (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0;
 }

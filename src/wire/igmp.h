@@ -24,9 +24,9 @@
 
 typedef struct tern_igmp_repr {
     uint8_t type;
-    uint8_t version;     /* of a query: 1, 2 or 3 */
+    uint8_t version; /* of a query: 1, 2 or 3 */
     uint32_t max_resp_ms;
-    uint32_t group;      /* host order */
+    uint32_t group; /* host order */
 } tern_igmp_repr;
 
 enum tern_igmp_parse_result { TERN_IGMP_PARSE_OK, TERN_IGMP_PARSE_SHORT, TERN_IGMP_PARSE_FORMAT };

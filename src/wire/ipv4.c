@@ -62,7 +62,8 @@ void tern_ipv4_emit(uint8_t *b, const tern_ipv4_repr *r, bool csum) {
     b[1] = r->tos;
     tern_wr16(b + 2, r->total_len);
     tern_wr16(b + 4, r->id);
-    tern_wr16(b + 6, (uint16_t)((r->df ? 0x4000u : 0u) | (r->mf ? 0x2000u : 0u) | ((r->frag_off / 8u) & 0x1FFFu)));
+    tern_wr16(b + 6,
+              (uint16_t)((r->df ? 0x4000u : 0u) | (r->mf ? 0x2000u : 0u) | ((r->frag_off / 8u) & 0x1FFFu)));
     b[8] = r->ttl;
     b[9] = r->proto;
     b[10] = 0;

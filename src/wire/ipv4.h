@@ -10,11 +10,11 @@
 #define TERN_WIRE_IPV4_MAX_HLEN 60
 
 typedef struct tern_ipv4_repr {
-    uint32_t src, dst;   /* host order */
-    uint16_t total_len;  /* header + payload */
+    uint32_t src, dst;  /* host order */
+    uint16_t total_len; /* header + payload */
     uint16_t id;
-    uint16_t frag_off;   /* in bytes */
-    uint8_t hlen;        /* header bytes, options included */
+    uint16_t frag_off; /* in bytes */
+    uint8_t hlen;      /* header bytes, options included */
     uint8_t tos, ttl, proto;
     uint8_t df, mf;
 } tern_ipv4_repr;

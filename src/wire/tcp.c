@@ -3,47 +3,31 @@
 
 #include <string.h>
 
+#include "tern/config.h"
 #include "wire/wire.h"
 
-enum { OPT_END = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WS = 3, OPT_SACK_OK = 4, OPT_SACK = 5, OPT_TS = 8 };
+enum { OPT_END = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WS = 3, OPT_TS = 8 };
 
-/* One option of kind k and length n at p (n already checked to fit). */
+/* One option of kind p[0] and length n at p (n already checked to fit).
+ * Options this build does not use are skipped like unknown ones. SACK
+ * (RFC 2018) is not implemented yet: its options are skipped too. */
 static bool read_option(const uint8_t *p, uint8_t n, tern_tcp_repr *r) {
-    switch (p[0]) {
-    case OPT_MSS:
+    if (p[0] == OPT_MSS) {
         if (n != 4)
             return false;
         r->mss = tern_rd16(p + 2);
-        return true;
-    case OPT_WS:
+    } else if (TERN_CFG_TCP_WSCALE && p[0] == OPT_WS) {
         if (n != 3)
             return false;
         r->wscale = p[2] > 14 ? 14 : p[2]; /* RFC 7323 2.3: larger values mean 14 */
-        return true;
-    case OPT_SACK_OK:
-        if (n != 2)
-            return false;
-        r->sack_ok = 1;
-        return true;
-    case OPT_SACK:
-        if (n < 10 || (n - 2) % 8)
-            return false;
-        for (uint8_t i = 0; i < (n - 2) / 8 && r->nsack < TERN_TCP_MAX_SACK; i++) {
-            r->sack[r->nsack][0] = tern_rd32(p + 2 + 8 * i);
-            r->sack[r->nsack][1] = tern_rd32(p + 6 + 8 * i);
-            r->nsack++;
-        }
-        return true;
-    case OPT_TS:
+    } else if (TERN_CFG_TCP_TIMESTAMPS && p[0] == OPT_TS) {
         if (n != 10)
             return false;
         r->has_ts = 1;
         r->tsval = tern_rd32(p + 2);
         r->tsecr = tern_rd32(p + 6);
-        return true;
-    default:
-        return true; /* unknown options are skipped by their length */
     }
+    return true;
 }
 
 static bool read_options(const uint8_t *opt, size_t len, tern_tcp_repr *r) {
@@ -64,7 +48,8 @@ static bool read_options(const uint8_t *opt, size_t len, tern_tcp_repr *r) {
     return true;
 }
 
-enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len, tern_tcp_repr *r) {
+enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len,
+                                          tern_tcp_repr *r) {
     if (avail < TERN_WIRE_TCP_HLEN || seg_len < TERN_WIRE_TCP_HLEN)
         return TERN_TCP_PARSE_SHORT;
     uint8_t hlen = (uint8_t)((b[12] >> 4) * 4u);
@@ -89,14 +74,10 @@ uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
     unsigned n = 0;
     if (o->mss)
         n += 4;
-    if (o->wscale != TERN_TCP_NO_WSCALE)
+    if (TERN_CFG_TCP_WSCALE && o->wscale != TERN_TCP_NO_WSCALE)
         n += 4; /* NOP + 3 */
-    if (o->sack_ok)
-        n += 4; /* NOP NOP + 2 (or with timestamps) */
-    if (o->has_ts)
+    if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts)
         n += 12; /* NOP NOP + 10 */
-    if (o->nsack)
-        n += 4u + 8u * o->nsack; /* NOP NOP + 2 + 8n */
     return (uint8_t)n;
 }
 
@@ -120,26 +101,14 @@ uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, 
         tern_wr16(p + 2, o->mss);
         p += 4;
     }
-    if (o->wscale != TERN_TCP_NO_WSCALE) {
+    if (TERN_CFG_TCP_WSCALE && o->wscale != TERN_TCP_NO_WSCALE) {
         p[0] = OPT_NOP, p[1] = OPT_WS, p[2] = 3, p[3] = o->wscale;
         p += 4;
     }
-    if (o->sack_ok) {
-        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK_OK, p[3] = 2;
-        p += 4;
-    }
-    if (o->has_ts) {
+    if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts) {
         p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_TS, p[3] = 10;
         tern_wr32(p + 4, o->tsval);
         tern_wr32(p + 8, o->tsecr);
-        p += 12;
-    }
-    if (o->nsack) {
-        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK, p[3] = (uint8_t)(2u + 8u * o->nsack);
-        for (uint8_t i = 0; i < o->nsack; i++) {
-            tern_wr32(p + 4 + 8 * i, o->sack[i][0]);
-            tern_wr32(p + 8 + 8 * i, o->sack[i][1]);
-        }
     }
     return hlen;
 }

@@ -1,6 +1,7 @@
 /*
- * TCP header (RFC 9293 3.1) and options: MSS (RFC 9293), window scale and
- * timestamps (RFC 7323), SACK-permitted and SACK blocks (RFC 2018).
+ * TCP header (RFC 9293 3.1) and options: MSS (RFC 9293), and window scale
+ * and timestamps (RFC 7323) when the build uses them; other options (SACK,
+ * until it is implemented) are skipped by their length.
  * Parsing checks the data offset against the segment and every option's
  * length against the header; a malformed option list rejects the segment.
  */
@@ -21,38 +22,36 @@
 #define TERN_TCP_ACK 0x10u
 #define TERN_TCP_URG 0x20u
 
-#define TERN_TCP_MAX_SACK 4
 #define TERN_TCP_NO_WSCALE 0xFFu
 
 typedef struct tern_tcp_repr {
     uint32_t seq, ack;
     uint32_t tsval, tsecr;
-    uint32_t sack[TERN_TCP_MAX_SACK][2]; /* left, right edges */
     uint16_t sport, dport;
     uint16_t wnd, urp;
-    uint16_t mss;      /* 0 = no MSS option */
+    uint16_t mss; /* 0 = no MSS option */
     uint8_t flags;
-    uint8_t hlen;      /* header bytes, options included */
-    uint8_t wscale;    /* TERN_TCP_NO_WSCALE = no option */
-    uint8_t sack_ok;   /* SACK-permitted option present */
+    uint8_t hlen;   /* header bytes, options included */
+    uint8_t wscale; /* TERN_TCP_NO_WSCALE = no option */
     uint8_t has_ts;
-    uint8_t nsack;
 } tern_tcp_repr;
 
-enum tern_tcp_parse_result { TERN_TCP_PARSE_OK, TERN_TCP_PARSE_SHORT, TERN_TCP_PARSE_HLEN, TERN_TCP_PARSE_OPTIONS };
+enum tern_tcp_parse_result {
+    TERN_TCP_PARSE_OK,
+    TERN_TCP_PARSE_SHORT,
+    TERN_TCP_PARSE_HLEN,
+    TERN_TCP_PARSE_OPTIONS
+};
 
 /* Parse the header at b (avail contiguous bytes, seg_len bytes in the segment). */
 enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len, tern_tcp_repr *r);
 
 /* Options to emit. */
 typedef struct tern_tcp_opts {
-    uint16_t mss;     /* 0 = none */
-    uint8_t wscale;   /* TERN_TCP_NO_WSCALE = none */
-    uint8_t sack_ok;
+    uint16_t mss;   /* 0 = none */
+    uint8_t wscale; /* TERN_TCP_NO_WSCALE = none */
     uint8_t has_ts;
-    uint8_t nsack;
     uint32_t tsval, tsecr;
-    uint32_t sack[TERN_TCP_MAX_SACK][2];
 } tern_tcp_opts;
 
 /* Bytes the options take (a multiple of 4). */

@@ -198,12 +198,8 @@ def test_bad_dns_flag_exits_2(args, message):
     assert message in r.stderr and r.stdout == ""
 
 
-# Library bug (reported to the lead): src/services/dns.c start_query() calls
-# alloc_entry(), which memsets the DONE entry expiring first when the cache is
-# full, before it checks that a server is configured (TERN_ERR_NOROUTE) or that a
-# UDP endpoint is free (TERN_ERR_NOMEM). A lookup that fails at once so destroys
-# a valid cached answer. Seen: dns.tx 9 instead of 8 below (n0.test asked again).
-@pytest.mark.skip(reason="library bug: dns.c start_query evicts a cached entry before failing (see comment)")
+# Regression: start_query() once evicted the cached entry expiring first before
+# checking that a query could go out at all (no server, no UDP endpoint).
 def test_failed_lookup_keeps_cached_answers(start_tern, ns, tmp_path):
     """A lookup that cannot even start (no server) must not throw a cached answer away."""
     if not services.have("dnsmasq"):

@@ -72,8 +72,12 @@ static void on_ping(void *ctx, tern_ping *ping, const tern_ping_result *r) {
         log->replies++;
         log->last_ttl = r->ttl;
         break;
-    case TERN_PING_TIMEOUT: log->timeouts++; break;
-    case TERN_PING_ERROR: log->errors++; break;
+    case TERN_PING_TIMEOUT:
+        log->timeouts++;
+        break;
+    case TERN_PING_ERROR:
+        log->errors++;
+        break;
     case TERN_PING_DONE:
         log->final = *r;
         log->done = 1;
@@ -81,12 +85,13 @@ static void on_ping(void *ctx, tern_ping *ping, const tern_ping_result *r) {
     }
 }
 
-static void run_ping(sim *sm, sim_host *from, uint32_t dst, uint16_t count, uint32_t interval, uint32_t timeout,
-                     ping_log *log) {
+static void run_ping(sim *sm, sim_host *from, uint32_t dst, uint16_t count, uint32_t interval,
+                     uint32_t timeout, ping_log *log) {
     tern_ping ping;
     memset(log, 0, sizeof *log);
     tern_addr d = tern_addr_ipv4(dst);
-    assert_int_equal(tern_ping_start(from->stack, &ping, &d, count, 32, interval, timeout, on_ping, log), TERN_OK);
+    assert_int_equal(tern_ping_start(from->stack, &ping, &d, count, 32, interval, timeout, on_ping, log),
+                     TERN_OK);
     assert_true(sim_run_until(sm, &log->done, (uint32_t)count * interval + timeout + 5000));
 }
 
@@ -206,7 +211,9 @@ typedef struct echo_run {
     unsigned wrong;           /* arrivals matching nothing we sent */
 } echo_run;
 
-static uint8_t pattern(unsigned k, unsigned i) { return (uint8_t)(k * 37u + i * 11u + (i >> 8) * 3u + 1u); }
+static uint8_t pattern(unsigned k, unsigned i) {
+    return (uint8_t)(k * 37u + i * 11u + (i >> 8) * 3u + 1u);
+}
 
 static void on_echo_back(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
     echo_run *r = ctx;

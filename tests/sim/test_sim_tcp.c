@@ -8,7 +8,9 @@
 #define SERVER IP4(192, 0, 2, 1)
 #define CLIENT IP4(192, 0, 2, 2)
 
-static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 7u + 3u + (i >> 11)); }
+static uint8_t pattern(uint32_t i) {
+    return (uint8_t)(i * 7u + 3u + (i >> 11));
+}
 
 typedef struct client {
     tern_tcp_pcb *pcb;
@@ -93,8 +95,9 @@ static void trace_tee(void *ctx, tern_netif *nif, const tern_pbuf *p, bool out) 
     if (n < 54 || b[23] != 6)
         return;
     const uint8_t *t = b + 34;
-    fprintf(stderr, "%u %s %s seq=%u ack=%u fl=%02x len=%u wnd=%u\n", nif->stack->now, nif->name, out ? ">" : "<",
-            tern_rd32(t + 4), tern_rd32(t + 8), t[13], p->tot_len - 34u - (t[12] >> 4) * 4u, tern_rd16(t + 14));
+    fprintf(stderr, "%u %s %s seq=%u ack=%u fl=%02x len=%u wnd=%u\n", nif->stack->now, nif->name,
+            out ? ">" : "<", tern_rd32(t + 4), tern_rd32(t + 8), t[13], p->tot_len - 34u - (t[12] >> 4) * 4u,
+            tern_rd16(t + 14));
 }
 
 static void run_transfer(uint32_t total, const char *impair, uint32_t ms_limit) {
@@ -126,7 +129,8 @@ static void run_transfer(uint32_t total, const char *impair, uint32_t ms_limit) 
         for (unsigned h = 0; h < 2; h++)
             for (unsigned i = 0; i < TERN_STAT_COUNT; i++)
                 if (tern_stats_get(sm.hosts[h].stack, i))
-                    print_message("host%u %s %u\n", h, tern_stats_name(i), tern_stats_get(sm.hosts[h].stack, i));
+                    print_message("host%u %s %u\n", h, tern_stats_name(i),
+                                  tern_stats_get(sm.hosts[h].stack, i));
     }
     if (c.err_seen)
         fail_msg("connection error %d after %u of %u bytes", c.err, c.received, total);

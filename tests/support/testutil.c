@@ -32,8 +32,8 @@ void cap_init(cap_netif *c, tern_stack *s) {
     cap_clear(c); /* forget the gratuitous ARP */
 }
 
-void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t mac[6], uint32_t ip, uint8_t prefix,
-                 uint32_t gw) {
+void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t mac[6], uint32_t ip,
+                 uint8_t prefix, uint32_t gw) {
     memset(c, 0, sizeof *c);
     tern_netif_init(&c->nif, name, TERN_LINK_ETHERNET, &cap_ops, c);
     memcpy(c->nif.hwaddr, mac, 6);
@@ -51,7 +51,9 @@ void cap_clear(cap_netif *c) {
     c->count = 0;
 }
 
-const cap_frame *cap_get(const cap_netif *c, unsigned n) { return n < c->count ? &c->frames[n] : NULL; }
+const cap_frame *cap_get(const cap_netif *c, unsigned n) {
+    return n < c->count ? &c->frames[n] : NULL;
+}
 
 int cap_find(const cap_netif *c, unsigned from, uint16_t type, uint8_t proto) {
     for (unsigned i = from; i < c->count; i++) {
@@ -124,12 +126,13 @@ size_t build_ipv4_frag(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, 
     return 14 + 20 + plen;
 }
 
-size_t build_ipv4(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *payload, size_t plen) {
+size_t build_ipv4(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *payload,
+                  size_t plen) {
     return build_ipv4_frag(buf, src, dst, proto, 0x1234, 0, 0, payload, plen);
 }
 
-size_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, const uint8_t *data,
-                 size_t dlen) {
+size_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+                 const uint8_t *data, size_t dlen) {
     uint8_t *u = malloc(8 + dlen);
     put16(u, sport);
     put16(u + 2, dport);
@@ -151,8 +154,8 @@ size_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint1
     return n;
 }
 
-size_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id, uint16_t seq, const uint8_t *data,
-                       size_t dlen) {
+size_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id, uint16_t seq,
+                       const uint8_t *data, size_t dlen) {
     uint8_t *m = malloc(8 + dlen);
     m[0] = 8;
     m[1] = 0;
@@ -195,7 +198,8 @@ void fix_udp_checksum(uint8_t *frame, uint16_t ulen) {
     put16(u + 6, c ? c : 0xFFFF);
 }
 
-size_t build_arp(uint8_t *buf, uint16_t op, const uint8_t sha[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa) {
+size_t build_arp(uint8_t *buf, uint16_t op, const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
+                 uint32_t tpa) {
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     build_eth(buf, op == 1 ? bcast : test_mac_stack, sha, 0x0806);
     uint8_t *a = buf + 14;
@@ -231,7 +235,9 @@ void stack_free_checked(tern_stack *s) {
     free(s);
 }
 
-void sim_init(sim *sm) { memset(sm, 0, sizeof *sm); }
+void sim_init(sim *sm) {
+    memset(sm, 0, sizeof *sm);
+}
 
 sim_host *sim_add_host(sim *sm, uint32_t seed) {
     assert_true(sm->nhosts < 8);

@@ -37,8 +37,8 @@ void cap_init(cap_netif *c, tern_stack *s);
 void cap_clear(cap_netif *c);
 /* Add a capturing interface with the given name, MAC and address ip/prefix
  * (gw may be 0), up; the gratuitous ARP is forgotten. */
-void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t mac[6], uint32_t ip, uint8_t prefix,
-                 uint32_t gw);
+void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t mac[6], uint32_t ip,
+                 uint8_t prefix, uint32_t gw);
 /* The n-th frame sent, or NULL. */
 const cap_frame *cap_get(const cap_netif *c, unsigned n);
 /* Index of the first frame with this EtherType (and IP protocol if proto != 0), from `from`; -1 if none. */
@@ -50,21 +50,23 @@ void inject(tern_netif *nif, const uint8_t *frame, size_t len);
 /* ---- Frame builders. All return the frame length. ---- */
 size_t build_eth(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t type);
 /* Ethernet + IPv4 header (20 bytes, correct checksum) + payload. */
-size_t build_ipv4(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *payload, size_t plen);
+size_t build_ipv4(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *payload,
+                  size_t plen);
 /* Same with id and fragment fields (offset in bytes). */
 size_t build_ipv4_frag(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint16_t id, uint16_t off,
                        int mf, const uint8_t *payload, size_t plen);
-size_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, const uint8_t *data,
-                 size_t dlen);
-size_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id, uint16_t seq, const uint8_t *data,
-                       size_t dlen);
+size_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+                 const uint8_t *data, size_t dlen);
+size_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t id, uint16_t seq,
+                       const uint8_t *data, size_t dlen);
 /* Any ICMP message: type, code, the 4 "rest of header" bytes, then data. */
 size_t build_icmp(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t type, uint8_t code, uint32_t rest,
                   const uint8_t *data, size_t dlen);
 /* Recompute the UDP checksum of a frame built above over ulen UDP bytes
  * (the UDP length field is left as it is). */
 void fix_udp_checksum(uint8_t *frame, uint16_t ulen);
-size_t build_arp(uint8_t *buf, uint16_t op, const uint8_t sha[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa);
+size_t build_arp(uint8_t *buf, uint16_t op, const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
+                 uint32_t tpa);
 /* Recompute the IPv4 header checksum of a frame built above. */
 void fix_ipv4_checksum(uint8_t *frame);
 uint16_t inet_checksum(const uint8_t *data, size_t len, uint32_t sum);

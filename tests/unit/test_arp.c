@@ -39,10 +39,10 @@ static void test_request_for_us_gets_reply_and_learns(void **state) {
     const cap_frame *r = cap_get(&f->cap, 0);
     assert_int_equal(r->len, 42);
     assert_memory_equal(r->data, test_mac_peer, 6);       /* unicast back */
-    assert_int_equal(tern_rd16(r->data + 20), 2);          /* reply */
-    assert_memory_equal(r->data + 22, test_mac_stack, 6);  /* sha */
+    assert_int_equal(tern_rd16(r->data + 20), 2);         /* reply */
+    assert_memory_equal(r->data + 22, test_mac_stack, 6); /* sha */
     assert_int_equal(tern_rd32(r->data + 28), IP4(192, 0, 2, 2));
-    assert_memory_equal(r->data + 32, test_mac_peer, 6);   /* tha */
+    assert_memory_equal(r->data + 32, test_mac_peer, 6); /* tha */
     uint8_t mac[6];
     tern_addr peer = TERN_ADDR4(192, 0, 2, 1);
     assert_true(tern_arp_lookup(f->s, &peer, mac));
@@ -104,7 +104,8 @@ static void test_resolution_queues_then_sends(void **state) {
     assert_int_equal(f->cap.count, 1 + TERN_CFG_ARP_QUEUE_LEN);
     for (unsigned i = 1; i < f->cap.count; i++) {
         assert_memory_equal(f->cap.frames[i].data, other_mac, 6);
-        assert_int_equal(f->cap.frames[i].data[42], '0' + 5 - TERN_CFG_ARP_QUEUE_LEN + (int)i - 1); /* in order */
+        assert_int_equal(f->cap.frames[i].data[42],
+                         '0' + 5 - TERN_CFG_ARP_QUEUE_LEN + (int)i - 1); /* in order */
     }
     tern_udp_free(pcb);
 }

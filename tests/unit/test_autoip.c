@@ -113,8 +113,10 @@ static void test_stop_removes_address(void **state) {
 int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_claims_link_local_address), T(test_conflict_while_probing_picks_another),
-        T(test_defends_then_gives_up), T(test_stop_removes_address),
+        T(test_claims_link_local_address),
+        T(test_conflict_while_probing_picks_another),
+        T(test_defends_then_gives_up),
+        T(test_stop_removes_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,8 @@ typedef struct sent {
 
 /* The first DHCP message sent at or after frame index from. */
 static bool find_sent(fixture *f, unsigned from, sent *x) {
-    for (int i = cap_find(&f->cap, from, 0x0800, 17); i >= 0; i = cap_find(&f->cap, (unsigned)i + 1, 0x0800, 17)) {
+    for (int i = cap_find(&f->cap, from, 0x0800, 17); i >= 0;
+         i = cap_find(&f->cap, (unsigned)i + 1, 0x0800, 17)) {
         const cap_frame *fr = &f->cap.frames[i];
         const uint8_t *ip = fr->data + 14, *udp = ip + 20;
         if (tern_rd16(udp + 2) != 67)
@@ -175,7 +176,8 @@ static void s_end(smsg *m) {
 }
 
 /* A complete reply with every option the client uses. */
-static void s_full(smsg *m, uint8_t type, uint32_t xid, uint32_t yiaddr, uint32_t lease, uint32_t t1, uint32_t t2) {
+static void s_full(smsg *m, uint8_t type, uint32_t xid, uint32_t yiaddr, uint32_t lease, uint32_t t1,
+                   uint32_t t2) {
     uint8_t dns[8], mtu[2] = {0x05, 0x78}; /* 1400 */
     tern_wr32(dns, DNS1);
     tern_wr32(dns + 4, DNS2);
@@ -205,7 +207,9 @@ static void serve_to(fixture *f, const smsg *m, uint32_t dst) {
     inject(&f->cap.nif, fr, n);
 }
 
-static void serve(fixture *f, const smsg *m) { serve_to(f, m, BCAST); }
+static void serve(fixture *f, const smsg *m) {
+    serve_to(f, m, BCAST);
+}
 
 static void arp_claim(fixture *f, uint32_t ip) {
     uint8_t fr[64];
@@ -625,8 +629,8 @@ static void h_overload_sname_no_end(smsg *m, uint32_t xid) {
     s_opt32(m, 54, SERVER);
     s_opt(m, 52, &ov, 1);
     s_end(m);
-    m->b[108] = 255;                /* file is fine */
-    memset(m->b + 44, 0, 64);       /* sname: only pads, no END */
+    m->b[108] = 255;          /* file is fine */
+    memset(m->b + 44, 0, 64); /* sname: only pads, no END */
 }
 static void h_overload_bad_value(smsg *m, uint32_t xid) {
     uint8_t ov = 7;
@@ -635,7 +639,9 @@ static void h_overload_bad_value(smsg *m, uint32_t xid) {
     s_opt(m, 52, &ov, 1);
     s_end(m);
 }
-static void h_wrong_xid(smsg *m, uint32_t xid) { s_full(m, TERN_DHCP_OFFER, xid + 1, OFFERED, 3600, 0, 0); }
+static void h_wrong_xid(smsg *m, uint32_t xid) {
+    s_full(m, TERN_DHCP_OFFER, xid + 1, OFFERED, 3600, 0, 0);
+}
 static void h_wrong_chaddr(smsg *m, uint32_t xid) {
     s_full(m, TERN_DHCP_OFFER, xid, OFFERED, 3600, 0, 0);
     m->b[33] ^= 1;
@@ -659,7 +665,9 @@ static void h_no_server_id(smsg *m, uint32_t xid) {
     s_opt32(m, 51, 3600);
     s_end(m);
 }
-static void h_bad_yiaddr(smsg *m, uint32_t xid) { s_full(m, TERN_DHCP_OFFER, xid, IP4(224, 0, 0, 1), 3600, 0, 0); }
+static void h_bad_yiaddr(smsg *m, uint32_t xid) {
+    s_full(m, TERN_DHCP_OFFER, xid, IP4(224, 0, 0, 1), 3600, 0, 0);
+}
 static void h_bad_type(smsg *m, uint32_t xid) {
     s_full(m, TERN_DHCP_OFFER, xid, OFFERED, 3600, 0, 0);
     m->b[242] = 9;

@@ -178,7 +178,7 @@ static void test_mismatched_answers_ignored(void **state) {
     begin(&m, q.id, 0x8180, 1, "device.test"); /* wrong server */
     answer_a(&m, 12, 300, IP4(6, 6, 6, 6));
     reply(f, IP4(192, 0, 2, 66), 53, q.sport, &m);
-    reply(f, SERVER1, 5353, q.sport, &m); /* wrong source port */
+    reply(f, SERVER1, 5353, q.sport, &m);      /* wrong source port */
     begin(&m, q.id, 0x0100, 1, "device.test"); /* a query, not an answer */
     reply(f, SERVER1, 53, q.sport, &m);
     assert_int_equal(stat(f->s, "dns.drop.mismatch"), 5);
@@ -344,9 +344,14 @@ static void test_local_answers_and_errors(void **state) {
 int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_lookup_answer_and_cache), T(test_nxdomain),       T(test_mismatched_answers_ignored),
-        T(test_failover_and_timeout),    T(test_cname_chain),    T(test_hostile_answers),
-        T(test_mdns_one_shot),           T(test_local_answers_and_errors),
+        T(test_lookup_answer_and_cache),
+        T(test_nxdomain),
+        T(test_mismatched_answers_ignored),
+        T(test_failover_and_timeout),
+        T(test_cname_chain),
+        T(test_hostile_answers),
+        T(test_mdns_one_shot),
+        T(test_local_answers_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

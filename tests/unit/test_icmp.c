@@ -209,7 +209,8 @@ static void send_error_about(fixture *f, const uint8_t *ip, size_t len) {
 static void test_no_error_about_an_icmp_error(void **state) {
     fixture *f = *state;
     uint8_t quote[28] = {0x45}, fr[128];
-    size_t n = build_icmp(fr, PEER, US, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT, 0, quote, sizeof quote);
+    size_t n =
+        build_icmp(fr, PEER, US, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT, 0, quote, sizeof quote);
     send_error_about(f, fr + IPH, n - IPH);
     n = build_icmp(fr, PEER, US, TERN_ICMP_TIME_EXCEEDED, 0, 0, quote, sizeof quote);
     send_error_about(f, fr + IPH, n - IPH);
@@ -495,7 +496,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_bad_checksum_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_reply_to_broadcast_ping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_unreachable_quotes_header_and_8_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_port_unreachable_for_datagram_with_trailing_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_port_unreachable_for_datagram_with_trailing_bytes, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_no_error_for_broadcast_or_multicast_udp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_error_about_an_icmp_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_error_about_non_first_fragment, setup, teardown),

@@ -89,8 +89,8 @@ static void test_join_sends_v3_change_report_twice(void **state) {
     const uint8_t *m = igmp_of(f, cap_find(&f->cap, 0, 0x0800, 2), &dst);
     assert_int_equal(dst, IP4(224, 0, 0, 22));
     assert_int_equal(m[0], 0x22);
-    assert_int_equal(tern_rd16(m + 6), 1);       /* one record */
-    assert_int_equal(m[8], 4);                   /* CHANGE_TO_EXCLUDE */
+    assert_int_equal(tern_rd16(m + 6), 1); /* one record */
+    assert_int_equal(m[8], 4);             /* CHANGE_TO_EXCLUDE */
     assert_int_equal(tern_rd32(m + 12), GROUP);
     run(f, 1000);
     assert_int_equal(f->cap.count, 2); /* robustness: one retransmission within 1 s */
@@ -210,9 +210,12 @@ static void test_join_errors(void **state) {
 int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_join_sends_v3_change_report_twice), T(test_general_query_answered_within_max_response),
-        T(test_v2_query_switches_to_v2_and_suppression), T(test_multicast_udp_only_while_joined),
-        T(test_malformed_igmp_counted), T(test_join_errors),
+        T(test_join_sends_v3_change_report_twice),
+        T(test_general_query_answered_within_max_response),
+        T(test_v2_query_switches_to_v2_and_suppression),
+        T(test_multicast_udp_only_while_joined),
+        T(test_malformed_igmp_counted),
+        T(test_join_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

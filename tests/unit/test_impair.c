@@ -102,14 +102,10 @@ static void test_rejects_trailing_junk(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parses_all_probabilities),
-        cmocka_unit_test(test_parses_decimals),
-        cmocka_unit_test(test_parses_delay_jitter_rate),
-        cmocka_unit_test(test_later_call_starts_from_zero),
-        cmocka_unit_test(test_rejects_unknown_key),
-        cmocka_unit_test(test_rejects_missing_value),
-        cmocka_unit_test(test_rejects_over_100_percent),
-        cmocka_unit_test(test_rejects_trailing_junk),
+        cmocka_unit_test(test_parses_all_probabilities), cmocka_unit_test(test_parses_decimals),
+        cmocka_unit_test(test_parses_delay_jitter_rate), cmocka_unit_test(test_later_call_starts_from_zero),
+        cmocka_unit_test(test_rejects_unknown_key),      cmocka_unit_test(test_rejects_missing_value),
+        cmocka_unit_test(test_rejects_over_100_percent), cmocka_unit_test(test_rejects_trailing_junk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,9 +181,12 @@ static void test_udp_fragmented_on_output(void **state) {
 int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_out_of_order_reassembly_and_fragmented_reply), T(test_overlap_kills_datagram),
-        T(test_duplicate_fragment_dropped_alone),             T(test_train_beyond_65535),
-        T(test_thousands_of_incomplete_stay_bounded),         T(test_bad_fragment_lengths),
+        T(test_out_of_order_reassembly_and_fragmented_reply),
+        T(test_overlap_kills_datagram),
+        T(test_duplicate_fragment_dropped_alone),
+        T(test_train_beyond_65535),
+        T(test_thousands_of_incomplete_stay_bounded),
+        T(test_bad_fragment_lengths),
         T(test_udp_fragmented_on_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,9 +128,9 @@ static size_t with_options(uint8_t *fr, const uint8_t *opts, size_t olen) {
 static void test_options(void **state) {
     fixture *f = *state;
     uint8_t fr[128];
-    const uint8_t zero_len[4] = {0x07, 0x00, 0x00, 0x00};   /* record route, length 0 */
-    const uint8_t past_end[4] = {0x07, 0x09, 0x04, 0x00};   /* length runs past the header */
-    const uint8_t lone_type[4] = {0x01, 0x01, 0x01, 0x44};  /* NOPs then a type without length */
+    const uint8_t zero_len[4] = {0x07, 0x00, 0x00, 0x00};          /* record route, length 0 */
+    const uint8_t past_end[4] = {0x07, 0x09, 0x04, 0x00};          /* length runs past the header */
+    const uint8_t lone_type[4] = {0x01, 0x01, 0x01, 0x44};         /* NOPs then a type without length */
     const uint8_t valid[8] = {0x01, 0x07, 0x07, 0x04, 0, 0, 0, 0}; /* NOP + record route */
     inject_and_expect(f, fr, with_options(fr, zero_len, 4), "ipv4.drop.options");
     inject_and_expect(f, fr, with_options(fr, past_end, 4), "ipv4.drop.options");
@@ -189,9 +189,15 @@ static void test_unknown_ethertype(void **state) {
 int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_truncated_headers),     T(test_bad_version_and_ihl),    T(test_total_length_mismatch),
-        T(test_bad_header_checksum),   T(test_options),                T(test_bad_sources_and_not_ours),
-        T(test_unknown_protocol_gets_unreachable), T(test_broadcast_ping_ignored), T(test_unknown_ethertype),
+        T(test_truncated_headers),
+        T(test_bad_version_and_ihl),
+        T(test_total_length_mismatch),
+        T(test_bad_header_checksum),
+        T(test_options),
+        T(test_bad_sources_and_not_ours),
+        T(test_unknown_protocol_gets_unreachable),
+        T(test_broadcast_ping_ignored),
+        T(test_unknown_ethertype),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

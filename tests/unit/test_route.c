@@ -7,7 +7,7 @@
 #include "testutil.h"
 #include "wire/wire.h"
 
-#define US0 IP4(192, 0, 2, 2)     /* cap0, 192.0.2.0/24, gateway .1 */
+#define US0 IP4(192, 0, 2, 2) /* cap0, 192.0.2.0/24, gateway .1 */
 #define GW0 IP4(192, 0, 2, 1)
 #define HOST77 IP4(192, 0, 2, 77) /* a neighbour on cap0 */
 #define US1 IP4(198, 51, 100, 2)  /* cap1, 198.51.100.0/24, no gateway */
@@ -145,7 +145,7 @@ static void test_route_add_rejects_bad_arguments(void **state) {
     assert_int_equal(tern_ipv4_route_add(f->s, &net, 8, &gw, NULL), TERN_ERR_INVAL);
     assert_int_equal(tern_ipv4_route_del(f->s, &net, 33), TERN_ERR_INVAL);
     assert_int_equal(tern_ipv4_route_del(f->s, &net, 8), TERN_ERR_INVAL); /* no such route */
-    expect_lookup(f, IP4(10, 1, 2, 3), &f->cap0.nif, GW0);             /* nothing was added */
+    expect_lookup(f, IP4(10, 1, 2, 3), &f->cap0.nif, GW0);                /* nothing was added */
 }
 
 static void test_full_route_table_reports_nomem(void **state) {
@@ -225,11 +225,17 @@ static void expect_looped_back(fixture *f, uint32_t dst) {
     tern_udp_free(pcb);
 }
 
-static void test_loopback_127_0_0_1(void **state) { expect_looped_back(*state, IP4(127, 0, 0, 1)); }
+static void test_loopback_127_0_0_1(void **state) {
+    expect_looped_back(*state, IP4(127, 0, 0, 1));
+}
 
-static void test_loopback_to_own_address(void **state) { expect_looped_back(*state, US0); }
+static void test_loopback_to_own_address(void **state) {
+    expect_looped_back(*state, US0);
+}
 
-static void test_loopback_to_other_interface_address(void **state) { expect_looped_back(*state, US1); }
+static void test_loopback_to_other_interface_address(void **state) {
+    expect_looped_back(*state, US1);
+}
 
 /* The echo service's reply to a looped-back datagram is itself delivered
  * one poll later: no recursion through the loopback queue. */

@@ -14,8 +14,8 @@ static void test_poll_reports_next_deadline(void **state) {
     tern_timer a, b;
     tern_timer_init(&a, on_timer);
     tern_timer_init(&b, on_timer);
-    tern_timer_arm(s, &a, 50);  /* due 1050 */
-    tern_timer_arm(s, &b, 21);  /* due 1021 */
+    tern_timer_arm(s, &a, 50); /* due 1050 */
+    tern_timer_arm(s, &b, 21); /* due 1021 */
     assert_int_equal(tern_stack_poll(s, 1000), 21);
     assert_int_equal(tern_stack_poll(s, 1021), 29);
     assert_int_equal(fired[1], 1);

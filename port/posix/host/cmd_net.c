@@ -97,8 +97,8 @@ cmd_result cmd_ping(host *h, int argc, char **argv, char *err, size_t errlen) {
     printf("PING %s %u(%u) bytes of data.\n", tern_addr_format(&hp->dst, dst, sizeof(dst)), hp->size,
            hp->size + 28u);
     fflush(stdout);
-    tern_err e = tern_ping_start(&h->stack, &hp->ping, &hp->dst, hp->count, hp->size, interval, PING_TIMEOUT_MS,
-                                 ping_event, h);
+    tern_err e = tern_ping_start(&h->stack, &hp->ping, &hp->dst, hp->count, hp->size, interval,
+                                 PING_TIMEOUT_MS, ping_event, h);
     if (e != TERN_OK) {
         hp->active = false;
         snprintf(err, errlen, "ping: %s", tern_strerror(e));
@@ -142,7 +142,8 @@ static void udp_received(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_
     uint8_t data[UDP_SHOW_MAX];
     (void)pcb;
     uint16_t n = tern_pbuf_copy_out(p, 0, data, sizeof(data));
-    printf("udp from %s:%u %u bytes: ", tern_addr_format(&info->src, src, sizeof(src)), info->sport, p->tot_len);
+    printf("udp from %s:%u %u bytes: ", tern_addr_format(&info->src, src, sizeof(src)), info->sport,
+           p->tot_len);
     for (uint16_t i = 0; i < n; i++)
         putchar(isprint(data[i]) ? data[i] : '.');
     printf("%s\n", p->tot_len > n ? "..." : "");

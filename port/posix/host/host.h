@@ -70,6 +70,14 @@ typedef struct host_mcast {
     uint16_t port;
 } host_mcast;
 
+/* TCP connections opened from the shell (`tcp connect`). */
+#define HOST_TCP_CONNS 8
+typedef struct host_tcp_conn {
+    struct host *h;
+    tern_tcp_pcb *pcb; /* NULL: free slot */
+    bool connecting;
+} host_tcp_conn;
+
 typedef struct host {
     tern_stack stack;
     tern_netif nif;
@@ -92,6 +100,12 @@ typedef struct host {
     host_ping ping;
     tern_udp_pcb *udp;
     bool ready_printed;
+#if TERN_CFG_TCP
+    host_tcp_conn tcp[HOST_TCP_CONNS];
+    tern_iperf_server iperf_srv;
+    bool iperf_srv_on;
+    tern_iperf_client iperf_cli; /* .active while `iperf client` runs */
+#endif
 #if TERN_CFG_DHCP
     bool dhcp_on;
     tern_dhcp dhcp;
@@ -121,6 +135,8 @@ void shell_read_input(host *h);
 /* Execute buffered complete lines while no command is pending. */
 void shell_run_pending(host *h);
 bool shell_busy(const host *h);
+/* cmd_tcp.c: a tcp connect or iperf client is in progress. */
+bool host_tcp_busy(const host *h);
 /* Print counters and pool usage (non-zero counters only if nonzero). */
 void shell_print_stats(host *h, bool nonzero_only);
 
@@ -129,6 +145,7 @@ typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
 cmd_result cmd_ping(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen);
+cmd_result cmd_iperf(host *h, int argc, char **argv, char *err, size_t errlen);
 /* Watchdog for a ping whose completion never arrives. */
 void host_ping_check(host *h, uint32_t now);
 /* Stop a running ping (at exit). */

@@ -39,16 +39,27 @@ static const char usage_text[] =
     "  --help            this text\n"
     "Standard input is a command shell: type 'help'.\n";
 
-enum { OPT_TAP = 1, OPT_IPV4, OPT_GW, OPT_MAC, OPT_MTU, OPT_PCAP, OPT_IMPAIR, OPT_DHCP, OPT_AUTOIP, OPT_DNS, OPT_HELP };
+enum {
+    OPT_TAP = 1,
+    OPT_IPV4,
+    OPT_GW,
+    OPT_MAC,
+    OPT_MTU,
+    OPT_PCAP,
+    OPT_IMPAIR,
+    OPT_DHCP,
+    OPT_AUTOIP,
+    OPT_DNS,
+    OPT_HELP
+};
 
 static const struct option long_opts[] = {
-    {"tap", required_argument, NULL, OPT_TAP},   {"ipv4", required_argument, NULL, OPT_IPV4},
-    {"gateway", required_argument, NULL, OPT_GW}, {"mac", required_argument, NULL, OPT_MAC},
-    {"mtu", required_argument, NULL, OPT_MTU},   {"pcap", required_argument, NULL, OPT_PCAP},
+    {"tap", required_argument, NULL, OPT_TAP},       {"ipv4", required_argument, NULL, OPT_IPV4},
+    {"gateway", required_argument, NULL, OPT_GW},    {"mac", required_argument, NULL, OPT_MAC},
+    {"mtu", required_argument, NULL, OPT_MTU},       {"pcap", required_argument, NULL, OPT_PCAP},
     {"impair", required_argument, NULL, OPT_IMPAIR}, {"dhcp", no_argument, NULL, OPT_DHCP},
-    {"autoip", no_argument, NULL, OPT_AUTOIP},   {"dns", required_argument, NULL, OPT_DNS},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
+    {"autoip", no_argument, NULL, OPT_AUTOIP},       {"dns", required_argument, NULL, OPT_DNS},
+    {"help", no_argument, NULL, OPT_HELP},           {NULL, 0, NULL, 0},
 };
 
 /* ---- Command line ---------------------------------------------------------- */
@@ -149,8 +160,8 @@ typedef int (*opt_fn)(host_options *o, const char *arg);
 
 /* Indexed by the OPT_* values. */
 static const opt_fn opt_parsers[] = {
-    [OPT_TAP] = opt_tap, [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway, [OPT_MAC] = opt_mac,
-    [OPT_MTU] = opt_mtu, [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair, [OPT_DHCP] = opt_dhcp,
+    [OPT_TAP] = opt_tap,       [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway,    [OPT_MAC] = opt_mac,
+    [OPT_MTU] = opt_mtu,       [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair, [OPT_DHCP] = opt_dhcp,
     [OPT_AUTOIP] = opt_autoip, [OPT_DNS] = opt_dns,
 };
 

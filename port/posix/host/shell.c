@@ -39,9 +39,14 @@ static const shell_cmd commands[] = {
     {"stats", cmd_stats, 0, 0, false, "stats", "counters (name value) and pool usage"},
     {"ping", cmd_ping, 1, 4, false, "ping ADDR [COUNT] [SIZE] [INTERVAL_MS]",
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
-    {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT", "send TEXT in one datagram from an ephemeral port"},
-    {"tcp", cmd_tcp, 1, 1, false, "tcp list", "TCP connections: state, windows, RTT, queues"},
-    {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]", "DHCP client state and lease, or renew/release it"},
+    {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT",
+     "send TEXT in one datagram from an ephemeral port"},
+    {"tcp", cmd_tcp, 1, 3, true, "tcp list | connect ADDR PORT | send ID TEXT | close ID",
+     "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
+    {"iperf", cmd_iperf, 1, 3, false, "iperf server [PORT] | client ADDR [SECONDS] [PORT]",
+     "iperf2-compatible TCP throughput: serve (Linux iperf -c), or send (to Linux iperf -s)"},
+    {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]",
+     "DHCP client state and lease, or renew/release it"},
     {"dns", cmd_dns, 1, 3, false, "dns NAME | server [N ADDR|none] | flush",
      "look NAME up (A records), show or set the DNS servers, empty the cache"},
     {"mcast", cmd_mcast, 0, 4, true, "mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT]",
@@ -80,8 +85,8 @@ static void print_flags(const tern_netif *nif) {
 
 static void print_tap_driver(const tern_tap *tap) {
     const tern_tap_counters *c = &tap->counters;
-    printf("    driver tap %s fd %d rx_nomem %u rx_errors %u tx_errors %u\n", tap->ifname, tap->fd, c->rx_nomem,
-           c->rx_errors, c->tx_errors);
+    printf("    driver tap %s fd %d rx_nomem %u rx_errors %u tx_errors %u\n", tap->ifname, tap->fd,
+           c->rx_nomem, c->rx_errors, c->tx_errors);
 }
 
 static void print_netif(host *h, const tern_netif *nif) {
@@ -92,8 +97,8 @@ static void print_netif(host *h, const tern_netif *nif) {
     if (nif->link_type == TERN_LINK_ETHERNET)
         printf("    ether %s\n", util_format_mac(nif->hwaddr, mac));
     if (nif->ip4 != 0)
-        printf("    inet %s/%u gateway %s\n", util_format_ip(nif->ip4, ip, sizeof(ip)), util_prefix_len(nif->mask4),
-               nif->gw4 ? util_format_ip(nif->gw4, gw, sizeof(gw)) : "none");
+        printf("    inet %s/%u gateway %s\n", util_format_ip(nif->ip4, ip, sizeof(ip)),
+               util_prefix_len(nif->mask4), nif->gw4 ? util_format_ip(nif->gw4, gw, sizeof(gw)) : "none");
     const tern_netif_counters *c = &nif->counters;
     printf("    rx packets %u bytes %u drops %u\n", c->rx_packets, c->rx_bytes, c->rx_drops);
     printf("    tx packets %u bytes %u errors %u\n", c->tx_packets, c->tx_bytes, c->tx_errors);
@@ -143,8 +148,8 @@ static cmd_result cmd_arp(host *h, int argc, char **argv, char *err, size_t errl
         const tern_arp_info *e = &entries[i];
         char ip[TERN_ADDR_STRLEN], mac[18];
         printf("%s at %s %s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof(ip)),
-               e->state == TERN_ARP_PENDING ? "(incomplete)" : util_format_mac(e->mac, mac), arp_state_name(e->state),
-               netif_name(h, e->ifindex), (unsigned)(e->age_ms / 1000u));
+               e->state == TERN_ARP_PENDING ? "(incomplete)" : util_format_mac(e->mac, mac),
+               arp_state_name(e->state), netif_name(h, e->ifindex), (unsigned)(e->age_ms / 1000u));
     }
 #endif
     return CMD_OK;
@@ -214,7 +219,7 @@ static void print_impair(const char *dir, const tern_impair_counters *c, bool nz
     const struct {
         const char *n;
         uint32_t v;
-    } rows[] = {{"passed", c->passed},   {"lost", c->lost},           {"duplicated", c->duplicated},
+    } rows[] = {{"passed", c->passed},       {"lost", c->lost},           {"duplicated", c->duplicated},
                 {"reordered", c->reordered}, {"corrupted", c->corrupted}, {"delayed", c->delayed},
                 {"overflow", c->overflow}};
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -230,8 +235,8 @@ static void print_pools(host *h) {
     if (n > 8)
         n = 8;
     for (unsigned i = 0; i < n; i++)
-        printf("pool %s %u/%u peak %u fails %u\n", pools[i].name ? pools[i].name : "?", pools[i].used, pools[i].count,
-               pools[i].peak, pools[i].fails);
+        printf("pool %s %u/%u peak %u fails %u\n", pools[i].name ? pools[i].name : "?", pools[i].used,
+               pools[i].count, pools[i].peak, pools[i].fails);
 }
 
 void shell_print_stats(host *h, bool nonzero_only) {
@@ -343,7 +348,9 @@ static void shell_exec(host *h, char *line) {
     answer(cmd->fn(h, argc, argv, err, sizeof(err)), err);
 }
 
-bool shell_busy(const host *h) { return h->ping.active || host_dns_busy(h); }
+bool shell_busy(const host *h) {
+    return h->ping.active || host_dns_busy(h) || host_tcp_busy(h);
+}
 
 /* Execute the first complete line of the buffer; false if there is none. */
 static bool run_one_line(host *h) {

@@ -78,4 +78,6 @@ uint8_t util_prefix_len(uint32_t mask) {
     return n;
 }
 
-uint32_t util_now(void) { return tern_posix_now_ms(); }
+uint32_t util_now(void) {
+    return tern_posix_now_ms();
+}
