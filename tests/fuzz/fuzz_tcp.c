@@ -62,12 +62,12 @@ static const uint8_t peer_ip[4] = {192, 0, 2, 1};
 struct conn {
     uint16_t peer_port, stack_port;
     uint32_t peer_iss;
-    bool heard;        /* the stack sent something on this connection */
-    bool synack;       /* ... including a SYN-ACK */
+    bool heard;  /* the stack sent something on this connection */
+    bool synack; /* ... including a SYN-ACK */
     uint32_t stack_iss;
-    uint32_t snd_max;  /* highest sequence number the stack sent, + 1 */
-    uint32_t rcv_nxt;  /* the ACK field of its last segment */
-    uint32_t tsval;    /* its last TSval */
+    uint32_t snd_max; /* highest sequence number the stack sent, + 1 */
+    uint32_t rcv_nxt; /* the ACK field of its last segment */
+    uint32_t tsval;   /* its last TSval */
 };
 
 static tern_stack fuzz_stack;
@@ -75,15 +75,21 @@ static tern_netif fuzz_netif;
 static struct conn conns[2];
 static uint32_t fuzz_now;
 
-static uint16_t rd16(const uint8_t *b) { return (uint16_t)((b[0] << 8) | b[1]); }
+static uint16_t rd16(const uint8_t *b) {
+    return (uint16_t)((b[0] << 8) | b[1]);
+}
 static uint32_t rd32(const uint8_t *b) {
     return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
 }
-static void wr16(uint8_t *b, uint16_t v) { b[0] = (uint8_t)(v >> 8), b[1] = (uint8_t)v; }
+static void wr16(uint8_t *b, uint16_t v) {
+    b[0] = (uint8_t)(v >> 8), b[1] = (uint8_t)v;
+}
 static void wr32(uint8_t *b, uint32_t v) {
     b[0] = (uint8_t)(v >> 24), b[1] = (uint8_t)(v >> 16), b[2] = (uint8_t)(v >> 8), b[3] = (uint8_t)v;
 }
-static bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static bool seq_gt(uint32_t a, uint32_t b) {
+    return (int32_t)(a - b) > 0;
+}
 
 /* Learn the connection's numbers from what the stack sends (link_output borrows p). */
 static tern_err capture_output(tern_netif *nif, tern_pbuf *p) {
@@ -106,7 +112,8 @@ static tern_err capture_output(tern_netif *nif, tern_pbuf *p) {
         return TERN_OK;
     uint8_t flags = t[13];
     uint32_t seq = rd32(t + 4);
-    uint32_t end = seq + (uint32_t)(ip_len - ihl - thl) + ((flags & 0x02) ? 1u : 0u) + ((flags & 0x01) ? 1u : 0u);
+    uint32_t end =
+        seq + (uint32_t)(ip_len - ihl - thl) + ((flags & 0x02) ? 1u : 0u) + ((flags & 0x01) ? 1u : 0u);
     if ((flags & 0x12) == 0x12) {
         c->synack = true;
         c->stack_iss = seq;
@@ -251,8 +258,8 @@ static uint8_t syn_options(uint8_t cfg, uint8_t *o) {
     return n;
 }
 
-static uint16_t tcp_hdr(uint8_t *t, const struct conn *c, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
-                        const uint8_t *opt, uint8_t optlen) {
+static uint16_t tcp_hdr(uint8_t *t, const struct conn *c, uint32_t seq, uint32_t ack, uint8_t flags,
+                        uint16_t wnd, const uint8_t *opt, uint8_t optlen) {
     wr16(t, c->peer_port);
     wr16(t + 2, c->stack_port);
     wr32(t + 4, seq);
@@ -360,7 +367,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_now += clock_steps[h[8] & 7u];
         fuzz_poll(s, fuzz_now);
 #ifdef FUZZ_TCP_TRACE /* -DFUZZ_TCP_TRACE: what each seed does */
-        fprintf(stderr, "seg flags %02x conn %d seq %08x ack %08x len %u -> stack snd_max %08x rcv_nxt %08x\n",
+        fprintf(stderr,
+                "seg flags %02x conn %d seq %08x ack %08x len %u -> stack snd_max %08x rcv_nxt %08x\n",
                 h[0] & 0x3f, (h[0] >> 7) & 1, seq, ack, plen, c->snd_max, c->rcv_nxt);
         tern_tcp_foreach(s, trace_pcb, NULL);
 #endif
