@@ -32,6 +32,7 @@ packages=(
     tshark                                # capture checks in interop tests
     iproute2 iputils-ping arping          # namespaces, TAP, Linux-side peers
     socat netcat-openbsd iperf            # UDP/TCP peers, iperf2 for TCP throughput
+    nftables                              # hostile TCP tests: stop Linux resetting scapy-made connections
     dnsmasq-base avahi-daemon             # DHCP, DNS and mDNS servers for the interop tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # Cortex-M size report
     valgrind                              # leak checks, instruction counts

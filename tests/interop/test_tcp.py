@@ -1,0 +1,170 @@
+"""TCP against the Linux kernel: bulk transfers through the stack's echo (7)
+and discard (9) services from a socket inside the namespace, the options
+Linux sees negotiated (ss -ti), a capture checked by tshark, and a refused
+connection. After each transfer no connection is left in `tcp list` and
+the pools are back to their baseline."""
+import os
+import socket
+
+import pytest
+
+from conftest import need_tool
+from netns import STACK_IP
+from tcpflow import DISCARD_PORT, ECHO_PORT, EchoConn, Flow, tcp_list, wait_tcp_list
+
+MB = 1 << 20
+# The impaired echo run is smaller than the clean one: without SACK, at 5 %
+# loss in each direction most losses end in a retransmission timeout (200 ms
+# minimum RTO on both sides) and 20 MB took over three minutes here (about
+# 100 KB/s). TERN_TCP_IMPAIRED_MB overrides it.
+IMPAIRED_MB = int(os.environ.get("TERN_TCP_IMPAIRED_MB", "4"))
+IMPAIRMENT = "loss=5,reorder=5,dup=1,corrupt=1,seed={seed}"
+# Counters that must not move during a clean transfer.
+CLEAN_DROPS = ["tcp.drop.short", "tcp.drop.header_length", "tcp.drop.options", "tcp.drop.checksum",
+               "tcp.drop.flags", "tcp.drop.no_port", "tcp.drop.bad_ack", "tcp.drop.paws",
+               "tcp.drop.ooseq_full", "tcp.drop.backlog", "tcp.drop.no_memory", "tcp.rst.tx", "tcp.rst.rx",
+               "tcp.timeout"]
+
+
+def settle(tern, baseline, timeout=15):
+    """No connection left (the stack closes passively: LAST_ACK then gone) and pools back."""
+    conns = wait_tcp_list(tern, lambda c: not c, timeout)
+    assert not conns, f"connections left behind: {[c['line'] for c in conns]}"
+    used = tern.wait_pools(baseline, timeout=timeout)
+    assert all(used.get(k, 0) <= v for k, v in baseline.items()), f"pools {used} did not return to {baseline}"
+
+
+def run_echo(ns, size, seed, timeout):
+    flow = Flow(ns, ECHO_PORT, size=size, seed=seed, timeout=timeout).start()
+    try:
+        elapsed = flow.wait()
+        flow.check_echo()
+    finally:
+        flow.close()
+    return elapsed
+
+
+def test_echo_100mb(tern, ns):
+    baseline = tern.stats().used()
+    before = tern.stats()
+    elapsed = run_echo(ns, 100 * MB, seed=100, timeout=60)
+    print(f"100 MB echoed in {elapsed:.1f} s")
+    settle(tern, baseline)
+    after = tern.stats()
+    grew = {c: after[c] - before[c] for c in CLEAN_DROPS if after[c] != before[c]}
+    assert not grew, f"drop/reset counters moved during a clean transfer: {grew}"
+
+
+def test_echo_impaired(start_tern, ns):
+    seed = 4242
+    tern = start_tern("--impair", IMPAIRMENT.format(seed=seed))
+    baseline = tern.stats().used()
+    elapsed = run_echo(ns, IMPAIRED_MB * MB, seed=seed, timeout=90)
+    print(f"{IMPAIRED_MB} MB echoed through the impairment in {elapsed:.1f} s")
+    st = tern.stats()
+    for c in ("impair.rx.lost", "impair.tx.lost", "impair.rx.reordered", "impair.rx.corrupted",
+              "impair.rx.duplicated"):
+        assert st[c] > 0, f"{c} is 0: the impairment did not act"
+    assert st["tcp.retransmit"] > 0
+    assert st["tcp.drop.checksum"] > 0, "corrupted segments were not caught by the checksum"
+    # Linux's last ACK may be lost: the stack then retransmits its FIN for a while.
+    settle(tern, baseline, timeout=30)
+
+
+def test_discard_100mb(tern, ns):
+    baseline = tern.stats().used()
+    before = tern.stats()
+    flow = Flow(ns, DISCARD_PORT, size=100 * MB, seed=9, timeout=60).start()
+    try:
+        flow.wait()
+        assert not flow.errors, flow.errors
+        assert flow.sent == 100 * MB
+        assert flow.eof.is_set(), "the discard service did not close after our FIN"
+        assert flow.received == 0, "the discard service sent data"
+        # Everything we sent is acknowledged (our FIN too, or the stack would not have closed).
+        assert flow.unacked() == 0, f"{flow.unacked()} bytes not acknowledged by the stack"
+    finally:
+        flow.close()
+    settle(tern, baseline)
+    after = tern.stats()
+    d = {c: after[c] - before[c] for c in ("tcp.rx", "tcp.tx", "tcp.retransmit")}
+    # At most 1460 bytes per segment: at least 100 MB / 1460 segments in.
+    assert d["tcp.rx"] >= 100 * MB // 1460, d
+    assert d["tcp.tx"] > 0, d
+    grew = {c: after[c] - before[c] for c in CLEAN_DROPS if after[c] != before[c]}
+    assert not grew, f"drop/reset counters moved during a clean transfer: {grew}"
+
+
+def tcpi_options(sock):
+    """tcpi_options of the socket's struct tcp_info (TCPI_OPT_TIMESTAMPS 1, SACK 2, WSCALE 4)."""
+    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[5]
+
+
+def test_options_negotiated(tern, ns):
+    """ss -ti on the Linux side, during a transfer, shows window scaling, timestamps and no SACK.
+
+    ss (iproute2 6.1) on this machine prints wscale:S,R but not the ts/sack
+    flags, even for a Linux-to-Linux connection, although the kernel reports
+    them in tcp_info; the flags are therefore read from TCP_INFO on the same
+    socket, and ss is only required to show wscale (and must not say sack)."""
+    flow = Flow(ns, DISCARD_PORT, size=30 * MB, seed=3, timeout=30, pause=0.005).start()
+    try:
+        out = ""
+        for _ in range(20):  # while the transfer runs
+            out = ns.exec(["ss", "-tin", "state", "established", "dst", STACK_IP]).stdout
+            if "wscale:" in out:
+                break
+        tokens = out.split()
+        wscale = [t for t in tokens if t.startswith("wscale:")]
+        assert wscale, f"ss shows no wscale: {out}"
+        snd, rcv = (int(x) for x in wscale[0][len("wscale:"):].split(","))
+        assert snd > 0, f"the stack advertised no window scale: {wscale[0]}"
+        opts = tcpi_options(flow.sock)
+        assert opts & 4, f"tcp_info: window scaling off ({opts:#x})"
+        assert opts & 1, f"tcp_info: timestamps not negotiated ({opts:#x})"
+        # SACK is not implemented in the stack yet (future work): it must not be
+        # negotiated. Flip these assertions when SACK lands.
+        assert not opts & 2, f"tcp_info: SACK negotiated ({opts:#x})"
+        assert "sack" not in tokens, f"ss shows SACK: {out}"
+        conns = [c for c in tcp_list(tern) if c["state"] == "ESTABLISHED"]
+        assert conns, "tcp list shows no established connection during the transfer"
+        assert conns[0]["line"].endswith(" wscale ts"), conns
+        flow.wait()
+        assert not flow.errors, flow.errors
+    finally:
+        flow.close()
+
+
+def test_pcap_clean_transfer(start_tern, ns, tmp_path):
+    need_tool("tshark")
+    pcap = tmp_path / "tcp.pcap"
+    tern = start_tern("--pcap", str(pcap))
+    run_echo(ns, 5 * MB, seed=5, timeout=30)
+    wait_tcp_list(tern, lambda c: not c, 10)
+    base = ["tshark", "-n", "-r", str(pcap), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"]
+    count = ns.exec(base + ["-Y", "tcp", "-T", "fields", "-e", "frame.number"], timeout=120)
+    assert count.returncode == 0, count.stderr
+    assert len(count.stdout.split()) > 2 * (5 * MB // 1460), "the capture holds too few TCP segments"
+    bad = ns.exec(base + ["-Y", '_ws.malformed || _ws.expert.severity >= "Error" || '
+                                'tcp.checksum.status == "Bad" || ip.checksum.status == "Bad"'], timeout=120)
+    assert bad.returncode == 0, bad.stderr
+    assert bad.stdout.strip() == "", f"tshark flags segments:\n{bad.stdout[:3000]}"
+
+
+def test_connection_refused(tern, ns):
+    before = tern.stats()
+    s = ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        with pytest.raises(ConnectionRefusedError):
+            s.connect((STACK_IP, 4321))
+    finally:
+        s.close()
+    after = tern.stats()
+    assert after["tcp.drop.no_port"] > before["tcp.drop.no_port"]
+    assert after["tcp.rst.tx"] > before["tcp.rst.tx"]
+    conn = EchoConn(ns)
+    try:
+        assert conn.works(), "echo after a refused connection"
+    finally:
+        conn.close()
