@@ -307,11 +307,19 @@ static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     }
 }
 
+/* An echoed timestamp is the peer's word: only one from the past, and not
+ * older than the longest RTO, can time anything (a forged one could push
+ * the RTO to its ceiling otherwise). */
+static bool tsecr_usable(const tern_stack *s, uint32_t tsecr) {
+    return tsecr && SEQ_LEQ(tsecr, s->now) && s->now - tsecr <= TERN_CFG_TCP_RTO_MAX_MS;
+}
+
 static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     tern_stack *s = pcb->stack;
-    if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && h->tsecr && pcb->nrtx == 0)
-        tern_tcp_rtt_sample(pcb, s->now - h->tsecr);
-    else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
+    if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && pcb->nrtx == 0) {
+        if (tsecr_usable(s, h->tsecr))
+            tern_tcp_rtt_sample(pcb, s->now - h->tsecr);
+    } else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
         pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
         tern_tcp_rtt_sample(pcb, s->now - pcb->rtt_start);
     }
@@ -610,6 +618,15 @@ static void no_connection(tern_stack *s, tcp_seg *seg) {
 static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip,
                   tcp_seg *seg) {
     uint8_t scratch[TERN_WIRE_TCP_MAX_HLEN];
+    /* Checksum first: a corrupted segment is counted as such, not as
+     * whatever its damaged header looks like. */
+    if (p->tot_len >= TERN_WIRE_TCP_HLEN && !(nif->offload & TERN_OFFLOAD_RX_TCP) &&
+        !(p->flags & TERN_PBUF_F_CSUM_OK) &&
+        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len,
+                                     tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
+        TERN_STAT_INC(s, TCP_DROP_CHECKSUM);
+        return false;
+    }
     uint16_t avail = p->tot_len < sizeof scratch ? p->tot_len : (uint16_t)sizeof scratch;
     const uint8_t *b = tern_pbuf_view(p, 0, avail, scratch);
     enum tern_tcp_parse_result r = b ? tern_tcp_parse(b, avail, p->tot_len, &seg->h) : TERN_TCP_PARSE_SHORT;
@@ -620,12 +637,6 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern
             TERN_STAT_INC(s, TCP_DROP_HLEN);
         else
             TERN_STAT_INC(s, TCP_DROP_OPTIONS);
-        return false;
-    }
-    if (!(nif->offload & TERN_OFFLOAD_RX_TCP) && !(p->flags & TERN_PBUF_F_CSUM_OK) &&
-        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len,
-                                     tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
-        TERN_STAT_INC(s, TCP_DROP_CHECKSUM);
         return false;
     }
     uint8_t f = seg->h.flags;

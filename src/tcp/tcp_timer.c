@@ -51,6 +51,8 @@ void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
 
 /* RFC 6298 2.2-2.3, in fixed point: srtt scaled by 8, rttvar by 4. */
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
+    if (rtt_ms > TERN_CFG_TCP_RTO_MAX_MS) /* never a real sample: keep the fixed point sane */
+        rtt_ms = TERN_CFG_TCP_RTO_MAX_MS;
     int32_t r = (int32_t)(rtt_ms ? rtt_ms : 1u);
     if (!pcb->srtt) {
         pcb->srtt = r << 3;
