@@ -105,6 +105,9 @@
     X(TCP_DROP_OOSEQ, "tcp.drop.ooseq_full")                                                                 \
     X(TCP_DROP_BACKLOG, "tcp.drop.backlog")                                                                  \
     X(TCP_DROP_NOMEM, "tcp.drop.no_memory")                                                                  \
+    X(TCP_SYNCOOKIE_TX, "tcp.syncookie.tx")                                                                  \
+    X(TCP_SYNCOOKIE_OK, "tcp.syncookie.ok")                                                                  \
+    X(TCP_SYNCOOKIE_BAD, "tcp.syncookie.bad")                                                                \
     X(TCP_CHALLENGE_ACK, "tcp.challenge_ack")                                                                \
     X(TCP_RST_TX, "tcp.rst.tx")                                                                              \
     X(TCP_RST_RX, "tcp.rst.rx")                                                                              \

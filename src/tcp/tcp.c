@@ -158,9 +158,13 @@ static uint32_t halfsiphash(const uint32_t key[4], const uint32_t m[3]) {
     return v[1] ^ v[3];
 }
 
+uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t m[3]) {
+    return halfsiphash(s->tcp.isn_secret, m);
+}
+
 uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb) {
     const uint32_t m[3] = {pcb->local_ip, pcb->remote_ip, (uint32_t)pcb->local_port << 16 | pcb->remote_port};
-    return halfsiphash(s->tcp.isn_secret, m) + s->now * 250u;
+    return tern_tcp_hash(s, m) + s->now * 250u;
 }
 
 uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss) {

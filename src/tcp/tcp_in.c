@@ -73,13 +73,15 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
         TERN_STAT_INC(s, TCP_DROP_FLAGS);
         return;
     }
-    if (l->pending >= l->backlog) {
-        TERN_STAT_INC(s, TCP_DROP_BACKLOG);
-        return;
-    }
-    tern_tcp_pcb *pcb = tern_tcp_alloc(s);
+    tern_tcp_pcb *pcb = l->pending < l->backlog ? tern_tcp_alloc(s) : NULL;
     if (!pcb) {
-        TERN_STAT_INC(s, TCP_DROP_NOMEM);
+        if (l->pending >= l->backlog)
+            TERN_STAT_INC(s, TCP_DROP_BACKLOG);
+        else
+            TERN_STAT_INC(s, TCP_DROP_NOMEM);
+#if TERN_CFG_TCP_SYNCOOKIES
+        tern_tcp_cookie_reply(s, seg); /* no state kept: the ACK brings it back */
+#endif
         return;
     }
     pcb->local_ip = seg->dst;
@@ -665,6 +667,12 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         tern_tcp_free(pcb, TERN_OK);
         pcb = NULL;
     }
+#if TERN_CFG_TCP_SYNCOOKIES
+    if (!pcb && (seg.h.flags & (TERN_TCP_ACK | TERN_TCP_SYN | TERN_TCP_RST)) == TERN_TCP_ACK) {
+        tern_tcp_listener *l = tern_tcp_find_listener(s, seg.dst, seg.h.dport);
+        pcb = l ? tern_tcp_cookie_accept(l, &seg) : NULL; /* then its ACK completes it below */
+    }
+#endif
     if (!pcb) {
         no_connection(s, &seg);
         tern_pbuf_free(s, p);

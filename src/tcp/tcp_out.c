@@ -139,28 +139,34 @@ void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
 }
 
 /* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
-void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
-    if (seg->h.flags & TERN_TCP_RST)
-        return;
-    tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM - 8, TERN_WIRE_TCP_HLEN);
+void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
+                             uint16_t mss) {
+    tern_tcp_opts o = {.mss = mss, .wscale = TERN_TCP_NO_WSCALE};
+    uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + tern_tcp_opts_len(&o));
+    tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM - 8, hlen);
     if (!p)
         return;
-    uint32_t seq = 0, ack = 0;
-    uint8_t flags = TERN_TCP_RST;
-    if (seg->h.flags & TERN_TCP_ACK) {
-        seq = seg->h.ack;
-    } else {
-        ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
-              ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
-        flags |= TERN_TCP_ACK;
-    }
-    tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, 0, NULL);
-    uint32_t acc = tern_csum_pseudo4(seg->dst, seg->src, TERN_IP_PROTO_TCP, TERN_WIRE_TCP_HLEN);
-    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, TERN_WIRE_TCP_HLEN, acc)));
-    TERN_STAT_INC(s, TCP_RST_TX);
+    uint16_t wnd = TERN_CFG_TCP_WND > 0xFFFFu ? 0xFFFFu : (uint16_t)TERN_CFG_TCP_WND;
+    tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, (flags & TERN_TCP_RST) ? 0 : wnd,
+                  &o);
+    uint32_t acc = tern_csum_pseudo4(seg->dst, seg->src, TERN_IP_PROTO_TCP, hlen);
+    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, hlen, acc)));
     TERN_STAT_INC(s, TCP_TX);
     tern_ipv4_tx tx = {.src = seg->dst, .dst = seg->src, .proto = TERN_IP_PROTO_TCP};
     (void)tern_ipv4_output(s, p, &tx);
+}
+
+void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
+    if (seg->h.flags & TERN_TCP_RST)
+        return;
+    TERN_STAT_INC(s, TCP_RST_TX);
+    if (seg->h.flags & TERN_TCP_ACK) {
+        tern_tcp_send_stateless(s, seg, seg->h.ack, 0, TERN_TCP_RST, 0);
+        return;
+    }
+    uint32_t ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
+                   ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+    tern_tcp_send_stateless(s, seg, 0, ack, TERN_TCP_RST | TERN_TCP_ACK, 0);
 }
 
 void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n) {

@@ -46,6 +46,8 @@ void tern_tcp_hash_insert(tern_tcp_pcb *pcb);
 /* Remove and free pcb; report err to the application if it still listens. */
 void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err);
 uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb);
+/* The keyed hash (HalfSipHash-2-4, per-boot secret) behind ISNs and cookies. */
+uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t m[3]);
 uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss);
 
 /* tcp_out.c */
@@ -54,6 +56,18 @@ void tern_tcp_send_ack(tern_tcp_pcb *pcb);
 tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags);
 /* A reset in answer to seg (no connection). */
 void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg);
+/* A segment in answer to seg without a connection (RST, cookie SYN-ACK). */
+void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
+                             uint16_t mss);
+
+/* tcp_syncookie.c */
+#if TERN_CFG_TCP_SYNCOOKIES
+/* Answer a SYN for a full listener with a cookie SYN-ACK. */
+void tern_tcp_cookie_reply(tern_stack *s, const tcp_seg *seg);
+/* An ACK for a listener: if it returns a valid cookie, a connection in
+ * SYN-RECEIVED rebuilt from it (its ACK then completes it); else NULL. */
+tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg);
+#endif
 void tern_tcp_send_rst(tern_tcp_pcb *pcb);
 uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb);
 /* Drop n acknowledged bytes from the send buffer. */

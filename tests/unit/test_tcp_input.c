@@ -818,8 +818,60 @@ static void test_icmp_frag_needed_lowers_mss(void **state) {
     assert_int_equal(covered, 3000);
 }
 
+#if TERN_CFG_TCP_SYNCOOKIES
+/* A full backlog answers with a SYN cookie; the returning ACK (carrying data)
+ * rebuilds the connection; a forged ACK does not. */
+static void test_syn_cookie_when_backlog_full(void **state) {
+    fx *f = *state;
+    f->l = tern_tcp_listen(f->s, NULL, LPORT, 1, app_accept, &f->a);
+    pseg half = {.seq = 7000, .sport = PPORT + 1, .flags = TERN_TCP_SYN, .wnd = 65535, .mss = MSS};
+    inject_tcp(f, &half); /* fills the backlog of 1, never completed */
+    out o;
+    assert_true(next_out(f, &o));
+    assert_int_equal(conns(f), 1);
+    pseg syn = {.seq = PISS, .flags = TERN_TCP_SYN, .wnd = 65535, .mss = 1400};
+    inject_tcp(f, &syn);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.flags, TERN_TCP_SYN | TERN_TCP_ACK);
+    assert_int_equal(o.ack, PISS + 1);
+    assert_int_equal(o.mss, 1400);
+    assert_int_equal(stat(f->s, "tcp.syncookie.tx"), 1);
+    assert_int_equal(conns(f), 1); /* no state kept for it */
+    /* A forged ACK (wrong cookie) from another port: reset, nothing created. */
+    pseg forged = {.seq = 9001, .ack = o.seq + 77, .sport = PPORT + 2, .flags = TERN_TCP_ACK, .wnd = 65535};
+    inject_tcp(f, &forged);
+    assert_int_equal(stat(f->s, "tcp.syncookie.bad"), 1);
+    assert_int_equal(conns(f), 1);
+    out r;
+    assert_true(next_out(f, &r));
+    assert_true(r.flags & TERN_TCP_RST);
+    /* The real ACK, with the first data, completes the connection. */
+    const uint8_t hello[5] = {'h', 'e', 'l', 'l', 'o'};
+    pseg ack = {.seq = PISS + 1,
+                .ack = o.seq + 1,
+                .flags = TERN_TCP_ACK | TERN_TCP_PSH,
+                .wnd = 65535,
+                .data = hello,
+                .len = sizeof hello};
+    inject_tcp(f, &ack);
+    assert_int_equal(stat(f->s, "tcp.syncookie.ok"), 1);
+    assert_int_equal(f->a.accepted, 1);
+    assert_non_null(f->a.pcb);
+    assert_int_equal(f->a.pcb->state, TERN_TCP_ESTABLISHED);
+    assert_int_equal(f->a.pcb->mss, 1400);
+    assert_int_equal(f->a.rx_len, sizeof hello);
+    assert_memory_equal(f->a.rx, hello, sizeof hello);
+    advance(f, 1000);
+    assert_true(next_out(f, &r)); /* the data is acknowledged */
+    assert_int_equal(r.ack, PISS + 1 + sizeof hello);
+}
+#endif
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+#if TERN_CFG_TCP_SYNCOOKIES
+        cmocka_unit_test_setup_teardown(test_syn_cookie_when_backlog_full, setup, teardown),
+#endif
         cmocka_unit_test_setup_teardown(test_fast_retransmit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rto_backoff_and_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_window_probe, setup, teardown),
