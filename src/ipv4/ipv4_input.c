@@ -96,7 +96,7 @@ static bool multicast_member(const tern_stack *s, const tern_netif *nif, uint32_
 
 enum dest_kind { DEST_OTHER, DEST_LOCAL, DEST_BCAST, DEST_MCAST };
 
-static enum dest_kind classify(tern_stack *s, const tern_netif *nif, uint32_t dst) {
+static enum dest_kind classify(tern_stack *s, const tern_netif *nif, uint32_t dst, uint8_t proto) {
     if (tern_ipv4_is_multicast(dst))
         return multicast_member(s, nif, dst) ? DEST_MCAST : DEST_OTHER;
     if (tern_ipv4_is_broadcast(nif, dst))
@@ -107,9 +107,11 @@ static enum dest_kind classify(tern_stack *s, const tern_netif *nif, uint32_t ds
         return (nif->flags & TERN_NETIF_LOOPBACK) ? DEST_LOCAL : DEST_OTHER;
     if (tern_ipv4_is_local(s, dst))
         return DEST_LOCAL;
-    /* An interface without an address takes unicast for itself: a DHCP
-     * server may send the offer to the address it offers (RFC 2131 4.1). */
-    return nif->ip4 == 0 ? DEST_LOCAL : DEST_OTHER;
+    /* An interface without an address takes unicast UDP for itself: a DHCP
+     * server may send the offer to the address it offers (RFC 2131 4.1).
+     * Nothing else: answering pings for an address not yet ours could make
+     * a server's conflict check think it is taken. */
+    return nif->ip4 == 0 && proto == TERN_IP_PROTO_UDP ? DEST_LOCAL : DEST_OTHER;
 }
 
 static bool bad_source(const tern_netif *nif, uint32_t src) {
@@ -160,7 +162,7 @@ void tern_ipv4_input(tern_netif *nif, tern_pbuf *p) {
         drop(s, p);
         return;
     }
-    enum dest_kind kind = classify(s, nif, ip.dst);
+    enum dest_kind kind = classify(s, nif, ip.dst, ip.proto);
     if (kind == DEST_OTHER) {
 #if TERN_CFG_IPV4_FORWARD
         if (s->ipv4.forward && !(p->flags & (TERN_PBUF_F_LL_BCAST | TERN_PBUF_F_LL_MCAST)) &&

@@ -186,6 +186,32 @@ static void test_unknown_ethertype(void **state) {
     inject_and_expect(f, fr, 60, "eth.drop.not_ours");
 }
 
+static int udp_seen;
+static void on_udp(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+    (void)ctx, (void)info;
+    udp_seen++;
+    tern_pbuf_free(pcb->stack, p);
+}
+
+/* Without an address an interface takes unicast UDP (a DHCP offer to the
+ * offered address) but answers nothing else for an address not yet its own. */
+static void test_unconfigured_interface_takes_only_udp(void **state) {
+    fixture *f = *state;
+    assert_int_equal(tern_netif_set_ipv4(&f->cap.nif, NULL, 0, NULL), TERN_OK);
+    cap_clear(&f->cap);
+    tern_udp_pcb *pcb = tern_udp_new(f->s);
+    assert_int_equal(tern_udp_bind(pcb, NULL, 68), TERN_OK);
+    tern_udp_set_recv(pcb, on_udp, NULL);
+    uint8_t fr[128];
+    size_t n = build_udp(fr, PEER, IP4(192, 0, 2, 150), 67, 68, (const uint8_t *)"offer", 5);
+    udp_seen = 0;
+    inject(&f->cap.nif, fr, n);
+    assert_int_equal(udp_seen, 1);
+    n = build_icmp_echo(fr, PEER, IP4(192, 0, 2, 150), 1, 1, NULL, 0);
+    inject_and_expect(f, fr, n, "ipv4.drop.not_ours");
+    tern_udp_free(pcb);
+}
+
 int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
