@@ -224,6 +224,7 @@ int main(void) {
         T(test_unknown_protocol_gets_unreachable),
         T(test_broadcast_ping_ignored),
         T(test_unknown_ethertype),
+        T(test_unconfigured_interface_takes_only_udp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
