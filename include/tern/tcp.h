@@ -84,6 +84,7 @@ struct tern_tcp_pcb {
     void *ctx;
     tern_tcp_listener *listener; /* SYN_RCVD: who accepts it */
     tern_pbuf *sndq;             /* send buffer: unacked then unsent bytes (next_pkt list) */
+    tern_pbuf *sndq_last;        /* its last pbuf (appends without a walk) */
     tern_pbuf *ooseq;            /* out-of-order segments, TCP header kept, by sequence */
     tern_timer timer;
     uint32_t local_ip, remote_ip;

@@ -9,10 +9,12 @@
 
 #define CLIENT_POLL_MS 50u
 
-/* The stream iperf2 sends: the digits 0-9 over and over. */
-static const uint8_t pattern[] = "01234567890123456789012345678901234567890123456789"
-                                 "01234567890123456789012345678901234567890123456789";
-#define PATTERN_LEN 100u
+/* The stream iperf2 sends: the digits 0-9 over and over (1000 bytes of
+ * flash, so each write moves a useful amount). */
+#define P10 "0123456789"
+#define P100 P10 P10 P10 P10 P10 P10 P10 P10 P10 P10
+static const uint8_t pattern[] = P100 P100 P100 P100 P100 P100 P100 P100 P100 P100;
+#define PATTERN_LEN 1000u
 
 /* ---- Server ---------------------------------------------------------------- */
 

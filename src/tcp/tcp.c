@@ -343,20 +343,16 @@ static bool can_send(const tern_tcp_pcb *pcb) {
 }
 
 static void sndq_append(tern_tcp_pcb *pcb, tern_pbuf *p) {
-    tern_pbuf **pp = &pcb->sndq;
-    while (*pp)
-        pp = &(*pp)->next_pkt;
     p->next_pkt = NULL;
-    *pp = p;
+    if (pcb->sndq)
+        pcb->sndq_last->next_pkt = p;
+    else
+        pcb->sndq = p;
+    pcb->sndq_last = p;
     pcb->sndq_len += p->tot_len;
 }
 
-static tern_pbuf *sndq_tail(tern_tcp_pcb *pcb) {
-    tern_pbuf *q = pcb->sndq;
-    while (q && q->next_pkt)
-        q = q->next_pkt;
-    return q;
-}
+static tern_pbuf *sndq_tail(tern_tcp_pcb *pcb) { return pcb->sndq ? pcb->sndq_last : NULL; }
 
 static void free_list(tern_stack *s, tern_pbuf *q) {
     while (q) {
