@@ -36,7 +36,7 @@ static tern_err select_hop(tern_stack *s, const tern_ipv4_tx *tx, tern_ipv4_hop 
 }
 
 static uint32_t pick_source(tern_stack *s, const tern_ipv4_tx *tx, const tern_ipv4_hop *hop) {
-    if (tx->src)
+    if (tx->src || tx->src_unspecified)
         return tx->src;
     if (tern_ipv4_is_local(s, tx->dst))
         return tx->dst; /* talking to ourselves */

@@ -113,8 +113,11 @@ static void send_msg(tern_dhcp *d, uint8_t type, uint32_t dst) {
         return;
     }
     tern_pbuf_copy_in(p, 0, buf, (uint16_t)len);
-    /* Broadcasts leave through our interface; unicast follows the routes. */
+    /* Broadcasts leave through our interface; unicast follows the routes.
+     * Without a lease the source is 0.0.0.0, whatever else the interface
+     * holds (an AutoIP address): RFC 2131 4.1. */
     d->pcb->ifindex = dst == 0xFFFFFFFFu ? d->nif->index : 0;
+    tern_udp_set_flags(d->pcb, TERN_UDP_F_SRC_ZERO, o.ciaddr == 0);
     tern_addr to = tern_addr_ipv4(dst);
     TERN_STAT_INC(s, DHCP_TX);
     (void)tern_udp_sendto(d->pcb, p, &to, TERN_DHCP_SERVER_PORT);

@@ -548,6 +548,7 @@ static void test_autoip_fallback_and_handover(void **state) {
     sent x = last_sent(f);
     assert_int_equal(x.m.type, TERN_DHCP_DISCOVER);
     assert_int_equal(x.m.flags, TERN_DHCP_FLAG_BROADCAST);
+    assert_int_equal(x.ip_src, 0); /* RFC 2131 4.1: not from the link-local address */
     offer_and_ack(f, 3600, 0, 0);
     assert_int_equal(f->cap.nif.ip4, ll); /* kept while the DHCP address is probed */
     run(f, 10000);
