@@ -64,8 +64,8 @@ typedef struct tern_ipv4_tx {
     uint8_t ttl; /* 0 = default */
     uint8_t tos;
     uint8_t dont_frag;
-    uint8_t ifindex;      /* force this interface (multicast/broadcast), 0 = route */
-    uint8_t router_alert; /* add the Router Alert option (RFC 2113), for IGMP */
+    uint8_t ifindex;         /* force this interface (multicast/broadcast), 0 = route */
+    uint8_t router_alert;    /* add the Router Alert option (RFC 2113), for IGMP */
     uint8_t src_unspecified; /* send from 0.0.0.0 even if the interface has an address (DHCP) */
 } tern_ipv4_tx;
 

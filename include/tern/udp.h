@@ -42,7 +42,7 @@ typedef void (*tern_udp_err_fn)(void *ctx, tern_udp_pcb *pcb, tern_err err, cons
 #define TERN_UDP_F_BROADCAST 0x04u   /* may send to broadcast addresses */
 #define TERN_UDP_F_NO_CHECKSUM 0x08u /* send without checksum */
 #define TERN_UDP_F_REUSE 0x10u       /* several pcbs may bind the same port */
-#define TERN_UDP_F_SRC_ZERO 0x20u /* send from 0.0.0.0 (a DHCP client without a lease) */
+#define TERN_UDP_F_SRC_ZERO 0x20u    /* send from 0.0.0.0 (a DHCP client without a lease) */
 
 struct tern_udp_pcb {
     struct tern_stack *stack;

@@ -352,7 +352,9 @@ static void sndq_append(tern_tcp_pcb *pcb, tern_pbuf *p) {
     pcb->sndq_len += p->tot_len;
 }
 
-static tern_pbuf *sndq_tail(tern_tcp_pcb *pcb) { return pcb->sndq ? pcb->sndq_last : NULL; }
+static tern_pbuf *sndq_tail(tern_tcp_pcb *pcb) {
+    return pcb->sndq ? pcb->sndq_last : NULL;
+}
 
 static void free_list(tern_stack *s, tern_pbuf *q) {
     while (q) {

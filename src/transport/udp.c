@@ -134,7 +134,7 @@ tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, 
         tern_pbuf_free(s, p);
         return TERN_ERR_INUSE;
     }
-    uint32_t src = (pcb->flags & TERN_UDP_F_SRC_ZERO) ? 0
+    uint32_t src = (pcb->flags & TERN_UDP_F_SRC_ZERO)                        ? 0
                    : pcb->local_ip && !tern_ipv4_is_multicast(pcb->local_ip) ? pcb->local_ip
                                                                              : tern_ipv4_source_for(s, d);
     p = tern_pbuf_prepend(s, p, TERN_WIRE_UDP_HLEN, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_UDP_HLEN);
