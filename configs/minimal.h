@@ -91,6 +91,7 @@
 #define TERN_CFG_TCP_KEEP_INTVL_MS 75000u  /* ... probes 75 s apart ... */
 #define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
 #define TERN_CFG_TCP_HASH 1                /* one lookup bucket: 5 connections */
+#define TERN_CFG_TCP_SACK 0                /* no SACK */
 #define TERN_CFG_TCP_SYNCOOKIES 0          /* no SYN cookies */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */

@@ -246,6 +246,10 @@
 #ifndef TERN_CFG_TCP_KEEP_CNT
 #define TERN_CFG_TCP_KEEP_CNT 9
 #endif
+/* SACK (RFC 2018): negotiate it and report out-of-order data in ACKs. */
+#ifndef TERN_CFG_TCP_SACK
+#define TERN_CFG_TCP_SACK 0
+#endif
 /* SYN cookies (RFC 4987 3.6): when a listener's backlog is full, answer
  * SYNs without keeping state and rebuild the connection from the ACK. */
 #ifndef TERN_CFG_TCP_SYNCOOKIES
@@ -414,6 +418,7 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
                "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SYNCOOKIES), "tern: TERN_CFG_TCP_SYNCOOKIES must be 0 or 1");
 _Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535,
                "tern: TERN_CFG_TCP_PCBS must be 1..65535");

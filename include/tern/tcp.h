@@ -76,6 +76,7 @@ typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp
 #define TERN_TCPF_PERSIST 0x0800u       /* zero window: probing */
 #define TERN_TCPF_RTT_RUNNING 0x1000u   /* timing one segment (no timestamps) */
 #define TERN_TCPF_DEAD 0x2000u          /* aborted inside a callback: freed when input returns */
+#define TERN_TCPF_SACK 0x4000u          /* the peer takes SACK blocks (RFC 2018) */
 
 struct tern_tcp_pcb {
     tern_tcp_pcb *next; /* lookup bucket chain */
@@ -114,6 +115,9 @@ struct tern_tcp_pcb {
     uint8_t keep_cnt, keep_sent;
     uint8_t ooseq_n;
     uint8_t tmask; /* armed timers */
+#if TERN_CFG_TCP_SACK
+    uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
+#endif
 };
 
 struct tern_tcp_listener {
@@ -147,7 +151,7 @@ typedef struct tern_tcp_info {
     uint32_t srtt_ms, rto_ms;
     uint32_t sndq, unacked, ooseq;
     uint32_t rcvq; /* received, not yet consumed by the application */
-    uint8_t wscale_ok, ts_ok;
+    uint8_t wscale_ok, ts_ok, sack_ok;
 } tern_tcp_info;
 
 tern_tcp_pcb *tern_tcp_new(struct tern_stack *s);

@@ -526,6 +526,7 @@ void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     info->rcvq = pcb->rcv_pending;
     info->wscale_ok = (pcb->flags & TERN_TCPF_WSCALE) != 0;
     info->ts_ok = (pcb->flags & TERN_TCPF_TS) != 0;
+    info->sack_ok = (pcb->flags & TERN_TCPF_SACK) != 0;
 }
 
 void tern_tcp_foreach(tern_stack *s, void (*fn)(void *ctx, const tern_tcp_pcb *pcb), void *ctx) {

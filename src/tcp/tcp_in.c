@@ -57,6 +57,12 @@ static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     } else {
         pcb->flags &= (uint16_t)~TERN_TCPF_TS;
     }
+#if TERN_CFG_TCP_SACK
+    if (h->sack_ok)
+        pcb->flags |= TERN_TCPF_SACK;
+    else
+        pcb->flags &= (uint16_t)~TERN_TCPF_SACK;
+#endif
 }
 
 /* ---- LISTEN ------------------------------------------------------------- */
@@ -462,6 +468,9 @@ static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint
     whole->next_pkt = *pp;
     *pp = whole;
     pcb->ooseq_n++;
+#if TERN_CFG_TCP_SACK
+    pcb->ooseq_recent = seq;
+#endif
 }
 
 /* Move what the hole's filling made contiguous from ooseq to the app.

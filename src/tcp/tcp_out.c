@@ -3,6 +3,7 @@
 
 #include "core/chksum.h"
 #include "tcp/tcp_priv.h"
+#include "wire/wire.h"
 
 #if TERN_CFG_TCP
 
@@ -48,7 +49,46 @@ static uint8_t our_wscale(void) {
     return shift;
 }
 
-static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, tern_tcp_opts *o) {
+#if TERN_CFG_TCP_SACK
+/* The data range [*start, *end) of an out-of-order segment (header kept). */
+static void ooseq_range(const tern_pbuf *q, uint32_t *start, uint32_t *end) {
+    uint8_t h[13];
+    tern_pbuf_copy_out(q, 0, h, sizeof h);
+    *start = tern_rd32(h + 4);
+    *end = *start + q->tot_len - (uint32_t)((h[12] >> 4) * 4u);
+}
+
+/* SACK blocks for what waits beyond the hole (RFC 2018 4): contiguous runs of
+ * the out-of-order queue, the one holding the latest arrival first. */
+static void sack_blocks(const tern_tcp_pcb *pcb, tern_tcp_opts *o) {
+    uint32_t runs[TERN_TCP_MAX_SACK][2];
+    unsigned n = 0, max = o->has_ts ? 3u : 4u, first = 0;
+    for (const tern_pbuf *q = pcb->ooseq; q; q = q->next_pkt) {
+        uint32_t s, e;
+        ooseq_range(q, &s, &e);
+        if (n && SEQ_LEQ(s, runs[n - 1][1])) {
+            if (SEQ_GT(e, runs[n - 1][1]))
+                runs[n - 1][1] = e;
+        } else if (n < TERN_TCP_MAX_SACK) {
+            runs[n][0] = s, runs[n][1] = e;
+            n++;
+        }
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (SEQ_GEQ(pcb->ooseq_recent, runs[i][0]) && SEQ_LT(pcb->ooseq_recent, runs[i][1]))
+            first = i;
+    o->sack[0][0] = runs[first][0], o->sack[0][1] = runs[first][1];
+    o->nsack = 1;
+    for (unsigned i = 0; i < n && o->nsack < max; i++) {
+        if (i == first)
+            continue;
+        o->sack[o->nsack][0] = runs[i][0], o->sack[o->nsack][1] = runs[i][1];
+        o->nsack++;
+    }
+}
+#endif
+
+static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tcp_opts *o) {
     memset(o, 0, sizeof *o);
     o->wscale = TERN_TCP_NO_WSCALE;
     if (flags & TERN_TCP_SYN) {
@@ -60,6 +100,9 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, tern_tcp_opts *o) {
         }
         if (TERN_CFG_TCP_TIMESTAMPS && (offer || (pcb->flags & TERN_TCPF_TS)))
             o->has_ts = 1;
+#if TERN_CFG_TCP_SACK
+        o->sack_ok = offer || (pcb->flags & TERN_TCPF_SACK);
+#endif
     } else if (pcb->flags & TERN_TCPF_TS) {
         o->has_ts = 1;
     }
@@ -67,6 +110,14 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, tern_tcp_opts *o) {
         o->tsval = pcb->stack->now;
         o->tsecr = pcb->ts_recent;
     }
+#if TERN_CFG_TCP_SACK
+    /* On data-less ACKs only: the blocks then never push a full segment
+     * past the MSS. Duplicate ACKs, the ones that matter, carry no data. */
+    if (!len && !(flags & (TERN_TCP_SYN | TERN_TCP_RST)) && (pcb->flags & TERN_TCPF_SACK) && pcb->ooseq)
+        sack_blocks(pcb, o);
+#else
+    (void)len;
+#endif
 }
 
 /* Copy n bytes of the send buffer, starting off bytes after its first
@@ -89,7 +140,7 @@ static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint1
 static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
     tern_stack *s = pcb->stack;
     tern_tcp_opts o;
-    fill_options(pcb, flags, &o);
+    fill_options(pcb, flags, len, &o);
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + tern_tcp_opts_len(&o));
     tern_pbuf *p = tern_pbuf_alloc(s, (uint16_t)(TERN_PBUF_TRANSPORT_HEADROOM - 8 + hlen), len);
     if (!p) {

@@ -6,7 +6,7 @@
 #include "tern/config.h"
 #include "wire/wire.h"
 
-enum { OPT_END = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WS = 3, OPT_TS = 8 };
+enum { OPT_END = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WS = 3, OPT_SACK_OK = 4, OPT_SACK = 5, OPT_TS = 8 };
 
 /* One option of kind p[0] and length n at p (n already checked to fit).
  * Options this build does not use are skipped like unknown ones. SACK
@@ -20,6 +20,19 @@ static bool read_option(const uint8_t *p, uint8_t n, tern_tcp_repr *r) {
         if (n != 3)
             return false;
         r->wscale = p[2] > 14 ? 14 : p[2]; /* RFC 7323 2.3: larger values mean 14 */
+#if TERN_CFG_TCP_SACK
+    } else if (p[0] == OPT_SACK_OK) {
+        if (n != 2)
+            return false;
+        r->sack_ok = 1;
+    } else if (p[0] == OPT_SACK) {
+        if (n < 10 || (n - 2) % 8)
+            return false;
+        for (unsigned i = 0; i < (n - 2u) / 8u && r->nsack < TERN_TCP_MAX_SACK; i++, r->nsack++) {
+            r->sack[r->nsack][0] = tern_rd32(p + 2 + 8 * i);
+            r->sack[r->nsack][1] = tern_rd32(p + 6 + 8 * i);
+        }
+#endif
     } else if (TERN_CFG_TCP_TIMESTAMPS && p[0] == OPT_TS) {
         if (n != 10)
             return false;
@@ -78,6 +91,12 @@ uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
         n += 4; /* NOP + 3 */
     if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts)
         n += 12; /* NOP NOP + 10 */
+#if TERN_CFG_TCP_SACK
+    if (o->sack_ok)
+        n += 4; /* NOP NOP + 2 */
+    if (o->nsack)
+        n += 4u + 8u * o->nsack; /* NOP NOP + 2 + 8 per block */
+#endif
     return (uint8_t)n;
 }
 
@@ -109,6 +128,22 @@ uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, 
         p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_TS, p[3] = 10;
         tern_wr32(p + 4, o->tsval);
         tern_wr32(p + 8, o->tsecr);
+        p += 12;
     }
+#if TERN_CFG_TCP_SACK
+    if (o->sack_ok) {
+        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK_OK, p[3] = 2;
+        p += 4;
+    }
+    if (o->nsack) {
+        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK, p[3] = (uint8_t)(2u + 8u * o->nsack);
+        for (unsigned i = 0; i < o->nsack; i++) {
+            tern_wr32(p + 4 + 8 * i, o->sack[i][0]);
+            tern_wr32(p + 8 + 8 * i, o->sack[i][1]);
+        }
+    }
+#else
+    (void)p;
+#endif
     return hlen;
 }

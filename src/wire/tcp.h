@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tern/config.h"
+
 #define TERN_WIRE_TCP_HLEN 20
 #define TERN_WIRE_TCP_MAX_HLEN 60
 
@@ -24,9 +26,16 @@
 
 #define TERN_TCP_NO_WSCALE 0xFFu
 
+#define TERN_TCP_MAX_SACK 4
+
 typedef struct tern_tcp_repr {
     uint32_t seq, ack;
     uint32_t tsval, tsecr;
+#if TERN_CFG_TCP_SACK
+    uint32_t sack[TERN_TCP_MAX_SACK][2]; /* blocks: left, right edge */
+    uint8_t nsack;
+    uint8_t sack_ok; /* SACK-permitted */
+#endif
     uint16_t sport, dport;
     uint16_t wnd, urp;
     uint16_t mss; /* 0 = no MSS option */
@@ -52,6 +61,10 @@ typedef struct tern_tcp_opts {
     uint8_t wscale; /* TERN_TCP_NO_WSCALE = none */
     uint8_t has_ts;
     uint32_t tsval, tsecr;
+#if TERN_CFG_TCP_SACK
+    uint8_t sack_ok, nsack;
+    uint32_t sack[TERN_TCP_MAX_SACK][2];
+#endif
 } tern_tcp_opts;
 
 /* Bytes the options take (a multiple of 4). */

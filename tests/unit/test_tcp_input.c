@@ -108,7 +108,7 @@ static int teardown(void **state) {
 typedef struct pseg {
     uint32_t seq, ack, tsval, tsecr;
     uint16_t sport, dport, wnd, mss, len;
-    uint8_t flags, ts;
+    uint8_t flags, ts, sack_ok;
     const uint8_t *data;
 } pseg;
 
@@ -119,6 +119,10 @@ static void inject_tcp(fx *f, const pseg *g) {
     if (g->mss) {
         t[hl] = 2, t[hl + 1] = 4;
         tern_wr16(t + hl + 2, g->mss);
+        hl += 4;
+    }
+    if (g->sack_ok) {
+        t[hl] = 1, t[hl + 1] = 1, t[hl + 2] = 4, t[hl + 3] = 2;
         hl += 4;
     }
     if (g->ts) {
@@ -818,6 +822,73 @@ static void test_icmp_frag_needed_lowers_mss(void **state) {
     assert_int_equal(covered, 3000);
 }
 
+#if TERN_CFG_TCP_SACK
+/* The last ACK the stack sent, with its SACK blocks parsed. */
+static tern_tcp_repr last_ack_repr(fx *f) {
+    tern_tcp_repr r;
+    memset(&r, 0, sizeof r);
+    for (unsigned i = f->cap.count; i-- > 0;) {
+        const cap_frame *c = &f->cap.frames[i];
+        if (c->len < 54 || c->data[23] != 6)
+            continue;
+        const uint8_t *t = c->data + 14 + (c->data[14] & 15) * 4;
+        uint16_t tl = (uint16_t)(tern_rd16(c->data + 16) - (c->data[14] & 15) * 4);
+        assert_int_equal(tern_tcp_parse(t, tl, tl, &r), TERN_TCP_PARSE_OK);
+        return r;
+    }
+    fail_msg("no TCP segment sent");
+    return r;
+}
+
+/* SACK negotiated in the handshake; held out-of-order data is reported in
+ * the duplicate ACKs, the block with the latest arrival first (RFC 2018). */
+static void test_sack_blocks_report_held_data(void **state) {
+    fx *f = *state;
+    f->l = tern_tcp_listen(f->s, NULL, LPORT, 4, app_accept, &f->a);
+    pseg syn = {.seq = PISS, .flags = TERN_TCP_SYN, .wnd = 65535, .mss = MSS, .sack_ok = 1};
+    inject_tcp(f, &syn);
+    tern_tcp_repr r = last_ack_repr(f);
+    assert_true(r.sack_ok);
+    uint32_t our = r.seq + 1;
+    pseg ack = {.seq = PISS + 1, .ack = our, .flags = TERN_TCP_ACK, .wnd = 65535};
+    inject_tcp(f, &ack);
+    assert_non_null(f->a.pcb);
+    uint8_t data[1000];
+    fill(data, sizeof data, 0);
+    uint32_t base = PISS + 1;
+    /* Segments 1 and 3 arrive, 0 and 2 are missing. */
+    pseg s1 = {
+        .seq = base + 1000, .ack = our, .flags = TERN_TCP_ACK, .wnd = 65535, .data = data, .len = 1000};
+    inject_tcp(f, &s1);
+    r = last_ack_repr(f);
+    assert_int_equal(r.ack, base);
+    assert_int_equal(r.nsack, 1);
+    assert_int_equal(r.sack[0][0], base + 1000);
+    assert_int_equal(r.sack[0][1], base + 2000);
+    pseg s3 = {
+        .seq = base + 3000, .ack = our, .flags = TERN_TCP_ACK, .wnd = 65535, .data = data, .len = 1000};
+    inject_tcp(f, &s3);
+    r = last_ack_repr(f);
+    assert_int_equal(r.nsack, 2);
+    assert_int_equal(r.sack[0][0], base + 3000); /* the latest arrival first */
+    assert_int_equal(r.sack[1][0], base + 1000);
+    /* Filling the first hole leaves one block; filling both, none. */
+    pseg s0 = {.seq = base, .ack = our, .flags = TERN_TCP_ACK, .wnd = 65535, .data = data, .len = 1000};
+    inject_tcp(f, &s0);
+    r = last_ack_repr(f);
+    assert_int_equal(r.ack, base + 2000);
+    assert_int_equal(r.nsack, 1);
+    assert_int_equal(r.sack[0][0], base + 3000);
+    pseg s2 = {
+        .seq = base + 2000, .ack = our, .flags = TERN_TCP_ACK, .wnd = 65535, .data = data, .len = 1000};
+    inject_tcp(f, &s2);
+    r = last_ack_repr(f);
+    assert_int_equal(r.ack, base + 4000);
+    assert_int_equal(r.nsack, 0);
+    assert_int_equal(f->a.rx_len, 4000);
+}
+#endif
+
 #if TERN_CFG_TCP_SYNCOOKIES
 /* A full backlog answers with a SYN cookie; the returning ACK (carrying data)
  * rebuilds the connection; a forged ACK does not. */
@@ -869,6 +940,9 @@ static void test_syn_cookie_when_backlog_full(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+#if TERN_CFG_TCP_SACK
+        cmocka_unit_test_setup_teardown(test_sack_blocks_report_held_data, setup, teardown),
+#endif
 #if TERN_CFG_TCP_SYNCOOKIES
         cmocka_unit_test_setup_teardown(test_syn_cookie_when_backlog_full, setup, teardown),
 #endif
