@@ -117,6 +117,9 @@ struct tern_tcp_pcb {
     uint8_t tmask; /* armed timers */
 #if TERN_CFG_TCP_SACK
     uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
+    uint32_t high_rxt;     /* loss recovery: retransmitted up to here (RFC 6675 HighRxt) */
+    uint32_t sacked[4][2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
+    uint8_t nsacked;
 #endif
 };
 

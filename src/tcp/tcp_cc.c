@@ -13,6 +13,12 @@ void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
     pcb->ssthresh = 0x7FFFFFFFu;
 }
 
+#if TERN_CFG_TCP_SACK
+#define HIGH_RXT(pcb) ((pcb)->high_rxt)
+#else
+#define HIGH_RXT(pcb) ((pcb)->snd_una)
+#endif
+
 static uint32_t half_flight(const tern_tcp_pcb *pcb) {
     uint32_t h = tern_tcp_flight(pcb) / 2u;
     uint32_t floor = 2u * pcb->mss;
@@ -27,6 +33,33 @@ static uint16_t first_segment(const tern_tcp_pcb *pcb) {
     return (uint16_t)(n < tern_tcp_smss(pcb) ? n : tern_tcp_smss(pcb));
 }
 
+/* With SACK: retransmit the next hole after what recovery already resent.
+ * Returns false when the scoreboard shows none. */
+static bool retransmit_next_hole(tern_tcp_pcb *pcb) {
+#if TERN_CFG_TCP_SACK
+    uint32_t seq;
+    uint16_t len;
+    if (!(pcb->flags & TERN_TCPF_SACK) || !tern_tcp_sack_next_hole(pcb, pcb->high_rxt, &seq, &len))
+        return false;
+    (void)tern_tcp_send_data(pcb, seq, len, TERN_TCP_ACK);
+    TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
+    pcb->high_rxt = seq + len;
+    return true;
+#else
+    (void)pcb;
+    return false;
+#endif
+}
+
+static void note_retransmitted(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len) {
+#if TERN_CFG_TCP_SACK
+    if (SEQ_GT(seq + len, pcb->high_rxt))
+        pcb->high_rxt = seq + len;
+#else
+    (void)pcb, (void)seq, (void)len;
+#endif
+}
+
 /* New data acknowledged (not in recovery, or recovery ended). */
 void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
     if (pcb->flags & TERN_TCPF_RECOVERY) {
@@ -38,8 +71,12 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
             pcb->dupacks = 0;
         } else {
             /* Partial acknowledgement: retransmit the next hole, deflate. */
-            (void)tern_tcp_send_data(pcb, pcb->snd_una, first_segment(pcb), TERN_TCP_ACK);
-            TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
+            if (!retransmit_next_hole(pcb) && !SEQ_LT(pcb->snd_una, HIGH_RXT(pcb))) {
+                uint16_t n = first_segment(pcb);
+                (void)tern_tcp_send_data(pcb, pcb->snd_una, n, TERN_TCP_ACK);
+                TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
+                note_retransmitted(pcb, pcb->snd_una, n);
+            }
             pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked : 0;
             pcb->cwnd += pcb->mss;
         }
@@ -58,6 +95,7 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
 void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     if (pcb->flags & TERN_TCPF_RECOVERY) {
         pcb->cwnd += pcb->mss; /* each duplicate means a segment left the network */
+        (void)retransmit_next_hole(pcb);
         return;
     }
     if (++pcb->dupacks != 3)
@@ -69,8 +107,13 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     pcb->recover = pcb->snd_max;
     pcb->flags |= TERN_TCPF_RECOVERY;
     pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn */
-    (void)tern_tcp_send_data(pcb, pcb->snd_una, first_segment(pcb), TERN_TCP_ACK);
+    uint16_t n = first_segment(pcb);
+#if TERN_CFG_TCP_SACK
+    pcb->high_rxt = pcb->snd_una;
+#endif
+    (void)tern_tcp_send_data(pcb, pcb->snd_una, n, TERN_TCP_ACK);
     TERN_STAT_INC(pcb->stack, TCP_FAST_RETRANSMIT);
+    note_retransmitted(pcb, pcb->snd_una, n);
     pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
 }
 
@@ -80,6 +123,9 @@ void tern_tcp_cc_timeout(tern_tcp_pcb *pcb) {
     pcb->recover = pcb->snd_max;
     pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;
     pcb->dupacks = 0;
+#if TERN_CFG_TCP_SACK
+    tern_tcp_sack_clear(pcb); /* RFC 6675 5.1: after a timeout, trust nothing */
+#endif
 }
 
 #endif

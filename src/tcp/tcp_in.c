@@ -394,6 +394,9 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
         challenge_ack(pcb);
         return DONE;
     }
+#if TERN_CFG_TCP_SACK
+    tern_tcp_sack_update(pcb, h);
+#endif
     if (SEQ_GT(h->ack, pcb->snd_una)) {
         update_window(pcb, h);
         if (take_ack(pcb, h) && fin_acked(pcb) == DONE)

@@ -60,6 +60,15 @@ void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg);
 void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
                              uint16_t mss);
 
+/* tcp_sack.c: the sender's use of the peer's SACK blocks (RFC 6675, simplified) */
+#if TERN_CFG_TCP_SACK
+void tern_tcp_sack_update(tern_tcp_pcb *pcb, const tern_tcp_repr *h);
+void tern_tcp_sack_clear(tern_tcp_pcb *pcb);
+/* The first hole (not acknowledged, not SACKed) at or after from, below the
+ * highest SACKed byte: true with its start and length (at most one segment). */
+bool tern_tcp_sack_next_hole(const tern_tcp_pcb *pcb, uint32_t from, uint32_t *seq, uint16_t *len);
+#endif
+
 /* tcp_syncookie.c */
 #if TERN_CFG_TCP_SYNCOOKIES
 /* Answer a SYN for a full listener with a cookie SYN-ACK. */

@@ -108,7 +108,8 @@ static int teardown(void **state) {
 typedef struct pseg {
     uint32_t seq, ack, tsval, tsecr;
     uint16_t sport, dport, wnd, mss, len;
-    uint8_t flags, ts, sack_ok;
+    uint8_t flags, ts, sack_ok, nsack;
+    uint32_t sack[3][2];
     const uint8_t *data;
 } pseg;
 
@@ -124,6 +125,14 @@ static void inject_tcp(fx *f, const pseg *g) {
     if (g->sack_ok) {
         t[hl] = 1, t[hl + 1] = 1, t[hl + 2] = 4, t[hl + 3] = 2;
         hl += 4;
+    }
+    if (g->nsack) {
+        t[hl] = 1, t[hl + 1] = 1, t[hl + 2] = 5, t[hl + 3] = (uint8_t)(2 + 8 * g->nsack);
+        for (unsigned i = 0; i < g->nsack; i++) {
+            tern_wr32(t + hl + 4 + 8 * i, g->sack[i][0]);
+            tern_wr32(t + hl + 8 + 8 * i, g->sack[i][1]);
+        }
+        hl += 4u + 8u * g->nsack;
     }
     if (g->ts) {
         t[hl] = 1, t[hl + 1] = 1, t[hl + 2] = 8, t[hl + 3] = 10;
@@ -889,6 +898,55 @@ static void test_sack_blocks_report_held_data(void **state) {
 }
 #endif
 
+#if TERN_CFG_TCP_SACK
+/* A duplicate ACK carrying SACK blocks, from the peer's current state. */
+static void peer_sack(fx *f, uint32_t l0, uint32_t r0, uint32_t l1, uint32_t r1) {
+    pseg g = {.seq = f->snd, .ack = f->rcv, .flags = TERN_TCP_ACK, .wnd = f->wnd, .nsack = l1 ? 2 : 1};
+    g.sack[0][0] = l0, g.sack[0][1] = r0, g.sack[1][0] = l1, g.sack[1][1] = r1;
+    inject_tcp(f, &g);
+}
+
+/* Two segments lost in one window: with SACK both are retransmitted within
+ * the same round trip, the second on the next duplicate ACK (NewReno alone
+ * would wait for the partial ACK of the first). */
+static void test_sack_recovery_two_holes(void **state) {
+    fx *f = *state;
+    f->l = tern_tcp_listen(f->s, NULL, LPORT, 4, app_accept, &f->a);
+    f->snd = PISS;
+    pseg syn = {.seq = PISS, .flags = TERN_TCP_SYN, .wnd = 65535, .mss = 1000, .sack_ok = 1};
+    inject_tcp(f, &syn);
+    f->snd++;
+    out o;
+    assert_true(next_out(f, &o));
+    f->rcv = o.seq + 1;
+    peer_ack(f);
+    assert_non_null(f->a.pcb);
+    uint32_t start = f->rcv;
+    write_all(f, 8000, 0);
+    for (unsigned i = 0; i < 8; i++)
+        assert_true(next_out(f, &o));
+    advance(f, 20);
+    /* Segments 1 and 4 are lost. */
+    f->rcv = start + 1000u;
+    peer_ack(f);
+    peer_sack(f, start + 2000u, start + 3000u, 0, 0);
+    peer_sack(f, start + 2000u, start + 4000u, 0, 0);
+    peer_sack(f, start + 5000u, start + 6000u, start + 2000u, start + 4000u); /* third duplicate */
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start + 1000u);
+    assert_int_equal(stat(f->s, "tcp.fast_retransmit"), 1);
+    peer_sack(f, start + 5000u, start + 7000u, start + 2000u, start + 4000u);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start + 4000u); /* the second hole, at once */
+    assert_int_equal(o.len, 1000);
+    assert_int_equal(stat(f->s, "tcp.retransmit"), 1); /* no timeout involved */
+    f->rcv = start + 8000u;
+    peer_ack(f);
+    assert_int_equal(f->a.sent, 8000);
+    assert_int_equal(tern_tcp_get_unacked(f->a.pcb), 0);
+}
+#endif
+
 #if TERN_CFG_TCP_SYNCOOKIES
 /* A full backlog answers with a SYN cookie; the returning ACK (carrying data)
  * rebuilds the connection; a forged ACK does not. */
@@ -942,6 +1000,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
 #if TERN_CFG_TCP_SACK
         cmocka_unit_test_setup_teardown(test_sack_blocks_report_held_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sack_recovery_two_holes, setup, teardown),
 #endif
 #if TERN_CFG_TCP_SYNCOOKIES
         cmocka_unit_test_setup_teardown(test_syn_cookie_when_backlog_full, setup, teardown),
