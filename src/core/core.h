@@ -6,6 +6,13 @@
 
 uint32_t tern_timers_run(tern_stack *s);
 
+/* Keep a helper called from several places out of line (code size at -Os). */
+#if defined(__GNUC__) || defined(__clang__)
+#define TERN_NOINLINE __attribute__((noinline))
+#else
+#define TERN_NOINLINE
+#endif
+
 #if TERN_CFG_ASSERT
 #define TERN_ASSERT(s, cond)                                                                                 \
     do {                                                                                                     \

@@ -41,7 +41,7 @@ static void challenge_ack(tern_tcp_pcb *pcb) {
 }
 
 /* Options from the peer's SYN: MSS, window scale, timestamps. */
-static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     pcb->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, h->mss ? h->mss : 536u);
     if (TERN_CFG_TCP_WSCALE && h->wscale != TERN_TCP_NO_WSCALE) {
         pcb->flags |= TERN_TCPF_WSCALE;
