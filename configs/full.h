@@ -93,6 +93,7 @@
 #define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
 #define TERN_CFG_TCP_HASH 4                /* lookup buckets */
 #define TERN_CFG_TCP_SACK 1                /* SACK: out-of-order data reported to the peer */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_CUBIC /* CUBIC congestion control (RFC 9438) */
 #define TERN_CFG_TCP_SYNCOOKIES 1          /* SYN cookies when a backlog is full */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */

@@ -92,6 +92,7 @@
 #define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
 #define TERN_CFG_TCP_HASH 1                /* one lookup bucket: 5 connections */
 #define TERN_CFG_TCP_SACK 0                /* no SACK */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO /* NewReno congestion control */
 #define TERN_CFG_TCP_SYNCOOKIES 0          /* no SYN cookies */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */

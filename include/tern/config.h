@@ -250,6 +250,15 @@
 #ifndef TERN_CFG_TCP_SACK
 #define TERN_CFG_TCP_SACK 0
 #endif
+/* Congestion control: how the window grows and how far it falls after a
+ * loss. TERN_TCP_CC_NEWRENO (RFC 5681/6582) or TERN_TCP_CC_CUBIC (RFC 9438,
+ * the Linux default; 20 more bytes per connection). Loss recovery (fast
+ * retransmit, NewReno partial ACKs, SACK holes) is the same for both. */
+#define TERN_TCP_CC_NEWRENO 1
+#define TERN_TCP_CC_CUBIC 2
+#ifndef TERN_CFG_TCP_CC
+#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO
+#endif
 /* SYN cookies (RFC 4987 3.6): when a listener's backlog is full, answer
  * SYNs without keeping state and rebuild the connection from the ACK. */
 #ifndef TERN_CFG_TCP_SYNCOOKIES
@@ -419,6 +428,8 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
+_Static_assert(TERN_CFG_TCP_CC == TERN_TCP_CC_NEWRENO || TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC,
+               "tern: TERN_CFG_TCP_CC must be TERN_TCP_CC_NEWRENO or TERN_TCP_CC_CUBIC");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SYNCOOKIES), "tern: TERN_CFG_TCP_SYNCOOKIES must be 0 or 1");
 _Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535,
                "tern: TERN_CFG_TCP_PCBS must be 1..65535");

@@ -121,6 +121,13 @@ struct tern_tcp_pcb {
     uint32_t sacked[4][2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
     uint8_t nsacked;
 #endif
+#if TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC
+    uint32_t cubic_wmax;   /* W_max: the window before the last reduction */
+    uint32_t cubic_origin; /* the window the cubic curve levels off at */
+    uint32_t cubic_epoch;  /* when this avoidance epoch began (ms), 0 = not yet */
+    uint32_t cubic_k;      /* ms from the epoch until the curve reaches cubic_origin */
+    uint32_t cubic_west;   /* W_est: what Reno would have now (RFC 9438 4.3) */
+#endif
 };
 
 struct tern_tcp_listener {

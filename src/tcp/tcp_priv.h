@@ -4,7 +4,8 @@
  *   tcp_in.c     segment arrival, step by step as RFC 9293 3.10.7 reads
  *   tcp_out.c    building and sending segments, the send buffer
  *   tcp_timer.c  retransmission, persist, delayed ACK, keepalive, TIME-WAIT
- *   tcp_cc.c     congestion control (NewReno, RFC 5681 and RFC 6582)
+ *   tcp_cc.c     congestion control: slow start, fast retransmit and recovery
+ *   tcp_cc_newreno.c, tcp_cc_cubic.c   window growth and reduction (one of them)
  *
  * The send buffer is a list of pbufs holding the unacknowledged and unsent
  * byte stream; segments are cut from it when sent and again when
@@ -101,6 +102,20 @@ void tern_tcp_cc_init(tern_tcp_pcb *pcb);
 void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked);
 void tern_tcp_cc_dupack(tern_tcp_pcb *pcb);
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb);
+
+/* The congestion-control algorithm (tcp_cc_newreno.c or tcp_cc_cubic.c,
+ * one compiled in by TERN_CFG_TCP_CC). */
+#if TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC
+void tern_tcp_cc_algo_init(tern_tcp_pcb *pcb);
+#else
+static inline void tern_tcp_cc_algo_init(tern_tcp_pcb *pcb) {
+    (void)pcb;
+}
+#endif
+/* Congestion avoidance (cwnd >= ssthresh): acked new bytes arrived. */
+void tern_tcp_cc_avoid(tern_tcp_pcb *pcb, uint32_t acked);
+/* A loss (third duplicate ACK or a timeout): the new ssthresh. */
+uint32_t tern_tcp_cc_loss(tern_tcp_pcb *pcb);
 
 /* tcp_in.c */
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
