@@ -3,10 +3,14 @@
 
 #include <string.h>
 
-#include "tern/stack.h"
+#include "core/core.h"
 
 static tern_pbuf *pool_segment(tern_stack *s, uint16_t headroom, uint16_t len) {
     tern_pbuf_pool_elem *e = tern_pool_get(&s->pbuf_pool);
+#if TERN_CFG_TCP
+    if (!e && tern_tcp_reclaim(s))
+        e = tern_pool_get(&s->pbuf_pool);
+#endif
     if (!e)
         return NULL;
     tern_pbuf *p = &e->p;

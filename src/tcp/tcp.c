@@ -31,18 +31,37 @@ void tern_tcp_init(tern_stack *s) {
     t->next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT);
 }
 
-/* Give back every buffer and the timer a connection holds. */
-static void release(tern_tcp_pcb *pcb) {
-    tern_stack *s = pcb->stack;
-    tern_tcp_sndq_free(pcb);
+static bool free_ooseq(tern_tcp_pcb *pcb) {
+    bool any = pcb->ooseq != NULL;
     while (pcb->ooseq) {
         tern_pbuf *q = pcb->ooseq;
         pcb->ooseq = q->next_pkt;
         q->next_pkt = NULL;
-        tern_pbuf_free(s, q);
+        tern_pbuf_free(pcb->stack, q);
     }
     pcb->ooseq_n = 0;
-    tern_timer_cancel(s, &pcb->timer);
+    return any;
+}
+
+/* Give back every buffer and the timer a connection holds. */
+static void release(tern_tcp_pcb *pcb) {
+    tern_tcp_sndq_free(pcb);
+    (void)free_ooseq(pcb);
+    tern_timer_cancel(pcb->stack, &pcb->timer);
+}
+
+/* The packet-buffer pool ran dry: give back every out-of-order segment held
+ * (as lwIP does). The peer sends them again (a receiver may renege on
+ * SACKed data, RFC 2018 8); without this, a pool full of segments waiting
+ * for a hole could never take in the one that fills it. */
+bool tern_tcp_reclaim(tern_stack *s) {
+    bool freed = false;
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+        if (s->tcp.pcbs[i].stack && free_ooseq(&s->tcp.pcbs[i]))
+            freed = true;
+    if (freed)
+        TERN_STAT_INC(s, TCP_OOSEQ_RECLAIM);
+    return freed;
 }
 
 void tern_tcp_deinit(tern_stack *s);
@@ -383,6 +402,13 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     tern_pbuf *tail = sndq_tail(pcb);
     uint16_t room = tail_room(tail);
     uint32_t first = len < room ? len : room;
+    /* The send buffer may not take the pool's last buffers: receiving (the
+     * ACK that empties it) and the segments on their way out need them. */
+    uint32_t bufs = (len - first + TERN_CFG_PBUF_SIZE - 1u) / TERN_CFG_PBUF_SIZE;
+    if (bufs && tern_tcp_pool_free(pcb->stack) < bufs + TCP_POOL_RESERVE) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
+        return TERN_ERR_NOMEM;
+    }
     /* Allocate the rest first, so a failure leaves the buffer unchanged. */
     tern_pbuf *more = NULL, **last = &more;
     for (uint32_t need = len - first; need;) {

@@ -537,6 +537,13 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         pcb->flags |= TERN_TCPF_DEAD;
         return false;
     }
+    if (len && tern_tcp_pool_free(pcb->stack) < TCP_POOL_RESERVE) {
+        /* Keeping it would leave the pool without its reserve: drop the data
+         * (its ACK field has been used); the peer sends it again. */
+        TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
+        tern_pbuf_free(pcb->stack, whole);
+        return false;
+    }
     if (SEQ_GT(seq, pcb->rcv_nxt)) {
         ooseq_insert(pcb, whole, seq, len);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */

@@ -127,6 +127,16 @@ static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
     return (uint16_t)(pcb->mss - ((pcb->flags & TERN_TCPF_TS) ? 12u : 0u));
 }
 
+/* Packet buffers TCP never keeps for itself (send buffer, received data):
+ * with the pool shared by receiving and sending, data held on both sides
+ * could otherwise take every buffer, and the ACK that would free some could
+ * not be received, nor the segment that would draw it sent. */
+#define TCP_POOL_RESERVE 2u
+
+static inline uint32_t tern_tcp_pool_free(const tern_stack *s) {
+    return (uint32_t)(s->pbuf_pool.count - s->pbuf_pool.used);
+}
+
 static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) {
     return pcb->snd_nxt - pcb->snd_una;
 }
