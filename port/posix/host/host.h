@@ -76,6 +76,7 @@ typedef struct host_tcp_conn {
     struct host *h;
     tern_tcp_pcb *pcb; /* NULL: free slot */
     bool connecting;
+    bool echo; /* once connected, hand it to the echo service */
 } host_tcp_conn;
 
 typedef struct host {
