@@ -90,14 +90,17 @@ struct tern_tcp_pcb {
     tern_timer timer;
     uint32_t local_ip, remote_ip;
     uint16_t local_port, remote_port;
-    uint32_t iss, snd_una, snd_nxt, snd_max; /* snd_max: highest sequence sent */
-    uint32_t snd_wl1, snd_wl2, snd_wnd;      /* window from the peer, scaled */
-    uint32_t irs, rcv_nxt, rcv_adv;          /* rcv_adv: right edge advertised */
-    uint32_t rcv_pending;                    /* delivered, not yet consumed by the application */
-    uint32_t sndq_len;                       /* bytes in the send buffer */
+    uint32_t snd_una, snd_nxt,
+        snd_max; /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
+    uint32_t snd_wl1, snd_wl2, snd_wnd; /* window from the peer, scaled */
+    uint32_t rcv_nxt, rcv_adv;          /* rcv_adv: right edge advertised */
+    uint32_t rcv_pending;               /* delivered, not yet consumed by the application */
+    uint32_t sndq_len;                  /* bytes in the send buffer */
     uint32_t cwnd, ssthresh, recover;
     uint32_t rtt_seq, rtt_start; /* RTT sample in flight (no timestamps) */
-    uint32_t ts_recent, ts_sent_echo;
+#if TERN_CFG_TCP_TIMESTAMPS
+    uint32_t ts_recent; /* the peer's timestamp to echo (RFC 7323 4.3) */
+#endif
     uint32_t rto_due, delack_due, keep_due, poll_due; /* deadlines (when armed) */
     uint32_t poll_ms;                                 /* poll callback interval, 0 = off */
     uint32_t oow_ack_at;                              /* last ACK sent for an unacceptable empty segment */

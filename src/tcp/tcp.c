@@ -276,8 +276,7 @@ tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t por
     pcb->local_ip = lip;
     pcb->remote_ip = rip;
     pcb->remote_port = port;
-    pcb->iss = tern_tcp_isn(s, pcb);
-    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
+    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
     pcb->mss = tern_tcp_mss_for(s, rip, 0);
     pcb->state = TERN_TCP_SYN_SENT;
     tern_tcp_cc_init(pcb);

@@ -81,6 +81,10 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
         return;
     }
     pcb->dupacks = 0;
+    /* Keep the recovery point just behind snd_una once passed, so it never
+     * looks ahead again after the sequence space wraps (2 GB later). */
+    if (SEQ_GT(pcb->snd_una, pcb->recover))
+        pcb->recover = pcb->snd_una - 1u;
     if (pcb->cwnd < pcb->ssthresh) {
         /* Slow start, with appropriate byte counting limited to one MSS (RFC 3465). */
         pcb->cwnd += acked < pcb->mss ? acked : pcb->mss;
@@ -98,7 +102,7 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     if (++pcb->dupacks != 3)
         return;
     /* RFC 6582 3.2 step 2: only if this loss is after the last recovery point. */
-    if (SEQ_LEQ(pcb->snd_una, pcb->recover) && pcb->recover != pcb->iss)
+    if (SEQ_LEQ(pcb->snd_una, pcb->recover))
         return;
     pcb->ssthresh = tern_tcp_cc_loss(pcb);
     pcb->recover = pcb->snd_max;

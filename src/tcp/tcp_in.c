@@ -51,12 +51,14 @@ TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_rep
         pcb->snd_wscale = 0;
         pcb->rcv_wscale = 0;
     }
-    if (TERN_CFG_TCP_TIMESTAMPS && h->has_ts) {
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (h->has_ts) {
         pcb->flags |= TERN_TCPF_TS;
         pcb->ts_recent = h->tsval;
     } else {
         pcb->flags &= (uint16_t)~TERN_TCPF_TS;
     }
+#endif
 #if TERN_CFG_TCP_SACK
     if (h->sack_ok)
         pcb->flags |= TERN_TCPF_SACK;
@@ -94,14 +96,11 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
     pcb->local_port = seg->h.dport;
     pcb->remote_ip = seg->src;
     pcb->remote_port = seg->h.sport;
-    pcb->irs = seg->h.seq;
     pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq + 1u;
-    pcb->iss = tern_tcp_isn(s, pcb);
-    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
-    pcb->recover = pcb->iss;
+    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
     pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = pcb->iss;
+    pcb->snd_wl2 = pcb->snd_una;
     take_syn_options(pcb, &seg->h);
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;
@@ -116,7 +115,7 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
     const tern_tcp_repr *h = &seg->h;
-    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->iss) && SEQ_LEQ(h->ack, pcb->snd_max);
+    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->snd_una) && SEQ_LEQ(h->ack, pcb->snd_max);
     if ((h->flags & TERN_TCP_ACK) && !ack_ok) {
         if (!(h->flags & TERN_TCP_RST))
             tern_tcp_send_rst_for(s, seg);
@@ -131,18 +130,16 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     }
     if (!(h->flags & TERN_TCP_SYN))
         return;
-    pcb->irs = h->seq;
     pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
     take_syn_options(pcb, h);
     pcb->snd_wnd = h->wnd;
     pcb->snd_wl1 = h->seq;
     pcb->snd_wl2 = h->ack;
     tern_tcp_cc_init(pcb);
-    pcb->recover = pcb->iss;
     if (!ack_ok) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
         pcb->state = TERN_TCP_SYN_RCVD;
-        pcb->snd_nxt = pcb->iss;
+        pcb->snd_nxt = pcb->snd_una;
         (void)tern_tcp_send_syn(pcb);
         return;
     }
@@ -170,12 +167,14 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
 /* Step 1: is the segment acceptable (RFC 9293 3.10.7.4, table)? PAWS first. */
 static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     const tern_tcp_repr *h = &seg->h;
+#if TERN_CFG_TCP_TIMESTAMPS
     if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && !(h->flags & TERN_TCP_RST) &&
         SEQ_LT(h->tsval, pcb->ts_recent)) {
         TERN_STAT_INC(pcb->stack, TCP_DROP_PAWS);
         oow_ack(pcb);
         return DONE;
     }
+#endif
     uint32_t wnd = tern_tcp_rcv_wnd(pcb);
     if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
         wnd = pcb->rcv_adv - pcb->rcv_nxt;
@@ -245,14 +244,14 @@ static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
 static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (!(seg->h.flags & TERN_TCP_SYN))
         return CONTINUE;
-    if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->irs) {
+    if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->rcv_nxt - 1u) { /* its SYN again */
         if (seg->h.flags & TERN_TCP_ACK) {
             /* Simultaneous open: the peer's SYN-ACK. Its SYN is the one we
              * have; its ACK completes the handshake (RFC 9293 figure 8). */
             seg->h.flags &= (uint8_t)~TERN_TCP_SYN;
             return CONTINUE;
         }
-        pcb->snd_nxt = pcb->iss; /* the peer lost our SYN-ACK */
+        pcb->snd_nxt = pcb->snd_una; /* the peer lost our SYN-ACK */
         (void)tern_tcp_send_syn(pcb);
         return DONE;
     }
@@ -268,7 +267,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
     pcb->state = TERN_TCP_ESTABLISHED;
-    pcb->snd_una = pcb->iss + 1u;
+    pcb->snd_una += 1u; /* our SYN */
     pcb->nrtx = 0;
     pcb->snd_wnd = (uint32_t)seg->h.wnd << pcb->snd_wscale;
     pcb->snd_wl1 = seg->h.seq;
@@ -603,8 +602,10 @@ static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole)
         tern_pbuf_free(s, whole);
         return;
     }
+#if TERN_CFG_TCP_TIMESTAMPS
     if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts && SEQ_LEQ(seg->h.seq, pcb->rcv_nxt))
         pcb->ts_recent = seg->h.tsval;
+#endif
     tern_tcp_heard(pcb);
     if (process_data(pcb, seg, whole) && !dead(pcb))
         process_fin(pcb);
@@ -620,8 +621,10 @@ static bool time_wait_reusable(const tern_tcp_pcb *pcb, const tcp_seg *seg) {
     if (pcb->state != TERN_TCP_TIME_WAIT ||
         (seg->h.flags & (TERN_TCP_SYN | TERN_TCP_ACK | TERN_TCP_RST | TERN_TCP_FIN)) != TERN_TCP_SYN)
         return false;
+#if TERN_CFG_TCP_TIMESTAMPS
     if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts)
         return SEQ_GT(seg->h.tsval, pcb->ts_recent);
+#endif
     return SEQ_GT(seg->h.seq, pcb->rcv_nxt);
 }
 

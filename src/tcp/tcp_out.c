@@ -106,10 +106,12 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
     } else if (pcb->flags & TERN_TCPF_TS) {
         o->has_ts = 1;
     }
+#if TERN_CFG_TCP_TIMESTAMPS
     if (o->has_ts) {
         o->tsval = pcb->stack->now;
         o->tsecr = pcb->ts_recent;
     }
+#endif
 #if TERN_CFG_TCP_SACK
     /* On data-less ACKs only: the blocks then never push a full segment
      * past the MSS. Duplicate ACKs, the ones that matter, carry no data. */
@@ -176,8 +178,8 @@ void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
 }
 
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
-    tern_err err = send_segment(pcb, pcb->iss, 0, TERN_TCP_SYN);
-    pcb->snd_nxt = pcb->iss + 1u;
+    tern_err err = send_segment(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
+    pcb->snd_nxt = pcb->snd_una + 1u;
     if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
         pcb->snd_max = pcb->snd_nxt;
     tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);

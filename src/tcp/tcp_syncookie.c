@@ -54,9 +54,8 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg) {
     pcb->local_port = seg->h.dport;
     pcb->remote_ip = seg->src;
     pcb->remote_port = seg->h.sport;
-    pcb->irs = peer_isn;
-    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq;
-    pcb->iss = pcb->snd_una = pcb->recover = cookie;
+    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq; /* the peer's ISN + 1 */
+    pcb->snd_una = pcb->recover = cookie;
     pcb->snd_nxt = pcb->snd_max = cookie + 1u;
     pcb->snd_wl1 = seg->h.seq;
     pcb->snd_wl2 = cookie;
