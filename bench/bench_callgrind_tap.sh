@@ -31,7 +31,7 @@ ip -n "$NS" addr add 192.0.2.1/24 dev tap0
 ip -n "$NS" link set tap0 up
 rm -f "$CG".*
 ip netns exec "$NS" valgrind --tool=callgrind --callgrind-out-file="$CG.%p" \
-    ./build/tern --tap tap0 --ipv4 192.0.2.2/24 <"$FIFO" >"$OUT" 2>&1 &
+    ./build/tern --tap tap0 --ipv4 192.0.2.2/24 ${TERN_ARGS:-} <"$FIFO" >"$OUT" 2>&1 &
 TP=$!
 exec 3>"$FIFO"
 timeout 60 bash -c "until grep -q '^ready' '$OUT'; do sleep 0.2; done"

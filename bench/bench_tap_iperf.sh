@@ -26,7 +26,7 @@ ip -n "$NS" link set lo up
 ip -n "$NS" tuntap add dev tap0 mode tap
 ip -n "$NS" addr add 192.0.2.1/24 dev tap0
 ip -n "$NS" link set tap0 up
-ip netns exec "$NS" ./build/tern --tap tap0 --ipv4 192.0.2.2/24 <"$FIFO" >"$OUT" 2>&1 &
+ip netns exec "$NS" ./build/tern --tap tap0 --ipv4 192.0.2.2/24 ${TERN_ARGS:-} <"$FIFO" >"$OUT" 2>&1 &
 TP=$!
 exec 3>"$FIFO"
 timeout 10 bash -c "until grep -q '^ready' '$OUT'; do sleep 0.1; done"

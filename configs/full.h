@@ -24,6 +24,7 @@
 #define TERN_CFG_IMPAIR 1             /* impairment layer (loss, delay, ...) */
 #define TERN_CFG_IMPAIR_QUEUE_LEN 8   /* packets it may hold back */
 #define TERN_CFG_NETIF_TEE 1          /* frame tee for pcap capture */
+#define TERN_CFG_NETIF_OFFLOAD 1      /* TCP checksum and segmentation offload (TSO) */
 
 /* ---- ARP ---- */
 #define TERN_CFG_ARP_TABLE_SIZE 16      /* 16 cache entries (we may route) */

@@ -23,6 +23,7 @@
 #define TERN_CFG_IMPAIR 0             /* no impairment layer (test tool) */
 #define TERN_CFG_IMPAIR_QUEUE_LEN 1   /* (unused: impairment is off) */
 #define TERN_CFG_NETIF_TEE 0          /* no frame tee (pcap capture) */
+#define TERN_CFG_NETIF_OFFLOAD 0      /* no TCP checksum/segmentation offload */
 
 /* ---- ARP ---- */
 #define TERN_CFG_ARP_TABLE_SIZE 10      /* 10 cache entries */

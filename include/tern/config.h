@@ -58,6 +58,14 @@
 #define TERN_CFG_IMPAIR_QUEUE_LEN 32
 #endif
 /* Frame tee hook on every interface (pcap capture). */
+/* Offloads for drivers that can take them (a TAP with IFF_VNET_HDR, NICs
+ * with TSO): TCP leaves its checksum to an interface with
+ * TERN_OFFLOAD_TX_TCP and hands it segments of up to netif->gso_max bytes,
+ * which the driver cuts into MSS-sized frames (pbuf->gso_size). Adds 2
+ * bytes to every netif and packet buffer header. */
+#ifndef TERN_CFG_NETIF_OFFLOAD
+#define TERN_CFG_NETIF_OFFLOAD 0
+#endif
 #ifndef TERN_CFG_NETIF_TEE
 #define TERN_CFG_NETIF_TEE 0
 #endif
@@ -427,6 +435,7 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
                "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_NETIF_OFFLOAD), "tern: TERN_CFG_NETIF_OFFLOAD must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
 _Static_assert(TERN_CFG_TCP_CC == TERN_TCP_CC_NEWRENO || TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC,
                "tern: TERN_CFG_TCP_CC must be TERN_TCP_CC_NEWRENO or TERN_TCP_CC_CUBIC");

@@ -83,6 +83,7 @@ static tern_pbuf *corrupt(tern_stack *s, tern_impair *imp, tern_pbuf *p) {
     tern_pbuf_free(s, p);
     if (!c || !c->tot_len)
         return c;
+    c->flags &= (uint8_t)~TERN_PBUF_F_CSUM_OK; /* whatever the driver checked, this is new damage */
     uint16_t off = (uint16_t)(next_rand(imp) % c->tot_len);
     uint8_t b;
     tern_pbuf_copy_out(c, off, &b, 1);

@@ -507,7 +507,10 @@ static bool ooseq_drain(tern_tcp_pcb *pcb) {
  * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2).
  * A full segment carries the MSS less the options (timestamps), as ours do. */
 static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
-    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < tern_tcp_smss(pcb) || pcb->ooseq) {
+    uint16_t smss = tern_tcp_smss(pcb);
+    /* A segment of two MSS or more (coalesced by the driver: GRO/LRO) is
+     * already the second full segment. */
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < smss || len >= 2u * smss || pcb->ooseq) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         return;
     }

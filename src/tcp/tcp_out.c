@@ -139,6 +139,31 @@ static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint1
     }
 }
 
+/* The interface toward the peer when it takes TCP offloads, else NULL. */
+static const tern_netif *offload_nif(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_NETIF_OFFLOAD
+    tern_ipv4_hop hop;
+    if (tern_ipv4_route_lookup(pcb->stack, pcb->remote_ip, &hop) == TERN_OK &&
+        (hop.nif->offload & TERN_OFFLOAD_TX_TCP))
+        return hop.nif;
+#else
+    (void)pcb;
+#endif
+    return NULL;
+}
+
+/* The most payload one segment may carry: the MSS, or with TSO a whole
+ * number of MSS-sized pieces up to what the driver takes. */
+static uint32_t max_segment(const tern_tcp_pcb *pcb) {
+    uint32_t smss = tern_tcp_smss(pcb);
+#if TERN_CFG_NETIF_OFFLOAD
+    const tern_netif *nif = offload_nif(pcb);
+    if (nif && nif->gso_max > smss)
+        return nif->gso_max / smss * smss;
+#endif
+    return smss;
+}
+
 static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
     tern_stack *s = pcb->stack;
     tern_tcp_opts o;
@@ -157,8 +182,14 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
         flags |= TERN_TCP_ACK;
     uint32_t ack = (flags & TERN_TCP_ACK) ? pcb->rcv_nxt : 0;
     tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
-    uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
-    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    if (!TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb)) {
+        uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
+        tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    } /* else the interface computes it (checksum field left 0) */
+#if TERN_CFG_NETIF_OFFLOAD
+    if (len > tern_tcp_smss(pcb))
+        p->gso_size = tern_tcp_smss(pcb);
+#endif
     pcb->flags &= (uint16_t) ~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
     tern_tcp_timer_clear(pcb, TCP_T_DELACK);
     TERN_STAT_INC(s, TCP_TX);
@@ -262,7 +293,8 @@ static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
     uint32_t flight = tern_tcp_flight(pcb);
     uint32_t room = wnd > flight ? wnd - flight : 0;
     uint16_t smss = tern_tcp_smss(pcb);
-    uint32_t n = unsent < smss ? unsent : smss;
+    uint32_t max = TERN_CFG_NETIF_OFFLOAD ? max_segment(pcb) : smss;
+    uint32_t n = unsent < max ? unsent : max;
     if (n > room)
         n = room;
     if (!n)

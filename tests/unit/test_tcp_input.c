@@ -782,6 +782,47 @@ static void test_data_after_close_resets(void **state) {
 
 /* ---- 17. ICMP "fragmentation needed" lowers the MSS ----------------------------------------- */
 
+/* TCP segmentation offload: toward an interface that takes TCP checksums
+ * and segments of up to gso_max bytes, a write leaves as one segment of a
+ * whole number of MSS-sized pieces, larger than the MTU, its checksum left
+ * to the interface; retransmissions are still one MSS. */
+static void test_tso_offload(void **state) {
+    fx *f = *state;
+#if TERN_CFG_NETIF_OFFLOAD
+    f->cap.nif.offload |= TERN_OFFLOAD_TX_TCP;
+    f->cap.nif.gso_max = 4500; /* four 1000-byte pieces per segment at most */
+    open_conn(f, 0, 1000);
+    uint32_t start = f->rcv;
+    unsigned first = f->next;
+    write_all(f, 5000, 0);
+    out o;
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start);
+    assert_int_equal(o.len, 4000);
+    assert_true(o.iplen > f->cap.nif.mtu); /* not fragmented: the driver cuts it */
+    const cap_frame *c = &f->cap.frames[first];
+    assert_int_equal(tern_rd16(c->data + 14 + 20 + 16), 0); /* checksum left to the interface */
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start + 4000u);
+    assert_int_equal(o.len, 1000);
+    expect_nothing(f);
+    /* The first piece is lost: three duplicate ACKs resend one MSS. */
+    peer_ack(f);
+    peer_ack(f);
+    peer_ack(f);
+    peer_ack(f);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start);
+    assert_int_equal(o.len, 1000);
+    f->rcv = start + 5000u;
+    peer_ack(f);
+    assert_int_equal(f->a.sent, 5000);
+#else
+    (void)f;
+    skip();
+#endif
+}
+
 static void test_icmp_frag_needed_lowers_mss(void **state) {
     fx *f = *state;
     open_conn(f, 0, 0);
@@ -1020,6 +1061,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_time_wait_reuse_timestamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_after_close_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tso_offload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_icmp_frag_needed_lowers_mss, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -204,6 +204,8 @@ static void print_driver_stats(host *h, bool nz) {
     print_counter("tap.rx_bytes", c->rx_bytes, nz);
     print_counter("tap.rx_nomem", c->rx_nomem, nz);
     print_counter("tap.rx_errors", c->rx_errors, nz);
+    print_counter("tap.rx_gso", c->rx_gso, nz);
+    print_counter("tap.tx_gso", c->tx_gso, nz);
     print_counter("tap.tx_frames", c->tx_frames, nz);
     print_counter("tap.tx_bytes", c->tx_bytes, nz);
     print_counter("tap.tx_errors", c->tx_errors, nz);
