@@ -204,6 +204,18 @@
 #ifndef TERN_CFG_TCP_SND_BUF
 #define TERN_CFG_TCP_SND_BUF (4u * TERN_CFG_TCP_MSS)
 #endif
+/* Per-connection buffer sizes (tern_tcp_set_bufsize): each connection's
+ * receive window and send buffer may be set up to TERN_CFG_TCP_BUF_MAX (8
+ * more bytes per connection). Off: every connection uses the two above. */
+#ifndef TERN_CFG_TCP_BUF_PER_CONN
+#define TERN_CFG_TCP_BUF_PER_CONN 0
+#endif
+/* The largest receive window or send buffer a connection may be given; our
+ * window scale is chosen for it. Bytes. */
+#ifndef TERN_CFG_TCP_BUF_MAX
+#define TERN_CFG_TCP_BUF_MAX                                                                                 \
+    (TERN_CFG_TCP_WND > TERN_CFG_TCP_SND_BUF ? TERN_CFG_TCP_WND : TERN_CFG_TCP_SND_BUF)
+#endif
 /* RFC 7323 window scaling and timestamps (with PAWS). */
 #ifndef TERN_CFG_TCP_WSCALE
 #define TERN_CFG_TCP_WSCALE 0
@@ -211,7 +223,9 @@
 #ifndef TERN_CFG_TCP_TIMESTAMPS
 #define TERN_CFG_TCP_TIMESTAMPS 0
 #endif
-/* Out-of-order segments held per connection (0: drop them). 0..255 */
+/* Out-of-order data held per connection, in runs: a segment arriving right
+ * after a kept run joins it (up to 64 KB a run), so this bounds the holes
+ * waited on, not the segments (0: drop them all). 0..255 */
 #ifndef TERN_CFG_TCP_OOSEQ_MAX
 #define TERN_CFG_TCP_OOSEQ_MAX 4
 #endif
@@ -257,6 +271,12 @@
 /* SACK (RFC 2018): negotiate it and report out-of-order data in ACKs. */
 #ifndef TERN_CFG_TCP_SACK
 #define TERN_CFG_TCP_SACK 0
+#endif
+/* Ranges of the peer's SACK scoreboard kept per connection (8 bytes each):
+ * how many separate losses in one window the sender can repair in a round
+ * trip. 1..255 */
+#ifndef TERN_CFG_TCP_SACK_BLOCKS
+#define TERN_CFG_TCP_SACK_BLOCKS 4
 #endif
 /* Congestion control: how the window grows and how far it falls after a
  * loss. TERN_TCP_CC_NEWRENO (RFC 5681/6582) or TERN_TCP_CC_CUBIC (RFC 9438,
@@ -437,6 +457,8 @@ _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_NETIF_OFFLOAD), "tern: TERN_CFG_NETIF_OFFLOAD must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
+_Static_assert(TERN_CFG_TCP_SACK_BLOCKS >= 1 && TERN_CFG_TCP_SACK_BLOCKS <= 255,
+               "tern: TERN_CFG_TCP_SACK_BLOCKS must be 1..255");
 _Static_assert(TERN_CFG_TCP_CC == TERN_TCP_CC_NEWRENO || TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC,
                "tern: TERN_CFG_TCP_CC must be TERN_TCP_CC_NEWRENO or TERN_TCP_CC_CUBIC");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SYNCOOKIES), "tern: TERN_CFG_TCP_SYNCOOKIES must be 0 or 1");
@@ -449,6 +471,13 @@ _Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_WND <= 65535u,
                "tern: a TCP window above 65535 needs TERN_CFG_TCP_WSCALE");
 _Static_assert(TERN_CFG_TCP_WND >= TERN_CFG_TCP_MSS && TERN_CFG_TCP_WND <= 0x3FFFFFFFu,
                "tern: TERN_CFG_TCP_WND must be MSS..2^30");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_BUF_PER_CONN), "tern: TERN_CFG_TCP_BUF_PER_CONN must be 0 or 1");
+_Static_assert(
+    TERN_CFG_TCP_BUF_MAX >= TERN_CFG_TCP_WND && TERN_CFG_TCP_BUF_MAX >= TERN_CFG_TCP_SND_BUF &&
+        TERN_CFG_TCP_BUF_MAX <= 0x3FFFFFFFu,
+    "tern: TERN_CFG_TCP_BUF_MAX must be at least TERN_CFG_TCP_WND and TERN_CFG_TCP_SND_BUF, at most 2^30");
+_Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_BUF_MAX <= 65535u,
+               "tern: TERN_CFG_TCP_BUF_MAX above 65535 needs TERN_CFG_TCP_WSCALE");
 _Static_assert(TERN_CFG_TCP_SND_BUF >= TERN_CFG_TCP_MSS,
                "tern: TERN_CFG_TCP_SND_BUF must hold at least one MSS");
 _Static_assert(TERN_CFG_TCP_OOSEQ_MAX <= 255, "tern: TERN_CFG_TCP_OOSEQ_MAX must be 0..255");

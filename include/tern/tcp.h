@@ -121,8 +121,12 @@ struct tern_tcp_pcb {
 #if TERN_CFG_TCP_SACK
     uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
     uint32_t high_rxt;     /* loss recovery: retransmitted up to here (RFC 6675 HighRxt) */
-    uint32_t sacked[4][2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
+    uint32_t sacked[TERN_CFG_TCP_SACK_BLOCKS]
+                   [2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
     uint8_t nsacked;
+#endif
+#if TERN_CFG_TCP_BUF_PER_CONN
+    uint32_t rcv_buf, snd_buf; /* this connection's receive window and send buffer */
 #endif
 #if TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC
     uint32_t cubic_wmax;   /* W_max: the window before the last reduction */
@@ -186,6 +190,8 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
 tern_err tern_tcp_output(tern_tcp_pcb *pcb);
 /* Free space in the send buffer, bytes. */
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb);
+/* Bytes in the send buffer: not yet sent, or sent and not yet acknowledged. */
+uint32_t tern_tcp_queued(const tern_tcp_pcb *pcb);
 /* Bytes sent and not yet acknowledged. */
 uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb);
 /* The application consumed len received bytes. */
@@ -196,6 +202,12 @@ tern_err tern_tcp_close(tern_tcp_pcb *pcb);
 void tern_tcp_abort(tern_tcp_pcb *pcb);
 
 void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on);
+/* This connection's receive window and send buffer, bytes (0: leave as is),
+ * each MSS..TERN_CFG_TCP_BUF_MAX, clamped to half of what the packet-buffer
+ * pool can hold. A window larger than 64 KB is only usable when the peer
+ * agreed to window scaling. TERN_ERR_NOTSUP without
+ * TERN_CFG_TCP_BUF_PER_CONN, TERN_ERR_INVAL out of range. */
+tern_err tern_tcp_set_bufsize(tern_tcp_pcb *pcb, uint32_t rcvbuf, uint32_t sndbuf);
 /* Call the poll callback every interval_ms (0 stops it). */
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms);
 void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt);

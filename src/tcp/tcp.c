@@ -122,6 +122,10 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
     pcb->keep_idle = TERN_CFG_TCP_KEEP_IDLE_MS;
     pcb->keep_intvl = TERN_CFG_TCP_KEEP_INTVL_MS;
     pcb->keep_cnt = TERN_CFG_TCP_KEEP_CNT;
+#if TERN_CFG_TCP_BUF_PER_CONN
+    pcb->rcv_buf = TERN_CFG_TCP_WND;
+    pcb->snd_buf = TERN_CFG_TCP_SND_BUF;
+#endif
     tern_tcp_timer_init(pcb);
     return pcb;
 }
@@ -351,7 +355,8 @@ uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb) {
 }
 
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
-    return pcb->sndq_len >= TERN_CFG_TCP_SND_BUF ? 0 : TERN_CFG_TCP_SND_BUF - pcb->sndq_len;
+    uint32_t size = tern_tcp_snd_buf(pcb);
+    return pcb->sndq_len >= size ? 0 : size - pcb->sndq_len;
 }
 
 static bool can_send(const tern_tcp_pcb *pcb) {
@@ -454,6 +459,31 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
     return TERN_OK;
 }
 
+uint32_t tern_tcp_queued(const tern_tcp_pcb *pcb) {
+    return pcb ? pcb->sndq_len : 0;
+}
+
+tern_err tern_tcp_set_bufsize(tern_tcp_pcb *pcb, uint32_t rcvbuf, uint32_t sndbuf) {
+    if (!pcb || !pcb->stack || (rcvbuf && (rcvbuf < TERN_CFG_TCP_MSS || rcvbuf > TERN_CFG_TCP_BUF_MAX)) ||
+        (sndbuf && (sndbuf < TERN_CFG_TCP_MSS || sndbuf > TERN_CFG_TCP_BUF_MAX)))
+        return TERN_ERR_INVAL;
+#if TERN_CFG_TCP_BUF_PER_CONN
+    /* No more than half of what the packet-buffer pool can hold (as Linux
+     * clamps to its memory limits): a window the pool cannot back only
+     * invites data that would be dropped. A received segment takes a buffer
+     * of its own, sent data is packed. */
+    uint32_t rcv_max = (uint32_t)TERN_CFG_PBUF_COUNT / 2u * TERN_CFG_TCP_MSS;
+    uint32_t snd_max = (uint32_t)TERN_CFG_PBUF_COUNT / 2u * TERN_CFG_PBUF_SIZE;
+    if (rcvbuf)
+        pcb->rcv_buf = rcvbuf < rcv_max ? rcvbuf : rcv_max; /* the advertised edge never moves back */
+    if (sndbuf)
+        pcb->snd_buf = sndbuf < snd_max ? sndbuf : snd_max;
+    return TERN_OK;
+#else
+    return TERN_ERR_NOTSUP;
+#endif
+}
+
 void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
     if (!pcb || !pcb->stack)
         return;
@@ -464,8 +494,9 @@ void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
      * consumes inside recv must not turn every delayed ACK into an immediate one. */
     uint32_t adv = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t now = tern_tcp_rcv_wnd(pcb);
-    uint32_t step = TERN_CFG_TCP_WND / 2u < pcb->mss ? TERN_CFG_TCP_WND / 2u : pcb->mss;
-    if (2u * adv <= TERN_CFG_TCP_WND && now >= 2u * adv && now - adv >= step) {
+    uint32_t size = tern_tcp_rcv_buf(pcb);
+    uint32_t step = size / 2u < pcb->mss ? size / 2u : pcb->mss;
+    if (2u * adv <= size && now >= 2u * adv && now - adv >= step) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         (void)tern_tcp_output(pcb);
     }

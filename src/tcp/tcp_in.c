@@ -318,14 +318,14 @@ static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
  * older than the longest RTO, can time anything (a forged one could push
  * the RTO to its ceiling otherwise). */
 static bool tsecr_usable(const tern_stack *s, uint32_t tsecr) {
-    return tsecr && SEQ_LEQ(tsecr, s->now) && s->now - tsecr <= TERN_CFG_TCP_RTO_MAX_MS;
+    return tsecr && SEQ_LEQ(tsecr - 1u, s->now) && s->now - (tsecr - 1u) <= TERN_CFG_TCP_RTO_MAX_MS;
 }
 
 static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     tern_stack *s = pcb->stack;
     if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && pcb->nrtx == 0) {
         if (tsecr_usable(s, h->tsecr))
-            tern_tcp_rtt_sample(pcb, s->now - h->tsecr);
+            tern_tcp_rtt_sample(pcb, s->now - (h->tsecr - 1u)); /* we send ms + 1 */
     } else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
         pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
         tern_tcp_rtt_sample(pcb, s->now - pcb->rtt_start);
@@ -449,11 +449,29 @@ static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
     }
 }
 
+/* Data arriving right after a kept run joins it (its header stripped), so
+ * the queue holds one entry per contiguous run (per hole, as SACK sees
+ * them), however many segments a large window brings in behind a loss. */
+static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, uint16_t hlen, uint16_t len) {
+    uint8_t flags;
+    if (fin_of(run) || (uint32_t)run->tot_len + len > 0xFFFFu)
+        return false;
+    tern_pbuf_copy_out(whole, 13, &flags, 1);
+    tern_pbuf *data = tern_pbuf_strip(pcb->stack, whole, hlen);
+    if (data && tern_pbuf_cat(run, data) != TERN_OK)
+        tern_pbuf_free(pcb->stack, data); /* cannot happen: the length was checked */
+    if (flags & TERN_TCP_FIN) {
+        uint8_t rf;
+        tern_pbuf_copy_out(run, 13, &rf, 1);
+        rf |= TERN_TCP_FIN;
+        tern_pbuf_copy_in(run, 13, &rf, 1);
+    }
+    return true;
+}
+
 /* Keep a segment that arrived ahead of a hole (its TCP header kept). */
-static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t len) {
-    (void)seq_of;
-    if (pcb->ooseq_n >= TERN_CFG_TCP_OOSEQ_MAX || !len) {
-        TERN_STAT_INC(pcb->stack, TCP_DROP_OOSEQ);
+static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t hlen, uint16_t len) {
+    if (!len) {
         tern_pbuf_free(pcb->stack, whole);
         return;
     }
@@ -466,6 +484,17 @@ static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint
         }
         if (SEQ_GT(qs, seq))
             break;
+        if (qs + (*pp)->tot_len - hlen_of(*pp) == seq && ooseq_extend(pcb, *pp, whole, hlen, len)) {
+#if TERN_CFG_TCP_SACK
+            pcb->ooseq_recent = seq;
+#endif
+            return;
+        }
+    }
+    if (pcb->ooseq_n >= TERN_CFG_TCP_OOSEQ_MAX) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_OOSEQ);
+        tern_pbuf_free(pcb->stack, whole);
+        return;
     }
     whole->next_pkt = *pp;
     *pp = whole;
@@ -547,7 +576,7 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         return false;
     }
     if (SEQ_GT(seq, pcb->rcv_nxt)) {
-        ooseq_insert(pcb, whole, seq, len);
+        ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
         return false;
     }

@@ -24,7 +24,8 @@ uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb) {
 }
 
 uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb) {
-    return pcb->rcv_pending >= TERN_CFG_TCP_WND ? 0 : TERN_CFG_TCP_WND - pcb->rcv_pending;
+    uint32_t size = tern_tcp_rcv_buf(pcb);
+    return pcb->rcv_pending >= size ? 0 : size - pcb->rcv_pending;
 }
 
 /* The window field to send, never moving the advertised right edge back. */
@@ -44,7 +45,7 @@ static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
 
 static uint8_t our_wscale(void) {
     uint8_t shift = 0;
-    while (shift < 14 && (TERN_CFG_TCP_WND >> shift) > 0xFFFFu)
+    while (shift < 14 && (TERN_CFG_TCP_BUF_MAX >> shift) > 0xFFFFu)
         shift++;
     return shift;
 }
@@ -108,7 +109,7 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
     }
 #if TERN_CFG_TCP_TIMESTAMPS
     if (o->has_ts) {
-        o->tsval = pcb->stack->now;
+        o->tsval = pcb->stack->now + 1u; /* our timestamp clock: ms + 1, never the "no echo" 0 */
         o->tsecr = pcb->ts_recent;
     }
 #endif

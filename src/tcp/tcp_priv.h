@@ -130,11 +130,31 @@ static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
 /* Packet buffers TCP never keeps for itself (send buffer, received data):
  * with the pool shared by receiving and sending, data held on both sides
  * could otherwise take every buffer, and the ACK that would free some could
- * not be received, nor the segment that would draw it sent. */
+ * not be received, nor the segment that would draw it sent. (Buffer sizes
+ * set per connection are also clamped to half the pool: tcp.c.) */
 #define TCP_POOL_RESERVE 2u
 
 static inline uint32_t tern_tcp_pool_free(const tern_stack *s) {
     return (uint32_t)(s->pbuf_pool.count - s->pbuf_pool.used);
+}
+
+/* This connection's receive window and send buffer sizes. */
+static inline uint32_t tern_tcp_rcv_buf(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_TCP_BUF_PER_CONN
+    return pcb->rcv_buf;
+#else
+    (void)pcb;
+    return TERN_CFG_TCP_WND;
+#endif
+}
+
+static inline uint32_t tern_tcp_snd_buf(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_TCP_BUF_PER_CONN
+    return pcb->snd_buf;
+#else
+    (void)pcb;
+    return TERN_CFG_TCP_SND_BUF;
+#endif
 }
 
 static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) {

@@ -823,6 +823,43 @@ static void test_tso_offload(void **state) {
 #endif
 }
 
+/* Per-connection buffer sizes: the window advertised follows the receive
+ * buffer set, the send buffer bounds what may be queued, and sizes out of
+ * range are refused. */
+static void test_set_bufsize(void **state) {
+    fx *f = *state;
+    open_conn(f, 0, 1000);
+    tern_tcp_pcb *pcb = f->a.pcb;
+#if TERN_CFG_TCP_BUF_PER_CONN
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 0, 3000), TERN_OK);
+    assert_int_equal(tern_tcp_sndbuf(pcb), 3000);
+    uint8_t buf[4000];
+    fill(buf, sizeof buf, 0);
+    assert_int_equal(tern_tcp_write(pcb, buf, 4000), TERN_ERR_WOULDBLOCK);
+    assert_int_equal(tern_tcp_write(pcb, buf, 3000), TERN_OK);
+    assert_int_equal(tern_tcp_sndbuf(pcb), 0);
+    assert_int_equal(tern_tcp_queued(pcb), 3000);
+    /* A smaller receive buffer: the window follows it, but the right edge
+     * already advertised (65535) is never taken back (RFC 9293 3.8.6). */
+    f->a.consume = 0;
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 40000, 0), TERN_OK);
+    peer_send(f, TERN_TCP_ACK | TERN_TCP_PSH, buf, 100);
+    tern_tcp_output(pcb);
+    tern_tcp_info info;
+    tern_tcp_get_info(pcb, &info);
+    assert_int_equal(info.rcv_wnd, 40000 - 100);
+    out o;
+    uint16_t wnd = 0;
+    while (next_out(f, &o))
+        wnd = o.wnd;
+    assert_int_equal(wnd, 65535 - 100);
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 10, 0), TERN_ERR_INVAL);
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 0, TERN_CFG_TCP_BUF_MAX + 1u), TERN_ERR_INVAL);
+#else
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 40000, 0), TERN_ERR_NOTSUP);
+#endif
+}
+
 static void test_icmp_frag_needed_lowers_mss(void **state) {
     fx *f = *state;
     open_conn(f, 0, 0);
@@ -1062,6 +1099,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_after_close_resets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tso_offload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_bufsize, setup, teardown),
         cmocka_unit_test_setup_teardown(test_icmp_frag_needed_lowers_mss, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
