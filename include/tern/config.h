@@ -457,6 +457,10 @@ _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_NETIF_OFFLOAD), "tern: TERN_CFG_NETIF_OFFLOAD must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
+_Static_assert(TERN_CFG_TCP_RTO_MAX_MS <= 65535u && TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS,
+               "tern: TERN_CFG_TCP_RTO_MAX_MS must be at most 65535 (and the initial RTO no more)");
+_Static_assert(TERN_CFG_TCP_KEEP_IDLE_MS <= 65535000u && TERN_CFG_TCP_KEEP_INTVL_MS <= 65535000u,
+               "tern: keepalive times are kept in seconds, at most 65535");
 _Static_assert(TERN_CFG_TCP_SACK_BLOCKS >= 1 && TERN_CFG_TCP_SACK_BLOCKS <= 255,
                "tern: TERN_CFG_TCP_SACK_BLOCKS must be 1..255");
 _Static_assert(TERN_CFG_TCP_CC == TERN_TCP_CC_NEWRENO || TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC,

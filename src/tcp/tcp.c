@@ -29,6 +29,7 @@ void tern_tcp_init(tern_stack *s) {
     for (unsigned i = 0; i < 4; i++)
         t->isn_secret[i] = tern_random(s);
     t->next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT);
+    tern_tcp_timer_init(s);
 }
 
 static bool free_ooseq(tern_tcp_pcb *pcb) {
@@ -47,7 +48,7 @@ static bool free_ooseq(tern_tcp_pcb *pcb) {
 static void release(tern_tcp_pcb *pcb) {
     tern_tcp_sndq_free(pcb);
     (void)free_ooseq(pcb);
-    tern_timer_cancel(pcb->stack, &pcb->timer);
+    pcb->tmask = 0;
 }
 
 /* The packet-buffer pool ran dry: give back every out-of-order segment held
@@ -69,6 +70,7 @@ void tern_tcp_deinit(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
         if (s->tcp.pcbs[i].stack)
             release(&s->tcp.pcbs[i]);
+    tern_timer_cancel(s, &s->tcp.timer);
 }
 
 static unsigned bucket_of(uint32_t rip, uint16_t rport, uint16_t lport) {
@@ -118,15 +120,13 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
     pcb->stack = s;
     pcb->mss = 536;
     pcb->rto = TERN_CFG_TCP_RTO_INIT_MS;
-    pcb->snd_wscale = pcb->rcv_wscale = 0;
-    pcb->keep_idle = TERN_CFG_TCP_KEEP_IDLE_MS;
-    pcb->keep_intvl = TERN_CFG_TCP_KEEP_INTVL_MS;
+    pcb->keep_idle_s = (uint16_t)((TERN_CFG_TCP_KEEP_IDLE_MS + 999u) / 1000u);
+    pcb->keep_intvl_s = (uint16_t)((TERN_CFG_TCP_KEEP_INTVL_MS + 999u) / 1000u);
     pcb->keep_cnt = TERN_CFG_TCP_KEEP_CNT;
 #if TERN_CFG_TCP_BUF_PER_CONN
     pcb->rcv_buf = TERN_CFG_TCP_WND;
     pcb->snd_buf = TERN_CFG_TCP_SND_BUF;
 #endif
-    tern_tcp_timer_init(pcb);
     return pcb;
 }
 
@@ -338,11 +338,17 @@ void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on) {
         on ? (uint16_t)(pcb->flags | TERN_TCPF_NODELAY) : (uint16_t)(pcb->flags & ~TERN_TCPF_NODELAY);
 }
 
+/* ms to whole seconds, rounded up, at most 65535. */
+static uint16_t secs(uint32_t ms) {
+    uint32_t s = ms / 1000u + (ms % 1000u ? 1u : 0u);
+    return (uint16_t)(s > 0xFFFFu ? 0xFFFFu : s);
+}
+
 void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt) {
     if (idle_ms)
-        pcb->keep_idle = idle_ms;
+        pcb->keep_idle_s = secs(idle_ms);
     if (intvl_ms)
-        pcb->keep_intvl = intvl_ms;
+        pcb->keep_intvl_s = secs(intvl_ms);
     if (cnt)
         pcb->keep_cnt = cnt;
     pcb->flags =

@@ -29,9 +29,9 @@ static uint32_t seg_space(const tcp_seg *seg) {
  * two confused ends cannot ping-pong ACKs (as Linux's tcp_invalid_ratelimit). */
 static void oow_ack(tern_tcp_pcb *pcb) {
     uint32_t now = pcb->stack->now;
-    if (pcb->oow_ack_at && now - pcb->oow_ack_at < OOW_ACK_INTERVAL_MS)
+    if (pcb->oow_ack_at && (uint16_t)((uint16_t)now - pcb->oow_ack_at) < OOW_ACK_INTERVAL_MS)
         return;
-    pcb->oow_ack_at = now ? now : 1u;
+    pcb->oow_ack_at = (uint16_t)now ? (uint16_t)now : 1u;
     tern_tcp_send_ack(pcb);
 }
 
@@ -43,7 +43,8 @@ static void challenge_ack(tern_tcp_pcb *pcb) {
 /* Options from the peer's SYN: MSS, window scale, timestamps. */
 TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     pcb->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, h->mss ? h->mss : 536u);
-    if (TERN_CFG_TCP_WSCALE && h->wscale != TERN_TCP_NO_WSCALE) {
+#if TERN_CFG_TCP_WSCALE
+    if (h->wscale != TERN_TCP_NO_WSCALE) {
         pcb->flags |= TERN_TCPF_WSCALE;
         pcb->snd_wscale = h->wscale;
     } else {
@@ -51,6 +52,7 @@ TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_rep
         pcb->snd_wscale = 0;
         pcb->rcv_wscale = 0;
     }
+#endif
 #if TERN_CFG_TCP_TIMESTAMPS
     if (h->has_ts) {
         pcb->flags |= TERN_TCPF_TS;
@@ -100,7 +102,6 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
     pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = pcb->snd_una;
     take_syn_options(pcb, &seg->h);
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;
@@ -134,7 +135,6 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     take_syn_options(pcb, h);
     pcb->snd_wnd = h->wnd;
     pcb->snd_wl1 = h->seq;
-    pcb->snd_wl2 = h->ack;
     tern_tcp_cc_init(pcb);
     if (!ack_ok) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
@@ -269,9 +269,8 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     pcb->state = TERN_TCP_ESTABLISHED;
     pcb->snd_una += 1u; /* our SYN */
     pcb->nrtx = 0;
-    pcb->snd_wnd = (uint32_t)seg->h.wnd << pcb->snd_wscale;
+    pcb->snd_wnd = (uint32_t)seg->h.wnd << TCP_SND_WSCALE(pcb);
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = seg->h.ack;
     if (pcb->flags & TERN_TCPF_FIN_QUEUED)
         pcb->state = TERN_TCP_FIN_WAIT_1;
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
@@ -302,10 +301,12 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
 static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     if (pcb->flags & TERN_TCPF_PERSIST)
         pcb->nrtx = 0; /* the peer answers our probes: it is alive */
-    if (SEQ_LT(pcb->snd_wl1, h->seq) || (pcb->snd_wl1 == h->seq && SEQ_LEQ(pcb->snd_wl2, h->ack))) {
-        pcb->snd_wnd = (uint32_t)h->wnd << pcb->snd_wscale;
+    /* RFC 9293 3.10.7.4: SND.WL1 < SEG.SEQ, or equal and SND.WL2 =< SEG.ACK.
+     * The ACKs that reach here are at or past snd_una, which is at or past
+     * the last SND.WL2, so that second test always holds and WL2 is not kept. */
+    if (SEQ_LEQ(pcb->snd_wl1, h->seq)) {
+        pcb->snd_wnd = (uint32_t)h->wnd << TCP_SND_WSCALE(pcb);
         pcb->snd_wl1 = h->seq;
-        pcb->snd_wl2 = h->ack;
         if (pcb->snd_wnd && (pcb->flags & TERN_TCPF_PERSIST)) {
             pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
             pcb->persist_shift = 0;
@@ -328,7 +329,7 @@ static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
             tern_tcp_rtt_sample(pcb, s->now - (h->tsecr - 1u)); /* we send ms + 1 */
     } else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
         pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
-        tern_tcp_rtt_sample(pcb, s->now - pcb->rtt_start);
+        tern_tcp_rtt_sample(pcb, (uint16_t)((uint16_t)s->now - pcb->rtt_start));
     }
 }
 

@@ -33,7 +33,7 @@ static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
     uint32_t avail = tern_tcp_rcv_wnd(pcb);
     if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > avail)
         avail = pcb->rcv_adv - pcb->rcv_nxt;
-    uint8_t shift = syn ? 0 : pcb->rcv_wscale;
+    uint8_t shift = syn ? 0 : (uint8_t)TCP_RCV_WSCALE(pcb);
     uint32_t field = avail >> shift;
     if (field > 0xFFFFu)
         field = 0xFFFFu;
@@ -43,12 +43,14 @@ static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
     return (uint16_t)field;
 }
 
+#if TERN_CFG_TCP_WSCALE
 static uint8_t our_wscale(void) {
     uint8_t shift = 0;
     while (shift < 14 && (TERN_CFG_TCP_BUF_MAX >> shift) > 0xFFFFu)
         shift++;
     return shift;
 }
+#endif
 
 #if TERN_CFG_TCP_SACK
 /* The data range [*start, *end) of an out-of-order segment (header kept). */
@@ -95,10 +97,12 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
     if (flags & TERN_TCP_SYN) {
         o->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, 0);
         bool offer = pcb->state == TERN_TCP_SYN_SENT;
-        if (TERN_CFG_TCP_WSCALE && (offer || (pcb->flags & TERN_TCPF_WSCALE))) {
+#if TERN_CFG_TCP_WSCALE
+        if (offer || (pcb->flags & TERN_TCPF_WSCALE)) {
             pcb->rcv_wscale = our_wscale();
             o->wscale = pcb->rcv_wscale;
         }
+#endif
         if (TERN_CFG_TCP_TIMESTAMPS && (offer || (pcb->flags & TERN_TCPF_TS)))
             o->has_ts = 1;
 #if TERN_CFG_TCP_SACK
@@ -315,7 +319,7 @@ static void start_rtt(tern_tcp_pcb *pcb, uint32_t seq) {
     if (!(pcb->flags & (TERN_TCPF_TS | TERN_TCPF_RTT_RUNNING))) {
         pcb->flags |= TERN_TCPF_RTT_RUNNING;
         pcb->rtt_seq = seq;
-        pcb->rtt_start = pcb->stack->now;
+        pcb->rtt_start = (uint16_t)pcb->stack->now;
     }
 }
 

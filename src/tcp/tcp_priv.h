@@ -27,8 +27,9 @@
 /* Timer bits (pcb->tmask). */
 #define TCP_T_RTO 0x01u /* retransmission, or persist when TERN_TCPF_PERSIST */
 #define TCP_T_DELACK 0x02u
-#define TCP_T_KEEP 0x04u /* keepalive, or the 2 MSL wait in TIME-WAIT */
-#define TCP_T_POLL 0x08u /* the application's poll callback */
+#define TCP_T_KEEP 0x04u       /* keepalive, or the 2 MSL wait in TIME-WAIT */
+#define TCP_T_POLL 0x08u       /* the application's poll callback */
+#define TCP_POLL_MAX_MS 32767u /* poll deadlines are 16-bit */
 
 /* A received segment, parsed. */
 typedef struct tcp_seg {
@@ -87,7 +88,7 @@ void tern_tcp_sndq_free(tern_tcp_pcb *pcb);
 uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb);
 
 /* tcp_timer.c */
-void tern_tcp_timer_init(tern_tcp_pcb *pcb);
+void tern_tcp_timer_init(tern_stack *s);
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
@@ -137,6 +138,15 @@ static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
 static inline uint32_t tern_tcp_pool_free(const tern_stack *s) {
     return (uint32_t)(s->pbuf_pool.count - s->pbuf_pool.used);
 }
+
+/* Window scale shifts (0 without TERN_CFG_TCP_WSCALE). */
+#if TERN_CFG_TCP_WSCALE
+#define TCP_SND_WSCALE(pcb) ((pcb)->snd_wscale)
+#define TCP_RCV_WSCALE(pcb) ((pcb)->rcv_wscale)
+#else
+#define TCP_SND_WSCALE(pcb) 0u
+#define TCP_RCV_WSCALE(pcb) 0u
+#endif
 
 /* This connection's receive window and send buffer sizes. */
 static inline uint32_t tern_tcp_rcv_buf(const tern_tcp_pcb *pcb) {

@@ -58,7 +58,6 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg) {
     pcb->snd_una = pcb->recover = cookie;
     pcb->snd_nxt = pcb->snd_max = cookie + 1u;
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = cookie;
     pcb->mss = cookie_mss[idx];
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;

@@ -243,7 +243,7 @@ static void test_keepalive_dead_peer(void **state) {
     world_init(&w);
     end ea = {0}, eb = {0};
     tern_tcp_listener *l = connect_ab(&w, &ea, &eb);
-    const uint32_t idle = 2000, intvl = 500;
+    const uint32_t idle = 2000, intvl = 1000; /* kept in whole seconds */
     const uint8_t cnt = 4;
     tern_tcp_set_keepalive(eb.pcb, true, idle, intvl, cnt);
     /* While the peer answers, probes keep the connection up. */
