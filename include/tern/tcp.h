@@ -77,16 +77,16 @@ typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp
 #define TERN_TCPF_RTT_RUNNING 0x1000u   /* timing one segment (no timestamps) */
 #define TERN_TCPF_DEAD 0x2000u          /* aborted inside a callback: freed when input returns */
 #define TERN_TCPF_SACK 0x4000u          /* the peer takes SACK blocks (RFC 2018) */
+#define TERN_TCPF_PASSIVE 0x8000u       /* SYN_RCVD from a listener: ctx holds the listener until accepted */
 
 struct tern_tcp_pcb {
     tern_tcp_pcb *next; /* lookup bucket chain */
     struct tern_stack *stack;
     const tern_tcp_callbacks *cb;
-    void *ctx;
-    tern_tcp_listener *listener; /* SYN_RCVD: who accepts it */
-    tern_pbuf *sndq;             /* send buffer: unacked then unsent bytes (next_pkt list) */
-    tern_pbuf *sndq_last;        /* its last pbuf (appends without a walk) */
-    tern_pbuf *ooseq;            /* out-of-order segments, TCP header kept, by sequence */
+    void *ctx;            /* the application's; the listener while TERN_TCPF_PASSIVE */
+    tern_pbuf *sndq;      /* send buffer: unacked then unsent bytes (next_pkt list) */
+    tern_pbuf *sndq_last; /* its last pbuf (appends without a walk) */
+    tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
     uint32_t local_ip, remote_ip;
     uint16_t local_port, remote_port;
     uint32_t snd_una, snd_nxt,
@@ -103,7 +103,7 @@ struct tern_tcp_pcb {
     uint32_t rto_due, keep_due;         /* deadlines (when armed; delayed ACKs share the stack's) */
     uint16_t poll_ms;                   /* poll callback interval, 0 = off */
     uint16_t poll_at;                   /* next poll, low 16 bits of the ms clock */
-    int32_t srtt, rttvar;               /* ms, scaled by 8 and 4 (RFC 6298 in fixed point) */
+    uint16_t srtt, rttvar;              /* ms, scaled by 8 and 4 (RFC 6298 in fixed point; RTTs up to 8 s) */
     uint16_t rto;                       /* ms */
     uint16_t rtt_start;                 /* ... and when it left (low 16 bits of the ms clock) */
     uint16_t oow_ack_at;                /* last ACK sent for an unacceptable empty segment (low 16 bits) */

@@ -136,8 +136,12 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     void *ctx = pcb->ctx;
     bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP) && err != TERN_OK;
     bool was_connecting = pcb->state == TERN_TCP_SYN_SENT;
-    if (pcb->listener && pcb->listener->pending)
-        pcb->listener->pending--;
+    tern_tcp_listener *l = tern_tcp_listener_of(pcb);
+    if (l) {
+        cb = NULL; /* nobody accepted it: nobody to tell */
+        if (l->pending)
+            l->pending--;
+    }
     if (hashed(pcb))
         hash_remove(pcb);
     release(pcb);
@@ -321,13 +325,9 @@ void tern_tcp_listener_close(tern_tcp_listener *l) {
     /* Connections still in the handshake die with their listener. */
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
-        if (pcb->stack && pcb->listener == l) {
-            if (pcb->state == TERN_TCP_SYN_RCVD) {
-                tern_tcp_send_rst(pcb);
-                tern_tcp_free(pcb, TERN_OK);
-            } else {
-                pcb->listener = NULL;
-            }
+        if (pcb->stack && tern_tcp_listener_of(pcb) == l) {
+            tern_tcp_send_rst(pcb);
+            tern_tcp_free(pcb, TERN_OK);
         }
     }
     memset(l, 0, sizeof *l);
@@ -580,7 +580,7 @@ void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     info->ssthresh = pcb->ssthresh;
     info->snd_wnd = pcb->snd_wnd;
     info->rcv_wnd = tern_tcp_rcv_wnd(pcb);
-    info->srtt_ms = (uint32_t)(pcb->srtt >> 3);
+    info->srtt_ms = (uint32_t)pcb->srtt >> 3;
     info->rto_ms = pcb->rto;
     info->sndq = pcb->sndq_len;
     info->unacked = tern_tcp_flight(pcb);

@@ -105,7 +105,8 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
     take_syn_options(pcb, &seg->h);
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;
-    pcb->listener = l;
+    pcb->ctx = l;
+    pcb->flags |= TERN_TCPF_PASSIVE;
     l->pending++;
     tern_tcp_hash_insert(pcb);
     (void)tern_tcp_send_syn(pcb);
@@ -236,7 +237,7 @@ static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
     /* A passive open that is reset just goes away (RFC 9293 3.10.7.4). */
-    tern_tcp_free(pcb, pcb->state == TERN_TCP_SYN_RCVD && pcb->listener ? TERN_OK : TERN_ERR_RESET);
+    tern_tcp_free(pcb, tern_tcp_listener_of(pcb) ? TERN_OK : TERN_ERR_RESET);
     return DONE;
 }
 
@@ -274,7 +275,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (pcb->flags & TERN_TCPF_FIN_QUEUED)
         pcb->state = TERN_TCP_FIN_WAIT_1;
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
-    tern_tcp_listener *l = pcb->listener;
+    tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (!l) { /* simultaneous open: ours */
         s->tcp.active = pcb;
         if (pcb->cb && pcb->cb->connected)
@@ -282,7 +283,8 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
         s->tcp.active = NULL;
     } else {
         l->pending--;
-        pcb->listener = NULL;
+        pcb->flags &= (uint16_t)~TERN_TCPF_PASSIVE;
+        pcb->ctx = NULL;
         s->tcp.active = pcb;
         tern_err err = l->accept(l->ctx, l, pcb);
         s->tcp.active = NULL;

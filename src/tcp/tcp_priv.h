@@ -30,6 +30,7 @@
 #define TCP_T_KEEP 0x04u       /* keepalive, or the 2 MSL wait in TIME-WAIT */
 #define TCP_T_POLL 0x08u       /* the application's poll callback */
 #define TCP_POLL_MAX_MS 32767u /* poll deadlines are 16-bit */
+#define TCP_RTT_MAX_MS 8191u   /* RTT samples are clamped here: srtt x 8 fits 16 bits */
 
 /* A received segment, parsed. */
 typedef struct tcp_seg {
@@ -137,6 +138,12 @@ static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
 
 static inline uint32_t tern_tcp_pool_free(const tern_stack *s) {
     return (uint32_t)(s->pbuf_pool.count - s->pbuf_pool.used);
+}
+
+/* The listener of a passive open still in SYN-RECEIVED, else NULL. It
+ * waits where the application's context goes, as there is none yet. */
+static inline tern_tcp_listener *tern_tcp_listener_of(const tern_tcp_pcb *pcb) {
+    return (pcb->flags & TERN_TCPF_PASSIVE) ? (tern_tcp_listener *)pcb->ctx : NULL;
 }
 
 /* Window scale shifts (0 without TERN_CFG_TCP_WSCALE). */

@@ -61,7 +61,8 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg) {
     pcb->mss = cookie_mss[idx];
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;
-    pcb->listener = l;
+    pcb->ctx = l;
+    pcb->flags |= TERN_TCPF_PASSIVE;
     l->pending++;
     tern_tcp_hash_insert(pcb);
     return pcb;

@@ -47,20 +47,23 @@ void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
 
 /* RFC 6298 2.2-2.3, in fixed point: srtt scaled by 8, rttvar by 4. */
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
-    if (rtt_ms > TERN_CFG_TCP_RTO_MAX_MS) /* never a real sample: keep the fixed point sane */
-        rtt_ms = TERN_CFG_TCP_RTO_MAX_MS;
+    if (rtt_ms > TCP_RTT_MAX_MS)
+        rtt_ms = TCP_RTT_MAX_MS; /* the 16-bit fixed point holds up to here (and no sample is longer) */
     int32_t r = (int32_t)(rtt_ms ? rtt_ms : 1u);
-    if (!pcb->srtt) {
-        pcb->srtt = r << 3;
-        pcb->rttvar = r << 1; /* r/2, scaled by 4 */
+    int32_t srtt = pcb->srtt, rttvar = pcb->rttvar;
+    if (!srtt) {
+        srtt = r << 3;
+        rttvar = r << 1; /* r/2, scaled by 4 */
     } else {
-        int32_t err = r - (pcb->srtt >> 3);
-        pcb->srtt += err; /* srtt += err/8 (scaled) */
+        int32_t err = r - (srtt >> 3);
+        srtt += err; /* srtt += err/8 (scaled) */
         if (err < 0)
             err = -err;
-        pcb->rttvar += err - (pcb->rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
+        rttvar += err - (rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
     }
-    uint32_t rto = (uint32_t)((pcb->srtt >> 3) + (pcb->rttvar > 1 ? pcb->rttvar : 1));
+    pcb->srtt = (uint16_t)srtt;
+    pcb->rttvar = (uint16_t)(rttvar > 0xFFFF ? 0xFFFF : rttvar);
+    uint32_t rto = (uint32_t)((srtt >> 3) + (rttvar > 1 ? rttvar : 1));
     if (rto < TERN_CFG_TCP_RTO_MIN_MS)
         rto = TERN_CFG_TCP_RTO_MIN_MS;
     if (rto > TERN_CFG_TCP_RTO_MAX_MS)
