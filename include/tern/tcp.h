@@ -79,23 +79,34 @@ typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp
 #define TERN_TCPF_SACK 0x4000u          /* the peer takes SACK blocks (RFC 2018) */
 #define TERN_TCPF_PASSIVE 0x8000u       /* SYN_RCVD from a listener: ctx holds the listener until accepted */
 
+/* Window-sized quantities (windows, buffers, cwnd): 16 bits when no window
+ * can pass 64 KB (no window scaling), else 32. */
+#if TERN_CFG_TCP_WSCALE
+typedef uint32_t tern_tcp_wnd;
+#define TERN_TCP_WND_MAX 0x7FFFFFFFu
+#else
+typedef uint16_t tern_tcp_wnd;
+#define TERN_TCP_WND_MAX 0xFFFFu
+#endif
+
 struct tern_tcp_pcb {
     tern_tcp_pcb *next; /* lookup bucket chain */
     struct tern_stack *stack;
     const tern_tcp_callbacks *cb;
     void *ctx;            /* the application's; the listener while TERN_TCPF_PASSIVE */
-    tern_pbuf *sndq;      /* send buffer: unacked then unsent bytes (next_pkt list) */
-    tern_pbuf *sndq_last; /* its last pbuf (appends without a walk) */
+    tern_pbuf *sndq_tail; /* send buffer (unacked then unsent bytes): a next_pkt ring held by its last pbuf */
     tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
     uint32_t local_ip, remote_ip;
     uint16_t local_port, remote_port;
     uint32_t snd_una, snd_nxt,
-        snd_max;               /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
-    uint32_t snd_wl1, snd_wnd; /* window from the peer (scaled), last updated by seq snd_wl1 */
+        snd_max; /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
+    uint32_t snd_wl1;
+    tern_tcp_wnd snd_wnd;      /* window from the peer (scaled), last updated by seq snd_wl1 */
     uint32_t rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
-    uint32_t rcv_pending;      /* delivered, not yet consumed by the application */
-    uint32_t sndq_len;         /* bytes in the send buffer */
-    uint32_t cwnd, ssthresh, recover;
+    tern_tcp_wnd rcv_pending;  /* delivered, not yet consumed by the application */
+    tern_tcp_wnd sndq_len;     /* bytes in the send buffer */
+    tern_tcp_wnd cwnd, ssthresh;
+    uint32_t recover;
     uint32_t rtt_seq; /* RTT sample in flight (no timestamps): its sequence number ... */
 #if TERN_CFG_TCP_TIMESTAMPS
     uint32_t ts_recent; /* the peer's timestamp to echo (RFC 7323 4.3) */

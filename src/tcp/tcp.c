@@ -372,17 +372,12 @@ static bool can_send(const tern_tcp_pcb *pcb) {
 }
 
 static void sndq_append(tern_tcp_pcb *pcb, tern_pbuf *p) {
-    p->next_pkt = NULL;
-    if (pcb->sndq)
-        pcb->sndq_last->next_pkt = p;
-    else
-        pcb->sndq = p;
-    pcb->sndq_last = p;
-    pcb->sndq_len += p->tot_len;
-}
-
-static tern_pbuf *sndq_tail(tern_tcp_pcb *pcb) {
-    return pcb->sndq ? pcb->sndq_last : NULL;
+    tern_pbuf *tail = pcb->sndq_tail;
+    p->next_pkt = tail ? tail->next_pkt : p; /* the ring closes on the first */
+    if (tail)
+        tail->next_pkt = p;
+    pcb->sndq_tail = p;
+    pcb->sndq_len = (tern_tcp_wnd)(pcb->sndq_len + p->tot_len); /* bounded by the send buffer */
 }
 
 static void free_list(tern_stack *s, tern_pbuf *q) {
@@ -409,7 +404,7 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     if (len > tern_tcp_sndbuf(pcb))
         return TERN_ERR_WOULDBLOCK;
     const uint8_t *src = data;
-    tern_pbuf *tail = sndq_tail(pcb);
+    tern_pbuf *tail = pcb->sndq_tail;
     uint16_t room = tail_room(tail);
     uint32_t first = len < room ? len : room;
     /* The send buffer may not take the pool's last buffers: receiving (the
@@ -437,7 +432,7 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
         memcpy(tail->payload + tail->len, src, first);
         tail->len = (uint16_t)(tail->len + first);
         tail->tot_len = tail->len;
-        pcb->sndq_len += first;
+        pcb->sndq_len = (tern_tcp_wnd)(pcb->sndq_len + first);
     }
     uint32_t off = first;
     while (more) {
@@ -493,7 +488,7 @@ tern_err tern_tcp_set_bufsize(tern_tcp_pcb *pcb, uint32_t rcvbuf, uint32_t sndbu
 void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
     if (!pcb || !pcb->stack)
         return;
-    pcb->rcv_pending = len > pcb->rcv_pending ? 0 : pcb->rcv_pending - len;
+    pcb->rcv_pending = len > pcb->rcv_pending ? 0 : (tern_tcp_wnd)(pcb->rcv_pending - len);
     /* Tell the peer at once only when the window it knows of has shrunk to
      * half or less and this opens it usefully (RFC 9293 3.8.6.2.2; as Linux
      * does). Otherwise the next ACK carries the window: an application that

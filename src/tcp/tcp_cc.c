@@ -12,8 +12,8 @@
 
 void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
     uint32_t iw = (uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss;
-    pcb->cwnd = iw;
-    pcb->ssthresh = 0x7FFFFFFFu;
+    pcb->cwnd = tern_tcp_wnd_of(iw);
+    pcb->ssthresh = TERN_TCP_WND_MAX;
     tern_tcp_cc_algo_init(pcb);
 }
 
@@ -64,7 +64,7 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
         if (SEQ_GEQ(pcb->snd_una, pcb->recover)) {
             /* Full acknowledgement: leave recovery with a deflated window. */
             uint32_t f = tern_tcp_flight(pcb) + pcb->mss;
-            pcb->cwnd = pcb->ssthresh < f ? pcb->ssthresh : f;
+            pcb->cwnd = tern_tcp_wnd_of(pcb->ssthresh < f ? pcb->ssthresh : f);
             pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;
             pcb->dupacks = 0;
         } else {
@@ -75,8 +75,7 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
                 TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
                 note_retransmitted(pcb, pcb->snd_una, n);
             }
-            pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked : 0;
-            pcb->cwnd += pcb->mss;
+            pcb->cwnd = tern_tcp_wnd_of((pcb->cwnd > acked ? pcb->cwnd - acked : 0u) + pcb->mss);
         }
         return;
     }
@@ -87,7 +86,7 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
         pcb->recover = pcb->snd_una - 1u;
     if (pcb->cwnd < pcb->ssthresh) {
         /* Slow start, with appropriate byte counting limited to one MSS (RFC 3465). */
-        pcb->cwnd += acked < pcb->mss ? acked : pcb->mss;
+        pcb->cwnd = tern_tcp_wnd_of(pcb->cwnd + (acked < pcb->mss ? acked : pcb->mss));
     } else {
         tern_tcp_cc_avoid(pcb, acked);
     }
@@ -95,7 +94,7 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
 
 void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     if (pcb->flags & TERN_TCPF_RECOVERY) {
-        pcb->cwnd += pcb->mss; /* each duplicate means a segment left the network */
+        pcb->cwnd = tern_tcp_wnd_of((uint32_t)pcb->cwnd + pcb->mss); /* each duplicate: a segment left */
         (void)retransmit_next_hole(pcb);
         return;
     }
@@ -104,7 +103,7 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     /* RFC 6582 3.2 step 2: only if this loss is after the last recovery point. */
     if (SEQ_LEQ(pcb->snd_una, pcb->recover))
         return;
-    pcb->ssthresh = tern_tcp_cc_loss(pcb);
+    pcb->ssthresh = tern_tcp_wnd_of(tern_tcp_cc_loss(pcb));
     pcb->recover = pcb->snd_max;
     pcb->flags |= TERN_TCPF_RECOVERY;
     pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn */
@@ -115,11 +114,11 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     (void)tern_tcp_send_data(pcb, pcb->snd_una, n, TERN_TCP_ACK);
     TERN_STAT_INC(pcb->stack, TCP_FAST_RETRANSMIT);
     note_retransmitted(pcb, pcb->snd_una, n);
-    pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
+    pcb->cwnd = tern_tcp_wnd_of(pcb->ssthresh + 3u * pcb->mss);
 }
 
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb) {
-    pcb->ssthresh = tern_tcp_cc_loss(pcb);
+    pcb->ssthresh = tern_tcp_wnd_of(tern_tcp_cc_loss(pcb));
     pcb->cwnd = pcb->mss;
     pcb->recover = pcb->snd_max;
     pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;

@@ -74,7 +74,7 @@ void tern_tcp_cc_avoid(tern_tcp_pcb *pcb, uint32_t acked) {
     pcb->cubic_west += (uint32_t)((uint64_t)9u * pcb->mss * acked / (17u * (uint64_t)cwnd));
     if (w_cubic(pcb, t) < pcb->cubic_west) {
         if (pcb->cubic_west > pcb->cwnd)
-            pcb->cwnd = pcb->cubic_west; /* the Reno-friendly region */
+            pcb->cwnd = tern_tcp_wnd_of(pcb->cubic_west); /* the Reno-friendly region */
         return;
     }
     /* Aim at where the curve will be one RTT from now, at most 1.5 cwnd. */
@@ -82,7 +82,7 @@ void tern_tcp_cc_avoid(tern_tcp_pcb *pcb, uint32_t acked) {
     if (target > cwnd + cwnd / 2u)
         target = cwnd + cwnd / 2u;
     if (target > cwnd)
-        pcb->cwnd += (uint32_t)((uint64_t)(target - cwnd) * acked / cwnd);
+        pcb->cwnd = tern_tcp_wnd_of(cwnd + (uint32_t)((uint64_t)(target - cwnd) * acked / cwnd));
 }
 
 uint32_t tern_tcp_cc_loss(tern_tcp_pcb *pcb) {

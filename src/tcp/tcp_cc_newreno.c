@@ -9,7 +9,7 @@
 void tern_tcp_cc_avoid(tern_tcp_pcb *pcb, uint32_t acked) {
     (void)acked;
     uint32_t inc = (uint32_t)pcb->mss * pcb->mss / (pcb->cwnd ? pcb->cwnd : 1u);
-    pcb->cwnd += inc ? inc : 1u;
+    pcb->cwnd = tern_tcp_wnd_of(pcb->cwnd + (inc ? inc : 1u));
 }
 
 uint32_t tern_tcp_cc_loss(tern_tcp_pcb *pcb) {

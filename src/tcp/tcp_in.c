@@ -270,7 +270,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     pcb->state = TERN_TCP_ESTABLISHED;
     pcb->snd_una += 1u; /* our SYN */
     pcb->nrtx = 0;
-    pcb->snd_wnd = (uint32_t)seg->h.wnd << TCP_SND_WSCALE(pcb);
+    pcb->snd_wnd = tern_tcp_wnd_of((uint32_t)seg->h.wnd << TCP_SND_WSCALE(pcb));
     pcb->snd_wl1 = seg->h.seq;
     if (pcb->flags & TERN_TCPF_FIN_QUEUED)
         pcb->state = TERN_TCP_FIN_WAIT_1;
@@ -307,7 +307,7 @@ static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
      * The ACKs that reach here are at or past snd_una, which is at or past
      * the last SND.WL2, so that second test always holds and WL2 is not kept. */
     if (SEQ_LEQ(pcb->snd_wl1, h->seq)) {
-        pcb->snd_wnd = (uint32_t)h->wnd << TCP_SND_WSCALE(pcb);
+        pcb->snd_wnd = tern_tcp_wnd_of((uint32_t)h->wnd << TCP_SND_WSCALE(pcb));
         pcb->snd_wl1 = h->seq;
         if (pcb->snd_wnd && (pcb->flags & TERN_TCPF_PERSIST)) {
             pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
@@ -441,13 +441,13 @@ static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
         tern_pbuf_free(pcb->stack, p);
         return;
     }
-    pcb->rcv_pending += p->tot_len;
+    pcb->rcv_pending = tern_tcp_wnd_of((uint32_t)pcb->rcv_pending + p->tot_len); /* within the window */
     if (pcb->cb && pcb->cb->recv) {
         pcb->stack->tcp.active = pcb;
         pcb->cb->recv(pcb->ctx, pcb, p);
         pcb->stack->tcp.active = NULL;
     } else {
-        pcb->rcv_pending -= p->tot_len;
+        pcb->rcv_pending = (tern_tcp_wnd)(pcb->rcv_pending - p->tot_len);
         tern_pbuf_free(pcb->stack, p);
     }
 }
@@ -579,6 +579,20 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         return false;
     }
     if (SEQ_GT(seq, pcb->rcv_nxt)) {
+        /* Out of order: keep only what lies inside the window offered. */
+        uint32_t edge = pcb->rcv_nxt + tern_tcp_rcv_wnd(pcb);
+        if (SEQ_GT(pcb->rcv_adv, edge))
+            edge = pcb->rcv_adv;
+        if (SEQ_GT(seq + len, edge)) {
+            len = SEQ_GT(edge, seq) ? (uint16_t)(edge - seq) : 0;
+            tern_pbuf_trim(pcb->stack, whole, (uint16_t)(seg->h.hlen + len));
+            if (fin) { /* the FIN lies beyond the window too: clear it in the kept header */
+                uint8_t f;
+                tern_pbuf_copy_out(whole, 13, &f, 1);
+                f &= (uint8_t)~TERN_TCP_FIN;
+                tern_pbuf_copy_in(whole, 13, &f, 1);
+            }
+        }
         ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
         return false;

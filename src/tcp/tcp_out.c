@@ -131,7 +131,7 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
  * unacknowledged byte, into p at dst_off. */
 static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t dst_off, uint16_t n) {
     off += pcb->sndq_off;
-    for (const tern_pbuf *q = pcb->sndq; q && n; q = q->next_pkt) {
+    for (const tern_pbuf *q = tern_tcp_sndq_head(pcb); q && n; q = tern_tcp_sndq_next(pcb, q)) {
         if (off >= q->len) {
             off -= q->len;
             continue;
@@ -258,32 +258,35 @@ void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
     tern_tcp_send_stateless(s, seg, 0, ack, TERN_TCP_RST | TERN_TCP_ACK, 0);
 }
 
+/* Unlink the first pbuf of the send buffer. */
+static tern_pbuf *sndq_pop(tern_tcp_pcb *pcb) {
+    tern_pbuf *tail = pcb->sndq_tail, *q = tail->next_pkt;
+    if (q == tail)
+        pcb->sndq_tail = NULL;
+    else
+        tail->next_pkt = q->next_pkt;
+    q->next_pkt = NULL;
+    pcb->sndq_off = 0;
+    return q;
+}
+
 void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n) {
-    pcb->sndq_len -= n;
-    while (n && pcb->sndq) {
-        tern_pbuf *q = pcb->sndq;
-        uint32_t left = (uint32_t)q->len - pcb->sndq_off;
+    pcb->sndq_len = (tern_tcp_wnd)(pcb->sndq_len - n);
+    while (n && pcb->sndq_tail) {
+        uint32_t left = (uint32_t)tern_tcp_sndq_head(pcb)->len - pcb->sndq_off;
         if (n < left) {
             pcb->sndq_off = (uint16_t)(pcb->sndq_off + n);
             return;
         }
         n -= left;
-        pcb->sndq = q->next_pkt;
-        q->next_pkt = NULL;
-        pcb->sndq_off = 0;
-        tern_pbuf_free(pcb->stack, q); /* runs the write_ref completion */
+        tern_pbuf_free(pcb->stack, sndq_pop(pcb)); /* runs the write_ref completion */
     }
 }
 
 void tern_tcp_sndq_free(tern_tcp_pcb *pcb) {
-    while (pcb->sndq) {
-        tern_pbuf *q = pcb->sndq;
-        pcb->sndq = q->next_pkt;
-        q->next_pkt = NULL;
-        tern_pbuf_free(pcb->stack, q);
-    }
+    while (pcb->sndq_tail)
+        tern_pbuf_free(pcb->stack, sndq_pop(pcb));
     pcb->sndq_len = 0;
-    pcb->sndq_off = 0;
 }
 
 static bool may_send_data(const tern_tcp_pcb *pcb) {

@@ -140,6 +140,22 @@ static inline uint32_t tern_tcp_pool_free(const tern_stack *s) {
     return (uint32_t)(s->pbuf_pool.count - s->pbuf_pool.used);
 }
 
+/* A window-sized value, saturated to what tern_tcp_wnd holds. */
+static inline tern_tcp_wnd tern_tcp_wnd_of(uint32_t v) {
+    return (tern_tcp_wnd)(v > TERN_TCP_WND_MAX ? TERN_TCP_WND_MAX : v);
+}
+
+/* The send buffer is a ring of pbufs (next_pkt) held by its last one: the
+ * first is sndq_tail->next_pkt, so appending at the end and releasing at
+ * the front both take one pointer and no walk. */
+static inline tern_pbuf *tern_tcp_sndq_head(const tern_tcp_pcb *pcb) {
+    return pcb->sndq_tail ? pcb->sndq_tail->next_pkt : NULL;
+}
+
+static inline tern_pbuf *tern_tcp_sndq_next(const tern_tcp_pcb *pcb, const tern_pbuf *q) {
+    return q == pcb->sndq_tail ? NULL : q->next_pkt;
+}
+
 /* The listener of a passive open still in SYN-RECEIVED, else NULL. It
  * waits where the application's context goes, as there is none yet. */
 static inline tern_tcp_listener *tern_tcp_listener_of(const tern_tcp_pcb *pcb) {
