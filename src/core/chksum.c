@@ -13,6 +13,8 @@ static uint16_t swap16(uint32_t v) {
     return (uint16_t)(((v & 0xFFu) << 8) | ((v >> 8) & 0xFFu));
 }
 
+#if UINTPTR_MAX > 0xFFFFFFFFu && !defined(TERN_CSUM_WORD32)
+/* 64-bit hosts: 16 bytes a round into a 64-bit sum (no carries to chase). */
 uint32_t tern_csum_partial(const void *data, size_t len, uint32_t acc) {
     const uint8_t *p = data;
     uint64_t sum = acc;
@@ -48,6 +50,27 @@ uint32_t tern_csum_partial(const void *data, size_t len, uint32_t acc) {
     }
     return fold(sum);
 }
+#else
+/* 32-bit targets: native words with the carry added back at once (ADDS,
+ * ADC on a Cortex-M), the last 0..3 bytes as a zero-padded word. Small and
+ * as fast as the loop can go without assembly. */
+uint32_t tern_csum_partial(const void *data, size_t len, uint32_t acc) {
+    const uint8_t *p = data;
+    uint32_t sum = acc, w;
+    for (;; p += 4, len -= 4) {
+        uint8_t tail[4] = {0, 0, 0, 0};
+        if (len < 4)
+            memcpy(tail, p, len);
+        memcpy(&w, len < 4 ? tail : p, 4);
+        sum += w;
+        sum += sum < w; /* end-around carry */
+        if (len <= 4)
+            break;
+    }
+    sum = (sum & 0xFFFFu) + (sum >> 16);
+    return (sum & 0xFFFFu) + (sum >> 16);
+}
+#endif
 
 uint32_t tern_csum_pbuf(const tern_pbuf *p, uint16_t offset, uint16_t len, uint32_t acc) {
     uint64_t sum = acc;
