@@ -338,7 +338,10 @@ static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
 /* New data acknowledged: free it, time it, grow the window, tell the app. */
 static bool take_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     uint32_t acked = h->ack - pcb->snd_una;
-    bool fin_acked = (pcb->flags & TERN_TCPF_FIN_SENT) && acked > pcb->sndq_len;
+    /* An ACK past the data covers our FIN: it can only have been sent (the
+     * ACK is within snd_max), even if a timeout has since taken snd_nxt
+     * back before it and cleared FIN_SENT until it goes out again. */
+    bool fin_acked = (pcb->flags & TERN_TCPF_FIN_QUEUED) && acked > pcb->sndq_len;
     uint32_t data = fin_acked ? acked - 1u : acked;
     if (data > pcb->sndq_len)
         data = pcb->sndq_len;

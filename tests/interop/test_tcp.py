@@ -71,13 +71,10 @@ def test_echo_impaired(start_tern, ns):
         assert st[c] > 0, f"{c} is 0: the impairment did not act"
     assert st["tcp.retransmit"] > 0
     assert st["tcp.drop.checksum"] > 0, "corrupted segments were not caught by the checksum"
-    # Linux's last ACK may be lost: the stack then retransmits its FIN. In CI
-    # (after the other interop files; never when run alone) the echo
-    # connection has been seen stuck in LAST_ACK with its RTO backed off to
-    # 25-51 s: an open bug in the stack's close under impairment, recorded in
-    # the session note. Until it is found, the teardown is not required to
-    # finish here; the data check above and the pools are.
-    settle(tern, baseline, timeout=30, closing_ok=True)
+    # Linux's last ACK may be lost: the stack then retransmits its FIN (a
+    # late ACK of the FIN after a timeout once left the connection in
+    # LAST_ACK for good: test_last_ack_fin_acked_after_rto).
+    settle(tern, baseline, timeout=30)
 
 
 CLIENT_PORT = 5001

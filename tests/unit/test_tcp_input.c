@@ -860,6 +860,37 @@ static void test_set_bufsize(void **state) {
 #endif
 }
 
+/* LAST-ACK after a retransmission timeout: the timeout sends the data again
+ * from the start, one segment at a time, so the FIN is not out again yet
+ * when the ACK of the original flight (FIN included) arrives late. That ACK
+ * still acknowledges the FIN: the connection must close, not send a second
+ * FIN past the first (which the peer could never acknowledge). */
+static void test_last_ack_fin_acked_after_rto(void **state) {
+    fx *f = *state;
+    open_conn(f, 0, 1000);
+    uint32_t start = f->rcv;
+    peer_send(f, TERN_TCP_FIN | TERN_TCP_ACK, NULL, 0); /* the peer closes first */
+    assert_true(f->a.eof);
+    write_all(f, 3000, 0);
+    assert_int_equal(tern_tcp_close(f->a.pcb), TERN_OK);
+    out o;
+    unsigned segs = 0;
+    while (next_out(f, &o))
+        segs++;
+    assert_true(segs >= 3);
+    assert_true(o.flags & TERN_TCP_FIN); /* data and FIN: start .. start + 3000 */
+    assert_int_equal(only_state(f), TERN_TCP_LAST_ACK);
+    assert_true(wait_out(f, &o, 5000)); /* the timeout: the first segment again, no FIN */
+    assert_int_equal(o.seq, start);
+    assert_false(o.flags & TERN_TCP_FIN);
+    f->rcv = start + 3000u + 1u; /* the original flight's ACK, FIN included */
+    peer_ack(f);
+    assert_int_equal(conns(f), 0);
+    while (next_out(f, &o))
+        if (o.flags & TERN_TCP_FIN)
+            fail_msg("a FIN at %u after the FIN was acknowledged", o.seq);
+}
+
 static void test_icmp_frag_needed_lowers_mss(void **state) {
     fx *f = *state;
     open_conn(f, 0, 0);
@@ -1100,6 +1131,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_data_after_close_resets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tso_offload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_bufsize, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_last_ack_fin_acked_after_rto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_icmp_frag_needed_lowers_mss, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
