@@ -5,13 +5,14 @@
  * wall-clock time. Run under callgrind (bench_tcp_wire.sh does) for
  * instructions per KB, which, unlike time, repeat exactly.
  *
- *   bench_tcp_wire [MB] [WINDOW_BYTES DELAY_MS RATE_BPS]
+ *   bench_tcp_wire [MB] [WINDOW_BYTES DELAY_MS RATE_BPS [IMPAIR]]
  *
  * With a window, each direction of the wire gets DELAY_MS of delay and a
  * RATE_BPS bottleneck (the impairment layer; its queue is the bottleneck
  * buffer), both connections get WINDOW_BYTES of receive window and send
  * buffer, and the throughput is reported in virtual time as well: the
- * figure that shows whether large windows keep their speed.
+ * figure that shows whether large windows keep their speed. IMPAIR adds
+ * loss, reordering, duplication or corruption (tern_impair_parse syntax).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,9 +86,13 @@ int main(int argc, char **argv) {
     host_up(&a, &wire, 1, 1);
     host_up(&b, &wire, 2, 2);
     if (window) {
-        tern_impair_config cfg = {.delay_ms = (uint32_t)strtoul(argv[3], NULL, 10),
-                                  .rate_bps = (uint32_t)strtoul(argv[4], NULL, 10),
-                                  .seed = 1};
+        tern_impair_config cfg = {.seed = 1};
+        if (argc > 5 && !tern_impair_parse(argv[5], &cfg, NULL)) {
+            fprintf(stderr, "bad impairment '%s'\n", argv[5]);
+            return 2;
+        }
+        cfg.delay_ms = (uint32_t)strtoul(argv[3], NULL, 10);
+        cfg.rate_bps = (uint32_t)strtoul(argv[4], NULL, 10);
         tern_impair_attach(&a.nif, &imp_a, &cfg, true);
         tern_impair_attach(&b.nif, &imp_b, &cfg, true);
     }
@@ -113,9 +118,10 @@ int main(int argc, char **argv) {
     }
     double dt = seconds() - t0;
     if (window)
-        printf("tcp, window %u bytes, %s ms each way, %s bit/s: %.1f MB/s in virtual time (%llu bytes in %u "
-               "ms)\n",
-               window, argv[3], argv[4], (double)server_report.bytes / ((double)now / 1000.0) / 1e6,
+        printf("tcp, window %u bytes, %s ms each way, %s bit/s%s%s: %.1f MB/s in virtual time (%llu bytes in "
+               "%u ms)\n",
+               window, argv[3], argv[4], argc > 5 ? ", " : "", argc > 5 ? argv[5] : "",
+               (double)server_report.bytes / ((double)now / 1000.0) / 1e6,
                (unsigned long long)server_report.bytes, now);
     else
         printf("tcp over the virtual wire: %llu bytes in %.3f s = %.1f MB/s (%u ms of virtual time)\n",

@@ -92,6 +92,8 @@
     X(TCP_RX, "tcp.rx")                                                                                      \
     X(TCP_TX, "tcp.tx")                                                                                      \
     X(TCP_RETRANSMIT, "tcp.retransmit")                                                                      \
+    X(TCP_RTO, "tcp.rto")                                                                                    \
+    X(TCP_TLP, "tcp.tail_loss_probe")                                                                        \
     X(TCP_FAST_RETRANSMIT, "tcp.fast_retransmit")                                                            \
     X(TCP_DROP_SHORT, "tcp.drop.short")                                                                      \
     X(TCP_DROP_HLEN, "tcp.drop.header_length")                                                               \

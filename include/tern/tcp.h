@@ -135,6 +135,7 @@ struct tern_tcp_pcb {
 #if TERN_CFG_TCP_SACK
     uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
     uint32_t high_rxt;     /* loss recovery: retransmitted up to here (RFC 6675 HighRxt) */
+    uint32_t rxt_mark;     /* snd_max when the last hole was retransmitted */
     uint32_t sacked[TERN_CFG_TCP_SACK_BLOCKS]
                    [2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
     uint8_t nsacked;

@@ -42,6 +42,7 @@ static bool retransmit_next_hole(tern_tcp_pcb *pcb) {
     (void)tern_tcp_send_data(pcb, seq, len, TERN_TCP_ACK);
     TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
     pcb->high_rxt = seq + len;
+    pcb->rxt_mark = pcb->snd_max;
     return true;
 #else
     (void)pcb;
@@ -53,6 +54,7 @@ static void note_retransmitted(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len) {
 #if TERN_CFG_TCP_SACK
     if (SEQ_GT(seq + len, pcb->high_rxt))
         pcb->high_rxt = seq + len;
+    pcb->rxt_mark = pcb->snd_max;
 #else
     (void)pcb, (void)seq, (void)len;
 #endif
@@ -98,10 +100,24 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
         (void)retransmit_next_hole(pcb);
         return;
     }
-    if (++pcb->dupacks != 3)
+    /* Fast retransmit on the third duplicate ACK; with fewer than four
+     * segments out and nothing new to send (so limited transmit cannot make
+     * more duplicates), one fewer than are out (early retransmit, RFC 5827). */
+    uint32_t thresh = 3;
+    if (!tern_tcp_unsent(pcb)) {
+        uint32_t smss = tern_tcp_smss(pcb), segs = (tern_tcp_flight(pcb) + smss - 1u) / smss;
+        if (segs >= 2u && segs < 4u) /* one segment out draws no duplicates at all */
+            thresh = segs - 1u;
+    }
+    if (pcb->dupacks < 0xFFu)
+        pcb->dupacks++;
+    if (pcb->dupacks < thresh)
         return;
-    /* RFC 6582 3.2 step 2: only if this loss is after the last recovery point. */
-    if (SEQ_LEQ(pcb->snd_una, pcb->recover))
+    /* RFC 6582 3.2 step 2: only if this loss is after the last recovery point
+     * (without SACK, duplicates from that window's retransmissions would
+     * halve the window again). With SACK the scoreboard tells a new loss
+     * apart (RFC 6675 5), so recovery starts, also after a timeout. */
+    if (SEQ_LEQ(pcb->snd_una, pcb->recover) && !(TERN_CFG_TCP_SACK && (pcb->flags & TERN_TCPF_SACK)))
         return;
     pcb->ssthresh = tern_tcp_wnd_of(tern_tcp_cc_loss(pcb));
     pcb->recover = pcb->snd_max;

@@ -353,7 +353,7 @@ static bool take_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     pcb->nrtx = 0;
     tern_tcp_cc_ack(pcb, acked);
     if (tern_tcp_flight(pcb))
-        tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
+        tern_tcp_arm_rto(pcb);
     else
         tern_tcp_timer_clear(pcb, TCP_T_RTO);
     if (data && pcb->cb && pcb->cb->sent) {
@@ -574,7 +574,11 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         pcb->flags |= TERN_TCPF_DEAD;
         return false;
     }
-    if (len && tern_tcp_pool_free(pcb->stack) < TCP_POOL_RESERVE) {
+    /* In-order data is worth more than out-of-order data kept for later: the
+     * pool's reserve gives way to it by dropping what waits behind holes. */
+    if (len && tern_tcp_pool_free(pcb->stack) < TCP_POOL_RESERVE &&
+        !(SEQ_LEQ(seq, pcb->rcv_nxt) && tern_tcp_reclaim(pcb->stack) &&
+          tern_tcp_pool_free(pcb->stack) >= TCP_POOL_RESERVE)) {
         /* Keeping it would leave the pool without its reserve: drop the data
          * (its ACK field has been used); the peer sends it again. */
         TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);

@@ -297,10 +297,15 @@ static bool may_send_data(const tern_tcp_pcb *pcb) {
 
 /* How much of the unsent data may go out now (windows, Nagle, SWS). */
 static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
-    uint32_t wnd = pcb->snd_wnd < pcb->cwnd ? pcb->snd_wnd : pcb->cwnd;
+    uint16_t smss = tern_tcp_smss(pcb);
+    uint32_t cwnd = pcb->cwnd;
+    /* Limited transmit (RFC 3042): the first two duplicate ACKs each let one
+     * new segment out, so a small window still draws the third. */
+    if (pcb->dupacks && pcb->dupacks < 3u && !(pcb->flags & TERN_TCPF_RECOVERY))
+        cwnd += (uint32_t)pcb->dupacks * smss;
+    uint32_t wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
     uint32_t flight = tern_tcp_flight(pcb);
     uint32_t room = wnd > flight ? wnd - flight : 0;
-    uint16_t smss = tern_tcp_smss(pcb);
     uint32_t max = TERN_CFG_NETIF_OFFLOAD ? max_segment(pcb) : smss;
     uint32_t n = unsent < max ? unsent : max;
     if (n > room)
@@ -351,7 +356,7 @@ static bool send_next(tern_tcp_pcb *pcb) {
         pcb->snd_max = pcb->snd_nxt;
     if (!(pcb->tmask & TCP_T_RTO) || (pcb->flags & TERN_TCPF_PERSIST)) {
         pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
-        tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
+        tern_tcp_arm_rto(pcb);
     }
     return true;
 }

@@ -29,6 +29,7 @@
 #define TCP_T_DELACK 0x02u
 #define TCP_T_KEEP 0x04u       /* keepalive, or the 2 MSL wait in TIME-WAIT */
 #define TCP_T_POLL 0x08u       /* the application's poll callback */
+#define TCP_T_TLP 0x10u        /* the RTO timer runs as a tail loss probe timer (RFC 8985 7) */
 #define TCP_POLL_MAX_MS 32767u /* poll deadlines are 16-bit */
 #define TCP_RTT_MAX_MS 8191u   /* RTT samples are clamped here: srtt x 8 fits 16 bits */
 
@@ -93,6 +94,9 @@ void tern_tcp_timer_init(tern_stack *s);
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
+/* Data is in flight: start the retransmission timer (or, with SACK and an
+ * RTT estimate, the shorter tail loss probe timer in front of it). */
+void tern_tcp_arm_rto(tern_tcp_pcb *pcb);
 void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb);
 /* The window is closed with data waiting: start zero-window probing. */
 void tern_tcp_persist_start(tern_tcp_pcb *pcb);

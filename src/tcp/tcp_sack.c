@@ -66,6 +66,21 @@ static void add_range(tern_tcp_pcb *pcb, uint32_t l, uint32_t r) {
     pcb->sacked[i][1] = r;
 }
 
+/* A retransmission lost too: in recovery, the peer has SACKed three
+ * segments sent after our last retransmission while a hole we retransmitted
+ * is still open, so that copy is gone as well; start the holes over (what
+ * RACK, RFC 8985, finds by time, found here by order). */
+static void check_lost_retransmission(tern_tcp_pcb *pcb) {
+    if (!(pcb->flags & TERN_TCPF_RECOVERY) || !pcb->nsacked || !SEQ_GT(pcb->high_rxt, pcb->snd_una))
+        return;
+    uint32_t highest = pcb->sacked[pcb->nsacked - 1][1];
+    if (SEQ_GEQ(highest, pcb->rxt_mark + 3u * tern_tcp_smss(pcb)) &&
+        SEQ_LT(pcb->snd_una, pcb->sacked[0][0])) {
+        pcb->high_rxt = pcb->snd_una;
+        pcb->rxt_mark = pcb->snd_max;
+    }
+}
+
 void tern_tcp_sack_update(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     if ((pcb->flags & TERN_TCPF_SACK) && h->nsack) {
         for (unsigned b = 0; b < h->nsack; b++) {
@@ -77,6 +92,7 @@ void tern_tcp_sack_update(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
         }
     }
     prune(pcb);
+    check_lost_retransmission(pcb);
 }
 
 void tern_tcp_sack_clear(tern_tcp_pcb *pcb) {

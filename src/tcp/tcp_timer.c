@@ -42,8 +42,54 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
 /* Disarming leaves the stack's timer alone: it finds nothing due and
  * re-arms for what is left. */
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
+    if (which & TCP_T_RTO)
+        which |= TCP_T_TLP;
     pcb->tmask &= (uint8_t)~which;
 }
+
+/* Tail loss probe (RFC 8985 7): when the last segments of a flight are
+ * lost no duplicate ACK comes back and only the retransmission timeout
+ * would find out. Two smoothed RTTs after the last ACK (plus a delayed
+ * ACK's worth when one segment is out) one segment is sent again; its
+ * SACK then starts fast recovery, round trips instead of an RTO. */
+#define TLP_MIN_MS 10u
+#define TLP_DELACK_MS 200u /* WCDelAckT */
+
+void tern_tcp_arm_rto(tern_tcp_pcb *pcb) {
+    uint32_t t = pcb->rto;
+    pcb->tmask &= (uint8_t)~TCP_T_TLP;
+#if TERN_CFG_TCP_SACK
+    if ((pcb->flags & TERN_TCPF_SACK) && pcb->srtt &&
+        !(pcb->flags & (TERN_TCPF_RECOVERY | TERN_TCPF_PERSIST)) && !pcb->nrtx) {
+        uint32_t pto = (uint32_t)pcb->srtt >> 2; /* 2 x srtt (srtt is scaled by 8) */
+        if (pto < TLP_MIN_MS)
+            pto = TLP_MIN_MS;
+        if (tern_tcp_flight(pcb) <= tern_tcp_smss(pcb))
+            pto += TLP_DELACK_MS;
+        if (pto < t) {
+            t = pto;
+            pcb->tmask |= TCP_T_TLP;
+        }
+    }
+#endif
+    tern_tcp_timer_set(pcb, TCP_T_RTO, t);
+}
+
+#if TERN_CFG_TCP_SACK
+/* The probe: the last segment in flight again (with the FIN if that was sent). */
+static void send_probe(tern_tcp_pcb *pcb) {
+    uint32_t flight = tern_tcp_flight(pcb);
+    uint32_t data = flight < pcb->sndq_len ? flight : pcb->sndq_len;
+    uint16_t n = (uint16_t)(data < tern_tcp_smss(pcb) ? data : tern_tcp_smss(pcb));
+    uint8_t flags = TERN_TCP_ACK;
+    if ((pcb->flags & TERN_TCPF_FIN_SENT) && flight > pcb->sndq_len)
+        flags |= TERN_TCP_FIN;
+    TERN_STAT_INC(pcb->stack, TCP_TLP);
+    pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn */
+    (void)tern_tcp_send_data(pcb, pcb->snd_una + data - n, n, flags);
+    tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto); /* and if that goes unanswered too: the RTO */
+}
+#endif
 
 /* RFC 6298 2.2-2.3, in fixed point: srtt scaled by 8, rttvar by 4. */
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
@@ -134,12 +180,20 @@ static bool on_rto(tern_tcp_pcb *pcb) {
     tern_stack *s = pcb->stack;
     if (pcb->flags & TERN_TCPF_PERSIST)
         return on_persist(pcb);
+#if TERN_CFG_TCP_SACK
+    if (pcb->tmask & TCP_T_TLP) {
+        pcb->tmask &= (uint8_t)~TCP_T_TLP;
+        send_probe(pcb);
+        return true;
+    }
+#endif
     bool syn = pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD;
     if (++pcb->nrtx > (syn ? TERN_CFG_TCP_SYN_MAX_RTX : TERN_CFG_TCP_MAX_RTX)) {
         give_up(pcb, syn);
         return false;
     }
     TERN_STAT_INC(s, TCP_RETRANSMIT);
+    TERN_STAT_INC(s, TCP_RTO);
     backoff(pcb);
     pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn: no sample from a retransmission */
     if (syn) {

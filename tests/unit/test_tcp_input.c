@@ -341,6 +341,41 @@ static void test_fast_retransmit(void **state) {
     assert_int_equal(tern_tcp_get_unacked(f->a.pcb), 0);
 }
 
+/* Limited transmit (RFC 3042): the first and second duplicate ACKs each let
+ * one new segment out beyond the window, so a small window still collects
+ * the three duplicates that trigger fast retransmit. */
+static void test_limited_transmit(void **state) {
+    fx *f = *state;
+    open_conn(f, 0, 1000);
+    uint32_t start = f->rcv;
+    write_all(f, 8000, 0); /* 10-segment initial window: 8 go out */
+    out o;
+    unsigned sent = 0;
+    while (next_out(f, &o))
+        sent++;
+    assert_int_equal(sent, 8);
+    f->rcv = start + 1000u; /* the second segment is lost */
+    peer_ack(f);
+    while (next_out(f, &o)) /* the ACK opened room for new data */
+        ;
+    write_all(f, 6000, 8000);
+    while (next_out(f, &o))
+        ;
+    uint32_t high = o.seq + o.len;
+    peer_ack(f); /* first duplicate: one new segment */
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, high);
+    expect_nothing(f);
+    peer_ack(f); /* second duplicate: one more */
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, high + 1000u);
+    expect_nothing(f);
+    peer_ack(f); /* third: the lost segment again */
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start + 1000u);
+    assert_int_equal(stat(f->s, "tcp.fast_retransmit"), 1);
+}
+
 /* ---- 2. RTO backoff and timeout ------------------------------------------------- */
 
 static void test_rto_backoff_and_timeout(void **state) {
@@ -1115,6 +1150,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_syn_cookie_when_backlog_full, setup, teardown),
 #endif
         cmocka_unit_test_setup_teardown(test_fast_retransmit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limited_transmit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rto_backoff_and_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_window_probe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delayed_ack, setup, teardown),
