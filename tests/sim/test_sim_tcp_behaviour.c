@@ -389,11 +389,88 @@ static void test_pool_exhaustion(void **state) {
     sim_free_checked(&w.sm);
 }
 
+/* ---- Many connections: lookup by hash, not by walking ----------------------- */
+
+#define MANY 2000u
+#define MANY_BYTES 100u
+
+static unsigned many_rx_total, many_rx_conns;
+
+static void many_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
+    (void)ctx;
+    if (!p)
+        return;
+    many_rx_total += p->tot_len;
+    many_rx_conns++;
+    tern_tcp_recved(pcb, p->tot_len);
+    tern_pbuf_free(pcb->stack, p);
+}
+
+static const tern_tcp_callbacks many_cbs = {.recv = many_recv};
+
+static tern_err many_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb) {
+    (void)ctx, (void)l;
+    tern_tcp_set_callbacks(pcb, &many_cbs, NULL);
+    return TERN_OK;
+}
+
+static void many_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err) {
+    (void)ctx;
+    static uint8_t data[MANY_BYTES];
+    if (err == TERN_OK && pcb) {
+        tern_tcp_write(pcb, data, sizeof data);
+        tern_tcp_output(pcb);
+    }
+}
+
+static const tern_tcp_callbacks many_client_cbs = {.connected = many_connected};
+
+/* 2000 connections between two hosts, each carrying its own data: every one
+ * is found by its hash bucket, and no bucket holds more than a handful (a
+ * linear walk per segment would show up as one long chain). */
+static void test_many_connections(void **state) {
+    (void)state;
+#if TERN_CFG_TCP_PCBS >= 2 * MANY
+    world w;
+    world_init(&w);
+    many_rx_total = many_rx_conns = 0;
+    tern_tcp_listener *l = tern_tcp_listen(w.a->stack, NULL, 80, 200, many_accept, NULL);
+    assert_non_null(l);
+    tern_addr dst = tern_addr_ipv4(HOST_A);
+    for (unsigned i = 0; i < MANY; i++) {
+        tern_tcp_pcb *pcb = tern_tcp_new(w.b->stack);
+        assert_non_null(pcb);
+        tern_tcp_set_callbacks(pcb, &many_client_cbs, NULL);
+        assert_int_equal(tern_tcp_connect(pcb, &dst, 80), TERN_OK);
+        if (i % 100u == 99u)
+            sim_run(&w.sm, 5); /* let the handshakes through the backlog */
+    }
+    sim_run(&w.sm, 2000);
+    assert_int_equal(conns(w.a->stack), MANY);
+    assert_int_equal(conns(w.b->stack), MANY);
+    assert_int_equal(many_rx_total, MANY * MANY_BYTES);
+    unsigned longest = 0;
+    for (unsigned b = 0; b < TERN_CFG_TCP_HASH; b++) {
+        unsigned n = 0;
+        for (const tern_tcp_pcb *q = w.a->stack->tcp.buckets[b]; q; q = q->next)
+            n++;
+        longest = n > longest ? n : longest;
+    }
+    if (longest > 12)
+        fail_msg("a lookup bucket holds %u of %u connections", longest, MANY);
+    tern_tcp_listener_close(l);
+    sim_free_checked(&w.sm);
+#else
+    skip();
+#endif
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simultaneous_open),   cmocka_unit_test(test_simultaneous_close),
         cmocka_unit_test(test_keepalive_dead_peer), cmocka_unit_test(test_zero_window_stall_and_resume),
         cmocka_unit_test(test_reordered_stream),    cmocka_unit_test(test_pool_exhaustion),
+        cmocka_unit_test(test_many_connections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
