@@ -54,7 +54,8 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
         tern_pbuf_free(s, p);
         return TERN_ERR_MSGSIZE;
     }
-    uint8_t hlen = tx->router_alert ? TERN_WIRE_IPV4_HLEN + 4 : TERN_WIRE_IPV4_HLEN;
+    bool ra = TERN_CFG_IGMP && tx->router_alert; /* only IGMP asks for it */
+    uint8_t hlen = ra ? TERN_WIRE_IPV4_HLEN + 4 : TERN_WIRE_IPV4_HLEN;
     p = tern_pbuf_prepend(s, p, hlen, TERN_PBUF_LINK_HEADROOM);
     if (!p) {
         TERN_STAT_INC(s, IPV4_DROP_NOMEM);
@@ -74,7 +75,7 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
     TERN_STAT_INC(s, IPV4_TX);
     bool csum = !(hop.nif->offload & TERN_OFFLOAD_TX_IPV4);
     tern_ipv4_emit(p->payload, &ip, csum);
-    if (tx->router_alert)
+    if (ra)
         tern_ipv4_add_router_alert(p->payload, csum);
     bool gso = false;
 #if TERN_CFG_NETIF_OFFLOAD
