@@ -65,7 +65,7 @@ def test_echo_impaired(start_tern, ns):
     seed = 4242
     tern = start_tern("--impair", IMPAIRMENT.format(seed=seed))
     baseline = tern.stats().used()
-    elapsed = run_echo(ns, IMPAIRED_MB * MB, seed=seed, timeout=90)
+    elapsed = run_echo(ns, IMPAIRED_MB * MB, seed=seed, timeout=max(90, 5 * IMPAIRED_MB))
     print(f"{IMPAIRED_MB} MB echoed through the impairment in {elapsed:.1f} s")
     st = tern.stats()
     for c in ("impair.rx.lost", "impair.tx.lost", "impair.rx.reordered", "impair.rx.corrupted",
@@ -112,7 +112,7 @@ def test_client_echo_100mb(tern, ns):
 def test_client_echo_impaired(start_tern, ns):
     seed = 777
     tern = start_tern("--impair", IMPAIRMENT.format(seed=seed))
-    elapsed = run_client_echo(tern, ns, IMPAIRED_MB * MB, seed=seed, timeout=90)
+    elapsed = run_client_echo(tern, ns, IMPAIRED_MB * MB, seed=seed, timeout=max(90, 5 * IMPAIRED_MB))
     print(f"{IMPAIRED_MB} MB through the impaired stack as client in {elapsed:.1f} s")
     st = tern.stats()
     assert st["impair.rx.lost"] > 0 and st["impair.tx.lost"] > 0
