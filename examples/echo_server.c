@@ -26,9 +26,9 @@
 
 #define MAX_CLIENTS 8
 
-int echo_server(const char *addr, const char *port, int clients, volatile int *ready);
+int echo_server(const char *addr, const char *port, int clients);
 
-int echo_server(const char *addr, const char *port, int clients, volatile int *ready) {
+int echo_server(const char *addr, const char *port, int clients) {
     struct addrinfo hints, *res;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_INET;
@@ -48,8 +48,6 @@ int echo_server(const char *addr, const char *port, int clients, volatile int *r
         return 1;
     }
     freeaddrinfo(res);
-    if (ready)
-        *ready = 1;
     struct pollfd fds[1 + MAX_CLIENTS];
     int n = 1, served = 0;
     fds[0].fd = lfd;
@@ -99,6 +97,6 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s ADDR PORT [CLIENTS]\n", argv[0]);
         return 2;
     }
-    return echo_server(argv[1], argv[2], argc > 3 ? atoi(argv[3]) : 0, NULL);
+    return echo_server(argv[1], argv[2], argc > 3 ? atoi(argv[3]) : 0);
 }
 #endif

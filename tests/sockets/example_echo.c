@@ -5,6 +5,7 @@
  * the three; every buffer must be back afterwards.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,16 +13,15 @@
 
 #include "socksim.h"
 
-int echo_server(const char *addr, const char *port, int clients, volatile int *ready);
+int echo_server(const char *addr, const char *port, int clients);
 
 static socksim sim;
-static volatile int server_ready;
 static int server_rc = -1;
 
 static void *server_thread(void *arg) {
     (void)arg;
     tern_sockets_set_thread_default(&sim.sa);
-    server_rc = echo_server("192.0.2.1", "7007", 3, &server_ready);
+    server_rc = echo_server("192.0.2.1", "7007", 3);
     return NULL;
 }
 
@@ -29,9 +29,13 @@ static int client(unsigned id, size_t total) {
     tern_sockets_set_thread_default(&sim.sb);
     int fd = tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_STREAM, 0);
     struct tern_sockaddr_in a = {TERN_SOCK_AF_INET, tern_htons(7007), {tern_htonl(SOCKSIM_IP_A)}, {0}};
-    if (tern_connect(fd, (struct tern_sockaddr *)&a, sizeof a) < 0) {
-        perror("connect");
-        return 1;
+    /* The server may not be listening yet: retry refused connects for 2 s. */
+    for (int tries = 0; tern_connect(fd, (struct tern_sockaddr *)&a, sizeof a) < 0; tries++) {
+        if (errno != ECONNREFUSED || tries == 200) {
+            perror("connect");
+            return 1;
+        }
+        usleep(10000);
     }
     unsigned char out[1000], in[1000];
     size_t sent = 0, got = 0;
@@ -63,8 +67,6 @@ int main(void) {
         return 2;
     pthread_t t;
     pthread_create(&t, NULL, server_thread, NULL);
-    while (!server_ready)
-        usleep(1000);
     int fails = 0;
     for (unsigned i = 1; i <= 3; i++)
         fails += client(i, 50000u * i);

@@ -37,6 +37,10 @@ static void fail(const char *what, int e) {
 /* Echo one connection until the peer closes. */
 static void serve(int fd) {
     char buf[4096];
+    /* Accepted sockets inherit the listener's SO_RCVTIMEO (as on Linux):
+     * this one waits as long as its client takes. */
+    struct tern_timeval forever = {0, 0};
+    tern_setsockopt(fd, TERN_SOL_SOCKET, TERN_SO_RCVTIMEO, &forever, sizeof forever);
     for (;;) {
         long n = tern_recv(fd, buf, sizeof buf, 0);
         if (n == 0)
