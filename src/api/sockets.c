@@ -760,6 +760,7 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
         tcp_apply_options(so, pcb);
         so->shut = 0;
         so->so_error = 0;
+        so->flags &= (uint16_t)~SOCKF_WAS_CONNECTED;
         tern_addr ra = tern_addr_ipv4(ip);
         tern_err err = tern_tcp_connect(pcb, &ra, port);
         if (pcb->state != TERN_TCP_SYN_SENT && so->pcb.tcp == pcb) {
@@ -796,7 +797,9 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
             return tern_sock_fail(so, e);
     }
     so->flags &= (uint16_t)~SOCKF_CONNECTING;
-    if (so->state == SOCKST_CONNECTED) {
+    if (so->state == SOCKST_CONNECTED || (so->flags & SOCKF_WAS_CONNECTED)) {
+        /* Connected (and maybe reset since: as on Linux, the error is
+         * reported by the next call). */
         tern_sock_leave(so);
         return 0;
     }
