@@ -189,8 +189,6 @@ static double run_sockets(uint64_t bytes) {
 
 /* ---- 3. Connections per second ------------------------------------------------------- */
 
-static volatile int cps_stop;
-
 static void *cps_acceptor(void *arg) {
     int l = *(int *)arg;
     for (;;) {
