@@ -74,4 +74,61 @@ void tern_os_thread_join(tern_os_thread *t);
 uint32_t tern_os_now_ms(void);
 uint32_t tern_os_random(void);
 
+/* ---- errno values -------------------------------------------------------------
+ * The POSIX names with Linux's numbers. The sockets layer reports them through
+ * the port (tern_os_set_errno), which stores the C library's own value of the
+ * same name in errno: callers compare errno with <errno.h>'s names as usual;
+ * a target without <errno.h> can use these. */
+#define TERN_EPERM 1
+#define TERN_ENOENT 2
+#define TERN_EINTR 4
+#define TERN_EIO 5
+#define TERN_EBADF 9
+#define TERN_EAGAIN 11
+#define TERN_ENOMEM 12
+#define TERN_EACCES 13
+#define TERN_EFAULT 14
+#define TERN_EINVAL 22
+#define TERN_ENFILE 23
+#define TERN_EMFILE 24
+#define TERN_ENOTTY 25
+#define TERN_ENOSPC 28
+#define TERN_EPIPE 32
+#define TERN_EDOM 33
+#define TERN_ERANGE 34
+#define TERN_ENOSYS 38
+#define TERN_EPROTO 71
+#define TERN_ENOTSOCK 88
+#define TERN_EDESTADDRREQ 89
+#define TERN_EMSGSIZE 90
+#define TERN_EPROTOTYPE 91
+#define TERN_ENOPROTOOPT 92
+#define TERN_EPROTONOSUPPORT 93
+#define TERN_ESOCKTNOSUPPORT 94
+#define TERN_EOPNOTSUPP 95
+#define TERN_EPFNOSUPPORT 96
+#define TERN_EAFNOSUPPORT 97
+#define TERN_EADDRINUSE 98
+#define TERN_EADDRNOTAVAIL 99
+#define TERN_ENETDOWN 100
+#define TERN_ENETUNREACH 101
+#define TERN_ENETRESET 102
+#define TERN_ECONNABORTED 103
+#define TERN_ECONNRESET 104
+#define TERN_ENOBUFS 105
+#define TERN_EISCONN 106
+#define TERN_ENOTCONN 107
+#define TERN_ESHUTDOWN 108
+#define TERN_ETIMEDOUT 110
+#define TERN_ECONNREFUSED 111
+#define TERN_EHOSTDOWN 112
+#define TERN_EHOSTUNREACH 113
+#define TERN_EALREADY 114
+#define TERN_EINPROGRESS 115
+#define TERN_EWOULDBLOCK TERN_EAGAIN
+
+/* Store the C library's errno value named like tern_errno (a TERN_E*
+ * value) in the calling thread's errno. */
+void tern_os_set_errno(int tern_errno);
+
 #endif

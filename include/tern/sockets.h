@@ -11,7 +11,7 @@
  *   int fd = tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_STREAM, 0);
  *
  * Every function behaves as its POSIX namesake on Linux: -1 and errno (the C
- * library's <errno.h> values) on failure. Constants carry Linux's values, so
+ * library's <errno.h> values, set by the OS port) on failure. Constants carry Linux's values, so
  * code that includes the host's <sys/socket.h> can use the host's names; the
  * optional header tern/sockets_posix_names.h maps the standard function names
  * (socket, bind, ...) onto these, and with TERN_SOCKETS_DEFINE_STD also

@@ -125,3 +125,149 @@ uint32_t tern_os_random(void) {
     pthread_mutex_unlock(&rng_lock);
     return v;
 }
+
+void tern_os_set_errno(int tern_errno) {
+    switch (tern_errno) {
+    case TERN_EACCES:
+        errno = EACCES;
+        return;
+    case TERN_EADDRINUSE:
+        errno = EADDRINUSE;
+        return;
+    case TERN_EADDRNOTAVAIL:
+        errno = EADDRNOTAVAIL;
+        return;
+    case TERN_EAFNOSUPPORT:
+        errno = EAFNOSUPPORT;
+        return;
+    case TERN_EAGAIN:
+        errno = EAGAIN;
+        return;
+    case TERN_EALREADY:
+        errno = EALREADY;
+        return;
+    case TERN_EBADF:
+        errno = EBADF;
+        return;
+    case TERN_ECONNABORTED:
+        errno = ECONNABORTED;
+        return;
+    case TERN_ECONNREFUSED:
+        errno = ECONNREFUSED;
+        return;
+    case TERN_ECONNRESET:
+        errno = ECONNRESET;
+        return;
+    case TERN_EDESTADDRREQ:
+        errno = EDESTADDRREQ;
+        return;
+    case TERN_EDOM:
+        errno = EDOM;
+        return;
+    case TERN_EFAULT:
+        errno = EFAULT;
+        return;
+    case TERN_EHOSTDOWN:
+        errno = EHOSTDOWN;
+        return;
+    case TERN_EHOSTUNREACH:
+        errno = EHOSTUNREACH;
+        return;
+    case TERN_EINPROGRESS:
+        errno = EINPROGRESS;
+        return;
+    case TERN_EINTR:
+        errno = EINTR;
+        return;
+    case TERN_EINVAL:
+        errno = EINVAL;
+        return;
+    case TERN_EIO:
+        errno = EIO;
+        return;
+    case TERN_EISCONN:
+        errno = EISCONN;
+        return;
+    case TERN_EMFILE:
+        errno = EMFILE;
+        return;
+    case TERN_EMSGSIZE:
+        errno = EMSGSIZE;
+        return;
+    case TERN_ENETDOWN:
+        errno = ENETDOWN;
+        return;
+    case TERN_ENETRESET:
+        errno = ENETRESET;
+        return;
+    case TERN_ENETUNREACH:
+        errno = ENETUNREACH;
+        return;
+    case TERN_ENFILE:
+        errno = ENFILE;
+        return;
+    case TERN_ENOBUFS:
+        errno = ENOBUFS;
+        return;
+    case TERN_ENOENT:
+        errno = ENOENT;
+        return;
+    case TERN_ENOMEM:
+        errno = ENOMEM;
+        return;
+    case TERN_ENOPROTOOPT:
+        errno = ENOPROTOOPT;
+        return;
+    case TERN_ENOSPC:
+        errno = ENOSPC;
+        return;
+    case TERN_ENOSYS:
+        errno = ENOSYS;
+        return;
+    case TERN_ENOTCONN:
+        errno = ENOTCONN;
+        return;
+    case TERN_ENOTSOCK:
+        errno = ENOTSOCK;
+        return;
+    case TERN_ENOTTY:
+        errno = ENOTTY;
+        return;
+    case TERN_EOPNOTSUPP:
+        errno = EOPNOTSUPP;
+        return;
+    case TERN_EPERM:
+        errno = EPERM;
+        return;
+    case TERN_EPFNOSUPPORT:
+        errno = EPFNOSUPPORT;
+        return;
+    case TERN_EPIPE:
+        errno = EPIPE;
+        return;
+    case TERN_EPROTO:
+        errno = EPROTO;
+        return;
+    case TERN_EPROTONOSUPPORT:
+        errno = EPROTONOSUPPORT;
+        return;
+    case TERN_EPROTOTYPE:
+        errno = EPROTOTYPE;
+        return;
+    case TERN_ERANGE:
+        errno = ERANGE;
+        return;
+    case TERN_ESHUTDOWN:
+        errno = ESHUTDOWN;
+        return;
+    case TERN_ESOCKTNOSUPPORT:
+        errno = ESOCKTNOSUPPORT;
+        return;
+    case TERN_ETIMEDOUT:
+        errno = ETIMEDOUT;
+        return;
+    default:
+        errno = tern_errno; /* unknown: pass the number on */
+        return;
+    }
+}

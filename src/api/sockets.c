@@ -130,13 +130,13 @@ tern_sock *tern_sock_lookup(int fd) {
 tern_sock *tern_sock_enter(int fd) {
     tern_sock *so = tern_sock_lookup(fd);
     if (!so) {
-        errno = EBADF;
+        tern_os_set_errno(TERN_EBADF);
         return NULL;
     }
     tern_os_mutex_lock(so->owner->lock);
     if (!so->used || (so->flags & SOCKF_CLOSING) || so->parent >= 0) {
         tern_os_mutex_unlock(so->owner->lock);
-        errno = EBADF;
+        tern_os_set_errno(TERN_EBADF);
         return NULL;
     }
     so->users++;
@@ -159,7 +159,7 @@ void tern_sock_leave(tern_sock *so) {
 
 int tern_sock_fail(tern_sock *so, int e) {
     tern_sock_leave(so);
-    errno = e;
+    tern_os_set_errno(e);
     return -1;
 }
 
@@ -178,12 +178,12 @@ int tern_sock_wait(tern_sock *so, uint32_t timeout_ms, uint32_t start) {
     if (timeout_ms) {
         uint32_t spent = tern_os_now_ms() - start;
         if (spent >= timeout_ms)
-            return ETIMEDOUT;
+            return TERN_ETIMEDOUT;
         t = timeout_ms - spent;
     }
     kick(so->owner); /* output queued by this call goes out while we sleep */
     tern_os_cond_wait(&so->cond, so->owner->lock, t);
-    return (so->flags & SOCKF_CLOSING) ? EBADF : 0;
+    return (so->flags & SOCKF_CLOSING) ? TERN_EBADF : 0;
 }
 
 int tern_sock_errno(tern_err err) {
@@ -192,44 +192,44 @@ int tern_sock_errno(tern_err err) {
         return 0;
     case TERN_ERR_NOMEM:
     case TERN_ERR_BUF:
-        return ENOBUFS;
+        return TERN_ENOBUFS;
     case TERN_ERR_TIMEOUT:
-        return ETIMEDOUT;
+        return TERN_ETIMEDOUT;
     case TERN_ERR_NOROUTE:
-        return ENETUNREACH;
+        return TERN_ENETUNREACH;
     case TERN_ERR_INPROGRESS:
-        return EINPROGRESS;
+        return TERN_EINPROGRESS;
     case TERN_ERR_WOULDBLOCK:
-        return EAGAIN;
+        return TERN_EAGAIN;
     case TERN_ERR_INUSE:
-        return EADDRINUSE;
+        return TERN_EADDRINUSE;
     case TERN_ERR_ALREADY:
-        return EALREADY;
+        return TERN_EALREADY;
     case TERN_ERR_ISCONN:
-        return EISCONN;
+        return TERN_EISCONN;
     case TERN_ERR_NOTCONN:
-        return ENOTCONN;
+        return TERN_ENOTCONN;
     case TERN_ERR_NETIF:
-        return ENETDOWN;
+        return TERN_ENETDOWN;
     case TERN_ERR_ABORTED:
-        return ECONNABORTED;
+        return TERN_ECONNABORTED;
     case TERN_ERR_RESET:
-        return ECONNRESET;
+        return TERN_ECONNRESET;
     case TERN_ERR_CLOSED:
-        return EPIPE;
+        return TERN_EPIPE;
     case TERN_ERR_MSGSIZE:
-        return EMSGSIZE;
+        return TERN_EMSGSIZE;
     case TERN_ERR_NOTSUP:
-        return EOPNOTSUPP;
+        return TERN_EOPNOTSUPP;
     case TERN_ERR_HOSTUNREACH:
-        return EHOSTUNREACH;
+        return TERN_EHOSTUNREACH;
     case TERN_ERR_REFUSED:
-        return ECONNREFUSED;
+        return TERN_ECONNREFUSED;
     case TERN_ERR_NOTFOUND:
-        return ENOENT;
+        return TERN_ENOENT;
     case TERN_ERR_INVAL:
     default:
-        return EINVAL;
+        return TERN_EINVAL;
     }
 }
 
@@ -368,7 +368,7 @@ static void tcp_on_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err) {
         so->state = SOCKST_DEAD;
         so->shut = SOCKSH_BOTH;
         so->so_error =
-            (err == TERN_ERR_RESET || err == TERN_ERR_REFUSED) ? ECONNREFUSED : tern_sock_errno(err);
+            (err == TERN_ERR_RESET || err == TERN_ERR_REFUSED) ? TERN_ECONNREFUSED : tern_sock_errno(err);
     }
     tern_sock_wake(so);
 }
@@ -379,7 +379,7 @@ static void tcp_on_err(void *ctx, tern_stack *s, tern_err err) {
     so->pcb.tcp = NULL; /* gone */
     so->state = SOCKST_DEAD;
     so->shut = SOCKSH_BOTH;
-    so->so_error = err == TERN_ERR_TIMEOUT ? ETIMEDOUT : tern_sock_errno(err);
+    so->so_error = err == TERN_ERR_TIMEOUT ? TERN_ETIMEDOUT : tern_sock_errno(err);
     tern_sock_wake(so);
 }
 
@@ -474,11 +474,11 @@ int tern_socket(int domain, int type, int protocol) {
     int flags = type & (TERN_SOCK_NONBLOCK | TERN_SOCK_CLOEXEC);
     type &= ~(TERN_SOCK_NONBLOCK | TERN_SOCK_CLOEXEC);
     if (!ss) {
-        errno = ENETDOWN;
+        tern_os_set_errno(TERN_ENETDOWN);
         return -1;
     }
     if (domain != TERN_SOCK_AF_INET) { /* AF_INET6 goes here once IPv6 lands */
-        errno = EAFNOSUPPORT;
+        tern_os_set_errno(TERN_EAFNOSUPPORT);
         return -1;
     }
     switch (type) {
@@ -497,14 +497,14 @@ int tern_socket(int domain, int type, int protocol) {
             goto noproto;
         break;
     default:
-        errno = ESOCKTNOSUPPORT;
+        tern_os_set_errno(TERN_ESOCKTNOSUPPORT);
         return -1;
     }
     tern_os_mutex_lock(ss->lock);
     tern_sock *so = sock_alloc(ss, type, protocol);
     if (!so) {
         tern_os_mutex_unlock(ss->lock);
-        errno = EMFILE;
+        tern_os_set_errno(TERN_EMFILE);
         return -1;
     }
     if (flags & TERN_SOCK_NONBLOCK)
@@ -525,14 +525,14 @@ int tern_socket(int domain, int type, int protocol) {
     if (type != TERN_SOCK_STREAM && !so->pcb.udp && !so->pcb.raw) {
         so->used = 0;
         tern_os_mutex_unlock(ss->lock);
-        errno = ENOBUFS;
+        tern_os_set_errno(TERN_ENOBUFS);
         return -1;
     }
     int fd = tern_sock_fd(so);
     tern_os_mutex_unlock(ss->lock);
     return fd;
 noproto:
-    errno = EPROTONOSUPPORT;
+    tern_os_set_errno(TERN_EPROTONOSUPPORT);
     return -1;
 }
 
@@ -594,21 +594,21 @@ int tern_bind(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
     if (e)
         return tern_sock_fail(so, e);
     if ((so->flags & SOCKF_BOUND) || so->state != SOCKST_IDLE)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     if (!local_ok(so->owner, ip, so->type == TERN_SOCK_DGRAM))
-        return tern_sock_fail(so, EADDRNOTAVAIL);
+        return tern_sock_fail(so, TERN_EADDRNOTAVAIL);
     tern_addr a = tern_addr_ipv4(ip);
     tern_err err = TERN_OK;
     if (SOCK_IS_STREAM(so)) {
         if (port && tcp_port_conflict(so, ip, port))
-            return tern_sock_fail(so, EADDRINUSE);
+            return tern_sock_fail(so, TERN_EADDRINUSE);
         tern_tcp_pcb *pcb = tern_tcp_new(so->owner->stack);
         if (!pcb)
-            return tern_sock_fail(so, ENOBUFS);
+            return tern_sock_fail(so, TERN_ENOBUFS);
         err = tern_tcp_bind(pcb, &a, port);
         if (err) {
             tern_tcp_close(pcb);
-            return tern_sock_fail(so, err == TERN_ERR_INVAL ? EADDRNOTAVAIL : EADDRINUSE);
+            return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EADDRNOTAVAIL : TERN_EADDRINUSE);
         }
         tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
         so->pcb.tcp = pcb;
@@ -617,12 +617,12 @@ int tern_bind(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
         tern_udp_set_flags(so->pcb.udp, TERN_UDP_F_REUSE, (so->flags & SOCKF_REUSEADDR) != 0);
         err = tern_udp_bind(so->pcb.udp, &a, port);
         if (err)
-            return tern_sock_fail(so, err == TERN_ERR_INVAL ? EADDRNOTAVAIL : EADDRINUSE);
+            return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EADDRNOTAVAIL : TERN_EADDRINUSE);
         port = so->pcb.udp->local_port;
     } else {
 #if TERN_CFG_RAW
         if (tern_raw_bind(so->pcb.raw, &a))
-            return tern_sock_fail(so, EADDRNOTAVAIL);
+            return tern_sock_fail(so, TERN_EADDRNOTAVAIL);
 #endif
         port = 0;
     }
@@ -638,7 +638,7 @@ int tern_listen(int fd, int backlog) {
     if (!so)
         return -1;
     if (!SOCK_IS_STREAM(so))
-        return tern_sock_fail(so, EOPNOTSUPP);
+        return tern_sock_fail(so, TERN_EOPNOTSUPP);
     if (backlog < 0)
         backlog = 0;
     if (backlog > 4096)
@@ -649,15 +649,15 @@ int tern_listen(int fd, int backlog) {
         return 0;
     }
     if (so->state != SOCKST_IDLE)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     tern_stack *s = so->owner->stack;
     if (!so->pcb.tcp) { /* not bound: an ephemeral port, as Linux does */
         tern_tcp_pcb *pcb = tern_tcp_new(s);
         if (!pcb)
-            return tern_sock_fail(so, ENOBUFS);
+            return tern_sock_fail(so, TERN_ENOBUFS);
         if (tern_tcp_bind(pcb, NULL, 0)) {
             tern_tcp_close(pcb);
-            return tern_sock_fail(so, EADDRINUSE);
+            return tern_sock_fail(so, TERN_EADDRINUSE);
         }
         tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
         so->pcb.tcp = pcb;
@@ -670,13 +670,14 @@ int tern_listen(int fd, int backlog) {
         tern_sock *o = &so->owner->socks[i];
         if (o != so && o->used && SOCK_IS_STREAM(o) && o->state == SOCKST_LISTEN &&
             o->local_port == so->local_port && overlap(o->local_ip, so->local_ip))
-            return tern_sock_fail(so, EADDRINUSE);
+            return tern_sock_fail(so, TERN_EADDRINUSE);
     }
     tern_addr a = tern_addr_ipv4(so->local_ip);
     uint8_t core_backlog = (uint8_t)(backlog + 1 > 255 ? 255 : backlog + 1);
     tern_tcp_listener *l = tern_tcp_listen(s, &a, so->local_port, core_backlog, tcp_on_accept, so);
     if (!l)
-        return tern_sock_fail(so, tcp_port_conflict(so, so->local_ip, so->local_port) ? EADDRINUSE : ENOBUFS);
+        return tern_sock_fail(so, tcp_port_conflict(so, so->local_ip, so->local_port) ? TERN_EADDRINUSE
+                                                                                      : TERN_ENOBUFS);
     tern_tcp_close(so->pcb.tcp); /* the port is the listener's now */
     so->pcb.tcp = NULL;
     so->listener = l;
@@ -691,18 +692,18 @@ int tern_accept(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
     if (!so)
         return -1;
     if (!SOCK_IS_STREAM(so))
-        return tern_sock_fail(so, EOPNOTSUPP);
+        return tern_sock_fail(so, TERN_EOPNOTSUPP);
     if (so->state != SOCKST_LISTEN)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     if (addr && !len)
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     uint32_t start = tern_os_now_ms();
     while (so->acc_head < 0) {
         if (so->flags & SOCKF_NONBLOCK)
-            return tern_sock_fail(so, EAGAIN);
+            return tern_sock_fail(so, TERN_EAGAIN);
         int e = tern_sock_wait(so, so->rcvtimeo, start);
         if (e)
-            return tern_sock_fail(so, e == ETIMEDOUT ? EAGAIN : e);
+            return tern_sock_fail(so, e == TERN_ETIMEDOUT ? TERN_EAGAIN : e);
     }
     tern_sock *c = &so->owner->socks[so->acc_head];
     so->acc_head = c->acc_next;
@@ -720,38 +721,38 @@ int tern_accept(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
 
 static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
     if (so->state == SOCKST_LISTEN)
-        return tern_sock_fail(so, EISCONN);
+        return tern_sock_fail(so, TERN_EISCONN);
     if (so->flags & SOCKF_CONNECTING) {
-        /* A connect() that returned EINPROGRESS: report how it went. */
+        /* A connect() that returned TERN_EINPROGRESS: report how it went. */
         if (so->state == SOCKST_SYN_SENT) {
             if (so->flags & SOCKF_NONBLOCK)
-                return tern_sock_fail(so, EALREADY);
+                return tern_sock_fail(so, TERN_EALREADY);
         } else {
             so->flags &= (uint16_t)~SOCKF_CONNECTING;
             if (so->state == SOCKST_CONNECTED) {
                 tern_sock_leave(so);
                 return 0;
             }
-            int e = so->so_error ? so->so_error : ECONNABORTED;
+            int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
             so->so_error = 0;
             return tern_sock_fail(so, e);
         }
     } else if (so->state == SOCKST_CONNECTED) {
-        return tern_sock_fail(so, EISCONN);
+        return tern_sock_fail(so, TERN_EISCONN);
     } else if (so->state == SOCKST_SYN_SENT) {
-        return tern_sock_fail(so, EALREADY);
+        return tern_sock_fail(so, TERN_EALREADY);
     } else {
         tern_stack *s = so->owner->stack;
         tern_tcp_pcb *pcb = so->pcb.tcp;
         if (!pcb) {
             pcb = tern_tcp_new(s);
             if (!pcb)
-                return tern_sock_fail(so, EAGAIN); /* Linux: no local port/resources */
+                return tern_sock_fail(so, TERN_EAGAIN); /* Linux: no local port/resources */
             if (so->flags & SOCKF_BOUND) {
                 tern_addr la = tern_addr_ipv4(so->local_ip);
                 if (tern_tcp_bind(pcb, &la, so->local_port)) {
                     tern_tcp_close(pcb);
-                    return tern_sock_fail(so, EADDRINUSE);
+                    return tern_sock_fail(so, TERN_EADDRINUSE);
                 }
             }
             tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
@@ -769,8 +770,8 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
                 so->pcb.tcp = NULL;
                 tern_tcp_close(pcb);
             }
-            int e = err == TERN_ERR_INUSE ? EADDRNOTAVAIL : tern_sock_errno(err);
-            return tern_sock_fail(so, e == EINVAL ? ENETUNREACH : e);
+            int e = err == TERN_ERR_INUSE ? TERN_EADDRNOTAVAIL : tern_sock_errno(err);
+            return tern_sock_fail(so, e == TERN_EINVAL ? TERN_ENETUNREACH : e);
         }
         if (so->pcb.tcp == pcb) {
             so->local_ip = pcb->local_ip;
@@ -783,15 +784,15 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
             so->state = SOCKST_SYN_SENT;
         if (so->state == SOCKST_SYN_SENT && (so->flags & SOCKF_NONBLOCK)) {
             so->flags |= SOCKF_CONNECTING;
-            return tern_sock_fail(so, EINPROGRESS);
+            return tern_sock_fail(so, TERN_EINPROGRESS);
         }
     }
     uint32_t start = tern_os_now_ms();
     while (so->state == SOCKST_SYN_SENT) {
         int e = tern_sock_wait(so, so->sndtimeo, start);
-        if (e == ETIMEDOUT) {
+        if (e == TERN_ETIMEDOUT) {
             so->flags |= SOCKF_CONNECTING;
-            return tern_sock_fail(so, EINPROGRESS);
+            return tern_sock_fail(so, TERN_EINPROGRESS);
         }
         if (e)
             return tern_sock_fail(so, e);
@@ -803,7 +804,7 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
         tern_sock_leave(so);
         return 0;
     }
-    int e = so->so_error ? so->so_error : ECONNABORTED;
+    int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
     so->so_error = 0;
     return tern_sock_fail(so, e);
 }
@@ -815,7 +816,7 @@ int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
     uint32_t ip;
     uint16_t port;
     if (!addr)
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     if (len >= sizeof(tern_sa_family_t) && addr->sa_family == TERN_SOCK_AF_UNSPEC && !SOCK_IS_STREAM(so)) {
         /* Dissolve the association (UDP, raw). */
         if (so->type == TERN_SOCK_DGRAM)
@@ -861,15 +862,15 @@ int tern_shutdown(int fd, int how) {
     if (!so)
         return -1;
     if (how < TERN_SHUT_RD || how > TERN_SHUT_RDWR)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     uint8_t bits = how == TERN_SHUT_RD ? SOCKSH_RCV : how == TERN_SHUT_WR ? SOCKSH_SEND : SOCKSH_BOTH;
     if (SOCK_IS_STREAM(so)) {
         if (so->state != SOCKST_CONNECTED && so->state != SOCKST_SYN_SENT)
-            return tern_sock_fail(so, ENOTCONN);
+            return tern_sock_fail(so, TERN_ENOTCONN);
         if ((bits & SOCKSH_SEND) && !(so->shut & SOCKSH_SEND) && so->pcb.tcp)
             tern_tcp_shutdown(so->pcb.tcp, false, true);
     } else if (!(so->flags & SOCKF_CONNECTED)) {
-        return tern_sock_fail(so, ENOTCONN);
+        return tern_sock_fail(so, TERN_ENOTCONN);
     }
     so->shut |= bits;
     tern_sock_wake(so);
@@ -891,7 +892,7 @@ int tern_getsockname(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
     if (!so)
         return -1;
     if (!addr || !len)
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     uint32_t ip = so->local_ip;
     uint16_t port = so->local_port;
     if (SOCK_IS_STREAM(so) && so->pcb.tcp) {
@@ -913,12 +914,12 @@ int tern_getpeername(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
     if (!so)
         return -1;
     if (!addr || !len)
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     bool connected = SOCK_IS_STREAM(so)
                          ? so->state == SOCKST_CONNECTED && !(so->shut == SOCKSH_BOTH && !so->pcb.tcp)
                          : (so->flags & SOCKF_CONNECTED) != 0;
     if (!connected)
-        return tern_sock_fail(so, ENOTCONN);
+        return tern_sock_fail(so, TERN_ENOTCONN);
     tern_sock_addr_out(addr, len, so->remote_ip, so->remote_port);
     tern_sock_leave(so);
     return 0;
@@ -938,7 +939,7 @@ int tern_fcntl(int fd, int cmd, ...) {
         return v;
     }
     if (cmd != TERN_F_SETFL)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     va_list ap;
     va_start(ap, cmd);
     int v = va_arg(ap, int);
@@ -960,9 +961,9 @@ int tern_ioctl(int fd, unsigned long request, ...) {
     int *arg = va_arg(ap, int *);
     va_end(ap);
     if (request != TERN_FIONBIO && request != TERN_FIONREAD)
-        return tern_sock_fail(so, ENOTTY);
+        return tern_sock_fail(so, TERN_ENOTTY);
     if (!arg)
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     if (request == TERN_FIONBIO) {
         if (*arg)
             so->flags |= SOCKF_NONBLOCK;
@@ -970,7 +971,7 @@ int tern_ioctl(int fd, unsigned long request, ...) {
             so->flags &= (uint16_t)~SOCKF_NONBLOCK;
     } else if (SOCK_IS_STREAM(so)) {
         if (so->state == SOCKST_LISTEN)
-            return tern_sock_fail(so, EINVAL);
+            return tern_sock_fail(so, TERN_EINVAL);
         *arg = (int)so->rx_bytes;
     } else {
         *arg = so->dq_count ? (int)so->dq[so->dq_head].p->tot_len : 0;

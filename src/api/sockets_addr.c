@@ -13,13 +13,13 @@ int tern_sock_addr_in(const struct tern_sockaddr *sa, tern_socklen_t len, uint32
                       bool allow_unspec) {
     struct tern_sockaddr_in sin;
     if (!sa)
-        return EFAULT;
+        return TERN_EFAULT;
     if (len < sizeof sin)
-        return EINVAL;
+        return TERN_EINVAL;
     memcpy(&sin, sa, sizeof sin);
     if (sin.sin_family != TERN_SOCK_AF_INET &&
         !(allow_unspec && sin.sin_family == TERN_SOCK_AF_UNSPEC && sin.sin_addr.s_addr == 0))
-        return EAFNOSUPPORT;
+        return TERN_EAFNOSUPPORT;
     *ip = tern_ntohl(sin.sin_addr.s_addr);
     *port = tern_ntohs(sin.sin_port);
     return 0;
@@ -63,11 +63,11 @@ static int pton4(const char *src, uint8_t out[4]) {
 
 int tern_inet_pton(int af, const char *src, void *dst) {
     if (af != TERN_SOCK_AF_INET) { /* AF_INET6: with IPv6 */
-        errno = EAFNOSUPPORT;
+        tern_os_set_errno(TERN_EAFNOSUPPORT);
         return -1;
     }
     if (!src || !dst) {
-        errno = EFAULT;
+        tern_os_set_errno(TERN_EFAULT);
         return -1;
     }
     uint8_t b[4];
@@ -79,11 +79,11 @@ int tern_inet_pton(int af, const char *src, void *dst) {
 
 const char *tern_inet_ntop(int af, const void *src, char *dst, tern_socklen_t size) {
     if (af != TERN_SOCK_AF_INET) {
-        errno = EAFNOSUPPORT;
+        tern_os_set_errno(TERN_EAFNOSUPPORT);
         return NULL;
     }
     if (!src || !dst) {
-        errno = EFAULT;
+        tern_os_set_errno(TERN_EFAULT);
         return NULL;
     }
     const uint8_t *b = src;
@@ -99,7 +99,7 @@ const char *tern_inet_ntop(int af, const void *src, char *dst, tern_socklen_t si
         tmp[n++] = i < 3 ? '.' : '\0';
     }
     if (n > size) {
-        errno = ENOSPC;
+        tern_os_set_errno(TERN_ENOSPC);
         return NULL;
     }
     memcpy(dst, tmp, n);

@@ -98,7 +98,7 @@ static long stream_send(tern_sock *so, iov_cursor *c, size_t len, int flags) {
             return tern_sock_fail(so, take_error(so));
         }
         if (so->shut & SOCKSH_SEND)
-            return done ? (tern_sock_leave(so), (long)done) : tern_sock_fail(so, EPIPE);
+            return done ? (tern_sock_leave(so), (long)done) : tern_sock_fail(so, TERN_EPIPE);
         if (so->state == SOCKST_CONNECTED && so->pcb.tcp) {
             tern_tcp_pcb *pcb = so->pcb.tcp;
             bool nomem = false;
@@ -132,23 +132,23 @@ static long stream_send(tern_sock *so, iov_cursor *c, size_t len, int flags) {
                 break;
             int e = tern_sock_wait(so, nomem ? SOCK_NOMEM_RETRY_MS : so->sndtimeo,
                                    nomem ? tern_os_now_ms() : start);
-            if (e == ETIMEDOUT && nomem && (!so->sndtimeo || tern_os_now_ms() - start < so->sndtimeo))
+            if (e == TERN_ETIMEDOUT && nomem && (!so->sndtimeo || tern_os_now_ms() - start < so->sndtimeo))
                 continue;
             if (e)
                 return done ? (tern_sock_leave(so), (long)done)
-                            : tern_sock_fail(so, e == ETIMEDOUT ? EAGAIN : e);
+                            : tern_sock_fail(so, e == TERN_ETIMEDOUT ? TERN_EAGAIN : e);
             continue;
         }
         if (so->state != SOCKST_SYN_SENT)
-            return tern_sock_fail(so, EPIPE); /* never connected, or gone */
+            return tern_sock_fail(so, TERN_EPIPE); /* never connected, or gone */
         if (nonblocking(so, flags))
-            return tern_sock_fail(so, EAGAIN);
+            return tern_sock_fail(so, TERN_EAGAIN);
         int e = tern_sock_wait(so, so->sndtimeo, start);
         if (e)
-            return tern_sock_fail(so, e == ETIMEDOUT ? EAGAIN : e);
+            return tern_sock_fail(so, e == TERN_ETIMEDOUT ? TERN_EAGAIN : e);
     }
     if (!done && len)
-        return tern_sock_fail(so, EAGAIN);
+        return tern_sock_fail(so, TERN_EAGAIN);
     tern_sock_leave(so);
     return (long)done;
 }
@@ -188,7 +188,7 @@ static size_t stream_take(tern_sock *so, iov_cursor *c, size_t len, bool peek) {
 
 static long stream_recv(tern_sock *so, iov_cursor *c, size_t len, int flags) {
     if (so->state == SOCKST_LISTEN)
-        return tern_sock_fail(so, ENOTCONN);
+        return tern_sock_fail(so, TERN_ENOTCONN);
     bool peek = (flags & TERN_MSG_PEEK) != 0;
     size_t got = 0;
     uint32_t start = tern_os_now_ms();
@@ -208,19 +208,19 @@ static long stream_recv(tern_sock *so, iov_cursor *c, size_t len, int flags) {
         if (so->shut & SOCKSH_RCV)
             break; /* end of stream: what we have, or 0 */
         if (so->state == SOCKST_IDLE || so->state == SOCKST_DEAD)
-            return got ? (tern_sock_leave(so), (long)got) : tern_sock_fail(so, ENOTCONN);
+            return got ? (tern_sock_leave(so), (long)got) : tern_sock_fail(so, TERN_ENOTCONN);
         if (!len)
             break;
         if (nonblocking(so, flags)) {
             if (got)
                 break;
-            return tern_sock_fail(so, EAGAIN);
+            return tern_sock_fail(so, TERN_EAGAIN);
         }
         int e = tern_sock_wait(so, so->rcvtimeo, start);
         if (e) {
             if (got)
                 break;
-            return tern_sock_fail(so, e == ETIMEDOUT ? EAGAIN : e);
+            return tern_sock_fail(so, e == TERN_ETIMEDOUT ? TERN_EAGAIN : e);
         }
     }
     tern_sock_leave(so);
@@ -248,22 +248,22 @@ static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct te
         if (e)
             return tern_sock_fail(so, e);
     } else if (!(so->flags & SOCKF_CONNECTED)) {
-        return tern_sock_fail(so, EDESTADDRREQ);
+        return tern_sock_fail(so, TERN_EDESTADDRREQ);
     }
     if (so->so_error)
         return tern_sock_fail(so, take_error(so));
     if (so->shut & SOCKSH_SEND)
-        return tern_sock_fail(so, EPIPE);
+        return tern_sock_fail(so, TERN_EPIPE);
     size_t max = so->type == TERN_SOCK_DGRAM ? 65507u : 65515u;
     if (len > max)
-        return tern_sock_fail(so, EMSGSIZE);
+        return tern_sock_fail(so, TERN_EMSGSIZE);
     if (so->type == TERN_SOCK_DGRAM && !port)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     if (is_broadcast(s, ip) && !(so->flags & SOCKF_BROADCAST))
-        return tern_sock_fail(so, EACCES);
+        return tern_sock_fail(so, TERN_EACCES);
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len);
     if (!p)
-        return tern_sock_fail(so, ENOBUFS);
+        return tern_sock_fail(so, TERN_ENOBUFS);
     uint8_t chunk[256];
     for (size_t off = 0; off < len;) {
         size_t n = iov_read(c, chunk, len - off < sizeof chunk ? len - off : sizeof chunk);
@@ -293,7 +293,7 @@ static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct te
 #endif
     }
     if (err && err != TERN_ERR_HOSTUNREACH)
-        return tern_sock_fail(so, err == TERN_ERR_INVAL ? EINVAL : tern_sock_errno(err));
+        return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EINVAL : tern_sock_errno(err));
     tern_sock_leave(so);
     return (long)len;
 }
@@ -309,10 +309,10 @@ static long dgram_recv(tern_sock *so, iov_cursor *c, size_t len, int flags, stru
             return 0;
         }
         if (nonblocking(so, flags))
-            return tern_sock_fail(so, EAGAIN);
+            return tern_sock_fail(so, TERN_EAGAIN);
         int e = tern_sock_wait(so, so->rcvtimeo, start);
         if (e)
-            return tern_sock_fail(so, e == ETIMEDOUT ? EAGAIN : e);
+            return tern_sock_fail(so, e == TERN_ETIMEDOUT ? TERN_EAGAIN : e);
     }
     tern_sock_dgram *d = &so->dq[so->dq_head];
     size_t total = d->p->tot_len;
@@ -339,7 +339,7 @@ static long do_send(int fd, const struct tern_iovec *iov, size_t iovlen, int fla
     if (!so)
         return -1;
     if (!iov_valid(iov, iovlen))
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     size_t len = iov_total(iov, iovlen);
     iov_cursor c = {iov, iovlen, 0, 0};
     if (SOCK_IS_STREAM(so))
@@ -353,7 +353,7 @@ static long do_recv(int fd, const struct tern_iovec *iov, size_t iovlen, int fla
     if (!so)
         return -1;
     if (!iov_valid(iov, iovlen) || (from && !fromlen))
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     size_t len = iov_total(iov, iovlen);
     iov_cursor c = {iov, iovlen, 0, 0};
     if (SOCK_IS_STREAM(so)) {
@@ -390,9 +390,9 @@ long tern_recvfrom(int fd, void *buf, size_t len, int flags, struct tern_sockadd
 long tern_sendmsg(int fd, const struct tern_msghdr *msg, int flags) {
     if (!msg) {
         if (!tern_sock_lookup(fd))
-            errno = EBADF;
+            tern_os_set_errno(TERN_EBADF);
         else
-            errno = EFAULT;
+            tern_os_set_errno(TERN_EFAULT);
         return -1;
     }
     return do_send(fd, msg->msg_iov, msg->msg_iovlen, flags, msg->msg_name, msg->msg_namelen);
@@ -401,9 +401,9 @@ long tern_sendmsg(int fd, const struct tern_msghdr *msg, int flags) {
 long tern_recvmsg(int fd, struct tern_msghdr *msg, int flags) {
     if (!msg) {
         if (!tern_sock_lookup(fd))
-            errno = EBADF;
+            tern_os_set_errno(TERN_EBADF);
         else
-            errno = EFAULT;
+            tern_os_set_errno(TERN_EFAULT);
         return -1;
     }
     msg->msg_flags = 0;

@@ -1,7 +1,7 @@
 /*
  * setsockopt / getsockopt. Values are checked as Linux checks them: short
- * option buffers give EINVAL, NULL buffers EFAULT, options of another
- * protocol ENOPROTOOPT. SO_RCVBUF / SO_SNDBUF are recorded and reported
+ * option buffers give TERN_EINVAL, NULL buffers TERN_EFAULT, options of another
+ * protocol TERN_ENOPROTOOPT. SO_RCVBUF / SO_SNDBUF are recorded and reported
  * (doubled, as Linux does); the core's windows are sized at compile time.
  */
 #include "sockets_priv.h"
@@ -12,9 +12,9 @@
 
 static int get_int(const void *val, tern_socklen_t len, int *out) {
     if (!val)
-        return EFAULT;
+        return TERN_EFAULT;
     if (len < sizeof(int))
-        return EINVAL;
+        return TERN_EINVAL;
     memcpy(out, val, sizeof(int));
     return 0;
 }
@@ -46,9 +46,9 @@ static int set_socket_level(tern_sock *so, int name, const void *val, tern_sockl
     case TERN_SO_LINGER: {
         struct tern_linger l;
         if (!val)
-            return EFAULT;
+            return TERN_EFAULT;
         if (len < sizeof l)
-            return EINVAL;
+            return TERN_EINVAL;
         memcpy(&l, val, sizeof l);
         so->linger = l.l_onoff ? (l.l_linger < 0 ? 0 : l.l_linger) : -1;
         return 0;
@@ -57,12 +57,12 @@ static int set_socket_level(tern_sock *so, int name, const void *val, tern_sockl
     case TERN_SO_SNDTIMEO: {
         struct tern_timeval tv;
         if (!val)
-            return EFAULT;
+            return TERN_EFAULT;
         if (len < sizeof tv)
-            return EINVAL;
+            return TERN_EINVAL;
         memcpy(&tv, val, sizeof tv);
         if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-            return EDOM;
+            return TERN_EDOM;
         uint32_t ms = 0;
         if (tv.tv_sec > 0 || tv.tv_usec > 0) {
             long long t = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
@@ -103,9 +103,9 @@ static int set_socket_level(tern_sock *so, int name, const void *val, tern_sockl
     case TERN_SO_TYPE:
     case TERN_SO_ERROR:
     case TERN_SO_ACCEPTCONN:
-        return ENOPROTOOPT; /* read-only */
+        return TERN_ENOPROTOOPT; /* read-only */
     default:
-        return ENOPROTOOPT;
+        return TERN_ENOPROTOOPT;
     }
 }
 
@@ -113,7 +113,7 @@ static int set_tcp_level(tern_sock *so, int name, const void *val, tern_socklen_
     int v = 0;
     int e;
     if (!SOCK_IS_STREAM(so))
-        return ENOPROTOOPT;
+        return TERN_ENOPROTOOPT;
     if ((e = get_int(val, len, &v)))
         return e;
     switch (name) {
@@ -125,7 +125,7 @@ static int set_tcp_level(tern_sock *so, int name, const void *val, tern_socklen_
     case TERN_TCP_KEEPIDLE:
     case TERN_TCP_KEEPINTVL:
         if (v < 1 || v > 32767)
-            return EINVAL;
+            return TERN_EINVAL;
         if (name == TERN_TCP_KEEPIDLE)
             so->keepidle = (uint32_t)v;
         else
@@ -134,12 +134,12 @@ static int set_tcp_level(tern_sock *so, int name, const void *val, tern_socklen_
         return 0;
     case TERN_TCP_KEEPCNT:
         if (v < 1 || v > 127)
-            return EINVAL;
+            return TERN_EINVAL;
         so->keepcnt = (uint8_t)v;
         keepalive_apply(so);
         return 0;
     default:
-        return ENOPROTOOPT;
+        return TERN_ENOPROTOOPT;
     }
 }
 
@@ -148,56 +148,56 @@ static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t
     if (name == TERN_IP_ADD_MEMBERSHIP || name == TERN_IP_DROP_MEMBERSHIP) {
         struct tern_ip_mreq m;
         if (!val)
-            return EFAULT;
+            return TERN_EFAULT;
         if (len < sizeof m)
-            return EINVAL;
+            return TERN_EINVAL;
         if (SOCK_IS_STREAM(so))
-            return EPROTO;
+            return TERN_EPROTO;
         memcpy(&m, val, sizeof m);
         uint32_t group = tern_ntohl(m.imr_multiaddr.s_addr);
         if ((group >> 28) != 0xEu)
-            return EINVAL;
+            return TERN_EINVAL;
 #if TERN_CFG_IGMP
         tern_addr g = tern_addr_ipv4(group);
         tern_stack *s = so->owner->stack;
         if (name == TERN_IP_ADD_MEMBERSHIP) {
             unsigned slot = so->mcast_groups[0] ? 1u : 0u;
             if (so->mcast_groups[0] == group || so->mcast_groups[1] == group)
-                return EADDRINUSE;
+                return TERN_EADDRINUSE;
             if (so->mcast_groups[slot])
-                return ENOBUFS;
+                return TERN_ENOBUFS;
             if (tern_igmp_join(s, NULL, &g))
-                return ENOBUFS;
+                return TERN_ENOBUFS;
             so->mcast_groups[slot] = group;
         } else {
             unsigned slot = so->mcast_groups[0] == group ? 0u : so->mcast_groups[1] == group ? 1u : 2u;
             if (slot == 2u)
-                return EADDRNOTAVAIL;
+                return TERN_EADDRNOTAVAIL;
             tern_igmp_leave(s, NULL, &g);
             so->mcast_groups[slot] = 0;
         }
         return 0;
 #else
-        return ENOPROTOOPT;
+        return TERN_ENOPROTOOPT;
 #endif
     }
     if (!val)
-        return EFAULT;
+        return TERN_EFAULT;
     /* Linux takes a single byte for these too. */
     if (len >= sizeof(int))
         memcpy(&v, val, sizeof v);
     else if (len >= 1)
         v = *(const uint8_t *)val;
     else
-        return EINVAL;
+        return TERN_EINVAL;
     switch (name) {
     case TERN_IP_TTL:
         if (len < sizeof(int))
-            return EINVAL;
+            return TERN_EINVAL;
         if (v == -1)
             v = TERN_CFG_IPV4_DEFAULT_TTL;
         if (v < 1 || v > 255)
-            return EINVAL;
+            return TERN_EINVAL;
         so->ttl = (uint8_t)v;
         return 0;
     case TERN_IP_TOS:
@@ -205,20 +205,20 @@ static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t
         return 0;
     case TERN_IP_MULTICAST_TTL:
         if (SOCK_IS_STREAM(so))
-            return EINVAL;
+            return TERN_EINVAL;
         if (v == -1)
             v = 1;
         if (v < 0 || v > 255)
-            return EINVAL;
+            return TERN_EINVAL;
         so->mcast_ttl = (uint8_t)v;
         return 0;
     case TERN_IP_MULTICAST_LOOP:
         if (SOCK_IS_STREAM(so))
-            return EINVAL;
+            return TERN_EINVAL;
         set_flag(so, SOCKF_MCAST_LOOP, v);
         return 0;
     default:
-        return ENOPROTOOPT;
+        return TERN_ENOPROTOOPT;
     }
 }
 
@@ -234,7 +234,7 @@ int tern_setsockopt(int fd, int level, int name, const void *val, tern_socklen_t
     else if (level == TERN_IPPROTO_IP)
         e = set_ip_level(so, name, val, len);
     else
-        e = ENOPROTOOPT;
+        e = TERN_ENOPROTOOPT;
     if (e)
         return tern_sock_fail(so, e);
     tern_sock_leave(so);
@@ -262,9 +262,9 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
     if (!so)
         return -1;
     if (!val || !len)
-        return tern_sock_fail(so, EFAULT);
+        return tern_sock_fail(so, TERN_EFAULT);
     if ((int32_t)*len < 0)
-        return tern_sock_fail(so, EINVAL);
+        return tern_sock_fail(so, TERN_EINVAL);
     int e = 0;
     if (level == TERN_SOL_SOCKET) {
         switch (name) {
@@ -307,11 +307,11 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
             break;
         }
         default:
-            e = ENOPROTOOPT;
+            e = TERN_ENOPROTOOPT;
         }
     } else if (level == TERN_IPPROTO_TCP) {
         if (!SOCK_IS_STREAM(so))
-            e = EOPNOTSUPP; /* as Linux's UDP getsockopt answers */
+            e = TERN_EOPNOTSUPP; /* as Linux's UDP getsockopt answers */
         else if (name == TERN_TCP_NODELAY)
             put_int(val, len, !!(so->flags & SOCKF_NODELAY));
         else if (name == TERN_TCP_KEEPIDLE)
@@ -321,7 +321,7 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
         else if (name == TERN_TCP_KEEPCNT)
             put_int(val, len, so->keepcnt);
         else
-            e = ENOPROTOOPT;
+            e = TERN_ENOPROTOOPT;
     } else if (level == TERN_IPPROTO_IP) {
         if (name == TERN_IP_TTL)
             put_int(val, len, so->ttl);
@@ -332,9 +332,9 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
         else if (name == TERN_IP_MULTICAST_LOOP)
             put_int(val, len, !!(so->flags & SOCKF_MCAST_LOOP));
         else
-            e = ENOPROTOOPT;
+            e = TERN_ENOPROTOOPT;
     } else {
-        e = ENOPROTOOPT;
+        e = TERN_ENOPROTOOPT;
     }
     if (e)
         return tern_sock_fail(so, e);

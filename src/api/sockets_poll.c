@@ -84,11 +84,11 @@ static void os_sleep_ms(int timeout_ms) {
 
 int tern_poll(struct tern_pollfd *fds, tern_nfds_t nfds, int timeout_ms) {
     if (nfds && !fds) {
-        errno = EFAULT;
+        tern_os_set_errno(TERN_EFAULT);
         return -1;
     }
     if (nfds > (tern_nfds_t)TERN_SOCKETS_INSTANCES * TERN_CFG_SOCKETS_MAX * 4u) {
-        errno = EINVAL;
+        tern_os_set_errno(TERN_EINVAL);
         return -1;
     }
     tern_sockets *ss = NULL;
@@ -138,13 +138,13 @@ int tern_poll(struct tern_pollfd *fds, tern_nfds_t nfds, int timeout_ms) {
 
 int tern_select(int nfds, tern_fd_set *rd, tern_fd_set *wr, tern_fd_set *ex, struct tern_timeval *timeout) {
     if (nfds < 0 || nfds > TERN_FD_SETSIZE) {
-        errno = EINVAL;
+        tern_os_set_errno(TERN_EINVAL);
         return -1;
     }
     int timeout_ms = -1;
     if (timeout) {
         if (timeout->tv_sec < 0 || timeout->tv_usec < 0 || timeout->tv_usec >= 1000000) {
-            errno = EINVAL;
+            tern_os_set_errno(TERN_EINVAL);
             return -1;
         }
         long long t = (long long)timeout->tv_sec * 1000 + (timeout->tv_usec + 999) / 1000;
@@ -158,7 +158,7 @@ int tern_select(int nfds, tern_fd_set *rd, tern_fd_set *wr, tern_fd_set *ex, str
             continue;
         tern_sock *so = tern_sock_lookup(fd);
         if (!so) {
-            errno = EBADF;
+            tern_os_set_errno(TERN_EBADF);
             return -1;
         }
         if (!ss)
@@ -190,7 +190,7 @@ int tern_select(int nfds, tern_fd_set *rd, tern_fd_set *wr, tern_fd_set *ex, str
             tern_sock *so = tern_sock_lookup(fd);
             if (!so->used || (so->flags & SOCKF_CLOSING) || so->parent >= 0 || so->owner->lock != ss->lock) {
                 tern_os_mutex_unlock(ss->lock);
-                errno = EBADF;
+                tern_os_set_errno(TERN_EBADF);
                 return -1;
             }
             short m = tern_sock_poll_events(so);
