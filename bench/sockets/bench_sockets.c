@@ -4,8 +4,8 @@
  * Two stacks on a virtual wire driven by a real-time core thread (socksim),
  * the same environment for every figure:
  *   1. callback API: stack B sends MB megabytes to stack A; the sender
- *      writes from its sent callback, the receiver copies each pbuf out into
- *      an application buffer and frees it; all of it runs in the core thread;
+ *      (Nagle off, as the sockets sender) writes from its sent callback, the receiver copies each pbuf out
+ * into an application buffer and frees it; all of it runs in the core thread;
  *   2. sockets: the same transfer with send() from a thread on B and recv()
  *      into a 64 KB buffer from a thread on A;
  *   3. connections per second: one client thread doing connect, one byte
@@ -14,6 +14,12 @@
  * Prints MB/s for both, their ratio (sockets / callback) and connections/s.
  *
  *   bench_sockets [MB] [SECONDS]     (defaults 200 and 3)
+ *
+ * BENCH_SPIN=1 makes the core thread poll without sleeping: the callback
+ * transfer then never waits for a timer to wake the core (with a sleeping
+ * core thread nothing wakes it between timers while only callbacks run,
+ * which understates the callback API), and on one CPU (taskset -c 0) the
+ * ratio is the sockets layer's CPU cost per byte. bench_sockets.sh runs both.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -107,6 +113,7 @@ static double run_callback(uint64_t bytes) {
     tern_tcp_listener *l = tern_tcp_listen(sim.a, NULL, 6001, 4, cb_accept, &x);
     tern_tcp_pcb *pcb = tern_tcp_new(sim.b);
     tern_tcp_set_callbacks(pcb, &tx_cbs, &x);
+    tern_tcp_set_nodelay(pcb, true); /* both senders: no Nagle wait for the last segment */
     tern_addr dst = tern_addr_ipv4(SOCKSIM_IP_A);
     double t0 = now_s();
     tern_tcp_connect(pcb, &dst, 6001);
@@ -167,6 +174,8 @@ static double run_sockets(uint64_t bytes) {
     tern_sockets_set_thread_default(&sim.sb);
     double t0 = now_s();
     int fd = connect_to(6002);
+    int one = 1;
+    tern_setsockopt(fd, TERN_IPPROTO_TCP, TERN_TCP_NODELAY, &one, sizeof one);
     for (uint64_t sent = 0; sent < bytes;) {
         size_t n = bytes - sent < 16384 ? (size_t)(bytes - sent) : 16384;
         long k = tern_send(fd, payload, n, 0);
@@ -230,6 +239,7 @@ int main(int argc, char **argv) {
     double seconds = argc > 2 ? atof(argv[2]) : 3.0;
     for (size_t i = 0; i < sizeof payload; i++)
         payload[i] = (uint8_t)(i * 31u);
+    sim.spin = getenv("BENCH_SPIN") != NULL;
     if (socksim_start(&sim))
         return 2;
     uint64_t bytes = mb * 1000000ull;
@@ -238,10 +248,12 @@ int main(int argc, char **argv) {
     double cps = run_cps(seconds);
     tern_sockets_set_thread_default(NULL);
     unsigned left = socksim_stop(&sim, 200);
-    printf("sockets throughput: callback API %.1f MB/s, sockets %.1f MB/s, ratio sockets/callback %.2f "
-           "(%llu MB, two stacks on a virtual wire, real-time core thread)\n",
-           cb, so, so / cb, (unsigned long long)mb);
-    printf("sockets connect/close cycles: %.0f connections/s (%.1f s, one client thread)\n", cps, seconds);
+    const char *mode = sim.spin ? "core thread spinning" : "core thread sleeping between events";
+    printf("throughput (%s): callback API %.1f MB/s, sockets %.1f MB/s, ratio sockets/callback %.2f "
+           "(%llu MB between two stacks on a virtual wire)\n",
+           mode, cb, so, so / cb, (unsigned long long)mb);
+    printf("connect/close cycles (%s): %.0f connections/s through sockets (%.1f s, one client thread)\n",
+           mode, cps, seconds);
     if (left)
         printf("warning: %u buffers not returned\n", left);
     return 0;

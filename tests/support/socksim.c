@@ -1,6 +1,7 @@
 /* Two stacks on a virtual wire with a real-time core thread (socksim.h). */
 #include "socksim.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,12 @@ static void core_thread(void *arg) {
         }
         if (wait > 20u)
             wait = 20u; /* loopback and deferred work: look again soon */
+        if (w->spin) {  /* let the other threads have the lock, then go on */
+            tern_os_mutex_unlock(&w->lock);
+            sched_yield();
+            tern_os_mutex_lock(&w->lock);
+            continue;
+        }
         if (!w->kicked)
             tern_os_cond_wait(&w->kick, &w->lock, wait ? wait : 1u);
         w->kicked = 0;
@@ -56,7 +63,9 @@ static int attach(socksim *w, tern_stack *s, tern_netif *nif, const char *name, 
 }
 
 int socksim_start(socksim *w) {
+    int spin = w->spin;
     memset(w, 0, sizeof *w);
+    w->spin = spin;
     w->a = new_stack(tern_os_random());
     w->b = new_stack(tern_os_random());
     if (!w->a || !w->b || tern_os_mutex_init(&w->lock) || tern_os_cond_init(&w->kick)) {

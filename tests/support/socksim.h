@@ -31,6 +31,7 @@ typedef struct socksim {
     tern_os_thread thread;
     tern_sockets sa, sb;
     int stop, kicked;
+    int spin;                        /* benchmarks: the core thread never sleeps (set before start) */
     unsigned baseline_a, baseline_b; /* buffers in use once the wire was up */
 } socksim;
 
