@@ -21,9 +21,10 @@ static void core_thread(void *arg) {
     tern_os_mutex_lock(&w->lock);
     while (!w->stop) {
         uint32_t wait = 0;
+        unsigned moved = 0;
         for (int round = 0; round < 64; round++) {
             uint32_t now = tern_os_now_ms();
-            unsigned moved = tern_vwire_flush(&w->wire);
+            moved = tern_vwire_flush(&w->wire);
             uint32_t wa = tern_stack_poll(w->a, now);
             uint32_t wb = tern_stack_poll(w->b, now);
             wait = wa < wb ? wa : wb;
@@ -32,14 +33,16 @@ static void core_thread(void *arg) {
         }
         if (wait > 20u)
             wait = 20u; /* loopback and deferred work: look again soon */
-        if (w->spin) {  /* let the other threads have the lock, then go on */
+        if (w->spin || moved || !wait) {
+            /* Still busy (or spinning for a benchmark): let the other
+             * threads have the lock, then go on without sleeping. */
             tern_os_mutex_unlock(&w->lock);
             sched_yield();
             tern_os_mutex_lock(&w->lock);
             continue;
         }
         if (!w->kicked)
-            tern_os_cond_wait(&w->kick, &w->lock, wait ? wait : 1u);
+            tern_os_cond_wait(&w->kick, &w->lock, wait);
         w->kicked = 0;
     }
     tern_os_mutex_unlock(&w->lock);
