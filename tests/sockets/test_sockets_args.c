@@ -252,6 +252,43 @@ static void test_options_wrong_type(void **state) {
     tern_close(u);
 }
 
+/* getaddrinfo resolves names through the DNS client: the hosts table answers
+ * at once; without a server an unknown name fails cleanly. */
+static void test_getaddrinfo_names(void **state) {
+    (void)state;
+    tern_addr h = tern_addr_ipv4(0xC0000263u); /* 192.0.2.99 */
+    tern_os_mutex_lock(&sim.lock);
+    assert_int_equal(tern_dns_add_host(sim.a, "server.test", &h), TERN_OK);
+    tern_os_mutex_unlock(&sim.lock);
+    struct tern_addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = TERN_SOCK_STREAM;
+    assert_int_equal(tern_getaddrinfo("server.test", "80", &hints, &res), 0);
+    assert_non_null(res);
+    const struct tern_sockaddr_in *sin = (const struct tern_sockaddr_in *)(const void *)res->ai_addr;
+    assert_int_equal(tern_ntohl(sin->sin_addr.s_addr), 0xC0000263u);
+    assert_int_equal(tern_ntohs(sin->sin_port), 80);
+    assert_null(res->ai_next);
+    tern_freeaddrinfo(res);
+    hints.ai_flags = TERN_AI_NUMERICHOST;
+    assert_int_equal(tern_getaddrinfo("server.test", "80", &hints, &res), TERN_EAI_NONAME);
+    hints.ai_flags = 0;
+    int e = tern_getaddrinfo("unknown.test", "80", &hints, &res);
+    assert_true(e == TERN_EAI_FAIL || e == TERN_EAI_NONAME || e == TERN_EAI_AGAIN);
+    /* The result pool is fixed: exhausting it is EAI_MEMORY, and freeing
+     * gives every entry back. */
+    struct tern_addrinfo *all[TERN_SOCKETS_GAI_MAX + 1];
+    int n = 0;
+    while (n <= TERN_SOCKETS_GAI_MAX && tern_getaddrinfo("192.0.2.1", "1", &hints, &all[n]) == 0)
+        n++;
+    assert_int_equal(n, TERN_SOCKETS_GAI_MAX);
+    assert_int_equal(tern_getaddrinfo("192.0.2.1", "1", &hints, &res), TERN_EAI_MEMORY);
+    for (int i = 0; i < n; i++)
+        tern_freeaddrinfo(all[i]);
+    assert_int_equal(tern_getaddrinfo("192.0.2.1", "1", &hints, &res), 0);
+    tern_freeaddrinfo(res);
+}
+
 static int blocked_fd;
 static int blocked_errno;
 static long blocked_rc;
@@ -304,6 +341,7 @@ int main(void) {
         cmocka_unit_test(test_bad_descriptors),     cmocka_unit_test(test_null_buffers),
         cmocka_unit_test(test_addresses),           cmocka_unit_test(test_options_wrong_type),
         cmocka_unit_test(test_close_while_blocked), cmocka_unit_test(test_exhaustion),
+        cmocka_unit_test(test_getaddrinfo_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
