@@ -123,7 +123,8 @@ size:
 fuzz:
 	$(call section,fuzz: $(FUZZ_SECONDS) s per target ($(FUZZ_TARGETS)))
 	@if [ -z "$(FUZZ_TARGETS)" ]; then echo "no fuzz targets in tests/fuzz/" >&2; exit 1; fi
-	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_FUZZ=ON
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_FUZZ=ON \
+		-DTERN_CONFIG=$(CURDIR)/tests/variants/fuzz.h
 	cmake --build $(BUILD_FUZZ) -j$(JOBS) $(addprefix --target ,$(FUZZ_TARGETS))
 	@mkdir -p $(BUILD_FUZZ)/artifacts
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -11,6 +11,15 @@ if [ "$(id -u)" -ne 0 ] || ! command -v iperf >/dev/null || ! command -v valgrin
     exit 0
 fi
 [ -x build/tern ] || make all >/dev/null
+# Both ways of running the TAP: plain frames, then with its offloads
+# (--offload: IFF_VNET_HDR, 64 KB segments, checksums left to Linux).
+if [ -z "${TERN_BENCH_MODE:-}" ]; then
+    for mode in plain offload; do TERN_BENCH_MODE=$mode bash "$0"; done
+    exit 0
+fi
+TERN_ARGS=""
+[ "$TERN_BENCH_MODE" = offload ] && TERN_ARGS=--offload
+echo "== TAP ${TERN_BENCH_MODE}${TERN_ARGS:+ ($TERN_ARGS)}"
 mkdir -p build/bench
 NS=tcg$$
 FIFO=$(mktemp -u /tmp/tern-cg.XXXXXX)
@@ -31,7 +40,7 @@ ip -n "$NS" addr add 192.0.2.1/24 dev tap0
 ip -n "$NS" link set tap0 up
 rm -f "$CG".*
 ip netns exec "$NS" valgrind --tool=callgrind --callgrind-out-file="$CG.%p" \
-    ./build/tern --tap tap0 --ipv4 192.0.2.2/24 <"$FIFO" >"$OUT" 2>&1 &
+    ./build/tern --tap tap0 --ipv4 192.0.2.2/24 $TERN_ARGS <"$FIFO" >"$OUT" 2>&1 &
 TP=$!
 exec 3>"$FIFO"
 timeout 60 bash -c "until grep -q '^ready' '$OUT'; do sleep 0.2; done"

@@ -9,6 +9,15 @@ if [ "$(id -u)" -ne 0 ] || ! command -v iperf >/dev/null; then
     exit 0
 fi
 [ -x build/tern ] || make all >/dev/null
+# Both ways of running the TAP: plain frames, then with its offloads
+# (--offload: IFF_VNET_HDR, 64 KB segments, checksums left to Linux).
+if [ -z "${TERN_BENCH_MODE:-}" ]; then
+    for mode in plain offload; do TERN_BENCH_MODE=$mode bash "$0"; done
+    exit 0
+fi
+TERN_ARGS=""
+[ "$TERN_BENCH_MODE" = offload ] && TERN_ARGS=--offload
+echo "== TAP ${TERN_BENCH_MODE}${TERN_ARGS:+ ($TERN_ARGS)}"
 NS=tbench$$
 FIFO=$(mktemp -u /tmp/tern-bench.XXXXXX)
 mkfifo "$FIFO"
@@ -26,7 +35,7 @@ ip -n "$NS" link set lo up
 ip -n "$NS" tuntap add dev tap0 mode tap
 ip -n "$NS" addr add 192.0.2.1/24 dev tap0
 ip -n "$NS" link set tap0 up
-ip netns exec "$NS" ./build/tern --tap tap0 --ipv4 192.0.2.2/24 <"$FIFO" >"$OUT" 2>&1 &
+ip netns exec "$NS" ./build/tern --tap tap0 --ipv4 192.0.2.2/24 $TERN_ARGS <"$FIFO" >"$OUT" 2>&1 &
 TP=$!
 exec 3>"$FIFO"
 timeout 10 bash -c "until grep -q '^ready' '$OUT'; do sleep 0.1; done"

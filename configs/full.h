@@ -24,6 +24,7 @@
 #define TERN_CFG_IMPAIR 1             /* impairment layer (loss, delay, ...) */
 #define TERN_CFG_IMPAIR_QUEUE_LEN 8   /* packets it may hold back */
 #define TERN_CFG_NETIF_TEE 1          /* frame tee for pcap capture */
+#define TERN_CFG_NETIF_OFFLOAD 1      /* TCP checksum and segmentation offload (TSO) */
 
 /* ---- ARP ---- */
 #define TERN_CFG_ARP_TABLE_SIZE 16      /* 16 cache entries (we may route) */
@@ -77,6 +78,8 @@
 #define TERN_CFG_TCP_MSS 1460              /* full Ethernet segments */
 #define TERN_CFG_TCP_WND (4u * 1460u)      /* receive window 4 x MSS */
 #define TERN_CFG_TCP_SND_BUF (4u * 1460u)  /* send buffer 4 x MSS */
+#define TERN_CFG_TCP_BUF_PER_CONN 1          /* per-connection buffer sizes */
+#define TERN_CFG_TCP_BUF_MAX (64u * 1024u) /* the largest a connection may set */
 #define TERN_CFG_TCP_WSCALE 1              /* RFC 7323 window scaling */
 #define TERN_CFG_TCP_TIMESTAMPS 1          /* RFC 7323 timestamps and PAWS */
 #define TERN_CFG_TCP_OOSEQ_MAX 4           /* out-of-order segments held per connection */
@@ -93,6 +96,8 @@
 #define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
 #define TERN_CFG_TCP_HASH 4                /* lookup buckets */
 #define TERN_CFG_TCP_SACK 1                /* SACK: out-of-order data reported to the peer */
+#define TERN_CFG_TCP_SACK_BLOCKS 4 /* SACK scoreboard ranges per connection */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_CUBIC /* CUBIC congestion control (RFC 9438) */
 #define TERN_CFG_TCP_SYNCOOKIES 1          /* SYN cookies when a backlog is full */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */

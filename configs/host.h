@@ -1,6 +1,6 @@
 /* Host build (Linux host program, tests, benchmarks): every feature on,
  * generous pools, statistics, pcap tee and the impairment layer. */
-#define TERN_CFG_PBUF_COUNT 512
+#define TERN_CFG_PBUF_COUNT 4096
 #define TERN_CFG_PBUF_REF_COUNT 64
 #define TERN_CFG_ARP_TABLE_SIZE 32
 #define TERN_CFG_ARP_ACD 1
@@ -18,13 +18,17 @@
 #define TERN_CFG_TCP_LISTENERS 16
 #define TERN_CFG_TCP_WND (64u * 1024u)
 #define TERN_CFG_TCP_SND_BUF (64u * 1024u)
+#define TERN_CFG_TCP_BUF_PER_CONN 1
+#define TERN_CFG_TCP_BUF_MAX (16u * 1024u * 1024u)
 #define TERN_CFG_TCP_WSCALE 1
 #define TERN_CFG_TCP_TIMESTAMPS 1
-#define TERN_CFG_TCP_OOSEQ_MAX 64
+#define TERN_CFG_TCP_OOSEQ_MAX 255
 #define TERN_CFG_TCP_RTO_MIN_MS 200u
 #define TERN_CFG_TCP_HASH 64
 #define TERN_CFG_TCP_SYNCOOKIES 1
 #define TERN_CFG_TCP_SACK 1
+#define TERN_CFG_TCP_SACK_BLOCKS 128
+#define TERN_CFG_TCP_CC TERN_TCP_CC_CUBIC
 #define TERN_CFG_DNS 1
 #define TERN_CFG_DNS_CACHE 8
 #define TERN_CFG_DNS_SERVERS 3
@@ -34,6 +38,7 @@
 #define TERN_CFG_IMPAIR 1
 #define TERN_CFG_IMPAIR_QUEUE_LEN 256
 #define TERN_CFG_NETIF_TEE 1
+#define TERN_CFG_NETIF_OFFLOAD 1
 #define TERN_CFG_STATS 1
 #define TERN_CFG_LOG_LEVEL 2
 #define TERN_CFG_ASSERT 1

@@ -23,6 +23,7 @@
 #define TERN_CFG_IMPAIR 0             /* no impairment layer (test tool) */
 #define TERN_CFG_IMPAIR_QUEUE_LEN 1   /* (unused: impairment is off) */
 #define TERN_CFG_NETIF_TEE 0          /* no frame tee (pcap capture) */
+#define TERN_CFG_NETIF_OFFLOAD 0      /* no TCP checksum/segmentation offload */
 
 /* ---- ARP ---- */
 #define TERN_CFG_ARP_TABLE_SIZE 10      /* 10 cache entries */
@@ -76,6 +77,8 @@
 #define TERN_CFG_TCP_MSS 1460              /* full Ethernet segments */
 #define TERN_CFG_TCP_WND (4u * 1460u)      /* receive window 4 x MSS */
 #define TERN_CFG_TCP_SND_BUF (4u * 1460u)  /* send buffer 4 x MSS */
+#define TERN_CFG_TCP_BUF_PER_CONN 0          /* one buffer size for every connection */
+#define TERN_CFG_TCP_BUF_MAX TERN_CFG_TCP_WND /* (the largest a connection may set) */
 #define TERN_CFG_TCP_WSCALE 0              /* no window scaling */
 #define TERN_CFG_TCP_TIMESTAMPS 0          /* no timestamps */
 #define TERN_CFG_TCP_OOSEQ_MAX 4           /* out-of-order segments held per connection */
@@ -92,6 +95,8 @@
 #define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
 #define TERN_CFG_TCP_HASH 1                /* one lookup bucket: 5 connections */
 #define TERN_CFG_TCP_SACK 0                /* no SACK */
+#define TERN_CFG_TCP_SACK_BLOCKS 4 /* (unused: SACK is off) */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO /* NewReno congestion control */
 #define TERN_CFG_TCP_SYNCOOKIES 0          /* no SYN cookies */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */

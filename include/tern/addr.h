@@ -29,26 +29,14 @@ typedef struct tern_addr {
 #define TERN_ADDR_STRLEN (TERN_CFG_IPV6 ? 46 : 16)
 
 /* IPv4 address from host-order 32-bit value. */
-static inline tern_addr tern_addr_ipv4(uint32_t host_order) {
-    tern_addr a = {TERN_AF_INET, 0, {0}};
-    a.bytes[0] = (uint8_t)(host_order >> 24);
-    a.bytes[1] = (uint8_t)(host_order >> 16);
-    a.bytes[2] = (uint8_t)(host_order >> 8);
-    a.bytes[3] = (uint8_t)host_order;
-    return a;
-}
+tern_addr tern_addr_ipv4(uint32_t host_order);
 
 /* IPv4 address from four octets: TERN_ADDR4(192, 0, 2, 1). */
 #define TERN_ADDR4(a, b, c, d)                                                                               \
     tern_addr_ipv4(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 /* Host-order value of an IPv4 address (0 if the address is not IPv4). */
-static inline uint32_t tern_addr_get_ipv4(const tern_addr *a) {
-    if (a->family != TERN_AF_INET)
-        return 0;
-    return ((uint32_t)a->bytes[0] << 24) | ((uint32_t)a->bytes[1] << 16) | ((uint32_t)a->bytes[2] << 8) |
-           a->bytes[3];
-}
+uint32_t tern_addr_get_ipv4(const tern_addr *a);
 
 bool tern_addr_equal(const tern_addr *a, const tern_addr *b);
 bool tern_addr_is_any(const tern_addr *a);

@@ -58,6 +58,14 @@
 #define TERN_CFG_IMPAIR_QUEUE_LEN 32
 #endif
 /* Frame tee hook on every interface (pcap capture). */
+/* Offloads for drivers that can take them (a TAP with IFF_VNET_HDR, NICs
+ * with TSO): TCP leaves its checksum to an interface with
+ * TERN_OFFLOAD_TX_TCP and hands it segments of up to netif->gso_max bytes,
+ * which the driver cuts into MSS-sized frames (pbuf->gso_size). Adds 2
+ * bytes to every netif and packet buffer header. */
+#ifndef TERN_CFG_NETIF_OFFLOAD
+#define TERN_CFG_NETIF_OFFLOAD 0
+#endif
 #ifndef TERN_CFG_NETIF_TEE
 #define TERN_CFG_NETIF_TEE 0
 #endif
@@ -196,6 +204,18 @@
 #ifndef TERN_CFG_TCP_SND_BUF
 #define TERN_CFG_TCP_SND_BUF (4u * TERN_CFG_TCP_MSS)
 #endif
+/* Per-connection buffer sizes (tern_tcp_set_bufsize): each connection's
+ * receive window and send buffer may be set up to TERN_CFG_TCP_BUF_MAX (8
+ * more bytes per connection). Off: every connection uses the two above. */
+#ifndef TERN_CFG_TCP_BUF_PER_CONN
+#define TERN_CFG_TCP_BUF_PER_CONN 0
+#endif
+/* The largest receive window or send buffer a connection may be given; our
+ * window scale is chosen for it. Bytes. */
+#ifndef TERN_CFG_TCP_BUF_MAX
+#define TERN_CFG_TCP_BUF_MAX                                                                                 \
+    (TERN_CFG_TCP_WND > TERN_CFG_TCP_SND_BUF ? TERN_CFG_TCP_WND : TERN_CFG_TCP_SND_BUF)
+#endif
 /* RFC 7323 window scaling and timestamps (with PAWS). */
 #ifndef TERN_CFG_TCP_WSCALE
 #define TERN_CFG_TCP_WSCALE 0
@@ -203,7 +223,9 @@
 #ifndef TERN_CFG_TCP_TIMESTAMPS
 #define TERN_CFG_TCP_TIMESTAMPS 0
 #endif
-/* Out-of-order segments held per connection (0: drop them). 0..255 */
+/* Out-of-order data held per connection, in runs: a segment arriving right
+ * after a kept run joins it (up to 64 KB a run), so this bounds the holes
+ * waited on, not the segments (0: drop them all). 0..255 */
 #ifndef TERN_CFG_TCP_OOSEQ_MAX
 #define TERN_CFG_TCP_OOSEQ_MAX 4
 #endif
@@ -249,6 +271,21 @@
 /* SACK (RFC 2018): negotiate it and report out-of-order data in ACKs. */
 #ifndef TERN_CFG_TCP_SACK
 #define TERN_CFG_TCP_SACK 0
+#endif
+/* Ranges of the peer's SACK scoreboard kept per connection (8 bytes each):
+ * how many separate losses in one window the sender can repair in a round
+ * trip. 1..255 */
+#ifndef TERN_CFG_TCP_SACK_BLOCKS
+#define TERN_CFG_TCP_SACK_BLOCKS 4
+#endif
+/* Congestion control: how the window grows and how far it falls after a
+ * loss. TERN_TCP_CC_NEWRENO (RFC 5681/6582) or TERN_TCP_CC_CUBIC (RFC 9438,
+ * the Linux default; 20 more bytes per connection). Loss recovery (fast
+ * retransmit, NewReno partial ACKs, SACK holes) is the same for both. */
+#define TERN_TCP_CC_NEWRENO 1
+#define TERN_TCP_CC_CUBIC 2
+#ifndef TERN_CFG_TCP_CC
+#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO
 #endif
 /* SYN cookies (RFC 4987 3.6): when a listener's backlog is full, answer
  * SYNs without keeping state and rebuild the connection from the ACK. */
@@ -447,7 +484,16 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
                "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_NETIF_OFFLOAD), "tern: TERN_CFG_NETIF_OFFLOAD must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
+_Static_assert(TERN_CFG_TCP_RTO_MAX_MS <= 65535u && TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS,
+               "tern: TERN_CFG_TCP_RTO_MAX_MS must be at most 65535 (and the initial RTO no more)");
+_Static_assert(TERN_CFG_TCP_KEEP_IDLE_MS <= 65535000u && TERN_CFG_TCP_KEEP_INTVL_MS <= 65535000u,
+               "tern: keepalive times are kept in seconds, at most 65535");
+_Static_assert(TERN_CFG_TCP_SACK_BLOCKS >= 1 && TERN_CFG_TCP_SACK_BLOCKS <= 255,
+               "tern: TERN_CFG_TCP_SACK_BLOCKS must be 1..255");
+_Static_assert(TERN_CFG_TCP_CC == TERN_TCP_CC_NEWRENO || TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC,
+               "tern: TERN_CFG_TCP_CC must be TERN_TCP_CC_NEWRENO or TERN_TCP_CC_CUBIC");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SYNCOOKIES), "tern: TERN_CFG_TCP_SYNCOOKIES must be 0 or 1");
 _Static_assert(TERN_CFG_TCP_PCBS >= 1 && TERN_CFG_TCP_PCBS <= 65535,
                "tern: TERN_CFG_TCP_PCBS must be 1..65535");
@@ -458,6 +504,13 @@ _Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_WND <= 65535u,
                "tern: a TCP window above 65535 needs TERN_CFG_TCP_WSCALE");
 _Static_assert(TERN_CFG_TCP_WND >= TERN_CFG_TCP_MSS && TERN_CFG_TCP_WND <= 0x3FFFFFFFu,
                "tern: TERN_CFG_TCP_WND must be MSS..2^30");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_BUF_PER_CONN), "tern: TERN_CFG_TCP_BUF_PER_CONN must be 0 or 1");
+_Static_assert(
+    TERN_CFG_TCP_BUF_MAX >= TERN_CFG_TCP_WND && TERN_CFG_TCP_BUF_MAX >= TERN_CFG_TCP_SND_BUF &&
+        TERN_CFG_TCP_BUF_MAX <= 0x3FFFFFFFu,
+    "tern: TERN_CFG_TCP_BUF_MAX must be at least TERN_CFG_TCP_WND and TERN_CFG_TCP_SND_BUF, at most 2^30");
+_Static_assert(TERN_CFG_TCP_WSCALE || TERN_CFG_TCP_BUF_MAX <= 65535u,
+               "tern: TERN_CFG_TCP_BUF_MAX above 65535 needs TERN_CFG_TCP_WSCALE");
 _Static_assert(TERN_CFG_TCP_SND_BUF >= TERN_CFG_TCP_MSS,
                "tern: TERN_CFG_TCP_SND_BUF must hold at least one MSS");
 _Static_assert(TERN_CFG_TCP_OOSEQ_MAX <= 255, "tern: TERN_CFG_TCP_OOSEQ_MAX must be 0..255");

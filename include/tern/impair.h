@@ -44,7 +44,8 @@ typedef struct tern_impair {
     struct tern_netif *nif;
     tern_timer timer;
     uint32_t rng;
-    uint32_t busy_until;                              /* rate limiter: link busy until this time */
+    uint32_t busy_until;                              /* rate limiter: link busy until this time ... */
+    uint32_t busy_us;                                 /* ... and this many microseconds more (< 1000) */
     tern_impair_slot held[TERN_CFG_IMPAIR_QUEUE_LEN]; /* sorted by due time */
     uint16_t nheld;
     uint8_t outgoing;

@@ -70,6 +70,9 @@ typedef struct tern_netif {
     uint8_t flags;
     uint8_t offload;
     uint16_t mtu;
+#if TERN_CFG_NETIF_OFFLOAD
+    uint16_t gso_max; /* TCP payload bytes per segment the driver cuts up itself (TSO); 0: none */
+#endif
     uint8_t hwaddr[6];
     /* IPv4 configuration, host byte order (0 = unset) */
     uint32_t ip4, mask4, gw4;

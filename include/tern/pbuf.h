@@ -51,6 +51,9 @@ typedef struct tern_pbuf {
     uint8_t ref;                /* reference count */
     uint8_t flags;              /* TERN_PBUF_F_* */
     uint8_t ifindex;            /* receiving interface (input path) */
+#if TERN_CFG_NETIF_OFFLOAD
+    uint16_t gso_size; /* head segment, output: a TCP segment the driver cuts into pieces this big */
+#endif
 } tern_pbuf;
 
 #define TERN_PBUF_F_LL_BCAST 0x01u /* arrived as link-layer broadcast */

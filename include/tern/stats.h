@@ -103,6 +103,7 @@
     X(TCP_DROP_ACK, "tcp.drop.bad_ack")                                                                      \
     X(TCP_DROP_PAWS, "tcp.drop.paws")                                                                        \
     X(TCP_DROP_OOSEQ, "tcp.drop.ooseq_full")                                                                 \
+    X(TCP_OOSEQ_RECLAIM, "tcp.ooseq_reclaimed")                                                              \
     X(TCP_DROP_BACKLOG, "tcp.drop.backlog")                                                                  \
     X(TCP_DROP_NOMEM, "tcp.drop.no_memory")                                                                  \
     X(TCP_SYNCOOKIE_TX, "tcp.syncookie.tx")                                                                  \

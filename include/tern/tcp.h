@@ -77,49 +77,66 @@ typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp
 #define TERN_TCPF_RTT_RUNNING 0x1000u   /* timing one segment (no timestamps) */
 #define TERN_TCPF_DEAD 0x2000u          /* aborted inside a callback: freed when input returns */
 #define TERN_TCPF_SACK 0x4000u          /* the peer takes SACK blocks (RFC 2018) */
+#define TERN_TCPF_PASSIVE 0x8000u       /* SYN_RCVD from a listener: ctx holds the listener until accepted */
 
 struct tern_tcp_pcb {
     tern_tcp_pcb *next; /* lookup bucket chain */
     struct tern_stack *stack;
     const tern_tcp_callbacks *cb;
-    void *ctx;
-    tern_tcp_listener *listener; /* SYN_RCVD: who accepts it */
-    tern_pbuf *sndq;             /* send buffer: unacked then unsent bytes (next_pkt list) */
-    tern_pbuf *sndq_last;        /* its last pbuf (appends without a walk) */
-    tern_pbuf *ooseq;            /* out-of-order segments, TCP header kept, by sequence */
-    tern_timer timer;
+    void *ctx;            /* the application's; the listener while TERN_TCPF_PASSIVE */
+    tern_pbuf *sndq;      /* send buffer: unacked then unsent bytes (next_pkt list) */
+    tern_pbuf *sndq_last; /* its last pbuf (appends without a walk) */
+    tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
     uint32_t local_ip, remote_ip;
     uint16_t local_port, remote_port;
-    uint32_t iss, snd_una, snd_nxt, snd_max; /* snd_max: highest sequence sent */
-    uint32_t snd_wl1, snd_wl2, snd_wnd;      /* window from the peer, scaled */
-    uint32_t irs, rcv_nxt, rcv_adv;          /* rcv_adv: right edge advertised */
-    uint32_t rcv_pending;                    /* delivered, not yet consumed by the application */
-    uint32_t sndq_len;                       /* bytes in the send buffer */
+    uint32_t snd_una, snd_nxt,
+        snd_max;               /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
+    uint32_t snd_wl1, snd_wnd; /* window from the peer (scaled), last updated by seq snd_wl1 */
+    uint32_t rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
+    uint32_t rcv_pending;      /* delivered, not yet consumed by the application */
+    uint32_t sndq_len;         /* bytes in the send buffer */
     uint32_t cwnd, ssthresh, recover;
-    uint32_t rtt_seq, rtt_start; /* RTT sample in flight (no timestamps) */
-    uint32_t ts_recent, ts_sent_echo;
-    uint32_t rto_due, delack_due, keep_due, poll_due; /* deadlines (when armed) */
-    uint32_t poll_ms;                                 /* poll callback interval, 0 = off */
-    uint32_t oow_ack_at;                              /* last ACK sent for an unacceptable empty segment */
-    uint32_t keep_idle, keep_intvl;
-    int32_t srtt, rttvar; /* ms, scaled by 8 and 4 (RFC 6298 in fixed point) */
-    uint32_t rto;         /* ms */
-    uint16_t sndq_off;    /* bytes of the first send-buffer pbuf already acked */
-    uint16_t mss;         /* send MSS */
+    uint32_t rtt_seq; /* RTT sample in flight (no timestamps): its sequence number ... */
+#if TERN_CFG_TCP_TIMESTAMPS
+    uint32_t ts_recent; /* the peer's timestamp to echo (RFC 7323 4.3) */
+#endif
+    uint32_t rto_due, keep_due;         /* deadlines (when armed; delayed ACKs share the stack's) */
+    uint16_t poll_ms;                   /* poll callback interval, 0 = off */
+    uint16_t poll_at;                   /* next poll, low 16 bits of the ms clock */
+    uint16_t srtt, rttvar;              /* ms, scaled by 8 and 4 (RFC 6298 in fixed point; RTTs up to 8 s) */
+    uint16_t rto;                       /* ms */
+    uint16_t rtt_start;                 /* ... and when it left (low 16 bits of the ms clock) */
+    uint16_t oow_ack_at;                /* last ACK sent for an unacceptable empty segment (low 16 bits) */
+    uint16_t keep_idle_s, keep_intvl_s; /* keepalive timing, seconds */
+    uint16_t sndq_off;                  /* bytes of the first send-buffer pbuf already acked */
+    uint16_t mss;                       /* send MSS */
     uint16_t flags;
     uint8_t state;
     uint8_t nrtx;          /* retransmissions of the current segment, or unanswered probes */
     uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift */
     uint8_t dupacks;
+#if TERN_CFG_TCP_WSCALE
     uint8_t snd_wscale, rcv_wscale;
+#endif
     uint8_t keep_cnt, keep_sent;
     uint8_t ooseq_n;
     uint8_t tmask; /* armed timers */
 #if TERN_CFG_TCP_SACK
     uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
     uint32_t high_rxt;     /* loss recovery: retransmitted up to here (RFC 6675 HighRxt) */
-    uint32_t sacked[4][2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
+    uint32_t sacked[TERN_CFG_TCP_SACK_BLOCKS]
+                   [2]; /* scoreboard: ranges the peer holds beyond snd_una, sorted */
     uint8_t nsacked;
+#endif
+#if TERN_CFG_TCP_BUF_PER_CONN
+    uint32_t rcv_buf, snd_buf; /* this connection's receive window and send buffer */
+#endif
+#if TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC
+    uint32_t cubic_wmax;   /* W_max: the window before the last reduction */
+    uint32_t cubic_origin; /* the window the cubic curve levels off at */
+    uint32_t cubic_epoch;  /* when this avoidance epoch began (ms), 0 = not yet */
+    uint32_t cubic_k;      /* ms from the epoch until the curve reaches cubic_origin */
+    uint32_t cubic_west;   /* W_est: what Reno would have now (RFC 9438 4.3) */
 #endif
 };
 
@@ -141,6 +158,9 @@ typedef struct tern_tcp_state_s {
     tern_tcp_listener listeners[TERN_CFG_TCP_LISTENERS];
 #endif
     tern_tcp_pcb *active; /* the connection input is working on */
+    tern_timer timer;     /* one timer for every connection: the earliest deadline */
+    uint32_t delack_due;  /* when the owed delayed ACKs go out (if delack_armed) */
+    bool delack_armed;
     uint32_t isn_secret[4];
     uint16_t next_port;
 } tern_tcp_state_s;
@@ -176,6 +196,8 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
 tern_err tern_tcp_output(tern_tcp_pcb *pcb);
 /* Free space in the send buffer, bytes. */
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb);
+/* Bytes in the send buffer: not yet sent, or sent and not yet acknowledged. */
+uint32_t tern_tcp_queued(const tern_tcp_pcb *pcb);
 /* Bytes sent and not yet acknowledged. */
 uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb);
 /* The application consumed len received bytes. */
@@ -186,7 +208,13 @@ tern_err tern_tcp_close(tern_tcp_pcb *pcb);
 void tern_tcp_abort(tern_tcp_pcb *pcb);
 
 void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on);
-/* Call the poll callback every interval_ms (0 stops it). */
+/* This connection's receive window and send buffer, bytes (0: leave as is),
+ * each MSS..TERN_CFG_TCP_BUF_MAX, clamped to half of what the packet-buffer
+ * pool can hold. A window larger than 64 KB is only usable when the peer
+ * agreed to window scaling. TERN_ERR_NOTSUP without
+ * TERN_CFG_TCP_BUF_PER_CONN, TERN_ERR_INVAL out of range. */
+tern_err tern_tcp_set_bufsize(tern_tcp_pcb *pcb, uint32_t rcvbuf, uint32_t sndbuf);
+/* Call the poll callback every interval_ms, 1..32767 (more is 32767; 0 stops it). */
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms);
 void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt);
 void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -63,7 +64,7 @@ static void tap_set_kernel_up(const char *ifname) {
 static int tap_attach(tern_tap *tap, const char *ifname) {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | (tap->vnet ? IFF_VNET_HDR : 0));
     snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
     if (ioctl(tap->fd, TUNSETIFF, &ifr) < 0)
         return -errno;
@@ -72,8 +73,9 @@ static int tap_attach(tern_tap *tap, const char *ifname) {
     return 0;
 }
 
-int tern_tap_open(tern_tap *tap, const char *ifname) {
+static int tap_open(tern_tap *tap, const char *ifname, bool vnet) {
     tap->fd = -1;
+    tap->vnet = vnet;
     tap->ifname[0] = '\0';
     tap->kernel_mtu = 0;
     tap->failed = 0;
@@ -92,10 +94,34 @@ int tern_tap_open(tern_tap *tap, const char *ifname) {
         tap->fd = -1;
         return err;
     }
+    if (vnet) {
+        int hdr = (int)TERN_TAP_VNET_HDR;
+        unsigned offload = TUN_F_CSUM | TUN_F_TSO4;
+        if (ioctl(tap->fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(tap->fd, TUNSETOFFLOAD, offload) < 0) {
+            err = -errno;
+            close(tap->fd);
+            tap->fd = -1;
+            return err;
+        }
+    }
     if (tap->created)
         tap_set_kernel_up(tap->ifname);
     tap->kernel_mtu = tap_read_mtu(tap->ifname);
     return 0;
+}
+
+int tern_tap_open(tern_tap *tap, const char *ifname) {
+    return tap_open(tap, ifname, false);
+}
+
+int tern_tap_open_offload(tern_tap *tap, const char *ifname) {
+#if TERN_CFG_NETIF_OFFLOAD
+    return tap_open(tap, ifname, true);
+#else
+    tap->fd = -1;
+    (void)ifname;
+    return -ENOTSUP;
+#endif
 }
 
 void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, const uint8_t mac[6],
@@ -105,6 +131,14 @@ void tern_tap_netif_init(tern_tap *tap, tern_netif *nif, struct tern_stack *s, c
     if (mtu == 0)
         mtu = tap->kernel_mtu ? tap->kernel_mtu : 1500;
     nif->mtu = mtu;
+#if TERN_CFG_NETIF_OFFLOAD
+    if (tap->vnet) {
+        /* Whole frames stay within TERN_TAP_FRAME_MAX: Ethernet, IPv4 and
+         * the largest TCP header in front of the payload. */
+        nif->offload |= TERN_OFFLOAD_TX_TCP;
+        nif->gso_max = (uint16_t)(TERN_TAP_FRAME_MAX - 14u - 20u - 60u);
+    }
+#endif
     tap->stack = s;
     tap->nif = nif;
 }
@@ -143,21 +177,72 @@ static int tap_gather(const tern_pbuf *p, struct iovec *iov, int max) {
     return n;
 }
 
-static ssize_t tap_write(tern_tap *tap, const tern_pbuf *p) {
+#if TERN_CFG_NETIF_OFFLOAD
+/* The virtio-net header for an outgoing frame. A TCP/IPv4 segment from an
+ * interface with TX_TCP offload has its checksum field 0: it gets the
+ * pseudo-header sum, and Linux completes it (NEEDS_CSUM); one larger than
+ * the MSS (gso_size) is cut into MSS-sized frames by Linux (GSO TCPV4). */
+static void vnet_tx_header(tern_tap *tap, tern_pbuf *p, struct virtio_net_hdr *vh) {
+    uint8_t h[14 + 60 + 20];
+    memset(vh, 0, sizeof *vh);
+    uint16_t n = tern_pbuf_copy_out(p, 0, h, sizeof h);
+    if (!(tap->nif->offload & TERN_OFFLOAD_TX_TCP) || n < 14 + 20 + 20 || h[12] != 0x08 || h[13] != 0x00 ||
+        (h[14] >> 4) != 4 || h[23] != 6)
+        return;
+    uint16_t ihl = (uint16_t)((h[14] & 0x0Fu) * 4u);
+    uint16_t total = (uint16_t)(h[16] << 8 | h[17]);
+    if (ihl < 20 || n < 14u + ihl + 20u || total < ihl + 20u)
+        return;
+    uint16_t l4 = (uint16_t)(14u + ihl), tcp_len = (uint16_t)(total - ihl);
+    /* Pseudo-header sum (folded, not complemented), as Linux's CHECKSUM_PARTIAL wants. */
+    uint32_t sum = 6u + tcp_len;
+    for (unsigned i = 26; i < 34; i += 2)
+        sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xFFFFu) + (sum >> 16);
+    uint8_t csum[2] = {(uint8_t)(sum >> 8), (uint8_t)sum};
+    (void)tern_pbuf_copy_in(p, (uint16_t)(l4 + 16u), csum, 2);
+    vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    vh->csum_start = l4;
+    vh->csum_offset = 16;
+    if (p->gso_size) {
+        vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        vh->gso_size = p->gso_size;
+        vh->hdr_len = (uint16_t)(l4 + (h[l4 + 12] >> 4) * 4u);
+        tap->counters.tx_gso++;
+    }
+}
+#endif
+
+static ssize_t tap_write(tern_tap *tap, tern_pbuf *p) {
     struct iovec iov[TAP_IOV_MAX];
-    int n = tap_gather(p, iov, TAP_IOV_MAX);
+    int skip = tap->vnet ? 1 : 0;
     ssize_t rc;
+#if TERN_CFG_NETIF_OFFLOAD
+    struct virtio_net_hdr vh;
+    if (tap->vnet) {
+        vnet_tx_header(tap, p, &vh);
+        iov[0].iov_base = &vh;
+        iov[0].iov_len = sizeof vh;
+    }
+#endif
+    int n = tap_gather(p, iov + skip, TAP_IOV_MAX - skip);
     if (n > 0) {
         do {
-            rc = writev(tap->fd, iov, n);
+            rc = writev(tap->fd, iov, n + skip);
         } while (rc < 0 && errno == EINTR);
-        return rc;
+        return rc - (ssize_t)(skip ? TERN_TAP_VNET_HDR : 0u);
     }
-    uint16_t len = tern_pbuf_copy_out(p, 0, tap->buf, p->tot_len);
+    uint16_t hdr = skip ? (uint16_t)TERN_TAP_VNET_HDR : 0;
+#if TERN_CFG_NETIF_OFFLOAD
+    if (skip)
+        memcpy(tap->buf, &vh, sizeof vh);
+#endif
+    uint16_t len = tern_pbuf_copy_out(p, 0, tap->buf + hdr, p->tot_len);
     do {
-        rc = write(tap->fd, tap->buf, len);
+        rc = write(tap->fd, tap->buf, (size_t)hdr + len);
     } while (rc < 0 && errno == EINTR);
-    return rc;
+    return rc - hdr;
 }
 
 static tern_err tap_link_output(tern_netif *nif, tern_pbuf *p) {
@@ -182,12 +267,28 @@ static tern_err tap_link_output(tern_netif *nif, tern_pbuf *p) {
 
 /* Copy one frame from tap->buf into a pool pbuf and hand it to the stack. */
 static void tap_deliver(tern_tap *tap, uint16_t len) {
+    const uint8_t *frame = tap->buf;
+    uint8_t flags = 0;
+#if TERN_CFG_NETIF_OFFLOAD
+    if (tap->vnet) {
+        struct virtio_net_hdr vh;
+        memcpy(&vh, tap->buf, sizeof vh);
+        /* NEEDS_CSUM: a segment of Linux's own, checksum never computed;
+         * DATA_VALID: Linux checked it. Either way it is good. */
+        if (vh.flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID))
+            flags = TERN_PBUF_F_CSUM_OK;
+        if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+            tap->counters.rx_gso++;
+        frame += TERN_TAP_VNET_HDR;
+    }
+#endif
     tern_pbuf *p = tern_pbuf_alloc(tap->stack, 0, len);
     if (p == NULL) {
         tap->counters.rx_nomem++;
         return;
     }
-    if (tern_pbuf_copy_in(p, 0, tap->buf, len) != TERN_OK) {
+    p->flags = flags;
+    if (tern_pbuf_copy_in(p, 0, frame, len) != TERN_OK) {
         tap->counters.rx_nomem++;
         tern_pbuf_free(tap->stack, p);
         return;
@@ -219,6 +320,17 @@ unsigned tern_tap_receive(tern_tap *tap, unsigned max_frames) {
         }
         if (n == 0)
             break;
+        if (tap->vnet) {
+            if (n <= (ssize_t)TERN_TAP_VNET_HDR) {
+                tap->counters.rx_errors++;
+                continue;
+            }
+            n -= (ssize_t)TERN_TAP_VNET_HDR;
+        }
+        if (n > (ssize_t)TERN_TAP_FRAME_MAX) { /* cut off by the buffer: cannot be a pbuf */
+            tap->counters.rx_errors++;
+            continue;
+        }
         frames++;
         tap->counters.rx_frames++;
         tap->counters.rx_bytes += (uint32_t)n;

@@ -11,6 +11,15 @@
  * one writev(); receive copies each frame into a pool pbuf (headroom 0) and
  * hands it to tern_netif_input(). Frames that cannot get a buffer are
  * counted in rx_nomem and discarded.
+ *
+ * Offloads (tern_tap_open_offload, with TERN_CFG_NETIF_OFFLOAD): the TAP is
+ * opened with IFF_VNET_HDR, each frame carries a virtio-net header, and
+ * TUNSETOFFLOAD lets Linux hand over TCP segments of up to 64 KB without
+ * computing their checksums (TUN_F_CSUM | TUN_F_TSO4); received frames
+ * whose checksum Linux vouches for are marked TERN_PBUF_F_CSUM_OK. The
+ * other way, the netif gets TERN_OFFLOAD_TX_TCP and gso_max: TCP sends
+ * segments of up to ~64 KB without a checksum, and the header tells Linux
+ * to cut them to the MSS and fill the checksums in.
  */
 #ifndef TERN_TAP_H
 #define TERN_TAP_H
@@ -26,14 +35,17 @@ struct tern_stack;
 
 /* Largest frame the driver reads or writes (tern_pbuf lengths are 16-bit). */
 #define TERN_TAP_FRAME_MAX 65535u
+/* The virtio-net header in front of each frame when offloads are on. */
+#define TERN_TAP_VNET_HDR 10u
 
 typedef struct tern_tap_counters {
     uint32_t rx_frames, rx_bytes;
     uint32_t rx_nomem;  /* no pool buffer: frame discarded */
     uint32_t rx_errors; /* read() failures other than EAGAIN */
     uint32_t tx_frames, tx_bytes;
-    uint32_t tx_errors;   /* write failures or short writes */
-    uint32_t tx_oversize; /* frame longer than TERN_TAP_FRAME_MAX */
+    uint32_t tx_errors;      /* write failures or short writes */
+    uint32_t tx_oversize;    /* frame longer than TERN_TAP_FRAME_MAX */
+    uint32_t rx_gso, tx_gso; /* offloads on: segments larger than the MTU (GSO/TSO) */
 } tern_tap_counters;
 
 typedef struct tern_tap {
@@ -42,10 +54,13 @@ typedef struct tern_tap {
     uint16_t kernel_mtu; /* MTU of the Linux side when opened (0 if unknown) */
     bool created;        /* the interface did not exist before we opened it */
     int failed;          /* errno of a fatal read error (interface gone), else 0 */
+    bool vnet;           /* offloads on: frames carry a virtio-net header */
     struct tern_stack *stack;
     tern_netif *nif;
     tern_tap_counters counters;
-    uint8_t buf[TERN_TAP_FRAME_MAX]; /* receive buffer, and transmit gather buffer */
+    /* Receive buffer (one byte more than the largest frame, to see a longer
+     * one), and transmit gather buffer. */
+    uint8_t buf[TERN_TAP_VNET_HDR + TERN_TAP_FRAME_MAX + 1u];
 } tern_tap;
 
 /* The driver operations (link_output only). */
@@ -55,6 +70,9 @@ extern const tern_netif_ops tern_tap_ops;
  * it when it does not exist, and read its MTU. A created interface is set up
  * on the Linux side. Returns 0 or -errno; on error tap->fd is -1. */
 int tern_tap_open(tern_tap *tap, const char *ifname);
+/* As tern_tap_open, with the checksum and segmentation offloads (see above).
+ * Returns -ENOTSUP when this build has no TERN_CFG_NETIF_OFFLOAD. */
+int tern_tap_open_offload(tern_tap *tap, const char *ifname);
 
 /* Initialise nif as an Ethernet interface named after the TAP and driven by
  * it: hwaddr = mac, mtu = mtu (0: the kernel's, 1500 if unknown). Call

@@ -153,6 +153,13 @@ static tern_err accept_discard(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pc
     return TERN_OK;
 }
 
+tern_err tern_echo_attach(tern_tcp_pcb *pcb) {
+    if (!pcb)
+        return TERN_ERR_INVAL;
+    tern_tcp_set_callbacks(pcb, &echo_cbs, NULL);
+    return TERN_OK;
+}
+
 static tern_err serve_tcp(tern_stack *s) {
     if (!tern_tcp_listen(s, NULL, 7, 8, accept_echo, NULL) ||
         !tern_tcp_listen(s, NULL, 9, 8, accept_discard, NULL))

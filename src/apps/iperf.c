@@ -117,7 +117,7 @@ static void client_fill(tern_iperf_client *c) {
     }
     (void)tern_tcp_output(c->pcb);
     /* Done when everything written is acknowledged: close and report. */
-    if (c->stopping && !tern_tcp_get_unacked(c->pcb) && !(TERN_CFG_TCP_SND_BUF - tern_tcp_sndbuf(c->pcb))) {
+    if (c->stopping && !tern_tcp_get_unacked(c->pcb) && !tern_tcp_queued(c->pcb)) {
         tern_tcp_pcb *pcb = c->pcb;
         client_end(c, TERN_OK);
         (void)tern_tcp_close(pcb);

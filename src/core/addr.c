@@ -3,6 +3,22 @@
 
 #include <string.h>
 
+tern_addr tern_addr_ipv4(uint32_t host_order) {
+    tern_addr a = {TERN_AF_INET, 0, {0}};
+    a.bytes[0] = (uint8_t)(host_order >> 24);
+    a.bytes[1] = (uint8_t)(host_order >> 16);
+    a.bytes[2] = (uint8_t)(host_order >> 8);
+    a.bytes[3] = (uint8_t)host_order;
+    return a;
+}
+
+uint32_t tern_addr_get_ipv4(const tern_addr *a) {
+    if (a->family != TERN_AF_INET)
+        return 0;
+    return ((uint32_t)a->bytes[0] << 24) | ((uint32_t)a->bytes[1] << 16) | ((uint32_t)a->bytes[2] << 8) |
+           a->bytes[3];
+}
+
 bool tern_addr_equal(const tern_addr *a, const tern_addr *b) {
     if (a->family != b->family)
         return false;

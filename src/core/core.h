@@ -6,6 +6,13 @@
 
 uint32_t tern_timers_run(tern_stack *s);
 
+/* Keep a helper called from several places out of line (code size at -Os). */
+#if defined(__GNUC__) || defined(__clang__)
+#define TERN_NOINLINE __attribute__((noinline))
+#else
+#define TERN_NOINLINE
+#endif
+
 #if TERN_CFG_ASSERT
 #define TERN_ASSERT(s, cond)                                                                                 \
     do {                                                                                                     \
@@ -30,6 +37,9 @@ uint32_t tern_loopback_poll(tern_stack *s);
 void tern_udp_init(tern_stack *s);
 void tern_tcp_init(tern_stack *s);
 void tern_tcp_deinit(tern_stack *s);
+/* The pbuf pool is empty: free what TCP holds only to save retransmissions
+ * (out-of-order segments). True if anything was freed. */
+bool tern_tcp_reclaim(tern_stack *s);
 void tern_dns_init(tern_stack *s);
 void tern_igmp_init(tern_stack *s);
 void tern_igmp_netif_removed(tern_stack *s, tern_netif *nif);

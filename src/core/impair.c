@@ -83,6 +83,7 @@ static tern_pbuf *corrupt(tern_stack *s, tern_impair *imp, tern_pbuf *p) {
     tern_pbuf_free(s, p);
     if (!c || !c->tot_len)
         return c;
+    c->flags &= (uint8_t)~TERN_PBUF_F_CSUM_OK; /* whatever the driver checked, this is new damage */
     uint16_t off = (uint16_t)(next_rand(imp) % c->tot_len);
     uint8_t b;
     tern_pbuf_copy_out(c, off, &b, 1);
@@ -97,9 +98,15 @@ static uint32_t delay_for(tern_stack *s, tern_impair *imp, const tern_pbuf *p) {
     if (imp->cfg.jitter_ms)
         d += next_rand(imp) % (imp->cfg.jitter_ms + 1u);
     if (imp->cfg.rate_bps) {
-        uint32_t start = tern_time_before(s->now, imp->busy_until) ? imp->busy_until : s->now;
-        uint32_t tx_ms = (uint32_t)(((uint64_t)p->tot_len * 8u * 1000u) / imp->cfg.rate_bps);
-        imp->busy_until = start + tx_ms;
+        /* Serialisation in microseconds, carried over between frames: at
+         * 100 Mbit/s a full frame takes 121 us, far below the clock's ms. */
+        if (tern_time_before(imp->busy_until, s->now)) { /* idle since before this ms */
+            imp->busy_until = s->now;
+            imp->busy_us = 0;
+        }
+        uint64_t us = imp->busy_us + (uint64_t)p->tot_len * 8u * 1000000u / imp->cfg.rate_bps;
+        imp->busy_until += (uint32_t)(us / 1000u);
+        imp->busy_us = (uint32_t)(us % 1000u);
         d += imp->busy_until - s->now;
     }
     return d;

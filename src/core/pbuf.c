@@ -3,10 +3,14 @@
 
 #include <string.h>
 
-#include "tern/stack.h"
+#include "core/core.h"
 
 static tern_pbuf *pool_segment(tern_stack *s, uint16_t headroom, uint16_t len) {
     tern_pbuf_pool_elem *e = tern_pool_get(&s->pbuf_pool);
+#if TERN_CFG_TCP
+    if (!e && tern_tcp_reclaim(s))
+        e = tern_pool_get(&s->pbuf_pool);
+#endif
     if (!e)
         return NULL;
     tern_pbuf *p = &e->p;
@@ -20,6 +24,9 @@ static tern_pbuf *pool_segment(tern_stack *s, uint16_t headroom, uint16_t len) {
     p->ref = 1;
     p->flags = 0;
     p->ifindex = 0;
+#if TERN_CFG_NETIF_OFFLOAD
+    p->gso_size = 0;
+#endif
     return p;
 }
 
@@ -182,6 +189,9 @@ tern_pbuf *tern_pbuf_prepend(tern_stack *s, tern_pbuf *p, uint16_t n, uint16_t h
     }
     h->flags = p->flags;
     h->ifindex = p->ifindex;
+#if TERN_CFG_NETIF_OFFLOAD
+    h->gso_size = p->gso_size;
+#endif
     tern_pbuf_cat(h, p);
     return h;
 }

@@ -76,7 +76,11 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
     tern_ipv4_emit(p->payload, &ip, csum);
     if (tx->router_alert)
         tern_ipv4_add_router_alert(p->payload, csum);
-    if (ip.total_len > hop.nif->mtu) {
+    bool gso = false;
+#if TERN_CFG_NETIF_OFFLOAD
+    gso = p->gso_size && hop.nif->gso_max; /* the driver cuts it to the MTU */
+#endif
+    if (ip.total_len > hop.nif->mtu && !gso) {
         if (ip.df || !TERN_CFG_IPV4_FRAG) {
             TERN_STAT_INC(s, IPV4_DROP_DF);
             tern_pbuf_free(s, p);

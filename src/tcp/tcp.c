@@ -29,20 +29,40 @@ void tern_tcp_init(tern_stack *s) {
     for (unsigned i = 0; i < 4; i++)
         t->isn_secret[i] = tern_random(s);
     t->next_port = (uint16_t)(EPHEMERAL_FIRST + tern_random(s) % EPHEMERAL_COUNT);
+    tern_tcp_timer_init(s);
 }
 
-/* Give back every buffer and the timer a connection holds. */
-static void release(tern_tcp_pcb *pcb) {
-    tern_stack *s = pcb->stack;
-    tern_tcp_sndq_free(pcb);
+static bool free_ooseq(tern_tcp_pcb *pcb) {
+    bool any = pcb->ooseq != NULL;
     while (pcb->ooseq) {
         tern_pbuf *q = pcb->ooseq;
         pcb->ooseq = q->next_pkt;
         q->next_pkt = NULL;
-        tern_pbuf_free(s, q);
+        tern_pbuf_free(pcb->stack, q);
     }
     pcb->ooseq_n = 0;
-    tern_timer_cancel(s, &pcb->timer);
+    return any;
+}
+
+/* Give back every buffer and the timer a connection holds. */
+static void release(tern_tcp_pcb *pcb) {
+    tern_tcp_sndq_free(pcb);
+    (void)free_ooseq(pcb);
+    pcb->tmask = 0;
+}
+
+/* The packet-buffer pool ran dry: give back every out-of-order segment held
+ * (as lwIP does). The peer sends them again (a receiver may renege on
+ * SACKed data, RFC 2018 8); without this, a pool full of segments waiting
+ * for a hole could never take in the one that fills it. */
+bool tern_tcp_reclaim(tern_stack *s) {
+    bool freed = false;
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+        if (s->tcp.pcbs[i].stack && free_ooseq(&s->tcp.pcbs[i]))
+            freed = true;
+    if (freed)
+        TERN_STAT_INC(s, TCP_OOSEQ_RECLAIM);
+    return freed;
 }
 
 void tern_tcp_deinit(tern_stack *s);
@@ -50,6 +70,7 @@ void tern_tcp_deinit(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
         if (s->tcp.pcbs[i].stack)
             release(&s->tcp.pcbs[i]);
+    tern_timer_cancel(s, &s->tcp.timer);
 }
 
 static unsigned bucket_of(uint32_t rip, uint16_t rport, uint16_t lport) {
@@ -99,11 +120,13 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
     pcb->stack = s;
     pcb->mss = 536;
     pcb->rto = TERN_CFG_TCP_RTO_INIT_MS;
-    pcb->snd_wscale = pcb->rcv_wscale = 0;
-    pcb->keep_idle = TERN_CFG_TCP_KEEP_IDLE_MS;
-    pcb->keep_intvl = TERN_CFG_TCP_KEEP_INTVL_MS;
+    pcb->keep_idle_s = (uint16_t)((TERN_CFG_TCP_KEEP_IDLE_MS + 999u) / 1000u);
+    pcb->keep_intvl_s = (uint16_t)((TERN_CFG_TCP_KEEP_INTVL_MS + 999u) / 1000u);
     pcb->keep_cnt = TERN_CFG_TCP_KEEP_CNT;
-    tern_tcp_timer_init(pcb);
+#if TERN_CFG_TCP_BUF_PER_CONN
+    pcb->rcv_buf = TERN_CFG_TCP_WND;
+    pcb->snd_buf = TERN_CFG_TCP_SND_BUF;
+#endif
     return pcb;
 }
 
@@ -113,8 +136,12 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     void *ctx = pcb->ctx;
     bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP) && err != TERN_OK;
     bool was_connecting = pcb->state == TERN_TCP_SYN_SENT;
-    if (pcb->listener && pcb->listener->pending)
-        pcb->listener->pending--;
+    tern_tcp_listener *l = tern_tcp_listener_of(pcb);
+    if (l) {
+        cb = NULL; /* nobody accepted it: nobody to tell */
+        if (l->pending)
+            l->pending--;
+    }
     if (hashed(pcb))
         hash_remove(pcb);
     release(pcb);
@@ -208,7 +235,7 @@ static tern_tcp_pcb *recycle_time_wait(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
         if (pcb->stack && pcb->state == TERN_TCP_TIME_WAIT && (pcb->flags & TERN_TCPF_CLOSED_BY_APP) &&
-            (!oldest || tern_time_before(pcb->timer.due, oldest->timer.due)))
+            (!oldest || tern_time_before(pcb->keep_due, oldest->keep_due)))
             oldest = pcb;
     }
     if (!oldest)
@@ -278,8 +305,7 @@ tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t por
     pcb->local_ip = lip;
     pcb->remote_ip = rip;
     pcb->remote_port = port;
-    pcb->iss = tern_tcp_isn(s, pcb);
-    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
+    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
     pcb->mss = tern_tcp_mss_for(s, rip, 0);
     pcb->state = TERN_TCP_SYN_SENT;
     tern_tcp_cc_init(pcb);
@@ -320,13 +346,9 @@ void tern_tcp_listener_close(tern_tcp_listener *l) {
     /* Connections still in the handshake die with their listener. */
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
-        if (pcb->stack && pcb->listener == l) {
-            if (pcb->state == TERN_TCP_SYN_RCVD) {
-                tern_tcp_send_rst(pcb);
-                tern_tcp_free(pcb, TERN_OK);
-            } else {
-                pcb->listener = NULL;
-            }
+        if (pcb->stack && tern_tcp_listener_of(pcb) == l) {
+            tern_tcp_send_rst(pcb);
+            tern_tcp_free(pcb, TERN_OK);
         }
     }
     memset(l, 0, sizeof *l);
@@ -337,11 +359,17 @@ void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on) {
         on ? (uint16_t)(pcb->flags | TERN_TCPF_NODELAY) : (uint16_t)(pcb->flags & ~TERN_TCPF_NODELAY);
 }
 
+/* ms to whole seconds, rounded up, at most 65535. */
+static uint16_t secs(uint32_t ms) {
+    uint32_t s = ms / 1000u + (ms % 1000u ? 1u : 0u);
+    return (uint16_t)(s > 0xFFFFu ? 0xFFFFu : s);
+}
+
 void tern_tcp_set_keepalive(tern_tcp_pcb *pcb, bool on, uint32_t idle_ms, uint32_t intvl_ms, uint8_t cnt) {
     if (idle_ms)
-        pcb->keep_idle = idle_ms;
+        pcb->keep_idle_s = secs(idle_ms);
     if (intvl_ms)
-        pcb->keep_intvl = intvl_ms;
+        pcb->keep_intvl_s = secs(intvl_ms);
     if (cnt)
         pcb->keep_cnt = cnt;
     pcb->flags =
@@ -354,7 +382,8 @@ uint32_t tern_tcp_get_unacked(const tern_tcp_pcb *pcb) {
 }
 
 uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
-    return pcb->sndq_len >= TERN_CFG_TCP_SND_BUF ? 0 : TERN_CFG_TCP_SND_BUF - pcb->sndq_len;
+    uint32_t size = tern_tcp_snd_buf(pcb);
+    return pcb->sndq_len >= size ? 0 : size - pcb->sndq_len;
 }
 
 static bool can_send(const tern_tcp_pcb *pcb) {
@@ -404,6 +433,13 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     tern_pbuf *tail = sndq_tail(pcb);
     uint16_t room = tail_room(tail);
     uint32_t first = len < room ? len : room;
+    /* The send buffer may not take the pool's last buffers: receiving (the
+     * ACK that empties it) and the segments on their way out need them. */
+    uint32_t bufs = (len - first + TERN_CFG_PBUF_SIZE - 1u) / TERN_CFG_PBUF_SIZE;
+    if (bufs && tern_tcp_pool_free(pcb->stack) < bufs + TCP_POOL_RESERVE) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
+        return TERN_ERR_NOMEM;
+    }
     /* Allocate the rest first, so a failure leaves the buffer unchanged. */
     tern_pbuf *more = NULL, **last = &more;
     for (uint32_t need = len - first; need;) {
@@ -450,6 +486,31 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
     return TERN_OK;
 }
 
+uint32_t tern_tcp_queued(const tern_tcp_pcb *pcb) {
+    return pcb ? pcb->sndq_len : 0;
+}
+
+tern_err tern_tcp_set_bufsize(tern_tcp_pcb *pcb, uint32_t rcvbuf, uint32_t sndbuf) {
+    if (!pcb || !pcb->stack || (rcvbuf && (rcvbuf < TERN_CFG_TCP_MSS || rcvbuf > TERN_CFG_TCP_BUF_MAX)) ||
+        (sndbuf && (sndbuf < TERN_CFG_TCP_MSS || sndbuf > TERN_CFG_TCP_BUF_MAX)))
+        return TERN_ERR_INVAL;
+#if TERN_CFG_TCP_BUF_PER_CONN
+    /* No more than half of what the packet-buffer pool can hold (as Linux
+     * clamps to its memory limits): a window the pool cannot back only
+     * invites data that would be dropped. A received segment takes a buffer
+     * of its own, sent data is packed. */
+    uint32_t rcv_max = (uint32_t)TERN_CFG_PBUF_COUNT / 2u * TERN_CFG_TCP_MSS;
+    uint32_t snd_max = (uint32_t)TERN_CFG_PBUF_COUNT / 2u * TERN_CFG_PBUF_SIZE;
+    if (rcvbuf)
+        pcb->rcv_buf = rcvbuf < rcv_max ? rcvbuf : rcv_max; /* the advertised edge never moves back */
+    if (sndbuf)
+        pcb->snd_buf = sndbuf < snd_max ? sndbuf : snd_max;
+    return TERN_OK;
+#else
+    return TERN_ERR_NOTSUP;
+#endif
+}
+
 void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
     if (!pcb || !pcb->stack)
         return;
@@ -460,8 +521,9 @@ void tern_tcp_recved(tern_tcp_pcb *pcb, uint32_t len) {
      * consumes inside recv must not turn every delayed ACK into an immediate one. */
     uint32_t adv = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t now = tern_tcp_rcv_wnd(pcb);
-    uint32_t step = TERN_CFG_TCP_WND / 2u < pcb->mss ? TERN_CFG_TCP_WND / 2u : pcb->mss;
-    if (2u * adv <= TERN_CFG_TCP_WND && now >= 2u * adv && now - adv >= step) {
+    uint32_t size = tern_tcp_rcv_buf(pcb);
+    uint32_t step = size / 2u < pcb->mss ? size / 2u : pcb->mss;
+    if (2u * adv <= size && now >= 2u * adv && now - adv >= step) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         (void)tern_tcp_output(pcb);
     }
@@ -539,7 +601,7 @@ void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     info->ssthresh = pcb->ssthresh;
     info->snd_wnd = pcb->snd_wnd;
     info->rcv_wnd = tern_tcp_rcv_wnd(pcb);
-    info->srtt_ms = (uint32_t)(pcb->srtt >> 3);
+    info->srtt_ms = (uint32_t)pcb->srtt >> 3;
     info->rto_ms = pcb->rto;
     info->sndq = pcb->sndq_len;
     info->unacked = tern_tcp_flight(pcb);

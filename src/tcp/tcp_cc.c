@@ -1,7 +1,10 @@
 /*
- * Congestion control: slow start and congestion avoidance (RFC 5681),
- * fast retransmit and NewReno fast recovery (RFC 6582), initial window per
- * RFC 6928. Kept behind four calls so another algorithm (CUBIC) can slot in.
+ * Congestion control, the part every algorithm shares: initial window (RFC
+ * 6928), slow start (RFC 5681), fast retransmit and fast recovery with
+ * NewReno partial ACKs (RFC 6582) or SACK holes (RFC 6675), and the RTO.
+ * How the window grows in congestion avoidance and how far it falls after a
+ * loss is the algorithm's, behind two calls (tcp_priv.h): tcp_cc_newreno.c
+ * or tcp_cc_cubic.c, chosen by TERN_CFG_TCP_CC.
  */
 #include "tcp/tcp_priv.h"
 
@@ -11,6 +14,7 @@ void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
     uint32_t iw = (uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss;
     pcb->cwnd = iw;
     pcb->ssthresh = 0x7FFFFFFFu;
+    tern_tcp_cc_algo_init(pcb);
 }
 
 #if TERN_CFG_TCP_SACK
@@ -18,12 +22,6 @@ void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
 #else
 #define HIGH_RXT(pcb) ((pcb)->snd_una)
 #endif
-
-static uint32_t half_flight(const tern_tcp_pcb *pcb) {
-    uint32_t h = tern_tcp_flight(pcb) / 2u;
-    uint32_t floor = 2u * pcb->mss;
-    return h > floor ? h : floor;
-}
 
 /* Length of the oldest unacknowledged segment to retransmit (data only). */
 static uint16_t first_segment(const tern_tcp_pcb *pcb) {
@@ -83,12 +81,15 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
         return;
     }
     pcb->dupacks = 0;
+    /* Keep the recovery point just behind snd_una once passed, so it never
+     * looks ahead again after the sequence space wraps (2 GB later). */
+    if (SEQ_GT(pcb->snd_una, pcb->recover))
+        pcb->recover = pcb->snd_una - 1u;
     if (pcb->cwnd < pcb->ssthresh) {
         /* Slow start, with appropriate byte counting limited to one MSS (RFC 3465). */
         pcb->cwnd += acked < pcb->mss ? acked : pcb->mss;
     } else {
-        uint32_t inc = (uint32_t)pcb->mss * pcb->mss / (pcb->cwnd ? pcb->cwnd : 1u);
-        pcb->cwnd += inc ? inc : 1u;
+        tern_tcp_cc_avoid(pcb, acked);
     }
 }
 
@@ -101,9 +102,9 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
     if (++pcb->dupacks != 3)
         return;
     /* RFC 6582 3.2 step 2: only if this loss is after the last recovery point. */
-    if (SEQ_LEQ(pcb->snd_una, pcb->recover) && pcb->recover != pcb->iss)
+    if (SEQ_LEQ(pcb->snd_una, pcb->recover))
         return;
-    pcb->ssthresh = half_flight(pcb);
+    pcb->ssthresh = tern_tcp_cc_loss(pcb);
     pcb->recover = pcb->snd_max;
     pcb->flags |= TERN_TCPF_RECOVERY;
     pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn */
@@ -118,7 +119,7 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
 }
 
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb) {
-    pcb->ssthresh = half_flight(pcb);
+    pcb->ssthresh = tern_tcp_cc_loss(pcb);
     pcb->cwnd = pcb->mss;
     pcb->recover = pcb->snd_max;
     pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;

@@ -29,9 +29,9 @@ static uint32_t seg_space(const tcp_seg *seg) {
  * two confused ends cannot ping-pong ACKs (as Linux's tcp_invalid_ratelimit). */
 static void oow_ack(tern_tcp_pcb *pcb) {
     uint32_t now = pcb->stack->now;
-    if (pcb->oow_ack_at && now - pcb->oow_ack_at < OOW_ACK_INTERVAL_MS)
+    if (pcb->oow_ack_at && (uint16_t)((uint16_t)now - pcb->oow_ack_at) < OOW_ACK_INTERVAL_MS)
         return;
-    pcb->oow_ack_at = now ? now : 1u;
+    pcb->oow_ack_at = (uint16_t)now ? (uint16_t)now : 1u;
     tern_tcp_send_ack(pcb);
 }
 
@@ -41,9 +41,10 @@ static void challenge_ack(tern_tcp_pcb *pcb) {
 }
 
 /* Options from the peer's SYN: MSS, window scale, timestamps. */
-static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     pcb->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, h->mss ? h->mss : 536u);
-    if (TERN_CFG_TCP_WSCALE && h->wscale != TERN_TCP_NO_WSCALE) {
+#if TERN_CFG_TCP_WSCALE
+    if (h->wscale != TERN_TCP_NO_WSCALE) {
         pcb->flags |= TERN_TCPF_WSCALE;
         pcb->snd_wscale = h->wscale;
     } else {
@@ -51,12 +52,15 @@ static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
         pcb->snd_wscale = 0;
         pcb->rcv_wscale = 0;
     }
-    if (TERN_CFG_TCP_TIMESTAMPS && h->has_ts) {
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (h->has_ts) {
         pcb->flags |= TERN_TCPF_TS;
         pcb->ts_recent = h->tsval;
     } else {
         pcb->flags &= (uint16_t)~TERN_TCPF_TS;
     }
+#endif
 #if TERN_CFG_TCP_SACK
     if (h->sack_ok)
         pcb->flags |= TERN_TCPF_SACK;
@@ -94,18 +98,15 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
     pcb->local_port = seg->h.dport;
     pcb->remote_ip = seg->src;
     pcb->remote_port = seg->h.sport;
-    pcb->irs = seg->h.seq;
     pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq + 1u;
-    pcb->iss = tern_tcp_isn(s, pcb);
-    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
-    pcb->recover = pcb->iss;
+    pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
     pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = pcb->iss;
     take_syn_options(pcb, &seg->h);
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;
-    pcb->listener = l;
+    pcb->ctx = l;
+    pcb->flags |= TERN_TCPF_PASSIVE;
     l->pending++;
     tern_tcp_hash_insert(pcb);
     (void)tern_tcp_send_syn(pcb);
@@ -116,7 +117,7 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
     const tern_tcp_repr *h = &seg->h;
-    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->iss) && SEQ_LEQ(h->ack, pcb->snd_max);
+    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->snd_una) && SEQ_LEQ(h->ack, pcb->snd_max);
     if ((h->flags & TERN_TCP_ACK) && !ack_ok) {
         if (!(h->flags & TERN_TCP_RST))
             tern_tcp_send_rst_for(s, seg);
@@ -131,18 +132,15 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     }
     if (!(h->flags & TERN_TCP_SYN))
         return;
-    pcb->irs = h->seq;
     pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
     take_syn_options(pcb, h);
     pcb->snd_wnd = h->wnd;
     pcb->snd_wl1 = h->seq;
-    pcb->snd_wl2 = h->ack;
     tern_tcp_cc_init(pcb);
-    pcb->recover = pcb->iss;
     if (!ack_ok) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
         pcb->state = TERN_TCP_SYN_RCVD;
-        pcb->snd_nxt = pcb->iss;
+        pcb->snd_nxt = pcb->snd_una;
         (void)tern_tcp_send_syn(pcb);
         return;
     }
@@ -170,12 +168,14 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
 /* Step 1: is the segment acceptable (RFC 9293 3.10.7.4, table)? PAWS first. */
 static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     const tern_tcp_repr *h = &seg->h;
+#if TERN_CFG_TCP_TIMESTAMPS
     if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && !(h->flags & TERN_TCP_RST) &&
         SEQ_LT(h->tsval, pcb->ts_recent)) {
         TERN_STAT_INC(pcb->stack, TCP_DROP_PAWS);
         oow_ack(pcb);
         return DONE;
     }
+#endif
     uint32_t wnd = tern_tcp_rcv_wnd(pcb);
     if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
         wnd = pcb->rcv_adv - pcb->rcv_nxt;
@@ -237,7 +237,7 @@ static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
     /* A passive open that is reset just goes away (RFC 9293 3.10.7.4). */
-    tern_tcp_free(pcb, pcb->state == TERN_TCP_SYN_RCVD && pcb->listener ? TERN_OK : TERN_ERR_RESET);
+    tern_tcp_free(pcb, tern_tcp_listener_of(pcb) ? TERN_OK : TERN_ERR_RESET);
     return DONE;
 }
 
@@ -245,14 +245,14 @@ static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
 static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (!(seg->h.flags & TERN_TCP_SYN))
         return CONTINUE;
-    if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->irs) {
+    if (pcb->state == TERN_TCP_SYN_RCVD && seg->h.seq == pcb->rcv_nxt - 1u) { /* its SYN again */
         if (seg->h.flags & TERN_TCP_ACK) {
             /* Simultaneous open: the peer's SYN-ACK. Its SYN is the one we
              * have; its ACK completes the handshake (RFC 9293 figure 8). */
             seg->h.flags &= (uint8_t)~TERN_TCP_SYN;
             return CONTINUE;
         }
-        pcb->snd_nxt = pcb->iss; /* the peer lost our SYN-ACK */
+        pcb->snd_nxt = pcb->snd_una; /* the peer lost our SYN-ACK */
         (void)tern_tcp_send_syn(pcb);
         return DONE;
     }
@@ -268,15 +268,14 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
     pcb->state = TERN_TCP_ESTABLISHED;
-    pcb->snd_una = pcb->iss + 1u;
+    pcb->snd_una += 1u; /* our SYN */
     pcb->nrtx = 0;
-    pcb->snd_wnd = (uint32_t)seg->h.wnd << pcb->snd_wscale;
+    pcb->snd_wnd = (uint32_t)seg->h.wnd << TCP_SND_WSCALE(pcb);
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = seg->h.ack;
     if (pcb->flags & TERN_TCPF_FIN_QUEUED)
         pcb->state = TERN_TCP_FIN_WAIT_1;
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
-    tern_tcp_listener *l = pcb->listener;
+    tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (!l) { /* simultaneous open: ours */
         s->tcp.active = pcb;
         if (pcb->cb && pcb->cb->connected)
@@ -284,7 +283,8 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
         s->tcp.active = NULL;
     } else {
         l->pending--;
-        pcb->listener = NULL;
+        pcb->flags &= (uint16_t)~TERN_TCPF_PASSIVE;
+        pcb->ctx = NULL;
         s->tcp.active = pcb;
         tern_err err = l->accept(l->ctx, l, pcb);
         s->tcp.active = NULL;
@@ -303,10 +303,12 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
 static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     if (pcb->flags & TERN_TCPF_PERSIST)
         pcb->nrtx = 0; /* the peer answers our probes: it is alive */
-    if (SEQ_LT(pcb->snd_wl1, h->seq) || (pcb->snd_wl1 == h->seq && SEQ_LEQ(pcb->snd_wl2, h->ack))) {
-        pcb->snd_wnd = (uint32_t)h->wnd << pcb->snd_wscale;
+    /* RFC 9293 3.10.7.4: SND.WL1 < SEG.SEQ, or equal and SND.WL2 =< SEG.ACK.
+     * The ACKs that reach here are at or past snd_una, which is at or past
+     * the last SND.WL2, so that second test always holds and WL2 is not kept. */
+    if (SEQ_LEQ(pcb->snd_wl1, h->seq)) {
+        pcb->snd_wnd = (uint32_t)h->wnd << TCP_SND_WSCALE(pcb);
         pcb->snd_wl1 = h->seq;
-        pcb->snd_wl2 = h->ack;
         if (pcb->snd_wnd && (pcb->flags & TERN_TCPF_PERSIST)) {
             pcb->flags &= (uint16_t)~TERN_TCPF_PERSIST;
             pcb->persist_shift = 0;
@@ -319,17 +321,17 @@ static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
  * older than the longest RTO, can time anything (a forged one could push
  * the RTO to its ceiling otherwise). */
 static bool tsecr_usable(const tern_stack *s, uint32_t tsecr) {
-    return tsecr && SEQ_LEQ(tsecr, s->now) && s->now - tsecr <= TERN_CFG_TCP_RTO_MAX_MS;
+    return tsecr && SEQ_LEQ(tsecr - 1u, s->now) && s->now - (tsecr - 1u) <= TERN_CFG_TCP_RTO_MAX_MS;
 }
 
 static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     tern_stack *s = pcb->stack;
     if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && pcb->nrtx == 0) {
         if (tsecr_usable(s, h->tsecr))
-            tern_tcp_rtt_sample(pcb, s->now - h->tsecr);
+            tern_tcp_rtt_sample(pcb, s->now - (h->tsecr - 1u)); /* we send ms + 1 */
     } else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
         pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
-        tern_tcp_rtt_sample(pcb, s->now - pcb->rtt_start);
+        tern_tcp_rtt_sample(pcb, (uint16_t)((uint16_t)s->now - pcb->rtt_start));
     }
 }
 
@@ -450,11 +452,29 @@ static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
     }
 }
 
+/* Data arriving right after a kept run joins it (its header stripped), so
+ * the queue holds one entry per contiguous run (per hole, as SACK sees
+ * them), however many segments a large window brings in behind a loss. */
+static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, uint16_t hlen, uint16_t len) {
+    uint8_t flags;
+    if (fin_of(run) || (uint32_t)run->tot_len + len > 0xFFFFu)
+        return false;
+    tern_pbuf_copy_out(whole, 13, &flags, 1);
+    tern_pbuf *data = tern_pbuf_strip(pcb->stack, whole, hlen);
+    if (data && tern_pbuf_cat(run, data) != TERN_OK)
+        tern_pbuf_free(pcb->stack, data); /* cannot happen: the length was checked */
+    if (flags & TERN_TCP_FIN) {
+        uint8_t rf;
+        tern_pbuf_copy_out(run, 13, &rf, 1);
+        rf |= TERN_TCP_FIN;
+        tern_pbuf_copy_in(run, 13, &rf, 1);
+    }
+    return true;
+}
+
 /* Keep a segment that arrived ahead of a hole (its TCP header kept). */
-static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t len) {
-    (void)seq_of;
-    if (pcb->ooseq_n >= TERN_CFG_TCP_OOSEQ_MAX || !len) {
-        TERN_STAT_INC(pcb->stack, TCP_DROP_OOSEQ);
+static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t hlen, uint16_t len) {
+    if (!len) {
         tern_pbuf_free(pcb->stack, whole);
         return;
     }
@@ -467,6 +487,17 @@ static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint
         }
         if (SEQ_GT(qs, seq))
             break;
+        if (qs + (*pp)->tot_len - hlen_of(*pp) == seq && ooseq_extend(pcb, *pp, whole, hlen, len)) {
+#if TERN_CFG_TCP_SACK
+            pcb->ooseq_recent = seq;
+#endif
+            return;
+        }
+    }
+    if (pcb->ooseq_n >= TERN_CFG_TCP_OOSEQ_MAX) {
+        TERN_STAT_INC(pcb->stack, TCP_DROP_OOSEQ);
+        tern_pbuf_free(pcb->stack, whole);
+        return;
     }
     whole->next_pkt = *pp;
     *pp = whole;
@@ -508,7 +539,10 @@ static bool ooseq_drain(tern_tcp_pcb *pcb) {
  * otherwise after the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2).
  * A full segment carries the MSS less the options (timestamps), as ours do. */
 static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
-    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < tern_tcp_smss(pcb) || pcb->ooseq) {
+    uint16_t smss = tern_tcp_smss(pcb);
+    /* A segment of two MSS or more (coalesced by the driver: GRO/LRO) is
+     * already the second full segment. */
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < smss || len >= 2u * smss || pcb->ooseq) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         return;
     }
@@ -537,8 +571,15 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         pcb->flags |= TERN_TCPF_DEAD;
         return false;
     }
+    if (len && tern_tcp_pool_free(pcb->stack) < TCP_POOL_RESERVE) {
+        /* Keeping it would leave the pool without its reserve: drop the data
+         * (its ACK field has been used); the peer sends it again. */
+        TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
+        tern_pbuf_free(pcb->stack, whole);
+        return false;
+    }
     if (SEQ_GT(seq, pcb->rcv_nxt)) {
-        ooseq_insert(pcb, whole, seq, len);
+        ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
         return false;
     }
@@ -596,8 +637,10 @@ static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole)
         tern_pbuf_free(s, whole);
         return;
     }
+#if TERN_CFG_TCP_TIMESTAMPS
     if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts && SEQ_LEQ(seg->h.seq, pcb->rcv_nxt))
         pcb->ts_recent = seg->h.tsval;
+#endif
     tern_tcp_heard(pcb);
     if (process_data(pcb, seg, whole) && !dead(pcb))
         process_fin(pcb);
@@ -613,8 +656,10 @@ static bool time_wait_reusable(const tern_tcp_pcb *pcb, const tcp_seg *seg) {
     if (pcb->state != TERN_TCP_TIME_WAIT ||
         (seg->h.flags & (TERN_TCP_SYN | TERN_TCP_ACK | TERN_TCP_RST | TERN_TCP_FIN)) != TERN_TCP_SYN)
         return false;
+#if TERN_CFG_TCP_TIMESTAMPS
     if ((pcb->flags & TERN_TCPF_TS) && seg->h.has_ts)
         return SEQ_GT(seg->h.tsval, pcb->ts_recent);
+#endif
     return SEQ_GT(seg->h.seq, pcb->rcv_nxt);
 }
 

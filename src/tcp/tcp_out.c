@@ -24,7 +24,8 @@ uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb) {
 }
 
 uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb) {
-    return pcb->rcv_pending >= TERN_CFG_TCP_WND ? 0 : TERN_CFG_TCP_WND - pcb->rcv_pending;
+    uint32_t size = tern_tcp_rcv_buf(pcb);
+    return pcb->rcv_pending >= size ? 0 : size - pcb->rcv_pending;
 }
 
 /* The window field to send, never moving the advertised right edge back. */
@@ -32,7 +33,7 @@ static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
     uint32_t avail = tern_tcp_rcv_wnd(pcb);
     if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > avail)
         avail = pcb->rcv_adv - pcb->rcv_nxt;
-    uint8_t shift = syn ? 0 : pcb->rcv_wscale;
+    uint8_t shift = syn ? 0 : (uint8_t)TCP_RCV_WSCALE(pcb);
     uint32_t field = avail >> shift;
     if (field > 0xFFFFu)
         field = 0xFFFFu;
@@ -42,12 +43,14 @@ static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
     return (uint16_t)field;
 }
 
+#if TERN_CFG_TCP_WSCALE
 static uint8_t our_wscale(void) {
     uint8_t shift = 0;
-    while (shift < 14 && (TERN_CFG_TCP_WND >> shift) > 0xFFFFu)
+    while (shift < 14 && (TERN_CFG_TCP_BUF_MAX >> shift) > 0xFFFFu)
         shift++;
     return shift;
 }
+#endif
 
 #if TERN_CFG_TCP_SACK
 /* The data range [*start, *end) of an out-of-order segment (header kept). */
@@ -94,10 +97,12 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
     if (flags & TERN_TCP_SYN) {
         o->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, 0);
         bool offer = pcb->state == TERN_TCP_SYN_SENT;
-        if (TERN_CFG_TCP_WSCALE && (offer || (pcb->flags & TERN_TCPF_WSCALE))) {
+#if TERN_CFG_TCP_WSCALE
+        if (offer || (pcb->flags & TERN_TCPF_WSCALE)) {
             pcb->rcv_wscale = our_wscale();
             o->wscale = pcb->rcv_wscale;
         }
+#endif
         if (TERN_CFG_TCP_TIMESTAMPS && (offer || (pcb->flags & TERN_TCPF_TS)))
             o->has_ts = 1;
 #if TERN_CFG_TCP_SACK
@@ -106,10 +111,12 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
     } else if (pcb->flags & TERN_TCPF_TS) {
         o->has_ts = 1;
     }
+#if TERN_CFG_TCP_TIMESTAMPS
     if (o->has_ts) {
-        o->tsval = pcb->stack->now;
+        o->tsval = pcb->stack->now + 1u; /* our timestamp clock: ms + 1, never the "no echo" 0 */
         o->tsecr = pcb->ts_recent;
     }
+#endif
 #if TERN_CFG_TCP_SACK
     /* On data-less ACKs only: the blocks then never push a full segment
      * past the MSS. Duplicate ACKs, the ones that matter, carry no data. */
@@ -137,6 +144,31 @@ static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint1
     }
 }
 
+/* The interface toward the peer when it takes TCP offloads, else NULL. */
+static const tern_netif *offload_nif(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_NETIF_OFFLOAD
+    tern_ipv4_hop hop;
+    if (tern_ipv4_route_lookup(pcb->stack, pcb->remote_ip, &hop) == TERN_OK &&
+        (hop.nif->offload & TERN_OFFLOAD_TX_TCP))
+        return hop.nif;
+#else
+    (void)pcb;
+#endif
+    return NULL;
+}
+
+/* The most payload one segment may carry: the MSS, or with TSO a whole
+ * number of MSS-sized pieces up to what the driver takes. */
+static uint32_t max_segment(const tern_tcp_pcb *pcb) {
+    uint32_t smss = tern_tcp_smss(pcb);
+#if TERN_CFG_NETIF_OFFLOAD
+    const tern_netif *nif = offload_nif(pcb);
+    if (nif && nif->gso_max > smss)
+        return nif->gso_max / smss * smss;
+#endif
+    return smss;
+}
+
 static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
     tern_stack *s = pcb->stack;
     tern_tcp_opts o;
@@ -155,8 +187,14 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
         flags |= TERN_TCP_ACK;
     uint32_t ack = (flags & TERN_TCP_ACK) ? pcb->rcv_nxt : 0;
     tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
-    uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
-    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    if (!TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb)) {
+        uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
+        tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    } /* else the interface computes it (checksum field left 0) */
+#if TERN_CFG_NETIF_OFFLOAD
+    if (len > tern_tcp_smss(pcb))
+        p->gso_size = tern_tcp_smss(pcb);
+#endif
     pcb->flags &= (uint16_t) ~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
     tern_tcp_timer_clear(pcb, TCP_T_DELACK);
     TERN_STAT_INC(s, TCP_TX);
@@ -176,8 +214,8 @@ void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
 }
 
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
-    tern_err err = send_segment(pcb, pcb->iss, 0, TERN_TCP_SYN);
-    pcb->snd_nxt = pcb->iss + 1u;
+    tern_err err = send_segment(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
+    pcb->snd_nxt = pcb->snd_una + 1u;
     if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
         pcb->snd_max = pcb->snd_nxt;
     tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
@@ -260,7 +298,8 @@ static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
     uint32_t flight = tern_tcp_flight(pcb);
     uint32_t room = wnd > flight ? wnd - flight : 0;
     uint16_t smss = tern_tcp_smss(pcb);
-    uint32_t n = unsent < smss ? unsent : smss;
+    uint32_t max = TERN_CFG_NETIF_OFFLOAD ? max_segment(pcb) : smss;
+    uint32_t n = unsent < max ? unsent : max;
     if (n > room)
         n = room;
     if (!n)
@@ -280,7 +319,7 @@ static void start_rtt(tern_tcp_pcb *pcb, uint32_t seq) {
     if (!(pcb->flags & (TERN_TCPF_TS | TERN_TCPF_RTT_RUNNING))) {
         pcb->flags |= TERN_TCPF_RTT_RUNNING;
         pcb->rtt_seq = seq;
-        pcb->rtt_start = pcb->stack->now;
+        pcb->rtt_start = (uint16_t)pcb->stack->now;
     }
 }
 

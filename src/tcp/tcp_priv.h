@@ -4,7 +4,8 @@
  *   tcp_in.c     segment arrival, step by step as RFC 9293 3.10.7 reads
  *   tcp_out.c    building and sending segments, the send buffer
  *   tcp_timer.c  retransmission, persist, delayed ACK, keepalive, TIME-WAIT
- *   tcp_cc.c     congestion control (NewReno, RFC 5681 and RFC 6582)
+ *   tcp_cc.c     congestion control: slow start, fast retransmit and recovery
+ *   tcp_cc_newreno.c, tcp_cc_cubic.c   window growth and reduction (one of them)
  *
  * The send buffer is a list of pbufs holding the unacknowledged and unsent
  * byte stream; segments are cut from it when sent and again when
@@ -26,8 +27,10 @@
 /* Timer bits (pcb->tmask). */
 #define TCP_T_RTO 0x01u /* retransmission, or persist when TERN_TCPF_PERSIST */
 #define TCP_T_DELACK 0x02u
-#define TCP_T_KEEP 0x04u /* keepalive, or the 2 MSL wait in TIME-WAIT */
-#define TCP_T_POLL 0x08u /* the application's poll callback */
+#define TCP_T_KEEP 0x04u       /* keepalive, or the 2 MSL wait in TIME-WAIT */
+#define TCP_T_POLL 0x08u       /* the application's poll callback */
+#define TCP_POLL_MAX_MS 32767u /* poll deadlines are 16-bit */
+#define TCP_RTT_MAX_MS 8191u   /* RTT samples are clamped here: srtt x 8 fits 16 bits */
 
 /* A received segment, parsed. */
 typedef struct tcp_seg {
@@ -86,7 +89,7 @@ void tern_tcp_sndq_free(tern_tcp_pcb *pcb);
 uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb);
 
 /* tcp_timer.c */
-void tern_tcp_timer_init(tern_tcp_pcb *pcb);
+void tern_tcp_timer_init(tern_stack *s);
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
@@ -102,6 +105,20 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked);
 void tern_tcp_cc_dupack(tern_tcp_pcb *pcb);
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb);
 
+/* The congestion-control algorithm (tcp_cc_newreno.c or tcp_cc_cubic.c,
+ * one compiled in by TERN_CFG_TCP_CC). */
+#if TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC
+void tern_tcp_cc_algo_init(tern_tcp_pcb *pcb);
+#else
+static inline void tern_tcp_cc_algo_init(tern_tcp_pcb *pcb) {
+    (void)pcb;
+}
+#endif
+/* Congestion avoidance (cwnd >= ssthresh): acked new bytes arrived. */
+void tern_tcp_cc_avoid(tern_tcp_pcb *pcb, uint32_t acked);
+/* A loss (third duplicate ACK or a timeout): the new ssthresh. */
+uint32_t tern_tcp_cc_loss(tern_tcp_pcb *pcb);
+
 /* tcp_in.c */
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
@@ -110,6 +127,51 @@ void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
  * carries (RFC 6691). */
 static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
     return (uint16_t)(pcb->mss - ((pcb->flags & TERN_TCPF_TS) ? 12u : 0u));
+}
+
+/* Packet buffers TCP never keeps for itself (send buffer, received data):
+ * with the pool shared by receiving and sending, data held on both sides
+ * could otherwise take every buffer, and the ACK that would free some could
+ * not be received, nor the segment that would draw it sent. (Buffer sizes
+ * set per connection are also clamped to half the pool: tcp.c.) */
+#define TCP_POOL_RESERVE 2u
+
+static inline uint32_t tern_tcp_pool_free(const tern_stack *s) {
+    return (uint32_t)(s->pbuf_pool.count - s->pbuf_pool.used);
+}
+
+/* The listener of a passive open still in SYN-RECEIVED, else NULL. It
+ * waits where the application's context goes, as there is none yet. */
+static inline tern_tcp_listener *tern_tcp_listener_of(const tern_tcp_pcb *pcb) {
+    return (pcb->flags & TERN_TCPF_PASSIVE) ? (tern_tcp_listener *)pcb->ctx : NULL;
+}
+
+/* Window scale shifts (0 without TERN_CFG_TCP_WSCALE). */
+#if TERN_CFG_TCP_WSCALE
+#define TCP_SND_WSCALE(pcb) ((pcb)->snd_wscale)
+#define TCP_RCV_WSCALE(pcb) ((pcb)->rcv_wscale)
+#else
+#define TCP_SND_WSCALE(pcb) 0u
+#define TCP_RCV_WSCALE(pcb) 0u
+#endif
+
+/* This connection's receive window and send buffer sizes. */
+static inline uint32_t tern_tcp_rcv_buf(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_TCP_BUF_PER_CONN
+    return pcb->rcv_buf;
+#else
+    (void)pcb;
+    return TERN_CFG_TCP_WND;
+#endif
+}
+
+static inline uint32_t tern_tcp_snd_buf(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_TCP_BUF_PER_CONN
+    return pcb->snd_buf;
+#else
+    (void)pcb;
+    return TERN_CFG_TCP_SND_BUF;
+#endif
 }
 
 static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) {

@@ -10,7 +10,7 @@
 
 #if TERN_CFG_TCP_SACK
 
-#define SB_MAX 4u
+#define SB_MAX TERN_CFG_TCP_SACK_BLOCKS
 
 static void prune(tern_tcp_pcb *pcb) {
     unsigned k = 0;

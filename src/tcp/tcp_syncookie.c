@@ -54,16 +54,15 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg) {
     pcb->local_port = seg->h.dport;
     pcb->remote_ip = seg->src;
     pcb->remote_port = seg->h.sport;
-    pcb->irs = peer_isn;
-    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq;
-    pcb->iss = pcb->snd_una = pcb->recover = cookie;
+    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq; /* the peer's ISN + 1 */
+    pcb->snd_una = pcb->recover = cookie;
     pcb->snd_nxt = pcb->snd_max = cookie + 1u;
     pcb->snd_wl1 = seg->h.seq;
-    pcb->snd_wl2 = cookie;
     pcb->mss = cookie_mss[idx];
     tern_tcp_cc_init(pcb);
     pcb->state = TERN_TCP_SYN_RCVD;
-    pcb->listener = l;
+    pcb->ctx = l;
+    pcb->flags |= TERN_TCPF_PASSIVE;
     l->pending++;
     tern_tcp_hash_insert(pcb);
     return pcb;

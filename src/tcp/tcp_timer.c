@@ -1,81 +1,80 @@
 /*
- * TCP timers: one tern_timer per connection, armed for the earliest of its
- * deadlines (retransmission or persist, delayed ACK, keepalive or TIME-WAIT).
+ * TCP timers. One tern_timer per stack serves every connection: it is armed
+ * for the earliest deadline any connection has (retransmission or persist,
+ * keepalive or TIME-WAIT, poll), and when it fires it walks the connection
+ * table and runs what is due. Delayed ACKs share one stack-wide deadline:
+ * every connection that owes one sends it then (at most the delayed-ACK
+ * time after the first was owed, as BSD's fast timer does). A connection
+ * keeps only its deadlines and a bit per armed timer: no list node of its
+ * own, which is most of a control block's timer cost.
  */
 #include "tcp/tcp_priv.h"
 
 #if TERN_CFG_TCP
 
-static tern_tcp_pcb *pcb_of(tern_timer *t) {
-    return (tern_tcp_pcb *)(void *)((uint8_t *)t - offsetof(tern_tcp_pcb, timer));
-}
-
-static void rearm(tern_tcp_pcb *pcb) {
-    tern_stack *s = pcb->stack;
-    uint32_t next = 0;
-    bool any = false;
-    const uint32_t due[4] = {pcb->rto_due, pcb->delack_due, pcb->keep_due, pcb->poll_due};
-    for (unsigned i = 0; i < 4; i++) {
-        if (!(pcb->tmask & (1u << i)))
-            continue;
-        if (!any || tern_time_before(due[i], next))
-            next = due[i];
-        any = true;
-    }
-    if (!any)
-        tern_timer_cancel(s, &pcb->timer);
-    else
-        tern_timer_arm_at(s, &pcb->timer, next);
+/* Arm the stack's timer for due unless it will already fire sooner. */
+static void arm_by(tern_stack *s, uint32_t due) {
+    tern_timer *t = &s->tcp.timer;
+    if (!tern_timer_armed(s, t) || tern_time_before(due, t->due))
+        tern_timer_arm_at(s, t, due);
 }
 
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
-    uint32_t due = pcb->stack->now + delay_ms;
-    if (which == TCP_T_RTO)
+    tern_stack *s = pcb->stack;
+    uint32_t due = s->now + delay_ms;
+    if (which == TCP_T_RTO) {
         pcb->rto_due = due;
-    else if (which == TCP_T_DELACK)
-        pcb->delack_due = due;
-    else if (which == TCP_T_KEEP)
+    } else if (which == TCP_T_DELACK) {
+        if (!s->tcp.delack_armed) {
+            s->tcp.delack_armed = true;
+            s->tcp.delack_due = due;
+        }
+        due = s->tcp.delack_due;
+    } else if (which == TCP_T_KEEP) {
         pcb->keep_due = due;
-    else
-        pcb->poll_due = due;
+    } else {
+        pcb->poll_at = (uint16_t)due;
+    }
     pcb->tmask |= which;
-    rearm(pcb);
+    arm_by(s, due);
 }
 
+/* Disarming leaves the stack's timer alone: it finds nothing due and
+ * re-arms for what is left. */
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
-    if (!(pcb->tmask & which))
-        return;
     pcb->tmask &= (uint8_t)~which;
-    rearm(pcb);
 }
 
 /* RFC 6298 2.2-2.3, in fixed point: srtt scaled by 8, rttvar by 4. */
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
-    if (rtt_ms > TERN_CFG_TCP_RTO_MAX_MS) /* never a real sample: keep the fixed point sane */
-        rtt_ms = TERN_CFG_TCP_RTO_MAX_MS;
+    if (rtt_ms > TCP_RTT_MAX_MS)
+        rtt_ms = TCP_RTT_MAX_MS; /* the 16-bit fixed point holds up to here (and no sample is longer) */
     int32_t r = (int32_t)(rtt_ms ? rtt_ms : 1u);
-    if (!pcb->srtt) {
-        pcb->srtt = r << 3;
-        pcb->rttvar = r << 1; /* r/2, scaled by 4 */
+    int32_t srtt = pcb->srtt, rttvar = pcb->rttvar;
+    if (!srtt) {
+        srtt = r << 3;
+        rttvar = r << 1; /* r/2, scaled by 4 */
     } else {
-        int32_t err = r - (pcb->srtt >> 3);
-        pcb->srtt += err; /* srtt += err/8 (scaled) */
+        int32_t err = r - (srtt >> 3);
+        srtt += err; /* srtt += err/8 (scaled) */
         if (err < 0)
             err = -err;
-        pcb->rttvar += err - (pcb->rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
+        rttvar += err - (rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
     }
-    uint32_t rto = (uint32_t)((pcb->srtt >> 3) + (pcb->rttvar > 1 ? pcb->rttvar : 1));
+    pcb->srtt = (uint16_t)srtt;
+    pcb->rttvar = (uint16_t)(rttvar > 0xFFFF ? 0xFFFF : rttvar);
+    uint32_t rto = (uint32_t)((srtt >> 3) + (rttvar > 1 ? rttvar : 1));
     if (rto < TERN_CFG_TCP_RTO_MIN_MS)
         rto = TERN_CFG_TCP_RTO_MIN_MS;
     if (rto > TERN_CFG_TCP_RTO_MAX_MS)
         rto = TERN_CFG_TCP_RTO_MAX_MS;
-    pcb->rto = rto;
+    pcb->rto = (uint16_t)rto;
 }
 
 void tern_tcp_heard(tern_tcp_pcb *pcb) {
     pcb->keep_sent = 0;
     if ((pcb->flags & TERN_TCPF_KEEPALIVE) && pcb->state == TERN_TCP_ESTABLISHED)
-        tern_tcp_timer_set(pcb, TCP_T_KEEP, pcb->keep_idle);
+        tern_tcp_timer_set(pcb, TCP_T_KEEP, (uint32_t)pcb->keep_idle_s * 1000u);
     else if (pcb->state != TERN_TCP_TIME_WAIT)
         tern_tcp_timer_clear(pcb, TCP_T_KEEP);
 }
@@ -89,7 +88,7 @@ void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb) {
 
 static void backoff(tern_tcp_pcb *pcb) {
     uint32_t rto = pcb->rto * 2u;
-    pcb->rto = rto > TERN_CFG_TCP_RTO_MAX_MS ? TERN_CFG_TCP_RTO_MAX_MS : rto;
+    pcb->rto = (uint16_t)(rto > TERN_CFG_TCP_RTO_MAX_MS ? TERN_CFG_TCP_RTO_MAX_MS : rto);
 }
 
 static void give_up(tern_tcp_pcb *pcb, bool syn) {
@@ -174,52 +173,94 @@ static bool on_keep(tern_tcp_pcb *pcb) {
     /* A keepalive probe: an old sequence number draws an ACK (RFC 9293 3.8.4). */
     pcb->keep_sent++;
     (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
-    tern_tcp_timer_set(pcb, TCP_T_KEEP, pcb->keep_intvl);
+    tern_tcp_timer_set(pcb, TCP_T_KEEP, (uint32_t)pcb->keep_intvl_s * 1000u);
     return true;
 }
 
-static void tcp_timer(tern_stack *s, tern_timer *t) {
-    tern_tcp_pcb *pcb = pcb_of(t);
-    uint32_t now = s->now;
-    if ((pcb->tmask & TCP_T_DELACK) && !tern_time_before(now, pcb->delack_due)) {
+/* The poll deadline is kept in 16 bits (intervals are under 32 s): it has
+ * come when now is at or past it. */
+static bool poll_due(const tern_tcp_pcb *pcb, uint32_t now) {
+    return !((uint16_t)((uint16_t)now - pcb->poll_at) & 0x8000u);
+}
+
+/* Run what is due on one connection; false if it is gone. */
+static bool run_due(tern_tcp_pcb *pcb, uint32_t now, bool delack) {
+    tern_stack *s = pcb->stack;
+    if ((pcb->tmask & TCP_T_DELACK) && delack) {
         pcb->tmask &= (uint8_t)~TCP_T_DELACK;
         tern_tcp_send_ack(pcb);
     }
     if ((pcb->tmask & TCP_T_KEEP) && !tern_time_before(now, pcb->keep_due)) {
         pcb->tmask &= (uint8_t)~TCP_T_KEEP;
         if (!on_keep(pcb))
-            return; /* freed */
+            return false;
     }
     if ((pcb->tmask & TCP_T_RTO) && !tern_time_before(now, pcb->rto_due)) {
         pcb->tmask &= (uint8_t)~TCP_T_RTO;
         if (!on_rto(pcb))
-            return;
+            return false;
     }
-    if ((pcb->tmask & TCP_T_POLL) && !tern_time_before(now, pcb->poll_due)) {
+    if ((pcb->tmask & TCP_T_POLL) && poll_due(pcb, now)) {
         pcb->tmask &= (uint8_t)~TCP_T_POLL;
         if (pcb->poll_ms)
-            pcb->poll_due = now + pcb->poll_ms, pcb->tmask |= TCP_T_POLL;
+            pcb->poll_at = (uint16_t)(now + pcb->poll_ms), pcb->tmask |= TCP_T_POLL;
         if (pcb->cb && pcb->cb->poll) {
             s->tcp.active = pcb;
             pcb->cb->poll(pcb->ctx, pcb);
             s->tcp.active = NULL;
             if (pcb->flags & TERN_TCPF_DEAD) {
                 tern_tcp_free(pcb, TERN_OK);
-                return;
+                return false;
             }
         }
     }
-    rearm(pcb);
+    return true;
 }
 
-void tern_tcp_timer_init(tern_tcp_pcb *pcb) {
-    tern_timer_init(&pcb->timer, tcp_timer);
+static void tcp_timer(tern_stack *s, tern_timer *t) {
+    (void)t;
+    uint32_t now = s->now, far = now + 0x7FFFFFFFu, next = far;
+    bool delack = s->tcp.delack_armed && !tern_time_before(now, s->tcp.delack_due);
+    if (delack)
+        s->tcp.delack_armed = false;
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+        tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
+        if (!pcb->stack || !pcb->tmask || !run_due(pcb, now, delack))
+            continue;
+        /* What is left armed on it: the earliest sets the next run. */
+        uint8_t m = pcb->tmask;
+        if ((m & TCP_T_DELACK) && !s->tcp.delack_armed) { /* owed since the sweep began */
+            s->tcp.delack_armed = true;
+            s->tcp.delack_due = now + TERN_CFG_TCP_DELACK_MS;
+        }
+        if ((m & TCP_T_RTO) && tern_time_before(pcb->rto_due, next))
+            next = pcb->rto_due;
+        if ((m & TCP_T_KEEP) && tern_time_before(pcb->keep_due, next))
+            next = pcb->keep_due;
+        if (m & TCP_T_POLL) {
+            uint16_t left = (uint16_t)(pcb->poll_at - (uint16_t)now);
+            uint32_t due = (left & 0x8000u) ? now : now + left;
+            if (tern_time_before(due, next))
+                next = due;
+        }
+    }
+    if (s->tcp.delack_armed && tern_time_before(s->tcp.delack_due, next))
+        next = s->tcp.delack_due;
+    if (next != far)
+        tern_timer_arm_at(s, &s->tcp.timer, next);
+}
+
+void tern_tcp_timer_init(tern_stack *s) {
+    tern_timer_init(&s->tcp.timer, tcp_timer);
+    s->tcp.delack_armed = false;
 }
 
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms) {
     if (!pcb || !pcb->stack)
         return;
-    pcb->poll_ms = interval_ms;
+    if (interval_ms > TCP_POLL_MAX_MS)
+        interval_ms = TCP_POLL_MAX_MS;
+    pcb->poll_ms = (uint16_t)interval_ms;
     if (interval_ms)
         tern_tcp_timer_set(pcb, TCP_T_POLL, interval_ms);
     else

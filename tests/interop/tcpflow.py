@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 
-from netns import STACK_IP
+from netns import LINUX_IP, STACK_IP
 
 ECHO_PORT = 7
 DISCARD_PORT = 9
@@ -37,10 +37,18 @@ class Flow:
         self.eof = threading.Event()
         self._threads = []
 
-    def start(self):
-        self.sock = self.ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+    def start(self, listener=None):
+        """Connect to the stack, or with listener (see listen()) accept its connection."""
+        if listener is not None:
+            listener.settimeout(self.op_timeout)
+            try:
+                self.sock, _ = listener.accept()
+            finally:
+                listener.close()
+        else:
+            self.sock = self.ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.sock.connect((STACK_IP, self.port))
         self.sock.settimeout(self.op_timeout)
-        self.sock.connect((STACK_IP, self.port))
         self.started = time.monotonic()
         for fn in (self._send, self._recv):
             t = threading.Thread(target=self._guard, args=(fn,), daemon=True)
@@ -109,6 +117,15 @@ class Flow:
                 self.sock.close()
             except OSError:
                 pass
+
+
+def listen(ns, port):
+    """A listening socket on LINUX_IP:port inside the namespace (for the stack as client)."""
+    sock = ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LINUX_IP, port))
+    sock.listen(1)
+    return sock
 
 
 class EchoConn:

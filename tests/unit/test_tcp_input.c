@@ -782,6 +782,84 @@ static void test_data_after_close_resets(void **state) {
 
 /* ---- 17. ICMP "fragmentation needed" lowers the MSS ----------------------------------------- */
 
+/* TCP segmentation offload: toward an interface that takes TCP checksums
+ * and segments of up to gso_max bytes, a write leaves as one segment of a
+ * whole number of MSS-sized pieces, larger than the MTU, its checksum left
+ * to the interface; retransmissions are still one MSS. */
+static void test_tso_offload(void **state) {
+    fx *f = *state;
+#if TERN_CFG_NETIF_OFFLOAD
+    f->cap.nif.offload |= TERN_OFFLOAD_TX_TCP;
+    f->cap.nif.gso_max = 4500; /* four 1000-byte pieces per segment at most */
+    open_conn(f, 0, 1000);
+    uint32_t start = f->rcv;
+    unsigned first = f->next;
+    write_all(f, 5000, 0);
+    out o;
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start);
+    assert_int_equal(o.len, 4000);
+    assert_true(o.iplen > f->cap.nif.mtu); /* not fragmented: the driver cuts it */
+    const cap_frame *c = &f->cap.frames[first];
+    assert_int_equal(tern_rd16(c->data + 14 + 20 + 16), 0); /* checksum left to the interface */
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start + 4000u);
+    assert_int_equal(o.len, 1000);
+    expect_nothing(f);
+    /* The first piece is lost: three duplicate ACKs resend one MSS. */
+    peer_ack(f);
+    peer_ack(f);
+    peer_ack(f);
+    peer_ack(f);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.seq, start);
+    assert_int_equal(o.len, 1000);
+    f->rcv = start + 5000u;
+    peer_ack(f);
+    assert_int_equal(f->a.sent, 5000);
+#else
+    (void)f;
+    skip();
+#endif
+}
+
+/* Per-connection buffer sizes: the window advertised follows the receive
+ * buffer set, the send buffer bounds what may be queued, and sizes out of
+ * range are refused. */
+static void test_set_bufsize(void **state) {
+    fx *f = *state;
+    open_conn(f, 0, 1000);
+    tern_tcp_pcb *pcb = f->a.pcb;
+#if TERN_CFG_TCP_BUF_PER_CONN
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 0, 3000), TERN_OK);
+    assert_int_equal(tern_tcp_sndbuf(pcb), 3000);
+    uint8_t buf[4000];
+    fill(buf, sizeof buf, 0);
+    assert_int_equal(tern_tcp_write(pcb, buf, 4000), TERN_ERR_WOULDBLOCK);
+    assert_int_equal(tern_tcp_write(pcb, buf, 3000), TERN_OK);
+    assert_int_equal(tern_tcp_sndbuf(pcb), 0);
+    assert_int_equal(tern_tcp_queued(pcb), 3000);
+    /* A smaller receive buffer: the window follows it, but the right edge
+     * already advertised (65535) is never taken back (RFC 9293 3.8.6). */
+    f->a.consume = 0;
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 40000, 0), TERN_OK);
+    peer_send(f, TERN_TCP_ACK | TERN_TCP_PSH, buf, 100);
+    tern_tcp_output(pcb);
+    tern_tcp_info info;
+    tern_tcp_get_info(pcb, &info);
+    assert_int_equal(info.rcv_wnd, 40000 - 100);
+    out o;
+    uint16_t wnd = 0;
+    while (next_out(f, &o))
+        wnd = o.wnd;
+    assert_int_equal(wnd, 65535 - 100);
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 10, 0), TERN_ERR_INVAL);
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 0, TERN_CFG_TCP_BUF_MAX + 1u), TERN_ERR_INVAL);
+#else
+    assert_int_equal(tern_tcp_set_bufsize(pcb, 40000, 0), TERN_ERR_NOTSUP);
+#endif
+}
+
 static void test_icmp_frag_needed_lowers_mss(void **state) {
     fx *f = *state;
     open_conn(f, 0, 0);
@@ -1020,6 +1098,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_time_wait_reuse_timestamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_half_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_after_close_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tso_offload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_bufsize, setup, teardown),
         cmocka_unit_test_setup_teardown(test_icmp_frag_needed_lowers_mss, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,6 +52,10 @@ static void conn_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err) {
     if (err != TERN_OK) {
         c->pcb = NULL;
         printf("error: connect: %s\n", tern_strerror(err));
+    } else if (c->echo) {
+        printf("tcp %d: connected, echoing\nok\n", conn_id(c->h, c));
+        c->pcb = NULL; /* the echo service owns it now */
+        (void)tern_echo_attach(pcb);
     } else {
         c->pcb = pcb;
         printf("tcp %d: connected\nok\n", conn_id(c->h, c));
@@ -76,8 +80,9 @@ static const tern_tcp_callbacks conn_cbs = {.recv = conn_recv, .connected = conn
 static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port;
-    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port)) {
-        snprintf(err, errlen, "usage: tcp connect ADDR PORT");
+    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port) ||
+        (argv[4] && strcmp(argv[4], "echo") != 0)) {
+        snprintf(err, errlen, "usage: tcp connect ADDR PORT [echo]");
         return CMD_ERROR;
     }
     host_tcp_conn *c = NULL;
@@ -92,6 +97,7 @@ static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     c->h = h;
     c->pcb = pcb;
     c->connecting = true;
+    c->echo = argv[4] != NULL;
     tern_tcp_set_callbacks(pcb, &conn_cbs, c);
     tern_err e = tern_tcp_connect(pcb, &dst, (uint16_t)port);
     if (e != TERN_OK) {
@@ -159,13 +165,13 @@ cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen) {
         tern_tcp_foreach(&h->stack, print_pcb, NULL);
         return CMD_OK;
     }
-    if (argc == 4 && strcmp(argv[1], "connect") == 0)
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "connect") == 0)
         return tcp_connect(h, argv, err, errlen);
     if (argc == 4 && strcmp(argv[1], "send") == 0)
         return tcp_send(h, argv, err, errlen);
     if (argc == 3 && strcmp(argv[1], "close") == 0)
         return tcp_close(h, argv, err, errlen);
-    snprintf(err, errlen, "usage: tcp list | connect ADDR PORT | send ID TEXT | close ID");
+    snprintf(err, errlen, "usage: tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID");
 #else
     (void)h, (void)argc, (void)argv;
     snprintf(err, errlen, "TCP is not in this build");

@@ -42,6 +42,7 @@ typedef struct host_options {
     uint16_t mtu; /* 0: the kernel's */
     const char *pcap;
     bool has_impair;
+    bool offload; /* --offload: the TAP's checksum and segmentation offloads */
     tern_impair_config impair;
     bool dhcp;   /* --dhcp: address from a DHCP server */
     bool autoip; /* --autoip: link-local address (alone, or as the DHCP fallback) */
@@ -80,6 +81,7 @@ typedef struct host_tcp_conn {
     struct host *h;
     tern_tcp_pcb *pcb; /* NULL: free slot */
     bool connecting;
+    bool echo; /* once connected, hand it to the echo service */
 } host_tcp_conn;
 
 typedef struct host {

@@ -32,6 +32,9 @@ static const char usage_text[] =
     "  --mac MAC         the stack's MAC (default: random, locally administered)\n"
     "  --mtu N           interface MTU, 68..65521 (default: the TAP's)\n"
     "  --pcap FILE       write every frame sent and received to FILE (pcap)\n"
+    "  --offload         use the TAP's offloads (IFF_VNET_HDR): Linux and the stack\n"
+    "                    exchange TCP segments of up to 64 KB without checksums\n"
+    "                    (the capture then shows them so); not with --impair\n"
     "  --dns ADDR        DNS server (repeatable, asked in the order given)\n"
     "  --impair SPEC     impair frames in both directions, e.g.\n"
     "                    loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,jitter=MS,rate=BPS,seed=N\n"
@@ -50,16 +53,24 @@ enum {
     OPT_DHCP,
     OPT_AUTOIP,
     OPT_DNS,
+    OPT_OFFLOAD,
     OPT_HELP
 };
 
 static const struct option long_opts[] = {
-    {"tap", required_argument, NULL, OPT_TAP},       {"ipv4", required_argument, NULL, OPT_IPV4},
-    {"gateway", required_argument, NULL, OPT_GW},    {"mac", required_argument, NULL, OPT_MAC},
-    {"mtu", required_argument, NULL, OPT_MTU},       {"pcap", required_argument, NULL, OPT_PCAP},
-    {"impair", required_argument, NULL, OPT_IMPAIR}, {"dhcp", no_argument, NULL, OPT_DHCP},
-    {"autoip", no_argument, NULL, OPT_AUTOIP},       {"dns", required_argument, NULL, OPT_DNS},
-    {"help", no_argument, NULL, OPT_HELP},           {NULL, 0, NULL, 0},
+    {"tap", required_argument, NULL, OPT_TAP},
+    {"ipv4", required_argument, NULL, OPT_IPV4},
+    {"gateway", required_argument, NULL, OPT_GW},
+    {"mac", required_argument, NULL, OPT_MAC},
+    {"mtu", required_argument, NULL, OPT_MTU},
+    {"pcap", required_argument, NULL, OPT_PCAP},
+    {"impair", required_argument, NULL, OPT_IMPAIR},
+    {"dhcp", no_argument, NULL, OPT_DHCP},
+    {"autoip", no_argument, NULL, OPT_AUTOIP},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"offload", no_argument, NULL, OPT_OFFLOAD},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 /* ---- Command line ---------------------------------------------------------- */
@@ -156,13 +167,21 @@ static int opt_dns(host_options *o, const char *arg) {
     return 0;
 }
 
+static int opt_offload(host_options *o, const char *arg) {
+    (void)arg;
+    if (!TERN_CFG_NETIF_OFFLOAD)
+        return usage_error("--offload: this build has no offload support (TERN_CFG_NETIF_OFFLOAD)");
+    o->offload = true;
+    return 0;
+}
+
 typedef int (*opt_fn)(host_options *o, const char *arg);
 
 /* Indexed by the OPT_* values. */
 static const opt_fn opt_parsers[] = {
-    [OPT_TAP] = opt_tap,       [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway,    [OPT_MAC] = opt_mac,
-    [OPT_MTU] = opt_mtu,       [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair, [OPT_DHCP] = opt_dhcp,
-    [OPT_AUTOIP] = opt_autoip, [OPT_DNS] = opt_dns,
+    [OPT_TAP] = opt_tap,       [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway,      [OPT_MAC] = opt_mac,
+    [OPT_MTU] = opt_mtu,       [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair,   [OPT_DHCP] = opt_dhcp,
+    [OPT_AUTOIP] = opt_autoip, [OPT_DNS] = opt_dns,   [OPT_OFFLOAD] = opt_offload,
 };
 
 static int apply_option(host_options *o, int opt, const char *arg) {
@@ -198,6 +217,8 @@ static int parse_args(int argc, char **argv, host_options *o) {
         return usage_error("--ipv4 ADDR/LEN, --dhcp or --autoip is required");
     if (o->ip.family == TERN_AF_INET && dynamic)
         return usage_error("--ipv4 cannot be combined with --dhcp or --autoip");
+    if (o->offload && o->has_impair) /* Linux would checksum frames the impairment damaged */
+        return usage_error("--offload cannot be combined with --impair");
     return -1;
 }
 
@@ -280,7 +301,7 @@ static void setup_impair(host *h) {
 
 static int setup_netif(host *h) {
     host_options *o = &h->opt;
-    int err = tern_tap_open(&h->tap, o->tap);
+    int err = o->offload ? tern_tap_open_offload(&h->tap, o->tap) : tern_tap_open(&h->tap, o->tap);
     if (err < 0) {
         fprintf(stderr, "tern: cannot open TAP '%s': %s\n", o->tap, strerror(-err));
         return 1;

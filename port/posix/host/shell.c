@@ -41,7 +41,7 @@ static const shell_cmd commands[] = {
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT",
      "send TEXT in one datagram from an ephemeral port"},
-    {"tcp", cmd_tcp, 1, 3, true, "tcp list | connect ADDR PORT | send ID TEXT | close ID",
+    {"tcp", cmd_tcp, 1, 4, true, "tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID",
      "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
     {"iperf", cmd_iperf, 1, 3, false, "iperf server [PORT] | client ADDR [SECONDS] [PORT]",
      "iperf2-compatible TCP throughput: serve (Linux iperf -c), or send (to Linux iperf -s)"},
@@ -208,6 +208,8 @@ static void print_driver_stats(host *h, bool nz) {
     print_counter("tap.rx_bytes", c->rx_bytes, nz);
     print_counter("tap.rx_nomem", c->rx_nomem, nz);
     print_counter("tap.rx_errors", c->rx_errors, nz);
+    print_counter("tap.rx_gso", c->rx_gso, nz);
+    print_counter("tap.tx_gso", c->tx_gso, nz);
     print_counter("tap.tx_frames", c->tx_frames, nz);
     print_counter("tap.tx_bytes", c->tx_bytes, nz);
     print_counter("tap.tx_errors", c->tx_errors, nz);
