@@ -383,11 +383,31 @@ static void tcp_on_err(void *ctx, tern_stack *s, tern_err err) {
     tern_sock_wake(so);
 }
 
+void tern_sock_apply_bufsize(tern_sock *so) {
+    if (!TERN_CFG_TCP_BUF_PER_CONN || !SOCK_IS_STREAM(so) || !so->pcb.tcp)
+        return;
+    /* The value the application asked for (the option reports it doubled),
+     * within what the core takes. */
+    uint32_t rcv = (so->flags & SOCKF_RCVBUF_SET) ? so->rcvbuf / 2u : 0u;
+    uint32_t snd = (so->flags & SOCKF_SNDBUF_SET) ? so->sndbuf / 2u : 0u;
+    if (rcv && rcv < TERN_CFG_TCP_MSS)
+        rcv = TERN_CFG_TCP_MSS;
+    if (snd && snd < TERN_CFG_TCP_MSS)
+        snd = TERN_CFG_TCP_MSS;
+    if (rcv > TERN_CFG_TCP_BUF_MAX)
+        rcv = TERN_CFG_TCP_BUF_MAX;
+    if (snd > TERN_CFG_TCP_BUF_MAX)
+        snd = TERN_CFG_TCP_BUF_MAX;
+    if (rcv || snd)
+        (void)tern_tcp_set_bufsize(so->pcb.tcp, rcv, snd);
+}
+
 static void tcp_apply_options(tern_sock *so, tern_tcp_pcb *pcb) {
     if (so->flags & SOCKF_NODELAY)
         tern_tcp_set_nodelay(pcb, true);
     if (so->flags & SOCKF_KEEPALIVE)
         tern_tcp_set_keepalive(pcb, true, so->keepidle * 1000u, so->keepintvl * 1000u, so->keepcnt);
+    tern_sock_apply_bufsize(so);
 }
 
 static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb) {
@@ -401,7 +421,10 @@ static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb
         return TERN_ERR_NOMEM;
     c->pcb.tcp = pcb;
     c->state = SOCKST_CONNECTED;
-    c->flags = (uint16_t)((ls->flags & (SOCKF_REUSEADDR | SOCKF_KEEPALIVE | SOCKF_NODELAY | SOCKF_NONBLOCK)) |
+    c->rcvbuf = ls->rcvbuf;
+    c->sndbuf = ls->sndbuf;
+    c->flags = (uint16_t)((ls->flags & (SOCKF_REUSEADDR | SOCKF_KEEPALIVE | SOCKF_NODELAY | SOCKF_NONBLOCK |
+                                        SOCKF_RCVBUF_SET | SOCKF_SNDBUF_SET)) |
                           SOCKF_BOUND | SOCKF_WAS_CONNECTED);
     c->flags &= (uint16_t)~SOCKF_NONBLOCK; /* accept() does not inherit O_NONBLOCK on Linux */
     c->keepidle = ls->keepidle;

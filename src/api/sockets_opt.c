@@ -96,9 +96,13 @@ static int set_socket_level(tern_sock *so, int name, const void *val, tern_sockl
         return 0;
     case TERN_SO_RCVBUF:
         so->rcvbuf = clamp_buf(v) < 2304u ? 2304u : clamp_buf(v);
+        so->flags |= SOCKF_RCVBUF_SET;
+        tern_sock_apply_bufsize(so);
         return 0;
     case TERN_SO_SNDBUF:
         so->sndbuf = clamp_buf(v) < 4608u ? 4608u : clamp_buf(v);
+        so->flags |= SOCKF_SNDBUF_SET;
+        tern_sock_apply_bufsize(so);
         return 0;
     case TERN_SO_TYPE:
     case TERN_SO_ERROR:

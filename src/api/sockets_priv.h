@@ -21,6 +21,8 @@
 #define SOCKF_BOUND 0x0100u
 #define SOCKF_CONNECTED 0x0200u /* UDP/raw: has a default destination */
 #define SOCKF_WAS_CONNECTED 0x0400u
+#define SOCKF_RCVBUF_SET 0x0800u /* SO_RCVBUF given: applied to the connection */
+#define SOCKF_SNDBUF_SET 0x1000u
 
 /* tern_sock.state (TCP; UDP and raw stay IDLE) */
 enum { SOCKST_IDLE, SOCKST_LISTEN, SOCKST_SYN_SENT, SOCKST_CONNECTED, SOCKST_DEAD };
@@ -58,6 +60,9 @@ int tern_sock_addr_in(const struct tern_sockaddr *sa, tern_socklen_t len, uint32
 void tern_sock_addr_out(struct tern_sockaddr *sa, tern_socklen_t *len, uint32_t ip, uint16_t port);
 /* errno value for a core error. */
 int tern_sock_errno(tern_err err);
+
+/* Apply SO_RCVBUF / SO_SNDBUF to so's connection (per-connection buffers). */
+void tern_sock_apply_bufsize(tern_sock *so);
 
 /* Readiness (POLL* bits) of so. Core lock held. */
 short tern_sock_poll_events(tern_sock *so);

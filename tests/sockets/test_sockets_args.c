@@ -289,6 +289,41 @@ static void test_getaddrinfo_names(void **state) {
     tern_freeaddrinfo(res);
 }
 
+/* SO_SNDBUF / SO_RCVBUF size the connection's buffers when the core has
+ * per-connection buffers (the host configuration does). */
+static void test_buffer_sizes(void **state) {
+    (void)state;
+    if (!TERN_CFG_TCP_BUF_PER_CONN)
+        skip();
+    tern_sockets_set_thread_default(&sim.sa);
+    int l = tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_STREAM, 0);
+    struct tern_sockaddr_in a = sin4(SOCKSIM_IP_A, 0);
+    tern_socklen_t len = sizeof a;
+    assert_int_equal(tern_bind(l, SA(a), sizeof a), 0);
+    assert_int_equal(tern_listen(l, 1), 0);
+    assert_int_equal(tern_getsockname(l, SA(a), &len), 0);
+    tern_sockets_set_thread_default(&sim.sb);
+    int c = tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_STREAM, 0);
+    assert_int_equal(tern_connect(c, SA(a), sizeof a), 0);
+    tern_sock *so = &sim.sb.socks[c - TERN_SOCK_FD_BASE - sim.sb.id * TERN_CFG_SOCKETS_MAX];
+    tern_os_mutex_lock(&sim.lock);
+    uint32_t before = tern_tcp_sndbuf(so->pcb.tcp);
+    tern_os_mutex_unlock(&sim.lock);
+    int big = (int)(before * 3u);
+    assert_int_equal(tern_setsockopt(c, TERN_SOL_SOCKET, TERN_SO_SNDBUF, &big, sizeof big), 0);
+    tern_os_mutex_lock(&sim.lock);
+    uint32_t after = tern_tcp_sndbuf(so->pcb.tcp);
+    tern_os_mutex_unlock(&sim.lock);
+    assert_true(after > before);
+    int got = 0;
+    len = sizeof got;
+    assert_int_equal(tern_getsockopt(c, TERN_SOL_SOCKET, TERN_SO_SNDBUF, &got, &len), 0);
+    assert_int_equal(got, 2 * big);
+    tern_close(c);
+    tern_close(l);
+    tern_sockets_set_thread_default(&sim.sa);
+}
+
 static int blocked_fd;
 static int blocked_errno;
 static long blocked_rc;
@@ -341,7 +376,7 @@ int main(void) {
         cmocka_unit_test(test_bad_descriptors),     cmocka_unit_test(test_null_buffers),
         cmocka_unit_test(test_addresses),           cmocka_unit_test(test_options_wrong_type),
         cmocka_unit_test(test_close_while_blocked), cmocka_unit_test(test_exhaustion),
-        cmocka_unit_test(test_getaddrinfo_names),
+        cmocka_unit_test(test_getaddrinfo_names),   cmocka_unit_test(test_buffer_sizes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
