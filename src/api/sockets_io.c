@@ -27,23 +27,6 @@ static size_t iov_total(const struct tern_iovec *iov, size_t n) {
     return t;
 }
 
-/* Copy out of the cursor's memory (send side). */
-static size_t iov_read(iov_cursor *c, void *dst, size_t len) {
-    size_t done = 0;
-    while (done < len && c->i < c->n) {
-        size_t room = c->iov[c->i].iov_len - c->off;
-        size_t k = len - done < room ? len - done : room;
-        memcpy((uint8_t *)dst + done, (const uint8_t *)c->iov[c->i].iov_base + c->off, k);
-        done += k;
-        c->off += k;
-        if (c->off == c->iov[c->i].iov_len) {
-            c->i++;
-            c->off = 0;
-        }
-    }
-    return done;
-}
-
 /* Copy from a pbuf chain into the cursor's memory (receive side). */
 static size_t iov_write_pbuf(iov_cursor *c, const tern_pbuf *p, uint16_t from, size_t len) {
     size_t done = 0;
@@ -90,7 +73,6 @@ static int take_error(tern_sock *so) {
 static long stream_send(tern_sock *so, iov_cursor *c, size_t len, int flags) {
     size_t done = 0;
     uint32_t start = tern_os_now_ms();
-    uint8_t chunk[512];
     for (;;) {
         if (so->so_error) {
             if (done)
@@ -104,22 +86,27 @@ static long stream_send(tern_sock *so, iov_cursor *c, size_t len, int flags) {
             bool nomem = false;
             uint32_t budget = SOCK_TCP_CHUNK;
             while (done < len && budget) {
+                /* Straight from the caller's memory into the send buffer
+                 * (one copy), one iovec piece at a time. */
+                while (c->iov[c->i].iov_len == c->off) {
+                    c->i++;
+                    c->off = 0;
+                }
                 uint32_t room = tern_tcp_sndbuf(pcb);
-                size_t n = len - done;
-                if (n > sizeof chunk)
-                    n = sizeof chunk;
+                size_t n = c->iov[c->i].iov_len - c->off;
+                if (n > budget)
+                    n = budget;
                 if (n > room)
                     n = room;
                 if (!n)
                     break;
-                iov_cursor save = *c;
-                iov_read(c, chunk, n);
-                tern_err err = tern_tcp_write(pcb, chunk, (uint32_t)n);
+                tern_err err =
+                    tern_tcp_write(pcb, (const uint8_t *)c->iov[c->i].iov_base + c->off, (uint32_t)n);
                 if (err) {
-                    *c = save;
                     nomem = err == TERN_ERR_NOMEM;
                     break;
                 }
+                c->off += n;
                 done += n;
                 budget = budget > n ? budget - (uint32_t)n : 0;
             }
@@ -264,10 +251,9 @@ static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct te
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len);
     if (!p)
         return tern_sock_fail(so, TERN_ENOBUFS);
-    uint8_t chunk[256];
-    for (size_t off = 0; off < len;) {
-        size_t n = iov_read(c, chunk, len - off < sizeof chunk ? len - off : sizeof chunk);
-        tern_pbuf_copy_in(p, (uint16_t)off, chunk, (uint16_t)n);
+    for (size_t off = 0, i = 0; off < len; i++) { /* straight from each iovec piece */
+        size_t n = c->iov[i].iov_len;
+        tern_pbuf_copy_in(p, (uint16_t)off, c->iov[i].iov_base, (uint16_t)n);
         off += n;
     }
     tern_addr dst = tern_addr_ipv4(ip);
