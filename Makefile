@@ -3,6 +3,7 @@
 #
 #   make / make all   configure and build (configs/host.h) in build/
 #   make test         everything CI runs, in order, stopping at the first failure
+#   make test-tsan    the sockets tests under ThreadSanitizer (stress: STRESS_SECONDS, 60)
 #   make demo         build, then run scripts/demo.sh
 #   make size         Cortex-M4 size report for the presets (build/size/summary.tsv)
 #   make fuzz         run every libFuzzer target FUZZ_SECONDS (default 60) each
@@ -21,6 +22,7 @@ HOST_CC ?= gcc
 BUILD_TYPE ?= RelWithDebInfo
 WERROR ?= OFF
 FUZZ_SECONDS ?= 60
+STRESS_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 4096
 PYTHON ?= /usr/bin/python3
 CTEST_FLAGS ?= --output-on-failure --no-tests=error --timeout 300 -j$(JOBS)
@@ -29,12 +31,13 @@ BUILD := build
 BUILD_ASAN := build-asan
 BUILD_CLANG := build-clang
 BUILD_FUZZ := build-fuzz
+BUILD_TSAN := build-tsan
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 # Print a section header: $(call section,text)
 section = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: all deps configure test test-gcc test-asan test-clang test-interop demo size fuzz bench clean help
+.PHONY: all deps configure test test-gcc test-asan test-clang test-tsan test-interop demo size fuzz bench clean help
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=$(WERROR)
@@ -53,6 +56,7 @@ test:
 	@$(MAKE) --no-print-directory test-gcc
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory test-clang
+	@$(MAKE) --no-print-directory test-tsan
 	@$(MAKE) --no-print-directory test-interop
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory size
@@ -77,6 +81,17 @@ test-clang:
 	$(call section,clang -Werror: build library$(,) port and tests ($(BUILD_CLANG)/))
 	cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON
 	cmake --build $(BUILD_CLANG) -j$(JOBS)
+
+# The sockets layer's tests under ThreadSanitizer: conformance, bad arguments,
+# the example and the 16-thread stress test (STRESS_SECONDS).
+TSAN_TESTS := sockets_stress test_sockets_args conformance_linux conformance_tern sockets_example_echo
+test-tsan:
+	$(call section,ThreadSanitizer: sockets tests$(,) stress $(STRESS_SECONDS) s ($(BUILD_TSAN)/))
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON \
+		-DTERN_TSAN=ON -DTERN_STRESS_SECONDS=$(STRESS_SECONDS)
+	cmake --build $(BUILD_TSAN) -j$(JOBS) $(addprefix --target ,$(TSAN_TESTS))
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		ctest --test-dir $(BUILD_TSAN) $(CTEST_FLAGS) -R '^(sockets_|test_sockets_args)'
 
 test-interop:
 	$(call section,interop tests against Linux peers (tests/interop/))
@@ -132,7 +147,7 @@ bench:
 	bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD_FUZZ) $(BUILD_TSAN)
 
 # A literal comma for $(call ...) arguments.
 , := ,

@@ -106,6 +106,14 @@
 #define TERN_CFG_RAW 1                   /* raw IP endpoints */
 #define TERN_CFG_RAW_PCBS 2              /* 2 raw endpoints */
 
+/* ---- Sockets (needs an RTOS port of include/tern/os.h: off on bare metal) ---- */
+#define TERN_CFG_SOCKETS 0             /* Berkeley sockets layer */
+#define TERN_CFG_SOCKETS_MAX 8         /* (sockets per instance, when on) */
+#define TERN_CFG_SOCKET_DGRAM_QUEUE 8  /* (datagrams queued per socket, when on) */
+#define TERN_CFG_OS_MUTEX_SIZE 64      /* (OS object storage, when on) */
+#define TERN_CFG_OS_COND_SIZE 64
+#define TERN_CFG_OS_THREAD_SIZE 32
+
 /* ---- Applications ---- */
 #define TERN_CFG_APP_ECHO 1 /* UDP echo (7) and discard (9) */
 

@@ -400,6 +400,35 @@
 #define TERN_CFG_ASSERT 0
 #endif
 
+/* ---- Sockets API and OS port (include/tern/sockets.h, include/tern/os.h) ------ */
+
+/* Berkeley sockets layer over TCP, UDP and raw ICMP, safe from many threads.
+ * Needs an OS port (mutex, condition, time). Off: no code, zero bytes. */
+#ifndef TERN_CFG_SOCKETS
+#define TERN_CFG_SOCKETS 0
+#endif
+/* Sockets per sockets instance (listeners and accepted connections count),
+ * 1..1000. */
+#ifndef TERN_CFG_SOCKETS_MAX
+#define TERN_CFG_SOCKETS_MAX 8
+#endif
+/* Datagrams a UDP or raw socket holds unread before it drops more, 1..255. */
+#ifndef TERN_CFG_SOCKET_DGRAM_QUEUE
+#define TERN_CFG_SOCKET_DGRAM_QUEUE 8
+#endif
+/* Bytes of storage for one OS mutex / condition / thread handle (the port
+ * checks at compile time that its objects fit; pthreads on x86-64 needs 40 /
+ * 48 / 24). */
+#ifndef TERN_CFG_OS_MUTEX_SIZE
+#define TERN_CFG_OS_MUTEX_SIZE 64
+#endif
+#ifndef TERN_CFG_OS_COND_SIZE
+#define TERN_CFG_OS_COND_SIZE 64
+#endif
+#ifndef TERN_CFG_OS_THREAD_SIZE
+#define TERN_CFG_OS_THREAD_SIZE 32
+#endif
+
 /* ---- Validation ------------------------------------------------------------------ */
 
 #define TERN_CFG_IS_BOOL(x) ((x) == 0 || (x) == 1)
@@ -497,5 +526,12 @@ _Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535,
 _Static_assert(TERN_CFG_LOG_LEVEL >= 0 && TERN_CFG_LOG_LEVEL <= 4, "tern: TERN_CFG_LOG_LEVEL must be 0..4");
 _Static_assert(TERN_CFG_LOOPBACK_QUEUE_LEN >= 1 && TERN_CFG_LOOPBACK_QUEUE_LEN <= 255,
                "tern: TERN_CFG_LOOPBACK_QUEUE_LEN must be 1..255");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_SOCKETS), "tern: TERN_CFG_SOCKETS must be 0 or 1");
+_Static_assert(!TERN_CFG_SOCKETS || (TERN_CFG_SOCKETS_MAX >= 1 && TERN_CFG_SOCKETS_MAX <= 1000),
+               "tern: TERN_CFG_SOCKETS_MAX must be 1..1000");
+_Static_assert(!TERN_CFG_SOCKETS || (TERN_CFG_SOCKET_DGRAM_QUEUE >= 1 && TERN_CFG_SOCKET_DGRAM_QUEUE <= 255),
+               "tern: TERN_CFG_SOCKET_DGRAM_QUEUE must be 1..255");
+_Static_assert(TERN_CFG_OS_MUTEX_SIZE >= 4 && TERN_CFG_OS_COND_SIZE >= 4 && TERN_CFG_OS_THREAD_SIZE >= 4,
+               "tern: TERN_CFG_OS_*_SIZE must be at least 4 bytes");
 
 #endif

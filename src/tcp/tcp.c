@@ -226,8 +226,29 @@ tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t 
 
 /* ---- API ---------------------------------------------------------------- */
 
+/* When every control block is taken, an active open may take the one of a
+ * connection in TIME-WAIT that its application has closed (the oldest: the
+ * earliest deadline), as lwIP does: otherwise short connect/close cycles run
+ * out of blocks for 2 MSL. */
+static tern_tcp_pcb *recycle_time_wait(tern_stack *s) {
+    tern_tcp_pcb *oldest = NULL;
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+        tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
+        if (pcb->stack && pcb->state == TERN_TCP_TIME_WAIT && (pcb->flags & TERN_TCPF_CLOSED_BY_APP) &&
+            (!oldest || tern_time_before(pcb->keep_due, oldest->keep_due)))
+            oldest = pcb;
+    }
+    if (!oldest)
+        return NULL;
+    tern_tcp_free(oldest, TERN_OK);
+    return tern_tcp_alloc(s);
+}
+
 tern_tcp_pcb *tern_tcp_new(tern_stack *s) {
-    return s ? tern_tcp_alloc(s) : NULL;
+    if (!s)
+        return NULL;
+    tern_tcp_pcb *pcb = tern_tcp_alloc(s);
+    return pcb ? pcb : recycle_time_wait(s);
 }
 
 static bool port_used(tern_stack *s, uint16_t port) {

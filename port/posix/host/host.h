@@ -10,6 +10,10 @@
 #include <stdint.h>
 
 #include "tern/tern.h"
+#if TERN_CFG_SOCKETS
+#include "tern/os.h"
+#include "tern/sockets.h"
+#endif
 #include "tern_clock.h"
 #include "tern_pcap.h"
 #include "tern_tap.h"
@@ -119,6 +123,11 @@ typedef struct host {
     host_dns dns;
     host_mcast mcast[HOST_MCAST_MAX];
     tern_udp_pcb *mcast_tx; /* source of mcast send */
+#if TERN_CFG_SOCKETS
+    tern_os_mutex core_lock; /* held by the main loop except while it sleeps */
+    tern_sockets socks;
+    int kick_fd; /* eventfd: an application thread queued work */
+#endif
 } host;
 
 /* util.c */
@@ -176,6 +185,15 @@ bool host_dns_busy(const host *h);
 void host_dns_check(host *h, uint32_t now);
 void host_dns_cancel(host *h);
 uint32_t host_dns_timeout(const host *h, uint32_t now);
+
+#if TERN_CFG_SOCKETS
+/* cmd_sock.c: the sockets layer (core lock, kick) and the sockecho command. */
+int host_sockets_setup(host *h); /* returns with the core lock held */
+void host_lock(host *h);
+void host_unlock(host *h);
+void host_kick_drain(host *h);
+cmd_result cmd_sockecho(host *h, int argc, char **argv, char *err, size_t errlen);
+#endif
 
 /* cmd_mcast.c: IGMP joins and multicast datagrams. */
 cmd_result cmd_mcast(host *h, int argc, char **argv, char *err, size_t errlen);

@@ -340,6 +340,12 @@ static int setup(host *h) {
     if (setup_netif(h) != 0)
         return 1;
     host_dns_setup(h);
+#if TERN_CFG_SOCKETS
+    if (host_sockets_setup(h) != 0) {
+        fprintf(stderr, "tern: cannot set up the sockets layer\n");
+        return 1;
+    }
+#endif
     tern_err e = tern_echo_start(&h->stack);
     if (e != TERN_OK)
         fprintf(stderr, "tern: warning: UDP echo/discard not started: %s\n", tern_strerror(e));
@@ -358,7 +364,7 @@ void host_print_ready(host *h) {
 
 /* ---- Main loop ------------------------------------------------------------------ */
 
-enum { FD_SIG, FD_TAP, FD_STDIN, FD_COUNT };
+enum { FD_SIG, FD_TAP, FD_STDIN, FD_KICK, FD_COUNT };
 
 static int poll_timeout(host *h, uint32_t stack_ms) {
     uint32_t ms = stack_ms == TERN_POLL_IDLE ? HOST_POLL_CAP_MS : stack_ms;
@@ -394,8 +400,23 @@ static void run_loop(host *h) {
             [FD_TAP] = {.fd = h->tap.failed ? -1 : tern_tap_fd(&h->tap), .events = POLLIN},
             /* While a command is pending, further lines wait in the pipe. */
             [FD_STDIN] = {.fd = (h->stdin_open && !shell_busy(h)) ? STDIN_FILENO : -1, .events = POLLIN},
+#if TERN_CFG_SOCKETS
+            [FD_KICK] = {.fd = h->kick_fd, .events = POLLIN},
+#else
+            [FD_KICK] = {.fd = -1},
+#endif
         };
-        if (poll(fds, FD_COUNT, poll_timeout(h, next)) < 0 && errno != EINTR) {
+        /* Socket calls from other threads run while the loop sleeps. */
+#if TERN_CFG_SOCKETS
+        host_unlock(h);
+#endif
+        int n = poll(fds, FD_COUNT, poll_timeout(h, next));
+#if TERN_CFG_SOCKETS
+        host_lock(h);
+        if (fds[FD_KICK].revents & POLLIN)
+            host_kick_drain(h);
+#endif
+        if (n < 0 && errno != EINTR) {
             fprintf(stderr, "tern: poll: %s\n", strerror(errno));
             break;
         }

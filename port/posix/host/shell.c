@@ -51,6 +51,10 @@ static const shell_cmd commands[] = {
      "look NAME up (A records), show or set the DNS servers, empty the cache"},
     {"mcast", cmd_mcast, 0, 4, true, "mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT]",
      "list, join or leave multicast groups; send TEXT to GROUP:PORT"},
+#if TERN_CFG_SOCKETS
+    {"sockecho", cmd_sockecho, 1, 1, false, "sockecho PORT",
+     "serve TCP echo on PORT from a thread using the sockets API (examples/echo_server.c)"},
+#endif
     {"quit", cmd_quit, 0, 0, false, "quit", "stop the program"},
 };
 #define SHELL_NCMDS (sizeof(commands) / sizeof(commands[0]))

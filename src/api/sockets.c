@@ -1,0 +1,1006 @@
+/*
+ * Berkeley sockets over the callback API: the socket table, descriptors, the
+ * core lock discipline and the connection calls (socket, bind, listen,
+ * accept, connect, shutdown, close, names, fcntl, ioctl). Data transfer is in
+ * sockets_io.c, options in sockets_opt.c, poll/select in sockets_poll.c,
+ * address conversion and getaddrinfo in sockets_addr.c.
+ *
+ * Locking: every entry point takes the core lock (tern_sock_enter) and
+ * releases it on return; waits release it (tern_sock_wait). The core's
+ * callbacks below run with the lock held, by whichever thread is in the
+ * core (the driving thread, or an application thread inside a call).
+ */
+#include "sockets_priv.h"
+
+#if TERN_CFG_SOCKETS
+
+#include <stdarg.h>
+#include <string.h>
+
+/* The process-wide entry points (the only mutable globals of the sockets
+ * layer; the core has none): registered instances, set up before threads
+ * use them, and the default instance for tern_socket(). */
+static tern_sockets *registry[TERN_SOCKETS_INSTANCES];
+static tern_sockets *default_ss;
+static _Thread_local tern_sockets *thread_ss;
+
+static void tcp_on_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p);
+static void tcp_on_sent(void *ctx, tern_tcp_pcb *pcb, uint32_t len);
+static void tcp_on_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err);
+static void tcp_on_err(void *ctx, tern_stack *s, tern_err err);
+
+/* A closed socket's connection (TIME_WAIT, FIN exchange) carries this as
+ * its context when the socket had SO_REUSEADDR: Linux lets a new bind share
+ * the port only when both sides set it. Only its address is used. */
+static const char reuse_mark;
+
+static const tern_tcp_callbacks tcp_cbs = {
+    .recv = tcp_on_recv, .sent = tcp_on_sent, .connected = tcp_on_connected, .err = tcp_on_err};
+
+/* ---- Instances and descriptors -------------------------------------------- */
+
+int tern_sockets_init(tern_sockets *ss, tern_stack *s, tern_os_mutex *lock) {
+    unsigned id = 0;
+    while (id < TERN_SOCKETS_INSTANCES && registry[id])
+        id++;
+    if (!ss || !s || !lock || id == TERN_SOCKETS_INSTANCES)
+        return -1;
+    memset(ss, 0, sizeof *ss);
+    ss->stack = s;
+    ss->lock = lock;
+    ss->id = (uint8_t)id;
+    if (tern_os_cond_init(&ss->poll_cond))
+        return -1;
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
+        ss->socks[i].owner = ss;
+        if (tern_os_cond_init(&ss->socks[i].cond)) {
+            while (i--)
+                tern_os_cond_destroy(&ss->socks[i].cond);
+            tern_os_cond_destroy(&ss->poll_cond);
+            return -1;
+        }
+    }
+    registry[id] = ss;
+    return 0;
+}
+
+static void sock_release(tern_sock *so);
+
+void tern_sockets_deinit(tern_sockets *ss) {
+    tern_os_mutex_lock(ss->lock);
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++)
+        if (ss->socks[i].used)
+            sock_release(&ss->socks[i]);
+    tern_os_mutex_unlock(ss->lock);
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++)
+        tern_os_cond_destroy(&ss->socks[i].cond);
+    tern_os_cond_destroy(&ss->poll_cond);
+    registry[ss->id] = NULL;
+    if (default_ss == ss)
+        default_ss = NULL;
+    if (thread_ss == ss)
+        thread_ss = NULL;
+}
+
+void tern_sockets_set_default(tern_sockets *ss) {
+    default_ss = ss;
+}
+
+void tern_sockets_set_thread_default(tern_sockets *ss) {
+    thread_ss = ss;
+}
+
+void tern_sockets_set_kick(tern_sockets *ss, void (*kick)(void *ctx), void *ctx) {
+    tern_os_mutex_lock(ss->lock);
+    ss->kick = kick;
+    ss->kick_ctx = ctx;
+    tern_os_mutex_unlock(ss->lock);
+}
+
+unsigned tern_sockets_in_use(tern_sockets *ss) {
+    unsigned n = 0;
+    tern_os_mutex_lock(ss->lock);
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++)
+        n += ss->socks[i].used;
+    tern_os_mutex_unlock(ss->lock);
+    return n;
+}
+
+tern_sockets *tern_sock_current(void) {
+    return thread_ss ? thread_ss : default_ss;
+}
+
+tern_sockets *tern_sock_instance(unsigned i) {
+    return i < TERN_SOCKETS_INSTANCES ? registry[i] : NULL;
+}
+
+int tern_sock_fd(const tern_sock *so) {
+    const tern_sockets *ss = so->owner;
+    return TERN_SOCK_FD_BASE + (int)ss->id * TERN_CFG_SOCKETS_MAX + (int)(so - ss->socks);
+}
+
+tern_sock *tern_sock_lookup(int fd) {
+    if (fd < TERN_SOCK_FD_BASE)
+        return NULL;
+    unsigned n = (unsigned)(fd - TERN_SOCK_FD_BASE);
+    tern_sockets *ss = tern_sock_instance(n / TERN_CFG_SOCKETS_MAX);
+    return ss ? &ss->socks[n % TERN_CFG_SOCKETS_MAX] : NULL;
+}
+
+tern_sock *tern_sock_enter(int fd) {
+    tern_sock *so = tern_sock_lookup(fd);
+    if (!so) {
+        tern_os_set_errno(TERN_EBADF);
+        return NULL;
+    }
+    tern_os_mutex_lock(so->owner->lock);
+    if (!so->used || (so->flags & SOCKF_CLOSING) || so->parent >= 0) {
+        tern_os_mutex_unlock(so->owner->lock);
+        tern_os_set_errno(TERN_EBADF);
+        return NULL;
+    }
+    so->users++;
+    return so;
+}
+
+static void kick(tern_sockets *ss) {
+    if (ss->kick)
+        ss->kick(ss->kick_ctx);
+}
+
+void tern_sock_leave(tern_sock *so) {
+    tern_sockets *ss = so->owner;
+    so->users--;
+    if ((so->flags & SOCKF_CLOSING) && !so->users)
+        so->used = 0; /* the last caller out frees the slot */
+    kick(ss);
+    tern_os_mutex_unlock(ss->lock);
+}
+
+int tern_sock_fail(tern_sock *so, int e) {
+    tern_sock_leave(so);
+    tern_os_set_errno(e);
+    return -1;
+}
+
+void tern_sock_wake(tern_sock *so) {
+    tern_os_cond_broadcast(&so->cond);
+    /* Pollers of any instance sharing this core lock may wait for it. */
+    for (unsigned i = 0; i < TERN_SOCKETS_INSTANCES; i++) {
+        tern_sockets *ss = registry[i];
+        if (ss && ss->lock == so->owner->lock && ss->pollers)
+            tern_os_cond_broadcast(&ss->poll_cond);
+    }
+}
+
+int tern_sock_wait(tern_sock *so, uint32_t timeout_ms, uint32_t start) {
+    uint32_t t = TERN_OS_WAIT_FOREVER;
+    if (timeout_ms) {
+        uint32_t spent = tern_os_now_ms() - start;
+        if (spent >= timeout_ms)
+            return TERN_ETIMEDOUT;
+        t = timeout_ms - spent;
+    }
+    kick(so->owner); /* output queued by this call goes out while we sleep */
+    tern_os_cond_wait(&so->cond, so->owner->lock, t);
+    return (so->flags & SOCKF_CLOSING) ? TERN_EBADF : 0;
+}
+
+int tern_sock_errno(tern_err err) {
+    switch (err) {
+    case TERN_OK:
+        return 0;
+    case TERN_ERR_NOMEM:
+    case TERN_ERR_BUF:
+        return TERN_ENOBUFS;
+    case TERN_ERR_TIMEOUT:
+        return TERN_ETIMEDOUT;
+    case TERN_ERR_NOROUTE:
+        return TERN_ENETUNREACH;
+    case TERN_ERR_INPROGRESS:
+        return TERN_EINPROGRESS;
+    case TERN_ERR_WOULDBLOCK:
+        return TERN_EAGAIN;
+    case TERN_ERR_INUSE:
+        return TERN_EADDRINUSE;
+    case TERN_ERR_ALREADY:
+        return TERN_EALREADY;
+    case TERN_ERR_ISCONN:
+        return TERN_EISCONN;
+    case TERN_ERR_NOTCONN:
+        return TERN_ENOTCONN;
+    case TERN_ERR_NETIF:
+        return TERN_ENETDOWN;
+    case TERN_ERR_ABORTED:
+        return TERN_ECONNABORTED;
+    case TERN_ERR_RESET:
+        return TERN_ECONNRESET;
+    case TERN_ERR_CLOSED:
+        return TERN_EPIPE;
+    case TERN_ERR_MSGSIZE:
+        return TERN_EMSGSIZE;
+    case TERN_ERR_NOTSUP:
+        return TERN_EOPNOTSUPP;
+    case TERN_ERR_HOSTUNREACH:
+        return TERN_EHOSTUNREACH;
+    case TERN_ERR_REFUSED:
+        return TERN_ECONNREFUSED;
+    case TERN_ERR_NOTFOUND:
+        return TERN_ENOENT;
+    case TERN_ERR_INVAL:
+    default:
+        return TERN_EINVAL;
+    }
+}
+
+/* ---- Slots ----------------------------------------------------------------- */
+
+static tern_sock *sock_alloc(tern_sockets *ss, int type, int proto) {
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
+        tern_sock *so = &ss->socks[i];
+        if (so->used)
+            continue;
+        /* owner and the OS condition stay; everything after them is reset. */
+        memset((char *)so + offsetof(tern_sock, pcb), 0, sizeof *so - offsetof(tern_sock, pcb));
+        so->used = 1;
+        so->type = (uint8_t)type;
+        so->proto = (uint8_t)proto;
+        so->acc_head = so->acc_tail = so->acc_next = so->parent = -1;
+        so->linger = -1;
+        so->ttl = TERN_CFG_IPV4_DEFAULT_TTL;
+        so->mcast_ttl = 1;
+        so->flags = SOCKF_MCAST_LOOP;
+        so->keepcnt = TERN_CFG_TCP_KEEP_CNT;
+        so->keepidle = TERN_CFG_TCP_KEEP_IDLE_MS / 1000u;
+        so->keepintvl = TERN_CFG_TCP_KEEP_INTVL_MS / 1000u;
+        so->rcvbuf = 2u * (type == TERN_SOCK_STREAM ? TERN_CFG_TCP_WND : 65536u);
+        so->sndbuf = 2u * (type == TERN_SOCK_STREAM ? TERN_CFG_TCP_SND_BUF : 65536u);
+        return so;
+    }
+    return NULL;
+}
+
+static void rx_flush(tern_sock *so) {
+    tern_stack *s = so->owner->stack;
+    while (so->rxq) {
+        tern_pbuf *p = so->rxq;
+        so->rxq = p->next_pkt;
+        p->next_pkt = NULL;
+        tern_pbuf_free(s, p);
+    }
+    so->rxq_tail = NULL;
+    so->rx_bytes = 0;
+    so->rx_off = 0;
+    while (so->dq_count) {
+        tern_pbuf_free(s, so->dq[so->dq_head].p);
+        so->dq_head = (uint8_t)((so->dq_head + 1u) % TERN_CFG_SOCKET_DGRAM_QUEUE);
+        so->dq_count--;
+    }
+}
+
+/* Drop a socket's core objects and queues (core lock held); the slot itself
+ * is freed by the caller (or by the last thread to leave it). */
+static void sock_release(tern_sock *so) {
+    tern_sockets *ss = so->owner;
+    rx_flush(so);
+    if (SOCK_IS_STREAM(so)) {
+        if (so->listener) {
+            tern_tcp_listener_close(so->listener);
+            so->listener = NULL;
+            /* Connections nobody accepted are reset, as Linux does. */
+            while (so->acc_head >= 0) {
+                tern_sock *c = &ss->socks[so->acc_head];
+                so->acc_head = c->acc_next;
+                if (c->pcb.tcp)
+                    tern_tcp_abort(c->pcb.tcp);
+                c->pcb.tcp = NULL;
+                rx_flush(c);
+                c->used = 0;
+            }
+            so->acc_tail = -1;
+            so->acc_count = 0;
+        }
+        if (so->pcb.tcp) {
+            tern_tcp_pcb *pcb = so->pcb.tcp;
+            so->pcb.tcp = NULL;
+            tern_tcp_set_callbacks(pcb, NULL,
+                                   (so->flags & SOCKF_REUSEADDR) ? (void *)(uintptr_t)&reuse_mark : NULL);
+            if (so->linger == 0)
+                tern_tcp_abort(pcb); /* SO_LINGER {1, 0}: reset */
+            else
+                tern_tcp_close(pcb); /* unread data makes this a reset too */
+        }
+    } else if (so->type == TERN_SOCK_DGRAM) {
+#if TERN_CFG_IGMP
+        for (unsigned i = 0; i < 2; i++)
+            if (so->mcast_groups[i]) {
+                tern_addr g = tern_addr_ipv4(so->mcast_groups[i]);
+                tern_igmp_leave(ss->stack, NULL, &g);
+                so->mcast_groups[i] = 0;
+            }
+#endif
+        if (so->pcb.udp)
+            tern_udp_free(so->pcb.udp);
+        so->pcb.udp = NULL;
+    } else if (so->pcb.raw) {
+        tern_raw_free(so->pcb.raw);
+        so->pcb.raw = NULL;
+    }
+    so->flags |= SOCKF_CLOSING;
+    tern_sock_wake(so);
+    if (!so->users)
+        so->used = 0;
+}
+
+/* ---- Core callbacks (core lock held) ---------------------------------------- */
+
+static void tcp_on_recv(void *ctx, tern_tcp_pcb *pcb, tern_pbuf *p) {
+    tern_sock *so = ctx;
+    (void)pcb;
+    if (!p) {
+        so->shut |= SOCKSH_RCV; /* the peer's FIN */
+    } else {
+        p->next_pkt = NULL;
+        if (so->rxq)
+            so->rxq_tail->next_pkt = p;
+        else
+            so->rxq = p;
+        so->rxq_tail = p;
+        so->rx_bytes += p->tot_len;
+    }
+    tern_sock_wake(so);
+}
+
+static void tcp_on_sent(void *ctx, tern_tcp_pcb *pcb, uint32_t len) {
+    (void)pcb, (void)len;
+    tern_sock_wake(ctx);
+}
+
+static void tcp_on_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err) {
+    tern_sock *so = ctx;
+    if (err == TERN_OK) {
+        so->state = SOCKST_CONNECTED;
+        so->flags |= SOCKF_WAS_CONNECTED;
+        so->local_ip = pcb->local_ip;
+        so->local_port = pcb->local_port;
+    } else {
+        so->pcb.tcp = NULL; /* gone */
+        so->state = SOCKST_DEAD;
+        so->shut = SOCKSH_BOTH;
+        so->so_error =
+            (err == TERN_ERR_RESET || err == TERN_ERR_REFUSED) ? TERN_ECONNREFUSED : tern_sock_errno(err);
+    }
+    tern_sock_wake(so);
+}
+
+static void tcp_on_err(void *ctx, tern_stack *s, tern_err err) {
+    tern_sock *so = ctx;
+    (void)s;
+    so->pcb.tcp = NULL; /* gone */
+    so->state = SOCKST_DEAD;
+    so->shut = SOCKSH_BOTH;
+    so->so_error = err == TERN_ERR_TIMEOUT ? TERN_ETIMEDOUT : tern_sock_errno(err);
+    tern_sock_wake(so);
+}
+
+void tern_sock_apply_bufsize(tern_sock *so) {
+    if (!TERN_CFG_TCP_BUF_PER_CONN || !SOCK_IS_STREAM(so) || !so->pcb.tcp)
+        return;
+    /* The value the application asked for (the option reports it doubled),
+     * within what the core takes. */
+    uint32_t rcv = (so->flags & SOCKF_RCVBUF_SET) ? so->rcvbuf / 2u : 0u;
+    uint32_t snd = (so->flags & SOCKF_SNDBUF_SET) ? so->sndbuf / 2u : 0u;
+    if (rcv && rcv < TERN_CFG_TCP_MSS)
+        rcv = TERN_CFG_TCP_MSS;
+    if (snd && snd < TERN_CFG_TCP_MSS)
+        snd = TERN_CFG_TCP_MSS;
+    if (rcv > TERN_CFG_TCP_BUF_MAX)
+        rcv = TERN_CFG_TCP_BUF_MAX;
+    if (snd > TERN_CFG_TCP_BUF_MAX)
+        snd = TERN_CFG_TCP_BUF_MAX;
+    if (rcv || snd)
+        (void)tern_tcp_set_bufsize(so->pcb.tcp, rcv, snd);
+}
+
+static void tcp_apply_options(tern_sock *so, tern_tcp_pcb *pcb) {
+    if (so->flags & SOCKF_NODELAY)
+        tern_tcp_set_nodelay(pcb, true);
+    if (so->flags & SOCKF_KEEPALIVE)
+        tern_tcp_set_keepalive(pcb, true, so->keepidle * 1000u, so->keepintvl * 1000u, so->keepcnt);
+    tern_sock_apply_bufsize(so);
+}
+
+static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb) {
+    tern_sock *ls = ctx;
+    tern_sockets *ss = ls->owner;
+    (void)l;
+    if (ls->acc_count > ls->backlog) /* Linux takes backlog + 1 */
+        return TERN_ERR_NOMEM;
+    tern_sock *c = sock_alloc(ss, TERN_SOCK_STREAM, TERN_IPPROTO_TCP);
+    if (!c)
+        return TERN_ERR_NOMEM;
+    c->pcb.tcp = pcb;
+    c->state = SOCKST_CONNECTED;
+    c->rcvbuf = ls->rcvbuf;
+    c->sndbuf = ls->sndbuf;
+    c->flags = (uint16_t)((ls->flags & (SOCKF_REUSEADDR | SOCKF_KEEPALIVE | SOCKF_NODELAY | SOCKF_NONBLOCK |
+                                        SOCKF_RCVBUF_SET | SOCKF_SNDBUF_SET)) |
+                          SOCKF_BOUND | SOCKF_WAS_CONNECTED);
+    c->flags &= (uint16_t)~SOCKF_NONBLOCK; /* accept() does not inherit O_NONBLOCK on Linux */
+    c->keepidle = ls->keepidle;
+    c->keepintvl = ls->keepintvl;
+    c->keepcnt = ls->keepcnt;
+    c->linger = ls->linger;
+    c->rcvtimeo = ls->rcvtimeo;
+    c->sndtimeo = ls->sndtimeo;
+    c->local_ip = pcb->local_ip;
+    c->local_port = pcb->local_port;
+    c->remote_ip = pcb->remote_ip;
+    c->remote_port = pcb->remote_port;
+    c->parent = (int16_t)(ls - ss->socks);
+    tern_tcp_set_callbacks(pcb, &tcp_cbs, c);
+    tcp_apply_options(c, pcb);
+    int16_t idx = (int16_t)(c - ss->socks);
+    if (ls->acc_tail >= 0)
+        ss->socks[ls->acc_tail].acc_next = idx;
+    else
+        ls->acc_head = idx;
+    ls->acc_tail = idx;
+    ls->acc_count++;
+    tern_sock_wake(ls);
+    return TERN_OK;
+}
+
+static void udp_on_recv(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+    tern_sock *so = ctx;
+    if (so->dq_count >= TERN_CFG_SOCKET_DGRAM_QUEUE || (so->shut & SOCKSH_RCV)) {
+        tern_pbuf_free(pcb->stack, p);
+        return;
+    }
+    tern_sock_dgram *d = &so->dq[(so->dq_head + so->dq_count) % TERN_CFG_SOCKET_DGRAM_QUEUE];
+    d->p = p;
+    d->addr = tern_addr_get_ipv4(&info->src);
+    d->port = info->sport;
+    so->dq_count++;
+    tern_sock_wake(so);
+}
+
+static void udp_on_err(void *ctx, tern_udp_pcb *pcb, tern_err err, const tern_icmp_error *e) {
+    tern_sock *so = ctx;
+    (void)pcb, (void)e;
+    if (!(so->flags & SOCKF_CONNECTED))
+        return; /* Linux reports ICMP errors on connected sockets only */
+    so->so_error = tern_sock_errno(err);
+    tern_sock_wake(so);
+}
+
+static bool raw_on_recv(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *src) {
+    tern_sock *so = ctx;
+    if (so->dq_count >= TERN_CFG_SOCKET_DGRAM_QUEUE || (so->shut & SOCKSH_RCV))
+        return false;
+    tern_pbuf *copy = tern_pbuf_clone(pcb->stack, 0, p); /* the stack goes on with p */
+    if (!copy)
+        return false;
+    tern_sock_dgram *d = &so->dq[(so->dq_head + so->dq_count) % TERN_CFG_SOCKET_DGRAM_QUEUE];
+    d->p = copy;
+    d->addr = tern_addr_get_ipv4(src);
+    d->port = 0;
+    so->dq_count++;
+    tern_sock_wake(so);
+    return false;
+}
+
+/* ---- socket, bind, listen, accept, connect -------------------------------------- */
+
+int tern_socket(int domain, int type, int protocol) {
+    tern_sockets *ss = tern_sock_current();
+    int flags = type & (TERN_SOCK_NONBLOCK | TERN_SOCK_CLOEXEC);
+    type &= ~(TERN_SOCK_NONBLOCK | TERN_SOCK_CLOEXEC);
+    if (!ss) {
+        tern_os_set_errno(TERN_ENETDOWN);
+        return -1;
+    }
+    if (domain != TERN_SOCK_AF_INET) { /* AF_INET6 goes here once IPv6 lands */
+        tern_os_set_errno(TERN_EAFNOSUPPORT);
+        return -1;
+    }
+    switch (type) {
+    case TERN_SOCK_STREAM:
+        if (protocol != 0 && protocol != TERN_IPPROTO_TCP)
+            goto noproto;
+        protocol = TERN_IPPROTO_TCP;
+        break;
+    case TERN_SOCK_DGRAM:
+        if (protocol != 0 && protocol != TERN_IPPROTO_UDP)
+            goto noproto;
+        protocol = TERN_IPPROTO_UDP;
+        break;
+    case TERN_SOCK_RAW:
+        if (protocol <= 0 || protocol > 255 || !TERN_CFG_RAW)
+            goto noproto;
+        break;
+    default:
+        tern_os_set_errno(TERN_ESOCKTNOSUPPORT);
+        return -1;
+    }
+    tern_os_mutex_lock(ss->lock);
+    tern_sock *so = sock_alloc(ss, type, protocol);
+    if (!so) {
+        tern_os_mutex_unlock(ss->lock);
+        tern_os_set_errno(TERN_EMFILE);
+        return -1;
+    }
+    if (flags & TERN_SOCK_NONBLOCK)
+        so->flags |= SOCKF_NONBLOCK;
+    if (type == TERN_SOCK_DGRAM) {
+        so->pcb.udp = tern_udp_new(ss->stack);
+        if (so->pcb.udp) {
+            tern_udp_set_recv(so->pcb.udp, udp_on_recv, so);
+            tern_udp_set_err(so->pcb.udp, udp_on_err);
+        }
+    } else if (type == TERN_SOCK_RAW) {
+#if TERN_CFG_RAW
+        so->pcb.raw = tern_raw_new(ss->stack, (uint8_t)protocol);
+        if (so->pcb.raw)
+            tern_raw_set_recv(so->pcb.raw, raw_on_recv, so);
+#endif
+    }
+    if (type != TERN_SOCK_STREAM && !so->pcb.udp && !so->pcb.raw) {
+        so->used = 0;
+        tern_os_mutex_unlock(ss->lock);
+        tern_os_set_errno(TERN_ENOBUFS);
+        return -1;
+    }
+    int fd = tern_sock_fd(so);
+    tern_os_mutex_unlock(ss->lock);
+    return fd;
+noproto:
+    tern_os_set_errno(TERN_EPROTONOSUPPORT);
+    return -1;
+}
+
+static bool overlap(uint32_t a, uint32_t b) {
+    return !a || !b || a == b;
+}
+
+/* Linux's rule for TCP: with SO_REUSEADDR on both sides only a listener
+ * conflicts; without it anything on the port does (TIME_WAIT included). */
+static bool tcp_port_conflict(tern_sock *so, uint32_t ip, uint16_t port) {
+    tern_sockets *ss = so->owner;
+    tern_stack *s = ss->stack;
+    bool reuse = (so->flags & SOCKF_REUSEADDR) != 0;
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
+        tern_sock *o = &ss->socks[i];
+        if (o == so || !o->used || (o->flags & SOCKF_CLOSING) || !SOCK_IS_STREAM(o) ||
+            !(o->flags & SOCKF_BOUND) || o->local_port != port || !overlap(o->local_ip, ip))
+            continue;
+        if (!reuse || !(o->flags & SOCKF_REUSEADDR) || o->state == SOCKST_LISTEN)
+            return true;
+    }
+    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+        const tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
+        if (!pcb->stack || pcb->local_port != port || !overlap(pcb->local_ip, ip))
+            continue;
+        if (pcb->cb == &tcp_cbs)
+            continue; /* a socket's: judged above */
+        if (!reuse || pcb->ctx != (const void *)&reuse_mark)
+            return true;
+    }
+#if TERN_CFG_TCP_LISTENERS
+    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
+        const tern_tcp_listener *l = &s->tcp.listeners[i];
+        if (l->used && l->local_port == port && overlap(l->local_ip, ip) && l->ctx != (void *)so) {
+            bool ours = false;
+            for (unsigned j = 0; j < TERN_CFG_SOCKETS_MAX; j++)
+                ours |= ss->socks[j].listener == l;
+            if (!ours)
+                return true;
+        }
+    }
+#endif
+    return false;
+}
+
+static bool local_ok(tern_sockets *ss, uint32_t ip, bool multicast_ok) {
+    if (!ip || (ip >> 24) == 127u || tern_ipv4_is_local(ss->stack, ip))
+        return true;
+    return multicast_ok && (ip >> 28) == 0xEu;
+}
+
+int tern_bind(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    uint32_t ip;
+    uint16_t port;
+    int e = tern_sock_addr_in(addr, len, &ip, &port, true);
+    if (e)
+        return tern_sock_fail(so, e);
+    if ((so->flags & SOCKF_BOUND) || so->state != SOCKST_IDLE)
+        return tern_sock_fail(so, TERN_EINVAL);
+    if (!local_ok(so->owner, ip, so->type == TERN_SOCK_DGRAM))
+        return tern_sock_fail(so, TERN_EADDRNOTAVAIL);
+    tern_addr a = tern_addr_ipv4(ip);
+    tern_err err = TERN_OK;
+    if (SOCK_IS_STREAM(so)) {
+        if (port && tcp_port_conflict(so, ip, port))
+            return tern_sock_fail(so, TERN_EADDRINUSE);
+        tern_tcp_pcb *pcb = tern_tcp_new(so->owner->stack);
+        if (!pcb)
+            return tern_sock_fail(so, TERN_ENOBUFS);
+        err = tern_tcp_bind(pcb, &a, port);
+        if (err) {
+            tern_tcp_close(pcb);
+            return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EADDRNOTAVAIL : TERN_EADDRINUSE);
+        }
+        tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
+        so->pcb.tcp = pcb;
+        port = pcb->local_port;
+    } else if (so->type == TERN_SOCK_DGRAM) {
+        tern_udp_set_flags(so->pcb.udp, TERN_UDP_F_REUSE, (so->flags & SOCKF_REUSEADDR) != 0);
+        err = tern_udp_bind(so->pcb.udp, &a, port);
+        if (err)
+            return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EADDRNOTAVAIL : TERN_EADDRINUSE);
+        port = so->pcb.udp->local_port;
+    } else {
+#if TERN_CFG_RAW
+        if (tern_raw_bind(so->pcb.raw, &a))
+            return tern_sock_fail(so, TERN_EADDRNOTAVAIL);
+#endif
+        port = 0;
+    }
+    so->local_ip = ip;
+    so->local_port = port;
+    so->flags |= SOCKF_BOUND;
+    tern_sock_leave(so);
+    return 0;
+}
+
+int tern_listen(int fd, int backlog) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (!SOCK_IS_STREAM(so))
+        return tern_sock_fail(so, TERN_EOPNOTSUPP);
+    if (backlog < 0)
+        backlog = 0;
+    if (backlog > 4096)
+        backlog = 4096;
+    if (so->state == SOCKST_LISTEN) {
+        so->backlog = (uint16_t)backlog;
+        tern_sock_leave(so);
+        return 0;
+    }
+    if (so->state != SOCKST_IDLE)
+        return tern_sock_fail(so, TERN_EINVAL);
+    tern_stack *s = so->owner->stack;
+    if (!so->pcb.tcp) { /* not bound: an ephemeral port, as Linux does */
+        tern_tcp_pcb *pcb = tern_tcp_new(s);
+        if (!pcb)
+            return tern_sock_fail(so, TERN_ENOBUFS);
+        if (tern_tcp_bind(pcb, NULL, 0)) {
+            tern_tcp_close(pcb);
+            return tern_sock_fail(so, TERN_EADDRINUSE);
+        }
+        tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
+        so->pcb.tcp = pcb;
+        so->local_ip = 0;
+        so->local_port = pcb->local_port;
+        so->flags |= SOCKF_BOUND;
+    }
+    /* Another socket may have bound the port with SO_REUSEADDR meanwhile. */
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
+        tern_sock *o = &so->owner->socks[i];
+        if (o != so && o->used && SOCK_IS_STREAM(o) && o->state == SOCKST_LISTEN &&
+            o->local_port == so->local_port && overlap(o->local_ip, so->local_ip))
+            return tern_sock_fail(so, TERN_EADDRINUSE);
+    }
+    tern_addr a = tern_addr_ipv4(so->local_ip);
+    uint8_t core_backlog = (uint8_t)(backlog + 1 > 255 ? 255 : backlog + 1);
+    tern_tcp_listener *l = tern_tcp_listen(s, &a, so->local_port, core_backlog, tcp_on_accept, so);
+    if (!l)
+        return tern_sock_fail(so, tcp_port_conflict(so, so->local_ip, so->local_port) ? TERN_EADDRINUSE
+                                                                                      : TERN_ENOBUFS);
+    tern_tcp_close(so->pcb.tcp); /* the port is the listener's now */
+    so->pcb.tcp = NULL;
+    so->listener = l;
+    so->backlog = (uint16_t)backlog;
+    so->state = SOCKST_LISTEN;
+    tern_sock_leave(so);
+    return 0;
+}
+
+int tern_accept(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (!SOCK_IS_STREAM(so))
+        return tern_sock_fail(so, TERN_EOPNOTSUPP);
+    if (so->state != SOCKST_LISTEN)
+        return tern_sock_fail(so, TERN_EINVAL);
+    if (addr && !len)
+        return tern_sock_fail(so, TERN_EFAULT);
+    uint32_t start = tern_os_now_ms();
+    while (so->acc_head < 0) {
+        if (so->flags & SOCKF_NONBLOCK)
+            return tern_sock_fail(so, TERN_EAGAIN);
+        int e = tern_sock_wait(so, so->rcvtimeo, start);
+        if (e)
+            return tern_sock_fail(so, e == TERN_ETIMEDOUT ? TERN_EAGAIN : e);
+    }
+    tern_sock *c = &so->owner->socks[so->acc_head];
+    so->acc_head = c->acc_next;
+    if (so->acc_head < 0)
+        so->acc_tail = -1;
+    so->acc_count--;
+    c->acc_next = -1;
+    c->parent = -1;
+    if (addr)
+        tern_sock_addr_out(addr, len, c->remote_ip, c->remote_port);
+    int cfd = tern_sock_fd(c);
+    tern_sock_leave(so);
+    return cfd;
+}
+
+static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
+    if (so->state == SOCKST_LISTEN)
+        return tern_sock_fail(so, TERN_EISCONN);
+    if (so->flags & SOCKF_CONNECTING) {
+        /* A connect() that returned TERN_EINPROGRESS: report how it went. */
+        if (so->state == SOCKST_SYN_SENT) {
+            if (so->flags & SOCKF_NONBLOCK)
+                return tern_sock_fail(so, TERN_EALREADY);
+        } else {
+            so->flags &= (uint16_t)~SOCKF_CONNECTING;
+            if (so->state == SOCKST_CONNECTED) {
+                tern_sock_leave(so);
+                return 0;
+            }
+            int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
+            so->so_error = 0;
+            return tern_sock_fail(so, e);
+        }
+    } else if (so->state == SOCKST_CONNECTED) {
+        return tern_sock_fail(so, TERN_EISCONN);
+    } else if (so->state == SOCKST_SYN_SENT) {
+        return tern_sock_fail(so, TERN_EALREADY);
+    } else {
+        tern_stack *s = so->owner->stack;
+        tern_tcp_pcb *pcb = so->pcb.tcp;
+        if (!pcb) {
+            pcb = tern_tcp_new(s);
+            if (!pcb)
+                return tern_sock_fail(so, TERN_EAGAIN); /* Linux: no local port/resources */
+            if (so->flags & SOCKF_BOUND) {
+                tern_addr la = tern_addr_ipv4(so->local_ip);
+                if (tern_tcp_bind(pcb, &la, so->local_port)) {
+                    tern_tcp_close(pcb);
+                    return tern_sock_fail(so, TERN_EADDRINUSE);
+                }
+            }
+            tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
+            so->pcb.tcp = pcb;
+        }
+        tcp_apply_options(so, pcb);
+        so->shut = 0;
+        so->so_error = 0;
+        so->flags &= (uint16_t)~SOCKF_WAS_CONNECTED;
+        tern_addr ra = tern_addr_ipv4(ip);
+        tern_err err = tern_tcp_connect(pcb, &ra, port);
+        if (pcb->state != TERN_TCP_SYN_SENT && so->pcb.tcp == pcb) {
+            /* Refused before anything was sent. */
+            if (!(so->flags & SOCKF_BOUND)) {
+                so->pcb.tcp = NULL;
+                tern_tcp_close(pcb);
+            }
+            int e = err == TERN_ERR_INUSE ? TERN_EADDRNOTAVAIL : tern_sock_errno(err);
+            return tern_sock_fail(so, e == TERN_EINVAL ? TERN_ENETUNREACH : e);
+        }
+        if (so->pcb.tcp == pcb) {
+            so->local_ip = pcb->local_ip;
+            so->local_port = pcb->local_port;
+        }
+        so->flags |= SOCKF_BOUND;
+        so->remote_ip = ip;
+        so->remote_port = port;
+        if (so->state == SOCKST_IDLE || so->state == SOCKST_DEAD)
+            so->state = SOCKST_SYN_SENT;
+        if (so->state == SOCKST_SYN_SENT && (so->flags & SOCKF_NONBLOCK)) {
+            so->flags |= SOCKF_CONNECTING;
+            return tern_sock_fail(so, TERN_EINPROGRESS);
+        }
+    }
+    uint32_t start = tern_os_now_ms();
+    while (so->state == SOCKST_SYN_SENT) {
+        int e = tern_sock_wait(so, so->sndtimeo, start);
+        if (e == TERN_ETIMEDOUT) {
+            so->flags |= SOCKF_CONNECTING;
+            return tern_sock_fail(so, TERN_EINPROGRESS);
+        }
+        if (e)
+            return tern_sock_fail(so, e);
+    }
+    so->flags &= (uint16_t)~SOCKF_CONNECTING;
+    if (so->state == SOCKST_CONNECTED || (so->flags & SOCKF_WAS_CONNECTED)) {
+        /* Connected (and maybe reset since: as on Linux, the error is
+         * reported by the next call). */
+        tern_sock_leave(so);
+        return 0;
+    }
+    int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
+    so->so_error = 0;
+    return tern_sock_fail(so, e);
+}
+
+int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    uint32_t ip;
+    uint16_t port;
+    if (!addr)
+        return tern_sock_fail(so, TERN_EFAULT);
+    if (len >= sizeof(tern_sa_family_t) && addr->sa_family == TERN_SOCK_AF_UNSPEC && !SOCK_IS_STREAM(so)) {
+        /* Dissolve the association (UDP, raw). */
+        if (so->type == TERN_SOCK_DGRAM)
+            tern_udp_disconnect(so->pcb.udp);
+#if TERN_CFG_RAW
+        else
+            so->pcb.raw->remote_ip = 0;
+#endif
+        so->flags &= (uint16_t)~SOCKF_CONNECTED;
+        so->remote_ip = 0;
+        so->remote_port = 0;
+        tern_sock_leave(so);
+        return 0;
+    }
+    int e = tern_sock_addr_in(addr, len, &ip, &port, false);
+    if (e)
+        return tern_sock_fail(so, e);
+    if (SOCK_IS_STREAM(so))
+        return connect_stream(so, ip, port);
+    tern_addr ra = tern_addr_ipv4(ip);
+    if (so->type == TERN_SOCK_DGRAM) {
+        tern_err err = tern_udp_connect(so->pcb.udp, &ra, port);
+        if (err)
+            return tern_sock_fail(so, tern_sock_errno(err));
+        so->local_port = so->pcb.udp->local_port;
+    } else {
+#if TERN_CFG_RAW
+        tern_raw_connect(so->pcb.raw, &ra);
+#endif
+    }
+    so->flags |= SOCKF_CONNECTED | SOCKF_BOUND;
+    so->remote_ip = ip;
+    so->remote_port = port;
+    so->so_error = 0;
+    tern_sock_leave(so);
+    return 0;
+}
+
+/* ---- shutdown, close, names ------------------------------------------------------ */
+
+int tern_shutdown(int fd, int how) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (how < TERN_SHUT_RD || how > TERN_SHUT_RDWR)
+        return tern_sock_fail(so, TERN_EINVAL);
+    uint8_t bits = how == TERN_SHUT_RD ? SOCKSH_RCV : how == TERN_SHUT_WR ? SOCKSH_SEND : SOCKSH_BOTH;
+    if (SOCK_IS_STREAM(so)) {
+        if (so->state != SOCKST_CONNECTED && so->state != SOCKST_SYN_SENT)
+            return tern_sock_fail(so, TERN_ENOTCONN);
+        if ((bits & SOCKSH_SEND) && !(so->shut & SOCKSH_SEND) && so->pcb.tcp)
+            tern_tcp_shutdown(so->pcb.tcp, false, true);
+    } else if (!(so->flags & SOCKF_CONNECTED)) {
+        return tern_sock_fail(so, TERN_ENOTCONN);
+    }
+    so->shut |= bits;
+    tern_sock_wake(so);
+    tern_sock_leave(so);
+    return 0;
+}
+
+int tern_close(int fd) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    sock_release(so); /* marks it closing; the last one out frees the slot */
+    tern_sock_leave(so);
+    return 0;
+}
+
+int tern_getsockname(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (!addr || !len)
+        return tern_sock_fail(so, TERN_EFAULT);
+    uint32_t ip = so->local_ip;
+    uint16_t port = so->local_port;
+    if (SOCK_IS_STREAM(so) && so->pcb.tcp) {
+        ip = so->pcb.tcp->local_ip;
+        port = so->pcb.tcp->local_port;
+    } else if (so->type == TERN_SOCK_DGRAM && so->pcb.udp) {
+        ip = so->pcb.udp->local_ip;
+        port = so->pcb.udp->local_port;
+        if (!ip && (so->flags & SOCKF_CONNECTED))
+            ip = tern_ipv4_source_for(so->owner->stack, so->remote_ip);
+    }
+    tern_sock_addr_out(addr, len, ip, port);
+    tern_sock_leave(so);
+    return 0;
+}
+
+int tern_getpeername(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (!addr || !len)
+        return tern_sock_fail(so, TERN_EFAULT);
+    bool connected = SOCK_IS_STREAM(so)
+                         ? so->state == SOCKST_CONNECTED && !(so->shut == SOCKSH_BOTH && !so->pcb.tcp)
+                         : (so->flags & SOCKF_CONNECTED) != 0;
+    if (!connected)
+        return tern_sock_fail(so, TERN_ENOTCONN);
+    tern_sock_addr_out(addr, len, so->remote_ip, so->remote_port);
+    tern_sock_leave(so);
+    return 0;
+}
+
+/* ---- fcntl, ioctl ------------------------------------------------------------------ */
+
+#define TERN_O_RDWR 2
+
+int tern_fcntl(int fd, int cmd, ...) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (cmd == TERN_F_GETFL) {
+        int v = TERN_O_RDWR | ((so->flags & SOCKF_NONBLOCK) ? TERN_O_NONBLOCK : 0);
+        tern_sock_leave(so);
+        return v;
+    }
+    if (cmd != TERN_F_SETFL)
+        return tern_sock_fail(so, TERN_EINVAL);
+    va_list ap;
+    va_start(ap, cmd);
+    int v = va_arg(ap, int);
+    va_end(ap);
+    if (v & TERN_O_NONBLOCK)
+        so->flags |= SOCKF_NONBLOCK;
+    else
+        so->flags &= (uint16_t)~SOCKF_NONBLOCK;
+    tern_sock_leave(so);
+    return 0;
+}
+
+int tern_ioctl(int fd, unsigned long request, ...) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    va_list ap;
+    va_start(ap, request);
+    int *arg = va_arg(ap, int *);
+    va_end(ap);
+    if (request != TERN_FIONBIO && request != TERN_FIONREAD)
+        return tern_sock_fail(so, TERN_ENOTTY);
+    if (!arg)
+        return tern_sock_fail(so, TERN_EFAULT);
+    if (request == TERN_FIONBIO) {
+        if (*arg)
+            so->flags |= SOCKF_NONBLOCK;
+        else
+            so->flags &= (uint16_t)~SOCKF_NONBLOCK;
+    } else if (SOCK_IS_STREAM(so)) {
+        if (so->state == SOCKST_LISTEN)
+            return tern_sock_fail(so, TERN_EINVAL);
+        *arg = (int)so->rx_bytes;
+    } else {
+        *arg = so->dq_count ? (int)so->dq[so->dq_head].p->tot_len : 0;
+    }
+    tern_sock_leave(so);
+    return 0;
+}
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * setsockopt / getsockopt. Values are checked as Linux checks them: short
+ * option buffers give TERN_EINVAL, NULL buffers TERN_EFAULT, options of another
+ * protocol TERN_ENOPROTOOPT. SO_RCVBUF / SO_SNDBUF are recorded and reported
+ * (doubled, as Linux does); the core's windows are sized at compile time.
+ */
+#include "sockets_priv.h"
+
+#if TERN_CFG_SOCKETS
+
+#include <string.h>
+
+static int get_int(const void *val, tern_socklen_t len, int *out) {
+    if (!val)
+        return TERN_EFAULT;
+    if (len < sizeof(int))
+        return TERN_EINVAL;
+    memcpy(out, val, sizeof(int));
+    return 0;
+}
+
+static void set_flag(tern_sock *so, uint16_t flag, int on) {
+    if (on)
+        so->flags |= flag;
+    else
+        so->flags &= (uint16_t)~flag;
+}
+
+static uint32_t clamp_buf(int v) {
+    uint32_t u = v < 0 ? 0u : (uint32_t)v;
+    if (u > 0x7FFFFFFFu / 2u)
+        u = 0x7FFFFFFFu / 2u;
+    return u * 2u;
+}
+
+static void keepalive_apply(tern_sock *so) {
+    if (SOCK_IS_STREAM(so) && so->pcb.tcp)
+        tern_tcp_set_keepalive(so->pcb.tcp, (so->flags & SOCKF_KEEPALIVE) != 0, so->keepidle * 1000u,
+                               so->keepintvl * 1000u, so->keepcnt);
+}
+
+static int set_socket_level(tern_sock *so, int name, const void *val, tern_socklen_t len) {
+    int v = 0;
+    int e;
+    switch (name) {
+    case TERN_SO_LINGER: {
+        struct tern_linger l;
+        if (!val)
+            return TERN_EFAULT;
+        if (len < sizeof l)
+            return TERN_EINVAL;
+        memcpy(&l, val, sizeof l);
+        so->linger = l.l_onoff ? (l.l_linger < 0 ? 0 : l.l_linger) : -1;
+        return 0;
+    }
+    case TERN_SO_RCVTIMEO:
+    case TERN_SO_SNDTIMEO: {
+        struct tern_timeval tv;
+        if (!val)
+            return TERN_EFAULT;
+        if (len < sizeof tv)
+            return TERN_EINVAL;
+        memcpy(&tv, val, sizeof tv);
+        if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+            return TERN_EDOM;
+        uint32_t ms = 0;
+        if (tv.tv_sec > 0 || tv.tv_usec > 0) {
+            long long t = (long long)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+            ms = t > 0x7FFFFFFF ? 0x7FFFFFFFu : (uint32_t)(t < 1 ? 1 : t);
+        }
+        if (name == TERN_SO_RCVTIMEO)
+            so->rcvtimeo = ms;
+        else
+            so->sndtimeo = ms;
+        return 0;
+    }
+    default:
+        break;
+    }
+    if ((e = get_int(val, len, &v)))
+        return e;
+    switch (name) {
+    case TERN_SO_REUSEADDR:
+        set_flag(so, SOCKF_REUSEADDR, v);
+        if (so->type == TERN_SOCK_DGRAM)
+            tern_udp_set_flags(so->pcb.udp, TERN_UDP_F_REUSE, v != 0);
+        return 0;
+    case TERN_SO_KEEPALIVE:
+        set_flag(so, SOCKF_KEEPALIVE, v);
+        keepalive_apply(so);
+        return 0;
+    case TERN_SO_BROADCAST:
+        set_flag(so, SOCKF_BROADCAST, v);
+        if (so->type == TERN_SOCK_DGRAM)
+            tern_udp_set_flags(so->pcb.udp, TERN_UDP_F_BROADCAST, v != 0);
+        return 0;
+    case TERN_SO_RCVBUF:
+        so->rcvbuf = clamp_buf(v) < 2304u ? 2304u : clamp_buf(v);
+        so->flags |= SOCKF_RCVBUF_SET;
+        tern_sock_apply_bufsize(so);
+        return 0;
+    case TERN_SO_SNDBUF:
+        so->sndbuf = clamp_buf(v) < 4608u ? 4608u : clamp_buf(v);
+        so->flags |= SOCKF_SNDBUF_SET;
+        tern_sock_apply_bufsize(so);
+        return 0;
+    case TERN_SO_TYPE:
+    case TERN_SO_ERROR:
+    case TERN_SO_ACCEPTCONN:
+        return TERN_ENOPROTOOPT; /* read-only */
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+
+static int set_tcp_level(tern_sock *so, int name, const void *val, tern_socklen_t len) {
+    int v = 0;
+    int e;
+    if (!SOCK_IS_STREAM(so))
+        return TERN_ENOPROTOOPT;
+    if ((e = get_int(val, len, &v)))
+        return e;
+    switch (name) {
+    case TERN_TCP_NODELAY:
+        set_flag(so, SOCKF_NODELAY, v);
+        if (so->pcb.tcp)
+            tern_tcp_set_nodelay(so->pcb.tcp, v != 0);
+        return 0;
+    case TERN_TCP_KEEPIDLE:
+    case TERN_TCP_KEEPINTVL:
+        if (v < 1 || v > 32767)
+            return TERN_EINVAL;
+        if (name == TERN_TCP_KEEPIDLE)
+            so->keepidle = (uint32_t)v;
+        else
+            so->keepintvl = (uint32_t)v;
+        keepalive_apply(so);
+        return 0;
+    case TERN_TCP_KEEPCNT:
+        if (v < 1 || v > 127)
+            return TERN_EINVAL;
+        so->keepcnt = (uint8_t)v;
+        keepalive_apply(so);
+        return 0;
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+
+static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t len) {
+    int v = 0;
+    if (name == TERN_IP_ADD_MEMBERSHIP || name == TERN_IP_DROP_MEMBERSHIP) {
+        struct tern_ip_mreq m;
+        if (!val)
+            return TERN_EFAULT;
+        if (len < sizeof m)
+            return TERN_EINVAL;
+        if (SOCK_IS_STREAM(so))
+            return TERN_EPROTO;
+        memcpy(&m, val, sizeof m);
+        uint32_t group = tern_ntohl(m.imr_multiaddr.s_addr);
+        if ((group >> 28) != 0xEu)
+            return TERN_EINVAL;
+#if TERN_CFG_IGMP
+        tern_addr g = tern_addr_ipv4(group);
+        tern_stack *s = so->owner->stack;
+        if (name == TERN_IP_ADD_MEMBERSHIP) {
+            unsigned slot = so->mcast_groups[0] ? 1u : 0u;
+            if (so->mcast_groups[0] == group || so->mcast_groups[1] == group)
+                return TERN_EADDRINUSE;
+            if (so->mcast_groups[slot])
+                return TERN_ENOBUFS;
+            if (tern_igmp_join(s, NULL, &g))
+                return TERN_ENOBUFS;
+            so->mcast_groups[slot] = group;
+        } else {
+            unsigned slot = so->mcast_groups[0] == group ? 0u : so->mcast_groups[1] == group ? 1u : 2u;
+            if (slot == 2u)
+                return TERN_EADDRNOTAVAIL;
+            tern_igmp_leave(s, NULL, &g);
+            so->mcast_groups[slot] = 0;
+        }
+        return 0;
+#else
+        return TERN_ENOPROTOOPT;
+#endif
+    }
+    if (!val)
+        return TERN_EFAULT;
+    /* Linux takes a single byte for these too. */
+    if (len >= sizeof(int))
+        memcpy(&v, val, sizeof v);
+    else if (len >= 1)
+        v = *(const uint8_t *)val;
+    else
+        return TERN_EINVAL;
+    switch (name) {
+    case TERN_IP_TTL:
+        if (len < sizeof(int))
+            return TERN_EINVAL;
+        if (v == -1)
+            v = TERN_CFG_IPV4_DEFAULT_TTL;
+        if (v < 1 || v > 255)
+            return TERN_EINVAL;
+        so->ttl = (uint8_t)v;
+        return 0;
+    case TERN_IP_TOS:
+        so->tos = (uint8_t)v;
+        return 0;
+    case TERN_IP_MULTICAST_TTL:
+        if (SOCK_IS_STREAM(so))
+            return TERN_EINVAL;
+        if (v == -1)
+            v = 1;
+        if (v < 0 || v > 255)
+            return TERN_EINVAL;
+        so->mcast_ttl = (uint8_t)v;
+        return 0;
+    case TERN_IP_MULTICAST_LOOP:
+        if (SOCK_IS_STREAM(so))
+            return TERN_EINVAL;
+        set_flag(so, SOCKF_MCAST_LOOP, v);
+        return 0;
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+
+int tern_setsockopt(int fd, int level, int name, const void *val, tern_socklen_t len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    int e;
+    if (level == TERN_SOL_SOCKET)
+        e = set_socket_level(so, name, val, len);
+    else if (level == TERN_IPPROTO_TCP)
+        e = set_tcp_level(so, name, val, len);
+    else if (level == TERN_IPPROTO_IP)
+        e = set_ip_level(so, name, val, len);
+    else
+        e = TERN_ENOPROTOOPT;
+    if (e)
+        return tern_sock_fail(so, e);
+    tern_sock_leave(so);
+    return 0;
+}
+
+static int put(void *val, tern_socklen_t *len, const void *src, tern_socklen_t size) {
+    tern_socklen_t n = *len < size ? *len : size;
+    memcpy(val, src, n);
+    *len = n;
+    return 0;
+}
+
+static int put_int(void *val, tern_socklen_t *len, int v) {
+    return put(val, len, &v, sizeof v);
+}
+
+static struct tern_timeval ms_to_tv(uint32_t ms) {
+    struct tern_timeval tv = {(long)(ms / 1000u), (long)(ms % 1000u) * 1000L};
+    return tv;
+}
+
+int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len) {
+    tern_sock *so = tern_sock_enter(fd);
+    if (!so)
+        return -1;
+    if (!val || !len)
+        return tern_sock_fail(so, TERN_EFAULT);
+    if ((int32_t)*len < 0)
+        return tern_sock_fail(so, TERN_EINVAL);
+    int e = 0;
+    if (level == TERN_SOL_SOCKET) {
+        switch (name) {
+        case TERN_SO_REUSEADDR:
+            put_int(val, len, !!(so->flags & SOCKF_REUSEADDR));
+            break;
+        case TERN_SO_KEEPALIVE:
+            put_int(val, len, !!(so->flags & SOCKF_KEEPALIVE));
+            break;
+        case TERN_SO_BROADCAST:
+            put_int(val, len, !!(so->flags & SOCKF_BROADCAST));
+            break;
+        case TERN_SO_TYPE:
+            put_int(val, len, so->type);
+            break;
+        case TERN_SO_ERROR: {
+            int v = so->so_error;
+            so->so_error = 0;
+            put_int(val, len, v);
+            break;
+        }
+        case TERN_SO_ACCEPTCONN:
+            put_int(val, len, so->state == SOCKST_LISTEN);
+            break;
+        case TERN_SO_RCVBUF:
+            put_int(val, len, (int)so->rcvbuf);
+            break;
+        case TERN_SO_SNDBUF:
+            put_int(val, len, (int)so->sndbuf);
+            break;
+        case TERN_SO_LINGER: {
+            struct tern_linger l = {so->linger >= 0, so->linger >= 0 ? so->linger : 0};
+            put(val, len, &l, sizeof l);
+            break;
+        }
+        case TERN_SO_RCVTIMEO:
+        case TERN_SO_SNDTIMEO: {
+            struct tern_timeval tv = ms_to_tv(name == TERN_SO_RCVTIMEO ? so->rcvtimeo : so->sndtimeo);
+            put(val, len, &tv, sizeof tv);
+            break;
+        }
+        default:
+            e = TERN_ENOPROTOOPT;
+        }
+    } else if (level == TERN_IPPROTO_TCP) {
+        if (!SOCK_IS_STREAM(so))
+            e = TERN_EOPNOTSUPP; /* as Linux's UDP getsockopt answers */
+        else if (name == TERN_TCP_NODELAY)
+            put_int(val, len, !!(so->flags & SOCKF_NODELAY));
+        else if (name == TERN_TCP_KEEPIDLE)
+            put_int(val, len, (int)so->keepidle);
+        else if (name == TERN_TCP_KEEPINTVL)
+            put_int(val, len, (int)so->keepintvl);
+        else if (name == TERN_TCP_KEEPCNT)
+            put_int(val, len, so->keepcnt);
+        else
+            e = TERN_ENOPROTOOPT;
+    } else if (level == TERN_IPPROTO_IP) {
+        if (name == TERN_IP_TTL)
+            put_int(val, len, so->ttl);
+        else if (name == TERN_IP_TOS)
+            put_int(val, len, so->tos);
+        else if (name == TERN_IP_MULTICAST_TTL)
+            put_int(val, len, so->mcast_ttl);
+        else if (name == TERN_IP_MULTICAST_LOOP)
+            put_int(val, len, !!(so->flags & SOCKF_MCAST_LOOP));
+        else
+            e = TERN_ENOPROTOOPT;
+    } else {
+        e = TERN_ENOPROTOOPT;
+    }
+    if (e)
+        return tern_sock_fail(so, e);
+    tern_sock_leave(so);
+    return 0;
+}
+
+#endif
