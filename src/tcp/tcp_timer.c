@@ -300,8 +300,10 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
     }
     if (s->tcp.delack_armed && tern_time_before(s->tcp.delack_due, next))
         next = s->tcp.delack_due;
+    /* A callback above may have armed it already (for a connection the
+     * walk had passed): keep whichever is sooner. */
     if (next != far)
-        tern_timer_arm_at(s, &s->tcp.timer, next);
+        arm_by(s, next);
 }
 
 void tern_tcp_timer_init(tern_stack *s) {
