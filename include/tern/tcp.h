@@ -143,6 +143,10 @@ struct tern_tcp_pcb {
 #if TERN_CFG_TCP_BUF_PER_CONN
     uint32_t rcv_buf, snd_buf; /* this connection's receive window and send buffer */
 #endif
+#if TERN_CFG_TCP_WSCALE
+    tern_pbuf *sndq_cur;   /* large send buffers: the pbuf the last segment was cut from ... */
+    uint32_t sndq_cur_seq; /* ... and the sequence number of its first byte */
+#endif
 #if TERN_CFG_TCP_CC == TERN_TCP_CC_CUBIC
     uint32_t cubic_wmax;   /* W_max: the window before the last reduction */
     uint32_t cubic_origin; /* the window the cubic curve levels off at */
@@ -171,6 +175,7 @@ typedef struct tern_tcp_state_s {
 #endif
     tern_tcp_pcb *active; /* the connection input is working on */
     tern_timer timer;     /* one timer for every connection: the earliest deadline */
+    uint32_t used_hi;     /* connections ever allocated lie below this index (the timer's walk) */
     uint32_t delack_due;  /* when the owed delayed ACKs go out (if delack_armed) */
     bool delack_armed;
     uint32_t isn_secret[4];

@@ -22,6 +22,7 @@ void tern_tcp_init(tern_stack *s);
 void tern_tcp_init(tern_stack *s) {
     tern_tcp_state_s *t = &s->tcp;
     t->free = NULL;
+    t->used_hi = 0;
     for (unsigned i = TERN_CFG_TCP_PCBS; i > 0; i--) {
         t->pcbs[i - 1].next = t->free;
         t->free = &t->pcbs[i - 1];
@@ -57,7 +58,7 @@ static void release(tern_tcp_pcb *pcb) {
  * for a hole could never take in the one that fills it. */
 bool tern_tcp_reclaim(tern_stack *s) {
     bool freed = false;
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++)
         if (s->tcp.pcbs[i].stack && free_ooseq(&s->tcp.pcbs[i]))
             freed = true;
     if (freed)
@@ -67,7 +68,7 @@ bool tern_tcp_reclaim(tern_stack *s) {
 
 void tern_tcp_deinit(tern_stack *s);
 void tern_tcp_deinit(tern_stack *s) {
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++)
         if (s->tcp.pcbs[i].stack)
             release(&s->tcp.pcbs[i]);
     tern_timer_cancel(s, &s->tcp.timer);
@@ -116,6 +117,9 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
     if (!pcb)
         return NULL;
     s->tcp.free = pcb->next;
+    uint32_t idx = (uint32_t)(pcb - s->tcp.pcbs) + 1u;
+    if (idx > s->tcp.used_hi)
+        s->tcp.used_hi = idx;
     memset(pcb, 0, sizeof *pcb);
     pcb->stack = s;
     pcb->mss = 536;
@@ -232,7 +236,7 @@ tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t 
  * out of blocks for 2 MSL. */
 static tern_tcp_pcb *recycle_time_wait(tern_stack *s) {
     tern_tcp_pcb *oldest = NULL;
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
         if (pcb->stack && pcb->state == TERN_TCP_TIME_WAIT && (pcb->flags & TERN_TCPF_CLOSED_BY_APP) &&
             (!oldest || tern_time_before(pcb->keep_due, oldest->keep_due)))
@@ -252,7 +256,7 @@ tern_tcp_pcb *tern_tcp_new(tern_stack *s) {
 }
 
 static bool port_used(tern_stack *s, uint16_t port) {
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++)
         if (s->tcp.pcbs[i].stack && s->tcp.pcbs[i].local_port == port)
             return true;
     return tern_tcp_find_listener(s, 0, port) != NULL;
@@ -344,7 +348,7 @@ void tern_tcp_listener_close(tern_tcp_listener *l) {
         return;
     tern_stack *s = l->stack;
     /* Connections still in the handshake die with their listener. */
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
         if (pcb->stack && tern_tcp_listener_of(pcb) == l) {
             tern_tcp_send_rst(pcb);
@@ -608,7 +612,7 @@ void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
 }
 
 void tern_tcp_foreach(tern_stack *s, void (*fn)(void *ctx, const tern_tcp_pcb *pcb), void *ctx) {
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++)
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++)
         if (s->tcp.pcbs[i].stack && s->tcp.pcbs[i].state != TERN_TCP_CLOSED)
             fn(ctx, &s->tcp.pcbs[i]);
 }

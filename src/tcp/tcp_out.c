@@ -128,10 +128,25 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
 }
 
 /* Copy n bytes of the send buffer, starting off bytes after its first
- * unacknowledged byte, into p at dst_off. */
-static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t dst_off, uint16_t n) {
+ * unacknowledged byte, into p at dst_off. With large buffers (window
+ * scaling) the walk starts where the previous segment was cut, not at the
+ * head of the buffer, so sending a window is linear in its size. */
+static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t dst_off, uint16_t n) {
     off += pcb->sndq_off;
-    for (const tern_pbuf *q = tern_tcp_sndq_head(pcb); q && n; q = tern_tcp_sndq_next(pcb, q)) {
+    tern_pbuf *q = tern_tcp_sndq_head(pcb);
+#if TERN_CFG_TCP_WSCALE
+    uint32_t head_seq = data_seq0(pcb) - pcb->sndq_off, qseq = head_seq;
+    if (pcb->sndq_cur && SEQ_GEQ(pcb->sndq_cur_seq, head_seq) && SEQ_GEQ(head_seq + off, pcb->sndq_cur_seq)) {
+        q = pcb->sndq_cur;
+        qseq = pcb->sndq_cur_seq;
+        off = head_seq + off - qseq;
+    }
+#endif
+#if TERN_CFG_TCP_WSCALE
+    for (; q && n; qseq += q->len, q = tern_tcp_sndq_next(pcb, q)) {
+#else
+    for (; q && n; q = tern_tcp_sndq_next(pcb, q)) {
+#endif
         if (off >= q->len) {
             off -= q->len;
             continue;
@@ -141,12 +156,21 @@ static void sndq_copy(const tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint1
         dst_off = (uint16_t)(dst_off + k);
         n = (uint16_t)(n - k);
         off = 0;
+#if TERN_CFG_TCP_WSCALE
+        pcb->sndq_cur = q;
+        pcb->sndq_cur_seq = qseq;
+#endif
     }
 }
 
 /* The interface toward the peer when it takes TCP offloads, else NULL. */
 static const tern_netif *offload_nif(const tern_tcp_pcb *pcb) {
 #if TERN_CFG_NETIF_OFFLOAD
+    bool any = false; /* most stacks have none: then no route lookup per segment */
+    for (const tern_netif *nif = pcb->stack->netifs; nif && !any; nif = nif->next)
+        any = (nif->offload & TERN_OFFLOAD_TX_TCP) != 0;
+    if (!any)
+        return NULL;
     tern_ipv4_hop hop;
     if (tern_ipv4_route_lookup(pcb->stack, pcb->remote_ip, &hop) == TERN_OK &&
         (hop.nif->offload & TERN_OFFLOAD_TX_TCP))
@@ -267,6 +291,10 @@ static tern_pbuf *sndq_pop(tern_tcp_pcb *pcb) {
         tail->next_pkt = q->next_pkt;
     q->next_pkt = NULL;
     pcb->sndq_off = 0;
+#if TERN_CFG_TCP_WSCALE
+    if (pcb->sndq_cur == q)
+        pcb->sndq_cur = NULL;
+#endif
     return q;
 }
 

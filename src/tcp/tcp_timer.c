@@ -277,7 +277,7 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
     bool delack = s->tcp.delack_armed && !tern_time_before(now, s->tcp.delack_due);
     if (delack)
         s->tcp.delack_armed = false;
-    for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
         if (!pcb->stack || !pcb->tmask || !run_due(pcb, now, delack))
             continue;
