@@ -1,0 +1,93 @@
+/*
+ * The Tern firmware for mps2-an386: the stack on the LAN9118 with a line
+ * shell on UART0. State lives in one static object (no heap).
+ */
+#ifndef TERN_FW_H
+#define TERN_FW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lan9118.h"
+#include "tern/tern.h"
+
+#define FW_LINE_MAX 256u
+#define FW_RX_BATCH 16u
+#define FW_LINK_POLL_MS 500u
+#define FW_DHCP_HOSTNAME "tern"
+#define FW_DHCP_AUTOIP_AFTER_S 10u
+
+typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
+
+typedef struct fw_ping {
+    tern_ping ping;
+    bool active;
+    tern_addr dst;
+    uint16_t count, size;
+    uint32_t deadline;
+    uint32_t rtt_min, rtt_max, rtt_sum;
+} fw_ping;
+
+/* Instruction counting: core clock ticks spent handling received frames. */
+typedef struct fw_perf {
+    uint64_t rx_ticks;
+    uint32_t rx_frames, rx_calls;
+} fw_perf;
+
+typedef struct fw {
+    tern_stack stack;
+    tern_netif nif;
+    lan9118 eth;
+    char ifname[8];
+    /* options from the command line */
+    tern_addr ip, gw;
+    uint8_t prefix;
+    bool has_gw, has_mac, dhcp_opt, autoip_opt;
+    uint8_t mac[6];
+    tern_addr dns[TERN_CFG_DNS_SERVERS];
+    unsigned dns_count;
+    /* shell */
+    char in[FW_LINE_MAX + 1];
+    size_t in_len;
+    bool in_overflow;
+    bool quit;
+    bool ready_printed;
+    fw_ping ping;
+    tern_udp_pcb *udp;
+    tern_iperf_server iperf;
+    bool iperf_on;
+#if TERN_CFG_DHCP
+    tern_dhcp dhcp;
+    bool dhcp_on;
+#endif
+#if TERN_CFG_AUTOIP
+    tern_autoip autoip;
+    bool autoip_on;
+#endif
+    fw_perf perf;
+    uint32_t next_link_poll;
+} fw;
+
+/* main.c */
+void fw_print_ready(fw *f);
+/* Formatted output on the console (no heap: a fixed buffer, long lines cut). */
+void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* shell.c */
+void shell_input(fw *f, int c);
+void shell_run_pending(fw *f);
+bool shell_busy(const fw *f);
+void shell_check(fw *f, uint32_t now);
+void shell_print_stats(fw *f, bool nonzero_only);
+cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen);
+
+/* Parsing helpers (shell.c). */
+bool fw_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
+bool fw_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
+bool fw_parse_mac(const char *text, uint8_t mac[6]);
+char *fw_format_mac(const uint8_t mac[6], char *buf);
+const char *fw_format_ip(uint32_t host_order, char *buf, size_t size);
+uint8_t fw_prefix_len(uint32_t mask);
+
+#endif

@@ -1,0 +1,677 @@
+/*
+ * The firmware's line shell on the UART: the host program's commands and
+ * answer format (every answer ends with "ok" or "error: REASON"), for the
+ * commands that exist without an OS, plus `mem`, `perf` and `fault`.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+#include "fw.h"
+
+#define SHELL_MAX_ARGS 8
+#define PING_DEFAULT_COUNT 4u
+#define PING_DEFAULT_SIZE 56u
+#define PING_DEFAULT_INTERVAL_MS 1000u
+#define PING_TIMEOUT_MS 1000u
+#define PING_MAX_SIZE 1472u /* no fragmentation in this build */
+#define PING_WATCHDOG_SLACK_MS 3000u
+#define UDP_SHOW_MAX 200u
+
+typedef cmd_result (*cmd_fn)(fw *f, int argc, char **argv, char *err, size_t errlen);
+
+typedef struct shell_cmd {
+    const char *name;
+    cmd_fn fn;
+    int min_args, max_args;
+    bool rest;
+    const char *usage;
+    const char *help;
+} shell_cmd;
+
+/* ---- Helpers ----------------------------------------------------------------- */
+
+bool fw_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out) {
+    uint32_t v = 0;
+    if (*text == '\0')
+        return false;
+    for (; *text; text++) {
+        if (*text < '0' || *text > '9' || v > (UINT32_MAX - 9u) / 10u)
+            return false;
+        v = v * 10u + (uint32_t)(*text - '0');
+    }
+    if (v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool fw_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix) {
+    char buf[32];
+    const char *slash = strchr(text, '/');
+    uint32_t len;
+    if (slash == NULL || (size_t)(slash - text) >= sizeof buf)
+        return false;
+    memcpy(buf, text, (size_t)(slash - text));
+    buf[slash - text] = '\0';
+    if (!tern_addr_parse(buf, addr) || addr->family != TERN_AF_INET || !fw_parse_uint(slash + 1, 0, 32, &len))
+        return false;
+    *prefix = (uint8_t)len;
+    return true;
+}
+
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+bool fw_parse_mac(const char *text, uint8_t mac[6]) {
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_digit(text[0]), lo = hex_digit(text[1]);
+        if (hi < 0 || lo < 0 || text[2] != (i == 5 ? '\0' : ':'))
+            return false;
+        mac[i] = (uint8_t)(hi << 4 | lo);
+        text += 3;
+    }
+    return true;
+}
+
+char *fw_format_mac(const uint8_t mac[6], char *buf) {
+    snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    return buf;
+}
+
+const char *fw_format_ip(uint32_t a, char *buf, size_t size) {
+    snprintf(buf, size, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16) & 255u,
+             (unsigned)(a >> 8) & 255u, (unsigned)a & 255u);
+    return buf;
+}
+
+uint8_t fw_prefix_len(uint32_t mask) {
+    uint8_t n = 0;
+    while (mask & 0x80000000u) {
+        n++;
+        mask <<= 1;
+    }
+    return n;
+}
+
+/* ---- ifconfig, arp, route ------------------------------------------------------ */
+
+static void print_netif(fw *f, const tern_netif *nif) {
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } flags[] = {{TERN_NETIF_UP, "UP"},
+                 {TERN_NETIF_LINK_UP, "LINK_UP"},
+                 {TERN_NETIF_BROADCAST, "BROADCAST"},
+                 {TERN_NETIF_LOOPBACK, "LOOPBACK"}};
+    char ip[16], gw[16], mac[18];
+    const char *sep = "";
+    out("%s: flags=<", nif->name);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (nif->flags & flags[i].bit) {
+            out("%s%s", sep, flags[i].name);
+            sep = ",";
+        }
+    }
+    out("> index %u mtu %u\n", nif->index, nif->mtu);
+    if (nif->link_type == TERN_LINK_ETHERNET)
+        out("    ether %s\n", fw_format_mac(nif->hwaddr, mac));
+    if (nif->ip4 != 0)
+        out("    inet %s/%u gateway %s\n", fw_format_ip(nif->ip4, ip, sizeof ip), fw_prefix_len(nif->mask4),
+            nif->gw4 ? fw_format_ip(nif->gw4, gw, sizeof gw) : "none");
+    const tern_netif_counters *c = &nif->counters;
+    out("    rx packets %u bytes %u drops %u\n", (unsigned)c->rx_packets, (unsigned)c->rx_bytes,
+        (unsigned)c->rx_drops);
+    out("    tx packets %u bytes %u errors %u\n", (unsigned)c->tx_packets, (unsigned)c->tx_bytes,
+        (unsigned)c->tx_errors);
+    if (nif == &f->nif) {
+        const lan9118_counters *d = &f->eth.counters;
+        out("    driver lan9118 at 0x%08x link %s rx_nomem %u rx_errors %u rx_hw_drops %u tx_errors %u\n",
+            (unsigned)f->eth.base, f->eth.link ? "up" : "down", (unsigned)d->rx_nomem, (unsigned)d->rx_errors,
+            (unsigned)d->rx_hw_drops, (unsigned)d->tx_errors);
+    }
+}
+
+static cmd_result cmd_ifconfig(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    unsigned shown = 0;
+    for (tern_netif *nif = f->stack.netifs; nif != NULL; nif = nif->next) {
+        if (argc == 2 && strcmp(argv[1], nif->name) != 0)
+            continue;
+        print_netif(f, nif);
+        shown++;
+    }
+    if (argc == 2 && shown == 0) {
+        snprintf(err, errlen, "no interface '%s'", argv[1]);
+        return CMD_ERROR;
+    }
+    return CMD_OK;
+}
+
+static const char *netif_name(fw *f, uint8_t index) {
+    tern_netif *nif = tern_netif_by_index(&f->stack, index);
+    return nif ? nif->name : "?";
+}
+
+static cmd_result cmd_arp(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    static const char *const states[] = {
+        [TERN_ARP_PENDING] = "pending", [TERN_ARP_STABLE] = "stable", [TERN_ARP_STATIC] = "static"};
+    (void)argc, (void)argv, (void)err, (void)errlen;
+    tern_arp_info entries[TERN_CFG_ARP_TABLE_SIZE];
+    unsigned n = tern_arp_entries(&f->stack, entries, TERN_CFG_ARP_TABLE_SIZE);
+    for (unsigned i = 0; i < n; i++) {
+        const tern_arp_info *e = &entries[i];
+        char ip[TERN_ADDR_STRLEN], mac[18];
+        const char *st =
+            e->state < sizeof states / sizeof states[0] && states[e->state] ? states[e->state] : "free";
+        out("%s at %s %s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof ip),
+            e->state == TERN_ARP_PENDING ? "(incomplete)" : fw_format_mac(e->mac, mac), st,
+            netif_name(f, e->ifindex), (unsigned)(e->age_ms / 1000u));
+    }
+    return CMD_OK;
+}
+
+static cmd_result cmd_route(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    (void)argc, (void)argv, (void)err, (void)errlen;
+    char a[16], b[16];
+    for (tern_netif *nif = f->stack.netifs; nif != NULL; nif = nif->next)
+        if (nif->ip4 != 0)
+            out("%s/%u dev %s connected src %s\n", fw_format_ip(nif->ip4 & nif->mask4, a, sizeof a),
+                fw_prefix_len(nif->mask4), nif->name, fw_format_ip(nif->ip4, b, sizeof b));
+    for (tern_netif *nif = f->stack.netifs; nif != NULL; nif = nif->next)
+        if (nif->gw4 != 0)
+            out("default via %s dev %s\n", fw_format_ip(nif->gw4, a, sizeof a), nif->name);
+    if (f->stack.default_netif != NULL)
+        out("default dev %s (default interface)\n", f->stack.default_netif->name);
+    return CMD_OK;
+}
+
+/* ---- stats, mem, perf ---------------------------------------------------------------- */
+
+static void counter(const char *name, uint32_t v, bool nz) {
+    if (!nz || v != 0)
+        out("%s %u\n", name, (unsigned)v);
+}
+
+static void print_pools(fw *f) {
+    tern_pool_usage pools[8];
+    unsigned n = tern_stack_pools(&f->stack, pools, 8);
+    for (unsigned i = 0; i < n && i < 8; i++)
+        out("pool %s %u/%u peak %u fails %u\n", pools[i].name ? pools[i].name : "?", pools[i].used,
+            pools[i].count, pools[i].peak, (unsigned)pools[i].fails);
+}
+
+static uint32_t stack_used(void) {
+    return (uint32_t)(board_stack_size() - board_stack_unused());
+}
+
+void shell_print_stats(fw *f, bool nz) {
+    for (unsigned id = 0; id < TERN_STAT_COUNT; id++) {
+        const char *name = tern_stats_name(id);
+        if (name != NULL)
+            counter(name, tern_stats_get(&f->stack, id), nz);
+    }
+    const lan9118_counters *c = &f->eth.counters;
+    counter("lan9118.rx_frames", c->rx_frames, nz);
+    counter("lan9118.rx_bytes", c->rx_bytes, nz);
+    counter("lan9118.rx_nomem", c->rx_nomem, nz);
+    counter("lan9118.rx_errors", c->rx_errors, nz);
+    counter("lan9118.rx_hw_drops", c->rx_hw_drops, nz);
+    counter("lan9118.tx_frames", c->tx_frames, nz);
+    counter("lan9118.tx_bytes", c->tx_bytes, nz);
+    counter("lan9118.tx_errors", c->tx_errors, nz);
+    counter("lan9118.link_changes", c->link_changes, nz);
+    counter("fw.stack_used", stack_used(), nz);
+    counter("fw.stack_size", (uint32_t)board_stack_size(), nz);
+    print_pools(f);
+}
+
+static cmd_result cmd_stats(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    (void)argc, (void)argv, (void)err, (void)errlen;
+    shell_print_stats(f, false);
+    return CMD_OK;
+}
+
+static cmd_result cmd_mem(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    (void)argc, (void)argv, (void)err, (void)errlen;
+    out("stack %u/%u bytes used (high-water mark of the painted stack)\n", (unsigned)stack_used(),
+        (unsigned)board_stack_size());
+    out("stack object %u bytes\n", (unsigned)sizeof f->stack);
+    print_pools(f);
+    return CMD_OK;
+}
+
+/* Instructions per received frame: core clock ticks spent in the receive path
+ * (driver, stack, replies sent from it) x 40 (QEMU -icount shift=0). */
+static cmd_result cmd_perf(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    fw_perf *p = &f->perf;
+    if (argc == 2) {
+        if (strcmp(argv[1], "reset") != 0) {
+            snprintf(err, errlen, "usage: perf [reset]");
+            return CMD_ERROR;
+        }
+        memset(p, 0, sizeof *p);
+        return CMD_OK;
+    }
+    uint64_t insns = p->rx_ticks * BOARD_INSNS_PER_TICK;
+    out("perf.rx_frames %u\n", (unsigned)p->rx_frames);
+    out("perf.rx_calls %u\n", (unsigned)p->rx_calls);
+    out("perf.rx_insns %lu\n", (unsigned long)insns);
+    out("perf.insns_per_frame %u\n", p->rx_frames ? (unsigned)(insns / p->rx_frames) : 0u);
+    return CMD_OK;
+}
+
+static cmd_result cmd_fault(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    (void)f;
+    if (argc == 2 && strcmp(argv[1], "undefined") == 0)
+        board_fault(0);
+    else if (argc == 2 && strcmp(argv[1], "unaligned") == 0)
+        board_fault(1);
+    else {
+        snprintf(err, errlen, "usage: fault undefined|unaligned");
+        return CMD_ERROR;
+    }
+    return CMD_OK; /* unaligned without the trap: no fault */
+}
+
+static cmd_result cmd_quit(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    (void)argc, (void)argv, (void)err, (void)errlen;
+    f->quit = true;
+    return CMD_OK;
+}
+
+/* ---- ping ---------------------------------------------------------------------------- */
+
+static void ping_summary(fw *f, uint16_t sent, uint16_t received) {
+    char dst[TERN_ADDR_STRLEN];
+    fw_ping *hp = &f->ping;
+    unsigned loss = sent ? (unsigned)((sent - received) * 100u / sent) : 0;
+    out("--- %s ping statistics ---\n", tern_addr_format(&hp->dst, dst, sizeof dst));
+    out("%u packets transmitted, %u received, %u%% packet loss\n", sent, received, loss);
+    if (received > 0)
+        out("rtt min/avg/max = %u/%u/%u ms\n", (unsigned)hp->rtt_min, (unsigned)(hp->rtt_sum / received),
+            (unsigned)hp->rtt_max);
+}
+
+static void ping_event(void *ctx, tern_ping *ping, const tern_ping_result *r) {
+    fw *f = ctx;
+    fw_ping *hp = &f->ping;
+    char dst[TERN_ADDR_STRLEN];
+    (void)ping;
+    if (!hp->active)
+        return;
+    switch (r->event) {
+    case TERN_PING_REPLY:
+        if (r->rtt_ms < hp->rtt_min)
+            hp->rtt_min = r->rtt_ms;
+        if (r->rtt_ms > hp->rtt_max)
+            hp->rtt_max = r->rtt_ms;
+        hp->rtt_sum += r->rtt_ms;
+        out("%u bytes from %s: icmp_seq=%u ttl=%u time=%u ms\n", (unsigned)r->bytes + 8u,
+            tern_addr_format(&hp->dst, dst, sizeof dst), r->seq, r->ttl, (unsigned)r->rtt_ms);
+        break;
+    case TERN_PING_TIMEOUT:
+        out("no answer from %s: icmp_seq=%u\n", tern_addr_format(&hp->dst, dst, sizeof dst), r->seq);
+        break;
+    case TERN_PING_ERROR:
+        out("send error: icmp_seq=%u: %s\n", r->seq, tern_strerror(r->err));
+        break;
+    case TERN_PING_DONE:
+        ping_summary(f, r->sent, r->received);
+        hp->active = false;
+        out("ok\n");
+        break;
+    }
+}
+
+static cmd_result cmd_ping(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    fw_ping *hp = &f->ping;
+    uint32_t count = PING_DEFAULT_COUNT, size = PING_DEFAULT_SIZE, interval = PING_DEFAULT_INTERVAL_MS;
+    char dst[TERN_ADDR_STRLEN];
+    if (!tern_addr_parse(argv[1], &hp->dst) || hp->dst.family != TERN_AF_INET) {
+        snprintf(err, errlen, "bad address '%.40s'", argv[1]);
+        return CMD_ERROR;
+    }
+    if ((argc > 2 && !fw_parse_uint(argv[2], 1, 65535, &count)) ||
+        (argc > 3 && !fw_parse_uint(argv[3], 0, PING_MAX_SIZE, &size)) ||
+        (argc > 4 && !fw_parse_uint(argv[4], 10, 60000, &interval))) {
+        snprintf(err, errlen, "usage: ping ADDR [COUNT 1..65535] [SIZE 0..%u] [INTERVAL_MS 10..60000]",
+                 PING_MAX_SIZE);
+        return CMD_ERROR;
+    }
+    hp->count = (uint16_t)count;
+    hp->size = (uint16_t)size;
+    hp->rtt_min = UINT32_MAX;
+    hp->rtt_max = 0;
+    hp->rtt_sum = 0;
+    hp->active = true;
+    hp->deadline = board_millis() + count * interval + PING_TIMEOUT_MS + PING_WATCHDOG_SLACK_MS;
+    out("PING %s %u(%u) bytes of data.\n", tern_addr_format(&hp->dst, dst, sizeof dst), hp->size,
+        hp->size + 28u);
+    tern_err e = tern_ping_start(&f->stack, &hp->ping, &hp->dst, hp->count, hp->size, interval,
+                                 PING_TIMEOUT_MS, ping_event, f);
+    if (e != TERN_OK) {
+        hp->active = false;
+        snprintf(err, errlen, "ping: %s", tern_strerror(e));
+        return CMD_ERROR;
+    }
+    return CMD_PENDING;
+}
+
+/* ---- udp send --------------------------------------------------------------------------- */
+
+static void udp_received(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+    fw *f = ctx;
+    char src[TERN_ADDR_STRLEN], text[UDP_SHOW_MAX + 1];
+    (void)pcb;
+    uint16_t n = tern_pbuf_copy_out(p, 0, text, UDP_SHOW_MAX);
+    for (uint16_t i = 0; i < n; i++)
+        if (!isprint((unsigned char)text[i]))
+            text[i] = '.';
+    text[n] = '\0';
+    out("udp from %s:%u %u bytes: %s%s\n", tern_addr_format(&info->src, src, sizeof src), info->sport,
+        p->tot_len, text, p->tot_len > n ? "..." : "");
+    tern_pbuf_free(&f->stack, p);
+}
+
+static cmd_result cmd_udp(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    tern_addr dst;
+    uint32_t port;
+    (void)argc;
+    if (strcmp(argv[1], "send") != 0 || !tern_addr_parse(argv[2], &dst) || dst.family != TERN_AF_INET ||
+        !fw_parse_uint(argv[3], 1, 65535, &port)) {
+        snprintf(err, errlen, "usage: udp send ADDR PORT TEXT");
+        return CMD_ERROR;
+    }
+    if (f->udp == NULL) {
+        tern_udp_pcb *pcb = tern_udp_new(&f->stack);
+        if (pcb == NULL || tern_udp_bind(pcb, NULL, 0) != TERN_OK) {
+            if (pcb)
+                tern_udp_free(pcb);
+            snprintf(err, errlen, "no free UDP endpoint");
+            return CMD_ERROR;
+        }
+        tern_udp_set_recv(pcb, udp_received, f);
+        f->udp = pcb;
+    }
+    uint16_t len = (uint16_t)strlen(argv[4]);
+    tern_pbuf *p = tern_pbuf_alloc(&f->stack, TERN_PBUF_TRANSPORT_HEADROOM, len);
+    if (p == NULL || tern_pbuf_copy_in(p, 0, argv[4], len) != TERN_OK) {
+        tern_pbuf_free(&f->stack, p);
+        snprintf(err, errlen, "out of packet buffers");
+        return CMD_ERROR;
+    }
+    tern_err e = tern_udp_sendto(f->udp, p, &dst, (uint16_t)port);
+    if (e != TERN_OK) {
+        snprintf(err, errlen, "send: %s", tern_strerror(e));
+        return CMD_ERROR;
+    }
+    return CMD_OK;
+}
+
+/* ---- tcp list, iperf ---------------------------------------------------------------------- */
+
+static void print_pcb(void *ctx, const tern_tcp_pcb *pcb) {
+    tern_tcp_info i;
+    char l[TERN_ADDR_STRLEN], r[TERN_ADDR_STRLEN];
+    (void)ctx;
+    tern_tcp_get_info(pcb, &i);
+    out("%s:%u %s:%u %s cwnd %u ssthresh %u snd_wnd %u rcv_wnd %u srtt %u rto %u sndq %u unacked %u rcvq %u "
+        "ooseq %u%s%s\n",
+        tern_addr_format(&i.local, l, sizeof l), i.local_port, tern_addr_format(&i.remote, r, sizeof r),
+        i.remote_port, tern_tcp_state_name(i.state), (unsigned)i.cwnd, (unsigned)i.ssthresh,
+        (unsigned)i.snd_wnd, (unsigned)i.rcv_wnd, (unsigned)i.srtt_ms, (unsigned)i.rto_ms, (unsigned)i.sndq,
+        (unsigned)i.unacked, (unsigned)i.rcvq, (unsigned)i.ooseq, i.wscale_ok ? " wscale" : "",
+        i.ts_ok ? " ts" : "");
+}
+
+static cmd_result cmd_tcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    if (argc == 2 && strcmp(argv[1], "list") == 0) {
+        tern_tcp_foreach(&f->stack, print_pcb, NULL);
+        return CMD_OK;
+    }
+    snprintf(err, errlen, "usage: tcp list");
+    return CMD_ERROR;
+}
+
+static cmd_result cmd_iperf(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    if (argc == 2 && strcmp(argv[1], "server") == 0) {
+        if (!f->iperf_on) {
+            snprintf(err, errlen, "the iperf server is not running");
+            return CMD_ERROR;
+        }
+        out("iperf server listening on port %u\n", TERN_IPERF_PORT);
+        return CMD_OK;
+    }
+    snprintf(err, errlen, "usage: iperf server (started at boot on port %u)", TERN_IPERF_PORT);
+    return CMD_ERROR;
+}
+
+/* ---- dhcp ------------------------------------------------------------------------------------ */
+
+#if TERN_CFG_DHCP
+static void print_addr_list(const char *name, const tern_addr *a, unsigned n) {
+    char buf[TERN_ADDR_STRLEN];
+    if (n == 0)
+        return;
+    out("%s", name);
+    for (unsigned i = 0; i < n; i++)
+        out(" %s", tern_addr_format(&a[i], buf, sizeof buf));
+    out("\n");
+}
+
+static void print_seconds(const char *name, uint32_t s) {
+    if (s == UINT32_MAX)
+        out(" %s -", name);
+    else
+        out(" %s %u", name, (unsigned)s);
+}
+
+static void print_dhcp_info(const tern_dhcp_info *in) {
+    char a[TERN_ADDR_STRLEN], b[TERN_ADDR_STRLEN];
+    out("state %s\n", in->state);
+    if (in->bound) {
+        out("address %s mask %s\n", tern_addr_format(&in->addr, a, sizeof a),
+            tern_addr_format(&in->mask, b, sizeof b));
+        out("server %s router %s\n", tern_addr_format(&in->server, a, sizeof a),
+            tern_addr_is_any(&in->router) ? "none" : tern_addr_format(&in->router, b, sizeof b));
+        out("lease");
+        print_seconds("seconds", in->lease_s);
+        print_seconds("t1_left", in->t1_left_s);
+        print_seconds("t2_left", in->t2_left_s);
+        print_seconds("expires_left", in->expires_left_s);
+        out("\n");
+        print_addr_list("dns", in->dns, in->ndns);
+        print_addr_list("ntp", in->ntp, in->nntp);
+        if (in->domain[0])
+            out("domain %s\n", in->domain);
+        if (in->mtu)
+            out("mtu %u\n", in->mtu);
+    }
+    if (in->linklocal)
+        out("linklocal %s\n", tern_addr_format(&in->linklocal_addr, a, sizeof a));
+}
+#endif
+
+cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
+#if TERN_CFG_DHCP
+    if (!f->dhcp_on) {
+        snprintf(err, errlen, "DHCP is not running (start with --dhcp)");
+        return CMD_ERROR;
+    }
+    tern_err e;
+    if (argc == 1) {
+        tern_dhcp_info info;
+        tern_dhcp_get_info(&f->dhcp, &info);
+        print_dhcp_info(&info);
+        return CMD_OK;
+    }
+    if (strcmp(argv[1], "renew") == 0) {
+        e = tern_dhcp_renew(&f->dhcp);
+    } else if (strcmp(argv[1], "release") == 0) {
+        e = tern_dhcp_release(&f->dhcp);
+    } else {
+        snprintf(err, errlen, "usage: dhcp [renew|release]");
+        return CMD_ERROR;
+    }
+    if (e != TERN_OK) {
+        snprintf(err, errlen, "dhcp %s: %s", argv[1], tern_strerror(e));
+        return CMD_ERROR;
+    }
+    return CMD_OK;
+#else
+    (void)f, (void)argc, (void)argv;
+    snprintf(err, errlen, "this build has no DHCP client");
+    return CMD_ERROR;
+#endif
+}
+
+/* ---- The table, parsing, dispatch ------------------------------------------------------------ */
+
+static cmd_result cmd_help(fw *f, int argc, char **argv, char *err, size_t errlen);
+
+static const shell_cmd commands[] = {
+    {"help", cmd_help, 0, 0, false, "help", "list the commands"},
+    {"ifconfig", cmd_ifconfig, 0, 1, false, "ifconfig [NAME]", "interfaces: flags, MTU, MAC, IPv4, counters"},
+    {"arp", cmd_arp, 0, 0, false, "arp", "the ARP cache"},
+    {"route", cmd_route, 0, 0, false, "route", "connected networks, default gateways"},
+    {"stats", cmd_stats, 0, 0, false, "stats", "counters (name value) and pool usage"},
+    {"ping", cmd_ping, 1, 4, false, "ping ADDR [COUNT] [SIZE] [INTERVAL_MS]",
+     "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
+    {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT",
+     "send TEXT in one datagram from an ephemeral port"},
+    {"tcp", cmd_tcp, 1, 1, false, "tcp list", "TCP connections: state, windows, RTT, queues"},
+    {"iperf", cmd_iperf, 1, 1, false, "iperf server", "the iperf2-compatible TCP server (port 5001)"},
+    {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]",
+     "DHCP client state and lease, or renew/release it"},
+    {"mem", cmd_mem, 0, 0, false, "mem", "stack high-water mark and pools"},
+    {"perf", cmd_perf, 0, 1, false, "perf [reset]", "instructions spent per received frame (QEMU -icount)"},
+    {"fault", cmd_fault, 1, 1, false, "fault undefined|unaligned",
+     "fault on purpose (tests the fault handler)"},
+    {"quit", cmd_quit, 0, 0, false, "quit", "stop the firmware (QEMU exits)"},
+};
+#define SHELL_NCMDS (sizeof commands / sizeof commands[0])
+
+static cmd_result cmd_help(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    (void)f, (void)argc, (void)argv, (void)err, (void)errlen;
+    for (size_t i = 0; i < SHELL_NCMDS; i++)
+        out("%-40s %s\n", commands[i].usage, commands[i].help);
+    return CMD_OK;
+}
+
+static char *skip_space(char *p) {
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+static char *next_word(char **p) {
+    char *w = skip_space(*p);
+    if (*w == '\0')
+        return NULL;
+    char *e = w;
+    while (*e != '\0' && *e != ' ' && *e != '\t')
+        e++;
+    *p = (*e != '\0') ? e + 1 : e;
+    *e = '\0';
+    return w;
+}
+
+static int split_args(const shell_cmd *cmd, char **pp, char **argv) {
+    int argc = 1;
+    while (argc <= cmd->max_args) {
+        if (cmd->rest && argc == cmd->max_args) {
+            char *r = skip_space(*pp);
+            if (*r == '\0')
+                break;
+            argv[argc++] = r;
+            *pp = r + strlen(r);
+            break;
+        }
+        char *w = next_word(pp);
+        if (w == NULL)
+            break;
+        argv[argc++] = w;
+    }
+    return argc;
+}
+
+static void answer(cmd_result r, const char *err) {
+    if (r == CMD_OK)
+        out("ok\n");
+    else if (r == CMD_ERROR)
+        out("error: %s\n", err[0] ? err : "failed");
+}
+
+static void shell_exec(fw *f, char *line) {
+    char *p = line;
+    char *name = next_word(&p);
+    char err[160] = "";
+    if (name == NULL || name[0] == '#')
+        return;
+    const shell_cmd *cmd = NULL;
+    for (size_t i = 0; i < SHELL_NCMDS && !cmd; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            cmd = &commands[i];
+    if (cmd == NULL) {
+        snprintf(err, sizeof err, "unknown command '%.40s' (try help)", name);
+        answer(CMD_ERROR, err);
+        return;
+    }
+    char *argv[SHELL_MAX_ARGS + 1];
+    argv[0] = name;
+    int argc = split_args(cmd, &p, argv);
+    if (argc - 1 < cmd->min_args || skip_space(p)[0] != '\0') {
+        snprintf(err, sizeof err, "usage: %s", cmd->usage);
+        answer(CMD_ERROR, err);
+        return;
+    }
+    argv[argc] = NULL;
+    answer(cmd->fn(f, argc, argv, err, sizeof err), err);
+}
+
+bool shell_busy(const fw *f) {
+    return f->ping.active;
+}
+
+/* One byte from the UART; a complete line runs when the shell is not busy. */
+void shell_input(fw *f, int c) {
+    if (c == '\n' || c == '\r') {
+        if (f->in_overflow) {
+            f->in_overflow = false;
+            f->in_len = 0;
+            answer(CMD_ERROR, "line too long");
+            return;
+        }
+        if (f->in_len == 0)
+            return; /* an empty line, or the LF of CR LF */
+        f->in[f->in_len] = '\0';
+        f->in_len = 0;
+        shell_exec(f, f->in);
+        return;
+    }
+    if (f->in_len >= FW_LINE_MAX) {
+        f->in_overflow = true;
+        return;
+    }
+    f->in[f->in_len++] = (char)c;
+}
+
+void shell_run_pending(fw *f) {
+    (void)f; /* lines run as they complete; while busy, the UART holds input back */
+}
+
+void shell_check(fw *f, uint32_t now) {
+    fw_ping *hp = &f->ping;
+    if (!hp->active || (int32_t)(now - hp->deadline) < 0)
+        return;
+    uint16_t sent = hp->ping.sent, received = hp->ping.received;
+    tern_ping_stop(&f->stack, &hp->ping);
+    hp->active = false;
+    ping_summary(f, sent, received);
+    out("error: ping did not complete in time\n");
+}
