@@ -5,6 +5,7 @@
 #ifndef TERN_FW_H
 #define TERN_FW_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,7 +44,7 @@ typedef struct fw {
     /* options from the command line */
     tern_addr ip, gw;
     uint8_t prefix;
-    bool has_gw, has_mac, dhcp_opt, autoip_opt;
+    bool has_gw, has_mac, dhcp_opt, autoip_opt, echo;
     uint8_t mac[6];
     tern_addr dns[TERN_CFG_DNS_SERVERS];
     unsigned dns_count;
@@ -73,6 +74,10 @@ typedef struct fw {
 void fw_print_ready(fw *f);
 /* Formatted output on the console (no heap: a fixed buffer, long lines cut). */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* fmt.c: printf's subset (%d %u %x %s %c, '-', '0', width, .prec for %s). */
+size_t fw_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+size_t fw_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* shell.c */
 void shell_input(fw *f, int c);

@@ -5,14 +5,13 @@
  * The command line comes through semihosting (QEMU -semihosting-config
  * enable=on,arg=...) and takes the host program's options:
  *   tern-fw [--tap NAME] (--ipv4 ADDR/LEN | --dhcp | --autoip) [--gateway ADDR]
- *           [--mac MAC] [--dns ADDR]...
- * (--tap only names the interface.) Without a command line the firmware
- * uses --ipv4 192.0.2.2/24. It prints "ready ..." once it has an address,
- * then serves the line shell on the UART; `quit` exits QEMU with status 0,
- * a fault prints HARDFAULT and the fault registers and exits with status 1.
+ *           [--mac MAC] [--dns ADDR]... [--echo]
+ * (--tap only names the interface; --echo echoes typed characters, for a terminal.) Without a command line
+ * the firmware uses --ipv4 192.0.2.2/24. It prints "ready ..." once it has an address, then serves the line
+ * shell on the UART; `quit` exits QEMU with status 0, a fault prints HARDFAULT and the fault registers and
+ * exits with status 1.
  */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "board.h"
@@ -30,11 +29,9 @@ void out(const char *fmt, ...) {
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    board_uart_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1u);
+    board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
 }
 
 /* The C library's allocator must never run: there is no heap. */
@@ -100,6 +97,10 @@ static int parse_cmdline(fw *f, char *line) {
         }
         if (strcmp(argv[i], "--autoip") == 0) {
             f->autoip_opt = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--echo") == 0) { /* interactive: echo what is typed */
+            f->echo = true;
             continue;
         }
         int rc = parse_option(f, argv[i], i + 1 < argc ? argv[i + 1] : NULL);
@@ -269,8 +270,11 @@ static void run(fw *f) {
         receive(f);
         lan9118_irq_enable(&f->eth, true);
         int c;
-        while (!shell_busy(f) && (c = board_uart_getc()) >= 0)
+        while (!shell_busy(f) && (c = board_uart_getc()) >= 0) {
+            if (f->echo)
+                board_uart_write(c == '\r' ? "\r\n" : (const char *)&(char){(char)c}, c == '\r' ? 2u : 1u);
             shell_input(f, c);
+        }
         shell_check(f, board_millis());
         shell_run_pending(f);
         if (f->quit)

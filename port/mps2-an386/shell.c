@@ -4,7 +4,6 @@
  * commands that exist without an OS, plus `mem`, `perf` and `fault`.
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "board.h"
@@ -80,13 +79,13 @@ bool fw_parse_mac(const char *text, uint8_t mac[6]) {
 }
 
 char *fw_format_mac(const uint8_t mac[6], char *buf) {
-    snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    fw_snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
     return buf;
 }
 
 const char *fw_format_ip(uint32_t a, char *buf, size_t size) {
-    snprintf(buf, size, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16) & 255u,
-             (unsigned)(a >> 8) & 255u, (unsigned)a & 255u);
+    fw_snprintf(buf, size, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16) & 255u,
+                (unsigned)(a >> 8) & 255u, (unsigned)a & 255u);
     return buf;
 }
 
@@ -146,7 +145,7 @@ static cmd_result cmd_ifconfig(fw *f, int argc, char **argv, char *err, size_t e
         shown++;
     }
     if (argc == 2 && shown == 0) {
-        snprintf(err, errlen, "no interface '%s'", argv[1]);
+        fw_snprintf(err, errlen, "no interface '%s'", argv[1]);
         return CMD_ERROR;
     }
     return CMD_OK;
@@ -251,16 +250,16 @@ static cmd_result cmd_perf(fw *f, int argc, char **argv, char *err, size_t errle
     fw_perf *p = &f->perf;
     if (argc == 2) {
         if (strcmp(argv[1], "reset") != 0) {
-            snprintf(err, errlen, "usage: perf [reset]");
+            fw_snprintf(err, errlen, "usage: perf [reset]");
             return CMD_ERROR;
         }
         memset(p, 0, sizeof *p);
         return CMD_OK;
     }
-    uint64_t insns = p->rx_ticks * BOARD_INSNS_PER_TICK;
+    uint32_t insns = (uint32_t)(p->rx_ticks * BOARD_INSNS_PER_TICK);
     out("perf.rx_frames %u\n", (unsigned)p->rx_frames);
     out("perf.rx_calls %u\n", (unsigned)p->rx_calls);
-    out("perf.rx_insns %lu\n", (unsigned long)insns);
+    out("perf.rx_insns %u\n", (unsigned)insns);
     out("perf.insns_per_frame %u\n", p->rx_frames ? (unsigned)(insns / p->rx_frames) : 0u);
     return CMD_OK;
 }
@@ -272,7 +271,7 @@ static cmd_result cmd_fault(fw *f, int argc, char **argv, char *err, size_t errl
     else if (argc == 2 && strcmp(argv[1], "unaligned") == 0)
         board_fault(1);
     else {
-        snprintf(err, errlen, "usage: fault undefined|unaligned");
+        fw_snprintf(err, errlen, "usage: fault undefined|unaligned");
         return CMD_ERROR;
     }
     return CMD_OK; /* unaligned without the trap: no fault */
@@ -333,14 +332,14 @@ static cmd_result cmd_ping(fw *f, int argc, char **argv, char *err, size_t errle
     uint32_t count = PING_DEFAULT_COUNT, size = PING_DEFAULT_SIZE, interval = PING_DEFAULT_INTERVAL_MS;
     char dst[TERN_ADDR_STRLEN];
     if (!tern_addr_parse(argv[1], &hp->dst) || hp->dst.family != TERN_AF_INET) {
-        snprintf(err, errlen, "bad address '%.40s'", argv[1]);
+        fw_snprintf(err, errlen, "bad address '%.40s'", argv[1]);
         return CMD_ERROR;
     }
     if ((argc > 2 && !fw_parse_uint(argv[2], 1, 65535, &count)) ||
         (argc > 3 && !fw_parse_uint(argv[3], 0, PING_MAX_SIZE, &size)) ||
         (argc > 4 && !fw_parse_uint(argv[4], 10, 60000, &interval))) {
-        snprintf(err, errlen, "usage: ping ADDR [COUNT 1..65535] [SIZE 0..%u] [INTERVAL_MS 10..60000]",
-                 PING_MAX_SIZE);
+        fw_snprintf(err, errlen, "usage: ping ADDR [COUNT 1..65535] [SIZE 0..%u] [INTERVAL_MS 10..60000]",
+                    PING_MAX_SIZE);
         return CMD_ERROR;
     }
     hp->count = (uint16_t)count;
@@ -356,7 +355,7 @@ static cmd_result cmd_ping(fw *f, int argc, char **argv, char *err, size_t errle
                                  PING_TIMEOUT_MS, ping_event, f);
     if (e != TERN_OK) {
         hp->active = false;
-        snprintf(err, errlen, "ping: %s", tern_strerror(e));
+        fw_snprintf(err, errlen, "ping: %s", tern_strerror(e));
         return CMD_ERROR;
     }
     return CMD_PENDING;
@@ -384,7 +383,7 @@ static cmd_result cmd_udp(fw *f, int argc, char **argv, char *err, size_t errlen
     (void)argc;
     if (strcmp(argv[1], "send") != 0 || !tern_addr_parse(argv[2], &dst) || dst.family != TERN_AF_INET ||
         !fw_parse_uint(argv[3], 1, 65535, &port)) {
-        snprintf(err, errlen, "usage: udp send ADDR PORT TEXT");
+        fw_snprintf(err, errlen, "usage: udp send ADDR PORT TEXT");
         return CMD_ERROR;
     }
     if (f->udp == NULL) {
@@ -392,7 +391,7 @@ static cmd_result cmd_udp(fw *f, int argc, char **argv, char *err, size_t errlen
         if (pcb == NULL || tern_udp_bind(pcb, NULL, 0) != TERN_OK) {
             if (pcb)
                 tern_udp_free(pcb);
-            snprintf(err, errlen, "no free UDP endpoint");
+            fw_snprintf(err, errlen, "no free UDP endpoint");
             return CMD_ERROR;
         }
         tern_udp_set_recv(pcb, udp_received, f);
@@ -402,12 +401,12 @@ static cmd_result cmd_udp(fw *f, int argc, char **argv, char *err, size_t errlen
     tern_pbuf *p = tern_pbuf_alloc(&f->stack, TERN_PBUF_TRANSPORT_HEADROOM, len);
     if (p == NULL || tern_pbuf_copy_in(p, 0, argv[4], len) != TERN_OK) {
         tern_pbuf_free(&f->stack, p);
-        snprintf(err, errlen, "out of packet buffers");
+        fw_snprintf(err, errlen, "out of packet buffers");
         return CMD_ERROR;
     }
     tern_err e = tern_udp_sendto(f->udp, p, &dst, (uint16_t)port);
     if (e != TERN_OK) {
-        snprintf(err, errlen, "send: %s", tern_strerror(e));
+        fw_snprintf(err, errlen, "send: %s", tern_strerror(e));
         return CMD_ERROR;
     }
     return CMD_OK;
@@ -434,20 +433,20 @@ static cmd_result cmd_tcp(fw *f, int argc, char **argv, char *err, size_t errlen
         tern_tcp_foreach(&f->stack, print_pcb, NULL);
         return CMD_OK;
     }
-    snprintf(err, errlen, "usage: tcp list");
+    fw_snprintf(err, errlen, "usage: tcp list");
     return CMD_ERROR;
 }
 
 static cmd_result cmd_iperf(fw *f, int argc, char **argv, char *err, size_t errlen) {
     if (argc == 2 && strcmp(argv[1], "server") == 0) {
         if (!f->iperf_on) {
-            snprintf(err, errlen, "the iperf server is not running");
+            fw_snprintf(err, errlen, "the iperf server is not running");
             return CMD_ERROR;
         }
         out("iperf server listening on port %u\n", TERN_IPERF_PORT);
         return CMD_OK;
     }
-    snprintf(err, errlen, "usage: iperf server (started at boot on port %u)", TERN_IPERF_PORT);
+    fw_snprintf(err, errlen, "usage: iperf server (started at boot on port %u)", TERN_IPERF_PORT);
     return CMD_ERROR;
 }
 
@@ -500,7 +499,7 @@ static void print_dhcp_info(const tern_dhcp_info *in) {
 cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
 #if TERN_CFG_DHCP
     if (!f->dhcp_on) {
-        snprintf(err, errlen, "DHCP is not running (start with --dhcp)");
+        fw_snprintf(err, errlen, "DHCP is not running (start with --dhcp)");
         return CMD_ERROR;
     }
     tern_err e;
@@ -515,17 +514,17 @@ cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
     } else if (strcmp(argv[1], "release") == 0) {
         e = tern_dhcp_release(&f->dhcp);
     } else {
-        snprintf(err, errlen, "usage: dhcp [renew|release]");
+        fw_snprintf(err, errlen, "usage: dhcp [renew|release]");
         return CMD_ERROR;
     }
     if (e != TERN_OK) {
-        snprintf(err, errlen, "dhcp %s: %s", argv[1], tern_strerror(e));
+        fw_snprintf(err, errlen, "dhcp %s: %s", argv[1], tern_strerror(e));
         return CMD_ERROR;
     }
     return CMD_OK;
 #else
     (void)f, (void)argc, (void)argv;
-    snprintf(err, errlen, "this build has no DHCP client");
+    fw_snprintf(err, errlen, "this build has no DHCP client");
     return CMD_ERROR;
 #endif
 }
@@ -618,7 +617,7 @@ static void shell_exec(fw *f, char *line) {
         if (strcmp(commands[i].name, name) == 0)
             cmd = &commands[i];
     if (cmd == NULL) {
-        snprintf(err, sizeof err, "unknown command '%.40s' (try help)", name);
+        fw_snprintf(err, sizeof err, "unknown command '%.40s' (try help)", name);
         answer(CMD_ERROR, err);
         return;
     }
@@ -626,7 +625,7 @@ static void shell_exec(fw *f, char *line) {
     argv[0] = name;
     int argc = split_args(cmd, &p, argv);
     if (argc - 1 < cmd->min_args || skip_space(p)[0] != '\0') {
-        snprintf(err, sizeof err, "usage: %s", cmd->usage);
+        fw_snprintf(err, sizeof err, "usage: %s", cmd->usage);
         answer(CMD_ERROR, err);
         return;
     }
