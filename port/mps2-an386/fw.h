@@ -16,6 +16,7 @@
 #define FW_LINE_MAX 256u
 #define FW_RX_BATCH 16u
 #define FW_LINK_POLL_MS 500u
+#define FW_MCAST_MAX 2u
 #define FW_DHCP_HOSTNAME "tern"
 #define FW_DHCP_AUTOIP_AFTER_S 10u
 
@@ -66,6 +67,11 @@ typedef struct fw {
     tern_autoip autoip;
     bool autoip_on;
 #endif
+    struct fw_mcast {
+        tern_udp_pcb *pcb; /* NULL: free */
+        tern_addr group;
+        uint16_t port;
+    } mcast[FW_MCAST_MAX];
     fw_perf perf;
     uint32_t next_link_poll;
 } fw;

@@ -130,6 +130,9 @@ static void print_netif(fw *f, const tern_netif *nif) {
         (unsigned)c->tx_errors);
     if (nif == &f->nif) {
         const lan9118_counters *d = &f->eth.counters;
+        uint32_t hh, hl;
+        lan9118_hash_filter(&f->eth, &hh, &hl);
+        out("    driver hash filter 0x%08x%08x\n", (unsigned)hh, (unsigned)hl);
         out("    driver lan9118 at 0x%08x link %s rx_nomem %u rx_errors %u rx_hw_drops %u tx_errors %u\n",
             (unsigned)f->eth.base, f->eth.link ? "up" : "down", (unsigned)d->rx_nomem, (unsigned)d->rx_errors,
             (unsigned)d->rx_hw_drops, (unsigned)d->tx_errors);
@@ -450,6 +453,79 @@ static cmd_result cmd_iperf(fw *f, int argc, char **argv, char *err, size_t errl
     return CMD_ERROR;
 }
 
+/* ---- mcast join/leave: the host program's lines, the LAN9118 hash filter under them ---- */
+
+static void mcast_received(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+    fw *f = ctx;
+    char group[TERN_ADDR_STRLEN], src[TERN_ADDR_STRLEN], text[UDP_SHOW_MAX + 1];
+    for (unsigned i = 0; i < FW_MCAST_MAX; i++) {
+        if (f->mcast[i].pcb != pcb)
+            continue;
+        uint16_t n = tern_pbuf_copy_out(p, 0, text, UDP_SHOW_MAX);
+        for (uint16_t j = 0; j < n; j++)
+            if (!isprint((unsigned char)text[j]))
+                text[j] = '.';
+        text[n] = '\0';
+        out("mcast %s:%u from %s:%u %u bytes: %s%s\n",
+            tern_addr_format(&f->mcast[i].group, group, sizeof group), f->mcast[i].port,
+            tern_addr_format(&info->src, src, sizeof src), info->sport, p->tot_len, text,
+            p->tot_len > n ? "..." : "");
+    }
+    tern_pbuf_free(&f->stack, p);
+}
+
+static cmd_result mcast_join(fw *f, const tern_addr *group, uint16_t port, char *err, size_t errlen) {
+    struct fw_mcast *m = NULL;
+    for (unsigned i = 0; i < FW_MCAST_MAX && !m; i++)
+        if (f->mcast[i].pcb == NULL)
+            m = &f->mcast[i];
+    tern_udp_pcb *pcb = m ? tern_udp_new(&f->stack) : NULL;
+    if (pcb == NULL) {
+        fw_snprintf(err, errlen, "no free UDP endpoint");
+        return CMD_ERROR;
+    }
+    tern_udp_set_flags(pcb, TERN_UDP_F_REUSE, true);
+    tern_err e = tern_udp_bind(pcb, group, port);
+    if (e == TERN_OK)
+        e = tern_igmp_join(&f->stack, &f->nif, group);
+    if (e != TERN_OK) {
+        tern_udp_free(pcb);
+        fw_snprintf(err, errlen, "join: %s", tern_strerror(e));
+        return CMD_ERROR;
+    }
+    tern_udp_set_recv(pcb, mcast_received, f);
+    m->pcb = pcb;
+    m->group = *group;
+    m->port = port;
+    return CMD_OK;
+}
+
+static cmd_result cmd_mcast(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    tern_addr group;
+    uint32_t port = 0;
+    bool ok = argc >= 3 && tern_addr_parse(argv[2], &group) && group.family == TERN_AF_INET &&
+              (tern_addr_get_ipv4(&group) >> 28) == 0xEu;
+    if (ok && argc == 4 && strcmp(argv[1], "join") == 0 && fw_parse_uint(argv[3], 1, 65535, &port))
+        return mcast_join(f, &group, (uint16_t)port, err, errlen);
+    if (ok && argc == 3 && strcmp(argv[1], "leave") == 0) {
+        bool found = false;
+        for (unsigned i = 0; i < FW_MCAST_MAX; i++) {
+            if (f->mcast[i].pcb && tern_addr_equal(&f->mcast[i].group, &group)) {
+                tern_udp_free(f->mcast[i].pcb);
+                (void)tern_igmp_leave(&f->stack, &f->nif, &group);
+                memset(&f->mcast[i], 0, sizeof f->mcast[i]);
+                found = true;
+            }
+        }
+        if (found)
+            return CMD_OK;
+        fw_snprintf(err, errlen, "not a member of %s", argv[2]);
+        return CMD_ERROR;
+    }
+    fw_snprintf(err, errlen, "usage: mcast join GROUP PORT | leave GROUP");
+    return CMD_ERROR;
+}
+
 /* ---- dhcp ------------------------------------------------------------------------------------ */
 
 #if TERN_CFG_DHCP
@@ -547,6 +623,8 @@ static const shell_cmd commands[] = {
     {"iperf", cmd_iperf, 1, 1, false, "iperf server", "the iperf2-compatible TCP server (port 5001)"},
     {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]",
      "DHCP client state and lease, or renew/release it"},
+    {"mcast", cmd_mcast, 2, 3, false, "mcast join GROUP PORT | leave GROUP",
+     "join GROUP and print datagrams to GROUP:PORT, or leave it"},
     {"mem", cmd_mem, 0, 0, false, "mem", "stack high-water mark and pools"},
     {"perf", cmd_perf, 0, 1, false, "perf [reset]", "instructions spent per received frame (QEMU -icount)"},
     {"fault", cmd_fault, 1, 1, false, "fault undefined|unaligned",

@@ -106,20 +106,41 @@ def test_unaligned_access_traps_only_in_the_variant(ns):
         t.terminate()
 
 
-def test_multicast_hash_filter(tern, ns):
-    """Datagrams to a group arrive only while it is joined: the driver programs
-    the LAN9118 hash filter from the stack's memberships (IGMP join/leave)."""
-    group, port = "239.1.2.3", 5007
-    # Joining needs the mcast command, which the firmware shell does not have:
-    # the filter is proven closed for groups nobody joined.
-    before = tern.stats()["lan9118.rx_frames"]
+def send_to_group(ns, group, port, text, count=5):
     with ns.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(LINUX_IP))
-        for _ in range(20):
-            s.sendto(b"x" * 32, (group, port))
+        for _ in range(count):
+            s.sendto(text, (group, port))
     time.sleep(0.5)
-    after = tern.stats()["lan9118.rx_frames"]
-    assert after - before < 5, f"multicast to an unjoined group reached the stack: {after - before} frames"
+
+
+def hash_filter(tern):
+    line = next(line for line in tern.must("ifconfig") if "hash filter" in line)
+    return int(line.split()[-1], 16)
+
+
+def test_multicast_hash_filter(tern, ns):
+    """The driver programs the LAN9118's 64-bin hash filter from the stack's group
+    memberships: a group's datagrams reach the stack only while it is joined."""
+    group, port = "239.1.2.3", 5007
+    closed = hash_filter(tern)
+    before = tern.stats()["lan9118.rx_frames"]
+    send_to_group(ns, group, port, b"before join")
+    assert tern.stats()["lan9118.rx_frames"] - before < 2, "an unjoined group passed the MAC filter"
+
+    tern.must(f"mcast join {group} {port}")
+    opened = hash_filter(tern)
+    assert bin(opened).count("1") == bin(closed).count("1") + 1, (hex(closed), hex(opened))
+    since = tern.mark()
+    send_to_group(ns, group, port, b"while joined")
+    tern.wait_output(rf"^mcast {re.escape(group)}:{port} from {re.escape(LINUX_IP)}:\d+ 12 bytes: while joined$",
+                     5, since)
+
+    tern.must(f"mcast leave {group}")
+    assert hash_filter(tern) == closed
+    before = tern.stats()["lan9118.rx_frames"]
+    send_to_group(ns, group, port, b"after leave")
+    assert tern.stats()["lan9118.rx_frames"] - before < 2, "the filter stayed open after leaving"
 
 
 def test_stack_high_water_and_pools(tern, ns):
