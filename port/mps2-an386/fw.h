@@ -85,6 +85,10 @@ void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t fw_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fw_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* main.c: the shared shell views (apps/shell/shell_show.h) print to the UART. */
+struct sh_out;
+extern const struct sh_out fw_out;
+
 /* shell.c */
 void shell_input(fw *f, int c);
 void shell_run_pending(fw *f);
@@ -97,8 +101,5 @@ cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen);
 bool fw_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 bool fw_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
 bool fw_parse_mac(const char *text, uint8_t mac[6]);
-char *fw_format_mac(const uint8_t mac[6], char *buf);
-const char *fw_format_ip(uint32_t host_order, char *buf, size_t size);
-uint8_t fw_prefix_len(uint32_t mask);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "board.h"
 #include "fw.h"
+#include "shell_show.h"
 
 #define FW_DEFAULT_ARGS "tern-fw --ipv4 192.0.2.2/24"
 #define FW_CMDLINE_MAX 256u
@@ -33,6 +34,15 @@ void out(const char *fmt, ...) {
     va_end(ap);
     board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
 }
+
+static void vprint_uart(void *ctx, const char *fmt, va_list ap) {
+    char buf[256];
+    (void)ctx;
+    size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
+    board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
+}
+
+const sh_out fw_out = {vprint_uart, NULL};
 
 /* The C library's allocator must never run: there is no heap. */
 void *_sbrk(ptrdiff_t incr);
@@ -120,9 +130,9 @@ static int parse_cmdline(fw *f, char *line) {
 
 static void print_address(const char *what, const tern_netif *nif) {
     char ip[16], gw[16];
-    out("%s %s/%u", what, fw_format_ip(nif->ip4, ip, sizeof ip), fw_prefix_len(nif->mask4));
+    out("%s %s/%u", what, sh_format_ip(nif->ip4, ip, sizeof ip), sh_prefix_len(nif->mask4));
     if (nif->gw4)
-        out(" gateway %s", fw_format_ip(nif->gw4, gw, sizeof gw));
+        out(" gateway %s", sh_format_ip(nif->gw4, gw, sizeof gw));
     out("\n");
 }
 
@@ -131,8 +141,8 @@ void fw_print_ready(fw *f) {
     if (f->ready_printed)
         return;
     f->ready_printed = true;
-    out("ready %s %s/%u mac %s mtu %u\n", f->nif.name, fw_format_ip(f->nif.ip4, ip, sizeof ip),
-        fw_prefix_len(f->nif.mask4), fw_format_mac(f->nif.hwaddr, mac), f->nif.mtu);
+    out("ready %s %s/%u mac %s mtu %u\n", f->nif.name, sh_format_ip(f->nif.ip4, ip, sizeof ip),
+        sh_prefix_len(f->nif.mask4), sh_format_mac(f->nif.hwaddr, mac), f->nif.mtu);
 }
 
 #if TERN_CFG_DHCP

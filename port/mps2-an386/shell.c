@@ -8,6 +8,7 @@
 
 #include "board.h"
 #include "fw.h"
+#include "shell_show.h"
 
 #define SHELL_MAX_ARGS 8
 #define PING_DEFAULT_COUNT 4u
@@ -78,64 +79,18 @@ bool fw_parse_mac(const char *text, uint8_t mac[6]) {
     return true;
 }
 
-char *fw_format_mac(const uint8_t mac[6], char *buf) {
-    fw_snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-    return buf;
-}
-
-const char *fw_format_ip(uint32_t a, char *buf, size_t size) {
-    fw_snprintf(buf, size, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16) & 255u,
-                (unsigned)(a >> 8) & 255u, (unsigned)a & 255u);
-    return buf;
-}
-
-uint8_t fw_prefix_len(uint32_t mask) {
-    uint8_t n = 0;
-    while (mask & 0x80000000u) {
-        n++;
-        mask <<= 1;
-    }
-    return n;
-}
-
 /* ---- ifconfig, arp, route ------------------------------------------------------ */
 
 static void print_netif(fw *f, const tern_netif *nif) {
-    static const struct {
-        uint8_t bit;
-        const char *name;
-    } flags[] = {{TERN_NETIF_UP, "UP"},
-                 {TERN_NETIF_LINK_UP, "LINK_UP"},
-                 {TERN_NETIF_BROADCAST, "BROADCAST"},
-                 {TERN_NETIF_LOOPBACK, "LOOPBACK"}};
-    char ip[16], gw[16], mac[18];
-    const char *sep = "";
-    out("%s: flags=<", nif->name);
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-        if (nif->flags & flags[i].bit) {
-            out("%s%s", sep, flags[i].name);
-            sep = ",";
-        }
-    }
-    out("> index %u mtu %u\n", nif->index, nif->mtu);
-    if (nif->link_type == TERN_LINK_ETHERNET)
-        out("    ether %s\n", fw_format_mac(nif->hwaddr, mac));
-    if (nif->ip4 != 0)
-        out("    inet %s/%u gateway %s\n", fw_format_ip(nif->ip4, ip, sizeof ip), fw_prefix_len(nif->mask4),
-            nif->gw4 ? fw_format_ip(nif->gw4, gw, sizeof gw) : "none");
-    const tern_netif_counters *c = &nif->counters;
-    out("    rx packets %u bytes %u drops %u\n", (unsigned)c->rx_packets, (unsigned)c->rx_bytes,
-        (unsigned)c->rx_drops);
-    out("    tx packets %u bytes %u errors %u\n", (unsigned)c->tx_packets, (unsigned)c->tx_bytes,
-        (unsigned)c->tx_errors);
+    sh_show_netif(&fw_out, nif);
     if (nif == &f->nif) {
         const lan9118_counters *d = &f->eth.counters;
         uint32_t hh, hl;
         lan9118_hash_filter(&f->eth, &hh, &hl);
-        out("    driver hash filter 0x%08x%08x\n", (unsigned)hh, (unsigned)hl);
         out("    driver lan9118 at 0x%08x link %s rx_nomem %u rx_errors %u rx_hw_drops %u tx_errors %u\n",
             (unsigned)f->eth.base, f->eth.link ? "up" : "down", (unsigned)d->rx_nomem, (unsigned)d->rx_errors,
             (unsigned)d->rx_hw_drops, (unsigned)d->tx_errors);
+        out("    driver hash filter 0x%08x%08x\n", (unsigned)hh, (unsigned)hl);
     }
 }
 
@@ -154,57 +109,22 @@ static cmd_result cmd_ifconfig(fw *f, int argc, char **argv, char *err, size_t e
     return CMD_OK;
 }
 
-static const char *netif_name(fw *f, uint8_t index) {
-    tern_netif *nif = tern_netif_by_index(&f->stack, index);
-    return nif ? nif->name : "?";
-}
-
 static cmd_result cmd_arp(fw *f, int argc, char **argv, char *err, size_t errlen) {
-    static const char *const states[] = {
-        [TERN_ARP_PENDING] = "pending", [TERN_ARP_STABLE] = "stable", [TERN_ARP_STATIC] = "static"};
     (void)argc, (void)argv, (void)err, (void)errlen;
-    tern_arp_info entries[TERN_CFG_ARP_TABLE_SIZE];
-    unsigned n = tern_arp_entries(&f->stack, entries, TERN_CFG_ARP_TABLE_SIZE);
-    for (unsigned i = 0; i < n; i++) {
-        const tern_arp_info *e = &entries[i];
-        char ip[TERN_ADDR_STRLEN], mac[18];
-        const char *st =
-            e->state < sizeof states / sizeof states[0] && states[e->state] ? states[e->state] : "free";
-        out("%s at %s %s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof ip),
-            e->state == TERN_ARP_PENDING ? "(incomplete)" : fw_format_mac(e->mac, mac), st,
-            netif_name(f, e->ifindex), (unsigned)(e->age_ms / 1000u));
-    }
+    sh_show_arp(&fw_out, &f->stack);
     return CMD_OK;
 }
 
 static cmd_result cmd_route(fw *f, int argc, char **argv, char *err, size_t errlen) {
     (void)argc, (void)argv, (void)err, (void)errlen;
-    char a[16], b[16];
-    for (tern_netif *nif = f->stack.netifs; nif != NULL; nif = nif->next)
-        if (nif->ip4 != 0)
-            out("%s/%u dev %s connected src %s\n", fw_format_ip(nif->ip4 & nif->mask4, a, sizeof a),
-                fw_prefix_len(nif->mask4), nif->name, fw_format_ip(nif->ip4, b, sizeof b));
-    for (tern_netif *nif = f->stack.netifs; nif != NULL; nif = nif->next)
-        if (nif->gw4 != 0)
-            out("default via %s dev %s\n", fw_format_ip(nif->gw4, a, sizeof a), nif->name);
-    if (f->stack.default_netif != NULL)
-        out("default dev %s (default interface)\n", f->stack.default_netif->name);
+    sh_show_routes(&fw_out, &f->stack);
     return CMD_OK;
 }
 
 /* ---- stats, mem, perf ---------------------------------------------------------------- */
 
 static void counter(const char *name, uint32_t v, bool nz) {
-    if (!nz || v != 0)
-        out("%s %u\n", name, (unsigned)v);
-}
-
-static void print_pools(fw *f) {
-    tern_pool_usage pools[8];
-    unsigned n = tern_stack_pools(&f->stack, pools, 8);
-    for (unsigned i = 0; i < n && i < 8; i++)
-        out("pool %s %u/%u peak %u fails %u\n", pools[i].name ? pools[i].name : "?", pools[i].used,
-            pools[i].count, pools[i].peak, (unsigned)pools[i].fails);
+    sh_show_counter(&fw_out, name, v, nz);
 }
 
 static uint32_t stack_used(void) {
@@ -212,11 +132,7 @@ static uint32_t stack_used(void) {
 }
 
 void shell_print_stats(fw *f, bool nz) {
-    for (unsigned id = 0; id < TERN_STAT_COUNT; id++) {
-        const char *name = tern_stats_name(id);
-        if (name != NULL)
-            counter(name, tern_stats_get(&f->stack, id), nz);
-    }
+    sh_show_counters(&fw_out, &f->stack, nz);
     const lan9118_counters *c = &f->eth.counters;
     counter("lan9118.rx_frames", c->rx_frames, nz);
     counter("lan9118.rx_bytes", c->rx_bytes, nz);
@@ -229,7 +145,7 @@ void shell_print_stats(fw *f, bool nz) {
     counter("lan9118.link_changes", c->link_changes, nz);
     counter("fw.stack_used", stack_used(), nz);
     counter("fw.stack_size", (uint32_t)board_stack_size(), nz);
-    print_pools(f);
+    sh_show_pools(&fw_out, &f->stack);
 }
 
 static cmd_result cmd_stats(fw *f, int argc, char **argv, char *err, size_t errlen) {
@@ -243,7 +159,7 @@ static cmd_result cmd_mem(fw *f, int argc, char **argv, char *err, size_t errlen
     out("stack %u/%u bytes used (high-water mark of the painted stack)\n", (unsigned)stack_used(),
         (unsigned)board_stack_size());
     out("stack object %u bytes\n", (unsigned)sizeof f->stack);
-    print_pools(f);
+    sh_show_pools(&fw_out, &f->stack);
     return CMD_OK;
 }
 
@@ -289,14 +205,8 @@ static cmd_result cmd_quit(fw *f, int argc, char **argv, char *err, size_t errle
 /* ---- ping ---------------------------------------------------------------------------- */
 
 static void ping_summary(fw *f, uint16_t sent, uint16_t received) {
-    char dst[TERN_ADDR_STRLEN];
     fw_ping *hp = &f->ping;
-    unsigned loss = sent ? (unsigned)((sent - received) * 100u / sent) : 0;
-    out("--- %s ping statistics ---\n", tern_addr_format(&hp->dst, dst, sizeof dst));
-    out("%u packets transmitted, %u received, %u%% packet loss\n", sent, received, loss);
-    if (received > 0)
-        out("rtt min/avg/max = %u/%u/%u ms\n", (unsigned)hp->rtt_min, (unsigned)(hp->rtt_sum / received),
-            (unsigned)hp->rtt_max);
+    sh_show_ping_summary(&fw_out, &hp->dst, sent, received, hp->rtt_min, hp->rtt_sum, hp->rtt_max);
 }
 
 static void ping_event(void *ctx, tern_ping *ping, const tern_ping_result *r) {
@@ -313,8 +223,7 @@ static void ping_event(void *ctx, tern_ping *ping, const tern_ping_result *r) {
         if (r->rtt_ms > hp->rtt_max)
             hp->rtt_max = r->rtt_ms;
         hp->rtt_sum += r->rtt_ms;
-        out("%u bytes from %s: icmp_seq=%u ttl=%u time=%u ms\n", (unsigned)r->bytes + 8u,
-            tern_addr_format(&hp->dst, dst, sizeof dst), r->seq, r->ttl, (unsigned)r->rtt_ms);
+        sh_show_ping_reply(&fw_out, &hp->dst, r);
         break;
     case TERN_PING_TIMEOUT:
         out("no answer from %s: icmp_seq=%u\n", tern_addr_format(&hp->dst, dst, sizeof dst), r->seq);
@@ -417,23 +326,9 @@ static cmd_result cmd_udp(fw *f, int argc, char **argv, char *err, size_t errlen
 
 /* ---- tcp list, iperf ---------------------------------------------------------------------- */
 
-static void print_pcb(void *ctx, const tern_tcp_pcb *pcb) {
-    tern_tcp_info i;
-    char l[TERN_ADDR_STRLEN], r[TERN_ADDR_STRLEN];
-    (void)ctx;
-    tern_tcp_get_info(pcb, &i);
-    out("%s:%u %s:%u %s cwnd %u ssthresh %u snd_wnd %u rcv_wnd %u srtt %u rto %u sndq %u unacked %u rcvq %u "
-        "ooseq %u%s%s\n",
-        tern_addr_format(&i.local, l, sizeof l), i.local_port, tern_addr_format(&i.remote, r, sizeof r),
-        i.remote_port, tern_tcp_state_name(i.state), (unsigned)i.cwnd, (unsigned)i.ssthresh,
-        (unsigned)i.snd_wnd, (unsigned)i.rcv_wnd, (unsigned)i.srtt_ms, (unsigned)i.rto_ms, (unsigned)i.sndq,
-        (unsigned)i.unacked, (unsigned)i.rcvq, (unsigned)i.ooseq, i.wscale_ok ? " wscale" : "",
-        i.ts_ok ? " ts" : "");
-}
-
 static cmd_result cmd_tcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
-        tern_tcp_foreach(&f->stack, print_pcb, NULL);
+        sh_show_tcp(&fw_out, &f->stack);
         return CMD_OK;
     }
     fw_snprintf(err, errlen, "usage: tcp list");
@@ -528,50 +423,6 @@ static cmd_result cmd_mcast(fw *f, int argc, char **argv, char *err, size_t errl
 
 /* ---- dhcp ------------------------------------------------------------------------------------ */
 
-#if TERN_CFG_DHCP
-static void print_addr_list(const char *name, const tern_addr *a, unsigned n) {
-    char buf[TERN_ADDR_STRLEN];
-    if (n == 0)
-        return;
-    out("%s", name);
-    for (unsigned i = 0; i < n; i++)
-        out(" %s", tern_addr_format(&a[i], buf, sizeof buf));
-    out("\n");
-}
-
-static void print_seconds(const char *name, uint32_t s) {
-    if (s == UINT32_MAX)
-        out(" %s -", name);
-    else
-        out(" %s %u", name, (unsigned)s);
-}
-
-static void print_dhcp_info(const tern_dhcp_info *in) {
-    char a[TERN_ADDR_STRLEN], b[TERN_ADDR_STRLEN];
-    out("state %s\n", in->state);
-    if (in->bound) {
-        out("address %s mask %s\n", tern_addr_format(&in->addr, a, sizeof a),
-            tern_addr_format(&in->mask, b, sizeof b));
-        out("server %s router %s\n", tern_addr_format(&in->server, a, sizeof a),
-            tern_addr_is_any(&in->router) ? "none" : tern_addr_format(&in->router, b, sizeof b));
-        out("lease");
-        print_seconds("seconds", in->lease_s);
-        print_seconds("t1_left", in->t1_left_s);
-        print_seconds("t2_left", in->t2_left_s);
-        print_seconds("expires_left", in->expires_left_s);
-        out("\n");
-        print_addr_list("dns", in->dns, in->ndns);
-        print_addr_list("ntp", in->ntp, in->nntp);
-        if (in->domain[0])
-            out("domain %s\n", in->domain);
-        if (in->mtu)
-            out("mtu %u\n", in->mtu);
-    }
-    if (in->linklocal)
-        out("linklocal %s\n", tern_addr_format(&in->linklocal_addr, a, sizeof a));
-}
-#endif
-
 cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
 #if TERN_CFG_DHCP
     if (!f->dhcp_on) {
@@ -582,7 +433,7 @@ cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen) {
     if (argc == 1) {
         tern_dhcp_info info;
         tern_dhcp_get_info(&f->dhcp, &info);
-        print_dhcp_info(&info);
+        sh_show_dhcp(&fw_out, &info);
         return CMD_OK;
     }
     if (strcmp(argv[1], "renew") == 0) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shell_show.h"
 #include "tern/tern.h"
 #include "tern_clock.h"
 #include "tern_pcap.h"
@@ -120,6 +121,8 @@ typedef struct host {
 } host;
 
 /* util.c */
+/* The shared shell views (apps/shell/shell_show.h) print to standard output. */
+extern const sh_out host_out;
 bool util_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 bool util_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
 bool util_parse_mac(const char *text, uint8_t mac[6]);
