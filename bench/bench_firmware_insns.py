@@ -19,7 +19,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "interop"))
 os.environ["TERN_TARGET"] = "firmware"
-os.environ["TERN_QEMU_ARGS"] = "-icount shift=0"
+os.environ.setdefault("TERN_QEMU_ARGS", "-icount shift=0")
 
 from conftest import TERN_FW_ELF, make_tern  # noqa: E402
 from netns import STACK_IP, Namespace  # noqa: E402
