@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "lan9118.h"
+#include "shell_line.h"
 #include "tern/tern.h"
 
 #define FW_LINE_MAX 256u
@@ -19,8 +20,6 @@
 #define FW_MCAST_MAX 2u
 #define FW_DHCP_HOSTNAME "tern"
 #define FW_DHCP_AUTOIP_AFTER_S 10u
-
-typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
 
 typedef struct fw_ping {
     tern_ping ping;

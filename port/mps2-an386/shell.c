@@ -8,6 +8,7 @@
 
 #include "board.h"
 #include "fw.h"
+#include "shell_line.h"
 #include "shell_show.h"
 
 #define SHELL_MAX_ARGS 8
@@ -491,53 +492,13 @@ static cmd_result cmd_help(fw *f, int argc, char **argv, char *err, size_t errle
     return CMD_OK;
 }
 
-static char *skip_space(char *p) {
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
-static char *next_word(char **p) {
-    char *w = skip_space(*p);
-    if (*w == '\0')
-        return NULL;
-    char *e = w;
-    while (*e != '\0' && *e != ' ' && *e != '\t')
-        e++;
-    *p = (*e != '\0') ? e + 1 : e;
-    *e = '\0';
-    return w;
-}
-
-static int split_args(const shell_cmd *cmd, char **pp, char **argv) {
-    int argc = 1;
-    while (argc <= cmd->max_args) {
-        if (cmd->rest && argc == cmd->max_args) {
-            char *r = skip_space(*pp);
-            if (*r == '\0')
-                break;
-            argv[argc++] = r;
-            *pp = r + strlen(r);
-            break;
-        }
-        char *w = next_word(pp);
-        if (w == NULL)
-            break;
-        argv[argc++] = w;
-    }
-    return argc;
-}
-
 static void answer(cmd_result r, const char *err) {
-    if (r == CMD_OK)
-        out("ok\n");
-    else if (r == CMD_ERROR)
-        out("error: %s\n", err[0] ? err : "failed");
+    sh_answer(&fw_out, r, err);
 }
 
 static void shell_exec(fw *f, char *line) {
     char *p = line;
-    char *name = next_word(&p);
+    char *name = sh_next_word(&p);
     char err[160] = "";
     if (name == NULL || name[0] == '#')
         return;
@@ -552,8 +513,8 @@ static void shell_exec(fw *f, char *line) {
     }
     char *argv[SHELL_MAX_ARGS + 1];
     argv[0] = name;
-    int argc = split_args(cmd, &p, argv);
-    if (argc - 1 < cmd->min_args || skip_space(p)[0] != '\0') {
+    int argc = sh_split_args(&p, cmd->max_args, cmd->rest, argv);
+    if (argc - 1 < cmd->min_args || sh_skip_space(p)[0] != '\0') {
         fw_snprintf(err, sizeof err, "usage: %s", cmd->usage);
         answer(CMD_ERROR, err);
         return;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shell_line.h"
 #include "shell_show.h"
 #include "tern/tern.h"
 #include "tern_clock.h"
@@ -144,7 +145,7 @@ bool host_tcp_busy(const host *h);
 void shell_print_stats(host *h, bool nonzero_only);
 
 /* cmd_net.c: commands that talk to the network. */
-typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
+/* cmd_result: apps/shell/shell_line.h */
 cmd_result cmd_ping(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen);

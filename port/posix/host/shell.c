@@ -166,25 +166,6 @@ static cmd_result cmd_quit(host *h, int argc, char **argv, char *err, size_t err
 
 /* ---- Parsing and dispatch ------------------------------------------------------ */
 
-static char *skip_space(char *p) {
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
-/* Cut the next word off *p; NULL at the end of the line. */
-static char *next_word(char **p) {
-    char *w = skip_space(*p);
-    if (*w == '\0')
-        return NULL;
-    char *e = w;
-    while (*e != '\0' && *e != ' ' && *e != '\t')
-        e++;
-    *p = (*e != '\0') ? e + 1 : e;
-    *e = '\0';
-    return w;
-}
-
 static const shell_cmd *find_command(const char *name) {
     for (size_t i = 0; i < SHELL_NCMDS; i++)
         if (strcmp(commands[i].name, name) == 0)
@@ -192,38 +173,14 @@ static const shell_cmd *find_command(const char *name) {
     return NULL;
 }
 
-/* Split the arguments; the last one keeps the rest of the line if cmd->rest.
- * Leaves *pp at what was not consumed (non-empty: too many arguments). */
-static int split_args(const shell_cmd *cmd, char **pp, char **argv) {
-    int argc = 1;
-    while (argc <= cmd->max_args) {
-        if (cmd->rest && argc == cmd->max_args) {
-            char *r = skip_space(*pp);
-            if (*r == '\0')
-                break;
-            argv[argc++] = r;
-            *pp = r + strlen(r);
-            break;
-        }
-        char *w = next_word(pp);
-        if (w == NULL)
-            break;
-        argv[argc++] = w;
-    }
-    return argc;
-}
-
 static void answer(cmd_result r, const char *err) {
-    if (r == CMD_OK)
-        printf("ok\n");
-    else if (r == CMD_ERROR)
-        printf("error: %s\n", err[0] ? err : "failed");
+    sh_answer(&host_out, r, err);
     fflush(stdout);
 }
 
 static void shell_exec(host *h, char *line) {
     char *p = line;
-    char *name = next_word(&p);
+    char *name = sh_next_word(&p);
     char err[160] = "";
     if (name == NULL || name[0] == '#')
         return; /* blank line or comment: no answer */
@@ -235,8 +192,8 @@ static void shell_exec(host *h, char *line) {
     }
     char *argv[SHELL_MAX_ARGS + 1];
     argv[0] = name;
-    int argc = split_args(cmd, &p, argv);
-    if (argc - 1 < cmd->min_args || skip_space(p)[0] != '\0') {
+    int argc = sh_split_args(&p, cmd->max_args, cmd->rest, argv);
+    if (argc - 1 < cmd->min_args || sh_skip_space(p)[0] != '\0') {
         snprintf(err, sizeof(err), "usage: %s", cmd->usage);
         answer(CMD_ERROR, err);
         return;
