@@ -89,8 +89,9 @@ struct sh_out;
 extern const struct sh_out fw_out;
 
 /* shell.c */
+/* One byte from the UART; a complete line runs at once (the loop stops reading
+ * the UART while a command is pending: QEMU and the UART hold the rest back). */
 void shell_input(fw *f, int c);
-void shell_run_pending(fw *f);
 bool shell_busy(const fw *f);
 void shell_check(fw *f, uint32_t now);
 void shell_print_stats(fw *f, bool nonzero_only);

@@ -286,7 +286,6 @@ static void run(fw *f) {
             shell_input(f, c);
         }
         shell_check(f, board_millis());
-        shell_run_pending(f);
         if (f->quit)
             return;
         if ((int32_t)(now - f->next_link_poll) >= 0) {

@@ -550,10 +550,6 @@ void shell_input(fw *f, int c) {
     f->in[f->in_len++] = (char)c;
 }
 
-void shell_run_pending(fw *f) {
-    (void)f; /* lines run as they complete; while busy, the UART holds input back */
-}
-
 void shell_check(fw *f, uint32_t now) {
     fw_ping *hp = &f->ping;
     if (!hp->active || (int32_t)(now - hp->deadline) < 0)
