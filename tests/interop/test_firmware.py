@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import FIRMWARE, TERN_FW_ELF, make_tern
+from conftest import make_tern, need_tool
 from netns import LINUX_IP, PREFIX, STACK_IP
 from tcpflow import DISCARD_PORT, ECHO_PORT, Flow, wait_tcp_list
 
@@ -55,6 +55,18 @@ def test_discard_10mb(tern, ns):
         assert flow.sent == flow.size
     finally:
         flow.close()
+    settle(tern, baseline)
+
+
+def test_iperf_server(tern, ns):
+    """Linux iperf2 (-c) to the firmware's iperf server (port 5001, started at boot)."""
+    need_tool("iperf")
+    baseline = tern.stats().used()
+    r = ns.exec(["iperf", "-c", STACK_IP, "-n", str(4 * MB), "-y", "C"], timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    fields = r.stdout.strip().splitlines()[-1].split(",")
+    assert int(fields[7]) == 4 * MB, r.stdout  # bytes transferred
+    print(f"iperf to the firmware: {int(fields[8]) / 1e6:.0f} Mbit/s")
     settle(tern, baseline)
 
 
