@@ -8,6 +8,10 @@
 #   make size         Cortex-M4 size report for the presets (build/size/summary.tsv)
 #   make fuzz         run every libFuzzer target FUZZ_SECONDS (default 60) each
 #   make bench        run what exists under bench/
+#   make firmware     the mps2-an386 firmware (build-fw/tern-fw.elf) and its
+#                     -mno-unaligned-access variant (build-fw-unaligned/)
+#   make firmware-run boot the firmware in QEMU on a TAP in a private namespace
+#   make test-firmware  interop tests against both firmware builds (root)
 #   make deps         install missing Debian packages (root) or list them
 #   make clean        remove every build directory
 #
@@ -32,12 +36,20 @@ BUILD_ASAN := build-asan
 BUILD_CLANG := build-clang
 BUILD_FUZZ := build-fuzz
 BUILD_TSAN := build-tsan
+BUILD_FW := build-fw
+BUILD_FW_UNALIGNED := build-fw-unaligned
+FW_CMAKE = cmake -S . -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi-cortex-m4.cmake -DTERN_HOST=OFF \
+	-DTERN_FIRMWARE=ON -DTERN_WERROR=ON -DTERN_CONFIG=$(CURDIR)/port/mps2-an386/fw_config.h
+# The interop tests the firmware runs (host-only tests inside them skip with a reason).
+FW_TESTS := tests/interop/test_firmware.py tests/interop/test_interop.py tests/interop/test_tcp.py \
+	tests/interop/test_hostile.py tests/interop/test_hostile_tcp.py tests/interop/test_dhcp.py
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 # Print a section header: $(call section,text)
 section = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: all deps configure test test-gcc test-asan test-clang test-tsan test-interop demo size fuzz bench clean help
+.PHONY: all deps configure test test-gcc test-asan test-clang test-tsan test-interop demo size fuzz bench clean help \
+	firmware firmware-run test-firmware
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(HOST_CC) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=$(WERROR)
@@ -58,6 +70,7 @@ test:
 	@$(MAKE) --no-print-directory test-clang
 	@$(MAKE) --no-print-directory test-tsan
 	@$(MAKE) --no-print-directory test-interop
+	@$(MAKE) --no-print-directory test-firmware
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory size
 	$(call section,make test: all steps passed)
@@ -105,6 +118,26 @@ test-interop:
 		$(PYTHON) -m pytest -q tests/interop; \
 	fi
 
+firmware:
+	$(call section,firmware: mps2-an386 (Cortex-M4$(,) arm-none-eabi-gcc -Os) in $(BUILD_FW)/ and $(BUILD_FW_UNALIGNED)/)
+	$(FW_CMAKE) -B $(BUILD_FW)
+	cmake --build $(BUILD_FW) -j$(JOBS)
+	$(FW_CMAKE) -B $(BUILD_FW_UNALIGNED) -DTERN_FW_UNALIGNED_TRAP=ON
+	cmake --build $(BUILD_FW_UNALIGNED) -j$(JOBS)
+	arm-none-eabi-size $(BUILD_FW)/tern-fw.elf $(BUILD_FW_UNALIGNED)/tern-fw.elf
+
+firmware-run: firmware
+	bash scripts/firmware-run.sh $(BUILD_FW)/tern-fw.elf
+
+test-firmware: firmware
+	$(call section,interop tests against the firmware in QEMU (TERN_TARGET=firmware))
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "firmware interop tests need root (network namespaces, TAP): run make test as root" >&2; exit 1; \
+	fi
+	TERN_TARGET=firmware TERN_FW_ELF=$(CURDIR)/$(BUILD_FW)/tern-fw.elf $(PYTHON) -m pytest -q $(FW_TESTS)
+	TERN_TARGET=firmware TERN_FW_ELF=$(CURDIR)/$(BUILD_FW_UNALIGNED)/tern-fw.elf TERN_FW_UNALIGNED=1 \
+		$(PYTHON) -m pytest -q $(FW_TESTS)
+
 demo:
 	$(call section,demo (scripts/demo.sh))
 	@if [ ! -f scripts/demo.sh ]; then \
@@ -147,7 +180,7 @@ bench:
 	bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD_FUZZ) $(BUILD_TSAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD_FUZZ) $(BUILD_FW) $(BUILD_FW_UNALIGNED) $(BUILD_TSAN)
 
 # A literal comma for $(call ...) arguments.
 , := ,

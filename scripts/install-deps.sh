@@ -35,6 +35,7 @@ packages=(
     nftables                              # hostile TCP tests: stop Linux resetting scapy-made connections
     dnsmasq-base avahi-daemon             # DHCP, DNS and mDNS servers for the interop tests
     gcc-arm-none-eabi libnewlib-arm-none-eabi # Cortex-M size report
+    qemu-system-arm                       # the firmware on an emulated Cortex-M4 (mps2-an386)
     valgrind                              # leak checks, instruction counts
     universal-ctags                       # code navigation
 )

@@ -1,4 +1,5 @@
 """Drive build/tern: start it in a namespace, talk to its shell, stop it."""
+import os
 import queue
 import re
 import signal
@@ -39,7 +40,7 @@ class Tern:
 
     def __init__(self, binary, ns, args):
         self.ns = ns
-        self.argv = ["ip", "netns", "exec", ns.name, binary] + list(args)
+        self.argv = self.command(binary, ns, list(args))
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines = queue.Queue()
@@ -49,6 +50,9 @@ class Tern:
         self.returncode = None
         threading.Thread(target=self._pump, args=(self.proc.stdout, self.stdout, True), daemon=True).start()
         threading.Thread(target=self._pump, args=(self.proc.stderr, self.stderr, False), daemon=True).start()
+
+    def command(self, binary, ns, args):
+        return ["ip", "netns", "exec", ns.name, binary] + args
 
     def _pump(self, stream, keep, to_queue):
         for line in stream:
@@ -160,3 +164,28 @@ class Tern:
                 self.proc.wait(timeout)
         self.returncode = self.proc.returncode
         return self.returncode
+
+
+class FirmwareTern(Tern):
+    """The firmware (port/mps2-an386) in QEMU's mps2-an386 inside the namespace, in place of
+    build/tern: the LAN9118 on the namespace's tap0, the UART on stdin/stdout, the
+    program's arguments through semihosting. `quit` exits QEMU with status 0; a fault
+    prints HARDFAULT and the fault registers, then exits with status 1."""
+
+    QEMU = "qemu-system-arm"
+
+    def command(self, elf, ns, args):
+        if any("," in a for a in args):
+            raise ValueError(f"semihosting arguments cannot hold commas: {args}")
+        semihost = ",".join(["enable=on", "target=native", "arg=tern-fw"] + [f"arg={a}" for a in args])
+        return ["ip", "netns", "exec", ns.name, self.QEMU, "-M", "mps2-an386", "-nodefaults", "-display", "none",
+                "-monitor", "none", "-serial", "stdio", "-kernel", elf,
+                "-nic", "tap,ifname=tap0,script=no,downscript=no,model=lan9118",
+                "-semihosting-config", semihost] + self.extra_qemu_args()
+
+    def extra_qemu_args(self):
+        extra = os.environ.get("TERN_QEMU_ARGS", "")
+        return extra.split() if extra else []
+
+    def faulted(self):
+        return any(line.startswith("HARDFAULT") for line in self.stdout)

@@ -8,9 +8,26 @@ import time
 import pytest
 
 import craft
+from conftest import FIRMWARE
 from netns import STACK_IP
 
 POOL_WAIT_S = 25  # reassembly timeout (15 s) plus margin
+ETH_MIN_FRAME = 60  # a MAC pads shorter frames (FCS excluded)
+
+
+def target_counters(frames, counters):
+    """The counters that must grow, on this target. The firmware (TERN_TARGET=firmware)
+    runs the typical configuration on a real MAC: reassembly is compiled out, so every
+    fragment counts as ipv4.drop.fragment; and the LAN9118 pads frames shorter than 60
+    bytes with zeros, so a truncated header arrives padded: a later check drops it, or it
+    is a valid (if odd) packet now; the frame must reach the stack (eth.rx)."""
+    if not FIRMWARE:
+        return counters
+    if all(c.startswith("ipv4.reass.") for c in counters):
+        return ["ipv4.drop.fragment"]
+    if all(len(f) < ETH_MIN_FRAME for f in frames):
+        return ["eth.rx"]
+    return counters
 
 
 class Attack:
@@ -40,6 +57,8 @@ class Attack:
 
     def check(self, frames, counters, min_delta=1):
         """Send frames; afterwards one of counters grew by min_delta, ping works, pools recover."""
+        frames = list(frames)
+        counters = target_counters(frames, counters)
         before = self.tern.stats()
         self.send(frames)
         assert self.ping_ok(), "the stack stopped answering ping"
@@ -174,7 +193,7 @@ def test_fragment_length_not_multiple_of_8(attack):
 def test_thousands_of_incomplete_reassemblies(attack):
     deltas = attack.check(craft.incomplete_reassemblies(attack.peers, count=3000),
                           ["ipv4.reass.drop.no_slot"], min_delta=1000)
-    assert deltas["ipv4.reass.drop.no_slot"] <= 3000
+    assert deltas.get("ipv4.reass.drop.no_slot", 0) <= 3000
 
 
 # ---- ARP, UDP, ICMP ------------------------------------------------------------------------

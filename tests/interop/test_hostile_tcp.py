@@ -12,6 +12,7 @@ import time
 import pytest
 
 import craft
+from conftest import FIRMWARE
 from netns import STACK_IP
 from scapy.layers.inet import IP, TCP
 from tcpcraft import (ACK, FIN, PSH, RST, SYN, URG, ScapyConn, Sniffer, from_stack, seq_state, tcp_frame,
@@ -173,9 +174,20 @@ def test_bad_checksum(hostile):
 
 # ---- RST and SYN floods against the established connection -----------------------
 
-def in_window_offsets(n):
-    """Offsets from rcv_nxt inside the stack's receive window (64 KB), never 0."""
-    return [random.randrange(1, 30000) for _ in range(n)]
+def in_window_offsets(n, wnd=30000):
+    """Offsets from rcv_nxt inside the stack's receive window, never 0 (the host's window is
+    64 KB; pass the connection's rcv_wnd when it may be smaller, as on the firmware)."""
+    return [random.randrange(1, min(wnd, 30000)) for _ in range(n)]
+
+
+def rcv_wnd(hostile):
+    """The receive window the stack advertises on the Linux echo connection (tcp list)."""
+    lport = hostile.conn.local_port
+    for c in tcp_list(hostile.tern):
+        if c["remote"].endswith(f":{lport}"):
+            parts = c["line"].split()
+            return int(parts[parts.index("rcv_wnd") + 1])
+    return 30000
 
 
 def out_of_window_offsets(n):
@@ -201,7 +213,7 @@ def flood(hostile, flags, offsets, expect_challenge):
 
 
 def test_rst_flood_in_window(hostile):
-    before, challenge = flood(hostile, RST, in_window_offsets(1000), True)
+    before, challenge = flood(hostile, RST, in_window_offsets(1000, rcv_wnd(hostile)), True)
     assert challenge is not None, "no challenge ACK (ack = rcv_nxt) for in-window RSTs"
     d = hostile.aftermath(before, ["tcp.challenge_ack"])
     assert d["tcp.challenge_ack"] >= 900, d
@@ -216,7 +228,7 @@ def test_rst_flood_out_of_window(hostile):
 
 
 def test_syn_flood_in_window(hostile):
-    before, challenge = flood(hostile, SYN, in_window_offsets(1000), True)
+    before, challenge = flood(hostile, SYN, in_window_offsets(1000, rcv_wnd(hostile)), True)
     assert challenge is not None, "no challenge ACK for in-window SYNs"
     d = hostile.aftermath(before, ["tcp.challenge_ack"])
     assert d["tcp.challenge_ack"] >= 900, d
@@ -280,7 +292,13 @@ def test_spoofed_syn_flood(hostile):
     after = h.tern.stats()
     d = {c: after[c] - before[c] for c in ("tcp.drop.backlog", "tcp.rx", "tcp.drop.no_memory")}
     print(f"spoofed SYN flood: {d}")
-    assert d["tcp.drop.backlog"] >= 5000, d
+    if FIRMWARE:
+        # 5 connections < backlog 8: a full PCB pool refuses first; and the LAN9118's 10 KB
+        # RX FIFO overflows (QEMU does not count it) while the transfer keeps it full: most
+        # flood SYNs never reach the firmware (about 60 of 10,000 did here).
+        assert d["tcp.drop.backlog"] + d["tcp.drop.no_memory"] >= 20, d
+    else:
+        assert d["tcp.drop.backlog"] >= 5000, d
     half_open = [c for c in tcp_list(h.tern) if c["state"] == "SYN_RCVD"]
     assert len(half_open) <= LISTEN_BACKLOG, f"{len(half_open)} half-open connections for a backlog of 8"
     assert h.conn.works()

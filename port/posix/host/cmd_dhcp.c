@@ -115,50 +115,6 @@ void host_addr_stop(host *h) {
 
 /* ---- The dhcp command ---------------------------------------------------------- */
 
-#if TERN_CFG_DHCP
-static void print_addr_list(const char *name, const tern_addr *a, unsigned n) {
-    char buf[TERN_ADDR_STRLEN];
-    if (n == 0)
-        return;
-    printf("%s", name);
-    for (unsigned i = 0; i < n; i++)
-        printf(" %s", tern_addr_format(&a[i], buf, sizeof(buf)));
-    printf("\n");
-}
-
-static void print_seconds(const char *name, uint32_t s) {
-    if (s == UINT32_MAX)
-        printf(" %s -", name);
-    else
-        printf(" %s %u", name, (unsigned)s);
-}
-
-static void print_info(const tern_dhcp_info *in) {
-    char a[TERN_ADDR_STRLEN], b[TERN_ADDR_STRLEN];
-    printf("state %s\n", in->state);
-    if (in->bound) {
-        printf("address %s mask %s\n", tern_addr_format(&in->addr, a, sizeof(a)),
-               tern_addr_format(&in->mask, b, sizeof(b)));
-        printf("server %s router %s\n", tern_addr_format(&in->server, a, sizeof(a)),
-               tern_addr_is_any(&in->router) ? "none" : tern_addr_format(&in->router, b, sizeof(b)));
-        printf("lease");
-        print_seconds("seconds", in->lease_s);
-        print_seconds("t1_left", in->t1_left_s);
-        print_seconds("t2_left", in->t2_left_s);
-        print_seconds("expires_left", in->expires_left_s);
-        printf("\n");
-        print_addr_list("dns", in->dns, in->ndns);
-        print_addr_list("ntp", in->ntp, in->nntp);
-        if (in->domain[0])
-            printf("domain %s\n", in->domain);
-        if (in->mtu)
-            printf("mtu %u\n", in->mtu);
-    }
-    if (in->linklocal)
-        printf("linklocal %s\n", tern_addr_format(&in->linklocal_addr, a, sizeof(a)));
-}
-#endif
-
 cmd_result cmd_dhcp(host *h, int argc, char **argv, char *err, size_t errlen) {
 #if TERN_CFG_DHCP
     if (!h->dhcp_on) {
@@ -169,7 +125,7 @@ cmd_result cmd_dhcp(host *h, int argc, char **argv, char *err, size_t errlen) {
     if (argc == 1) {
         tern_dhcp_info info;
         tern_dhcp_get_info(&h->dhcp, &info);
-        print_info(&info);
+        sh_show_dhcp(&host_out, &info);
         return CMD_OK;
     }
     if (strcmp(argv[1], "renew") == 0) {

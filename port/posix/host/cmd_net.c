@@ -17,26 +17,18 @@
 /* ---- ping ------------------------------------------------------------------ */
 
 static void ping_summary(host *h, uint16_t sent, uint16_t received) {
-    char dst[TERN_ADDR_STRLEN];
     host_ping *hp = &h->ping;
-    unsigned loss = sent ? (unsigned)((sent - received) * 100u / sent) : 0;
-    printf("--- %s ping statistics ---\n", tern_addr_format(&hp->dst, dst, sizeof(dst)));
-    printf("%u packets transmitted, %u received, %u%% packet loss\n", sent, received, loss);
-    if (received > 0)
-        printf("rtt min/avg/max = %u/%u/%u ms\n", hp->rtt_min, hp->rtt_sum / received, hp->rtt_max);
+    sh_show_ping_summary(&host_out, &hp->dst, sent, received, hp->rtt_min, hp->rtt_sum, hp->rtt_max);
 }
 
 static void ping_reply(host *h, const tern_ping_result *r) {
-    char dst[TERN_ADDR_STRLEN];
     host_ping *hp = &h->ping;
     if (r->rtt_ms < hp->rtt_min)
         hp->rtt_min = r->rtt_ms;
     if (r->rtt_ms > hp->rtt_max)
         hp->rtt_max = r->rtt_ms;
     hp->rtt_sum += r->rtt_ms;
-    /* Like Linux: bytes of ICMP message (header included). */
-    printf("%u bytes from %s: icmp_seq=%u ttl=%u time=%u ms\n", (unsigned)r->bytes + 8u,
-           tern_addr_format(&hp->dst, dst, sizeof(dst)), r->seq, r->ttl, r->rtt_ms);
+    sh_show_ping_reply(&host_out, &hp->dst, r);
 }
 
 static void ping_event(void *ctx, tern_ping *ping, const tern_ping_result *r) {

@@ -8,19 +8,6 @@
 #define TCP_SHOW_MAX 200u
 
 #if TERN_CFG_TCP
-static void print_pcb(void *ctx, const tern_tcp_pcb *pcb) {
-    tern_tcp_info i;
-    char l[TERN_ADDR_STRLEN], r[TERN_ADDR_STRLEN];
-    (void)ctx;
-    tern_tcp_get_info(pcb, &i);
-    printf(
-        "%s:%u %s:%u %s cwnd %u ssthresh %u snd_wnd %u rcv_wnd %u srtt %u rto %u sndq %u unacked %u rcvq %u "
-        "ooseq %u%s%s\n",
-        tern_addr_format(&i.local, l, sizeof l), i.local_port, tern_addr_format(&i.remote, r, sizeof r),
-        i.remote_port, tern_tcp_state_name(i.state), i.cwnd, i.ssthresh, i.snd_wnd, i.rcv_wnd, i.srtt_ms,
-        i.rto_ms, i.sndq, i.unacked, i.rcvq, i.ooseq, i.wscale_ok ? " wscale" : "", i.ts_ok ? " ts" : "");
-}
-
 static int conn_id(const host *h, const host_tcp_conn *c) {
     return (int)(c - h->tcp) + 1;
 }
@@ -162,7 +149,7 @@ bool host_tcp_busy(const host *h) {
 cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen) {
 #if TERN_CFG_TCP
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
-        tern_tcp_foreach(&h->stack, print_pcb, NULL);
+        sh_show_tcp(&host_out, &h->stack);
         return CMD_OK;
     }
     if ((argc == 4 || argc == 5) && strcmp(argv[1], "connect") == 0)

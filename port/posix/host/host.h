@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shell_line.h"
+#include "shell_show.h"
 #include "tern/tern.h"
 #if TERN_CFG_SOCKETS
 #include "tern/os.h"
@@ -131,6 +133,8 @@ typedef struct host {
 } host;
 
 /* util.c */
+/* The shared shell views (apps/shell/shell_show.h) print to standard output. */
+extern const sh_out host_out;
 bool util_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 bool util_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
 bool util_parse_mac(const char *text, uint8_t mac[6]);
@@ -152,7 +156,7 @@ bool host_tcp_busy(const host *h);
 void shell_print_stats(host *h, bool nonzero_only);
 
 /* cmd_net.c: commands that talk to the network. */
-typedef enum { CMD_OK, CMD_ERROR, CMD_PENDING } cmd_result;
+/* cmd_result: apps/shell/shell_line.h */
 cmd_result cmd_ping(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen);
 cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen);

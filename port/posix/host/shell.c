@@ -68,25 +68,6 @@ static cmd_result cmd_help(host *h, int argc, char **argv, char *err, size_t err
     return CMD_OK;
 }
 
-static void print_flags(const tern_netif *nif) {
-    static const struct {
-        uint8_t bit;
-        const char *name;
-    } flags[] = {{TERN_NETIF_UP, "UP"},
-                 {TERN_NETIF_LINK_UP, "LINK_UP"},
-                 {TERN_NETIF_BROADCAST, "BROADCAST"},
-                 {TERN_NETIF_LOOPBACK, "LOOPBACK"}};
-    const char *sep = "";
-    printf("flags=<");
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-        if (nif->flags & flags[i].bit) {
-            printf("%s%s", sep, flags[i].name);
-            sep = ",";
-        }
-    }
-    printf(">");
-}
-
 static void print_tap_driver(const tern_tap *tap) {
     const tern_tap_counters *c = &tap->counters;
     printf("    driver tap %s fd %d rx_nomem %u rx_errors %u tx_errors %u\n", tap->ifname, tap->fd,
@@ -94,18 +75,7 @@ static void print_tap_driver(const tern_tap *tap) {
 }
 
 static void print_netif(host *h, const tern_netif *nif) {
-    char ip[16], gw[16], mac[18];
-    printf("%s: ", nif->name);
-    print_flags(nif);
-    printf(" index %u mtu %u\n", nif->index, nif->mtu);
-    if (nif->link_type == TERN_LINK_ETHERNET)
-        printf("    ether %s\n", util_format_mac(nif->hwaddr, mac));
-    if (nif->ip4 != 0)
-        printf("    inet %s/%u gateway %s\n", util_format_ip(nif->ip4, ip, sizeof(ip)),
-               util_prefix_len(nif->mask4), nif->gw4 ? util_format_ip(nif->gw4, gw, sizeof(gw)) : "none");
-    const tern_netif_counters *c = &nif->counters;
-    printf("    rx packets %u bytes %u drops %u\n", c->rx_packets, c->rx_bytes, c->rx_drops);
-    printf("    tx packets %u bytes %u errors %u\n", c->tx_packets, c->tx_bytes, c->tx_errors);
+    sh_show_netif(&host_out, nif);
     if (nif == &h->nif)
         print_tap_driver(&h->tap);
 }
@@ -125,81 +95,22 @@ static cmd_result cmd_ifconfig(host *h, int argc, char **argv, char *err, size_t
     return CMD_OK;
 }
 
-static const char *arp_state_name(uint8_t state) {
-    switch (state) {
-    case TERN_ARP_PENDING:
-        return "pending";
-    case TERN_ARP_STABLE:
-        return "stable";
-    case TERN_ARP_STATIC:
-        return "static";
-    default:
-        return "free";
-    }
-}
-
-static const char *netif_name(host *h, uint8_t index) {
-    tern_netif *nif = tern_netif_by_index(&h->stack, index);
-    return nif ? nif->name : "?";
-}
-
 static cmd_result cmd_arp(host *h, int argc, char **argv, char *err, size_t errlen) {
     (void)argc, (void)argv, (void)err, (void)errlen;
-#if TERN_CFG_ETHERNET
-    tern_arp_info entries[TERN_CFG_ARP_TABLE_SIZE];
-    unsigned n = tern_arp_entries(&h->stack, entries, TERN_CFG_ARP_TABLE_SIZE);
-    for (unsigned i = 0; i < n; i++) {
-        const tern_arp_info *e = &entries[i];
-        char ip[TERN_ADDR_STRLEN], mac[18];
-        printf("%s at %s %s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof(ip)),
-               e->state == TERN_ARP_PENDING ? "(incomplete)" : util_format_mac(e->mac, mac),
-               arp_state_name(e->state), netif_name(h, e->ifindex), (unsigned)(e->age_ms / 1000u));
-    }
-#endif
+    sh_show_arp(&host_out, &h->stack);
     return CMD_OK;
-}
-
-static void print_connected(host *h) {
-    char net[16], src[16];
-    for (tern_netif *nif = h->stack.netifs; nif != NULL; nif = nif->next) {
-        if (nif->ip4 == 0)
-            continue;
-        printf("%s/%u dev %s connected src %s\n", util_format_ip(nif->ip4 & nif->mask4, net, sizeof(net)),
-               util_prefix_len(nif->mask4), nif->name, util_format_ip(nif->ip4, src, sizeof(src)));
-    }
-}
-
-static void print_static_routes(host *h) {
-    tern_ipv4_route_info routes[16];
-    unsigned n = tern_ipv4_routes(&h->stack, routes, 16);
-    for (unsigned i = 0; i < n && i < 16; i++) {
-        char dst[TERN_ADDR_STRLEN], gw[TERN_ADDR_STRLEN];
-        printf("%s/%u", tern_addr_format(&routes[i].dest, dst, sizeof(dst)), (unsigned)routes[i].prefix_len);
-        if (!tern_addr_is_any(&routes[i].gw))
-            printf(" via %s", tern_addr_format(&routes[i].gw, gw, sizeof(gw)));
-        printf(" dev %s static\n", netif_name(h, routes[i].ifindex));
-    }
 }
 
 static cmd_result cmd_route(host *h, int argc, char **argv, char *err, size_t errlen) {
     (void)argc, (void)argv, (void)err, (void)errlen;
-    char gw[16];
-    print_connected(h);
-    print_static_routes(h);
-    for (tern_netif *nif = h->stack.netifs; nif != NULL; nif = nif->next) {
-        if (nif->gw4 != 0)
-            printf("default via %s dev %s\n", util_format_ip(nif->gw4, gw, sizeof(gw)), nif->name);
-    }
-    if (h->stack.default_netif != NULL)
-        printf("default dev %s (default interface)\n", h->stack.default_netif->name);
+    sh_show_routes(&host_out, &h->stack);
     return CMD_OK;
 }
 
 /* ---- Statistics ---------------------------------------------------------------- */
 
 static void print_counter(const char *name, uint32_t v, bool nonzero_only) {
-    if (!nonzero_only || v != 0)
-        printf("%s %u\n", name, v);
+    sh_show_counter(&host_out, name, v, nonzero_only);
 }
 
 static void print_driver_stats(host *h, bool nz) {
@@ -235,22 +146,8 @@ static void print_impair(const char *dir, const tern_impair_counters *c, bool nz
 }
 #endif
 
-static void print_pools(host *h) {
-    tern_pool_usage pools[8];
-    unsigned n = tern_stack_pools(&h->stack, pools, 8);
-    if (n > 8)
-        n = 8;
-    for (unsigned i = 0; i < n; i++)
-        printf("pool %s %u/%u peak %u fails %u\n", pools[i].name ? pools[i].name : "?", pools[i].used,
-               pools[i].count, pools[i].peak, pools[i].fails);
-}
-
 void shell_print_stats(host *h, bool nonzero_only) {
-    for (unsigned id = 0; id < TERN_STAT_COUNT; id++) {
-        const char *name = tern_stats_name(id);
-        if (name != NULL)
-            print_counter(name, tern_stats_get(&h->stack, id), nonzero_only);
-    }
+    sh_show_counters(&host_out, &h->stack, nonzero_only);
     print_driver_stats(h, nonzero_only);
 #if TERN_CFG_IMPAIR
     if (h->impair_on) {
@@ -258,7 +155,7 @@ void shell_print_stats(host *h, bool nonzero_only) {
         print_impair("tx", &h->impair_tx.counters, nonzero_only);
     }
 #endif
-    print_pools(h);
+    sh_show_pools(&host_out, &h->stack);
 }
 
 static cmd_result cmd_stats(host *h, int argc, char **argv, char *err, size_t errlen) {
@@ -275,25 +172,6 @@ static cmd_result cmd_quit(host *h, int argc, char **argv, char *err, size_t err
 
 /* ---- Parsing and dispatch ------------------------------------------------------ */
 
-static char *skip_space(char *p) {
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
-/* Cut the next word off *p; NULL at the end of the line. */
-static char *next_word(char **p) {
-    char *w = skip_space(*p);
-    if (*w == '\0')
-        return NULL;
-    char *e = w;
-    while (*e != '\0' && *e != ' ' && *e != '\t')
-        e++;
-    *p = (*e != '\0') ? e + 1 : e;
-    *e = '\0';
-    return w;
-}
-
 static const shell_cmd *find_command(const char *name) {
     for (size_t i = 0; i < SHELL_NCMDS; i++)
         if (strcmp(commands[i].name, name) == 0)
@@ -301,38 +179,14 @@ static const shell_cmd *find_command(const char *name) {
     return NULL;
 }
 
-/* Split the arguments; the last one keeps the rest of the line if cmd->rest.
- * Leaves *pp at what was not consumed (non-empty: too many arguments). */
-static int split_args(const shell_cmd *cmd, char **pp, char **argv) {
-    int argc = 1;
-    while (argc <= cmd->max_args) {
-        if (cmd->rest && argc == cmd->max_args) {
-            char *r = skip_space(*pp);
-            if (*r == '\0')
-                break;
-            argv[argc++] = r;
-            *pp = r + strlen(r);
-            break;
-        }
-        char *w = next_word(pp);
-        if (w == NULL)
-            break;
-        argv[argc++] = w;
-    }
-    return argc;
-}
-
 static void answer(cmd_result r, const char *err) {
-    if (r == CMD_OK)
-        printf("ok\n");
-    else if (r == CMD_ERROR)
-        printf("error: %s\n", err[0] ? err : "failed");
+    sh_answer(&host_out, r, err);
     fflush(stdout);
 }
 
 static void shell_exec(host *h, char *line) {
     char *p = line;
-    char *name = next_word(&p);
+    char *name = sh_next_word(&p);
     char err[160] = "";
     if (name == NULL || name[0] == '#')
         return; /* blank line or comment: no answer */
@@ -344,8 +198,8 @@ static void shell_exec(host *h, char *line) {
     }
     char *argv[SHELL_MAX_ARGS + 1];
     argv[0] = name;
-    int argc = split_args(cmd, &p, argv);
-    if (argc - 1 < cmd->min_args || skip_space(p)[0] != '\0') {
+    int argc = sh_split_args(&p, cmd->max_args, cmd->rest, argv);
+    if (argc - 1 < cmd->min_args || sh_skip_space(p)[0] != '\0') {
         snprintf(err, sizeof(err), "usage: %s", cmd->usage);
         answer(CMD_ERROR, err);
         return;

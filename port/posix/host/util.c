@@ -1,6 +1,7 @@
 /* Parsing and formatting helpers of the host program. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,13 @@ uint8_t util_prefix_len(uint32_t mask) {
     }
     return n;
 }
+
+static void vprint_stdout(void *ctx, const char *fmt, va_list ap) {
+    (void)ctx;
+    vprintf(fmt, ap);
+}
+
+const sh_out host_out = {vprint_stdout, NULL};
 
 uint32_t util_now(void) {
     return tern_posix_now_ms();
