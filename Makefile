@@ -97,14 +97,15 @@ test-clang:
 
 # The sockets layer's tests under ThreadSanitizer: conformance, bad arguments,
 # the example and the 16-thread stress test (STRESS_SECONDS).
-TSAN_TESTS := sockets_stress test_sockets_args conformance_linux conformance_tern sockets_example_echo
+TSAN_TESTS := sockets_stress test_sockets_args test_sockets_behaviour conformance_linux conformance_tern \
+	sockets_example_echo
 test-tsan:
 	$(call section,ThreadSanitizer: sockets tests$(,) stress $(STRESS_SECONDS) s ($(BUILD_TSAN)/))
 	cmake -S . -B $(BUILD_TSAN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON \
 		-DTERN_TSAN=ON -DTERN_STRESS_SECONDS=$(STRESS_SECONDS)
 	cmake --build $(BUILD_TSAN) -j$(JOBS) $(addprefix --target ,$(TSAN_TESTS))
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		ctest --test-dir $(BUILD_TSAN) $(CTEST_FLAGS) -R '^(sockets_|test_sockets_args)'
+		ctest --test-dir $(BUILD_TSAN) $(CTEST_FLAGS) -R '^(sockets_|test_sockets_)'
 
 test-interop:
 	$(call section,interop tests against Linux peers (tests/interop/))

@@ -429,6 +429,13 @@
 #define TERN_CFG_OS_THREAD_SIZE 32
 #endif
 
+/* Per-connection IP TTL and TOS for TCP (tern_tcp_set_ip_opts; IP_TTL and
+ * IP_TOS on stream sockets): 2 bytes per connection. On with the sockets
+ * layer unless set. */
+#ifndef TERN_CFG_TCP_IP_OPTS
+#define TERN_CFG_TCP_IP_OPTS TERN_CFG_SOCKETS
+#endif
+
 /* ---- Validation ------------------------------------------------------------------ */
 
 #define TERN_CFG_IS_BOOL(x) ((x) == 0 || (x) == 1)
@@ -484,6 +491,7 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
                "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_IP_OPTS), "tern: TERN_CFG_TCP_IP_OPTS must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_NETIF_OFFLOAD), "tern: TERN_CFG_NETIF_OFFLOAD must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");
 _Static_assert(TERN_CFG_TCP_RTO_MAX_MS <= 65535u && TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS,

@@ -50,7 +50,10 @@ typedef struct tern_tcp_callbacks {
     void (*sent)(void *ctx, tern_tcp_pcb *pcb, uint32_t len);
     /* An active open completed (TERN_OK) or failed; on failure pcb is gone. */
     void (*connected)(void *ctx, tern_tcp_pcb *pcb, tern_err err);
-    /* The connection died (reset, timeout); pcb is gone. */
+    /* The connection is gone and pcb with it: it died (reset, timeout), or,
+     * with TERN_OK, it finished closing after the application shut its
+     * sending side down without tern_tcp_close (LAST_ACK acknowledged,
+     * TIME-WAIT over). Not called once the application has closed pcb. */
     void (*err)(void *ctx, struct tern_stack *s, tern_err err);
     /* Periodic call while tern_tcp_set_poll() asks for it (retry work that
      * failed for lack of memory, idle timeouts, ...). */
@@ -143,6 +146,9 @@ struct tern_tcp_pcb {
 #if TERN_CFG_TCP_BUF_PER_CONN
     uint32_t rcv_buf, snd_buf; /* this connection's receive window and send buffer */
 #endif
+#if TERN_CFG_TCP_IP_OPTS
+    uint8_t ip_ttl, ip_tos; /* 0 TTL: the default */
+#endif
 #if TERN_CFG_TCP_WSCALE
     tern_pbuf *sndq_cur;   /* large send buffers: the pbuf the last segment was cut from ... */
     uint32_t sndq_cur_seq; /* ... and the sequence number of its first byte */
@@ -225,6 +231,9 @@ tern_err tern_tcp_close(tern_tcp_pcb *pcb);
 void tern_tcp_abort(tern_tcp_pcb *pcb);
 
 void tern_tcp_set_nodelay(tern_tcp_pcb *pcb, bool on);
+/* The IP TTL (0: the default) and TOS of this connection's segments.
+ * TERN_ERR_NOTSUP without TERN_CFG_TCP_IP_OPTS. */
+tern_err tern_tcp_set_ip_opts(tern_tcp_pcb *pcb, uint8_t ttl, uint8_t tos);
 /* This connection's receive window and send buffer, bytes (0: leave as is),
  * each MSS..TERN_CFG_TCP_BUF_MAX, clamped to half of what the packet-buffer
  * pool can hold. A window larger than 64 KB is only usable when the peer

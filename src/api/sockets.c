@@ -405,6 +405,7 @@ void tern_sock_apply_bufsize(tern_sock *so) {
 static void tcp_apply_options(tern_sock *so, tern_tcp_pcb *pcb) {
     if (so->flags & SOCKF_NODELAY)
         tern_tcp_set_nodelay(pcb, true);
+    (void)tern_tcp_set_ip_opts(pcb, so->ttl, so->tos);
     if (so->flags & SOCKF_KEEPALIVE)
         tern_tcp_set_keepalive(pcb, true, so->keepidle * 1000u, so->keepintvl * 1000u, so->keepcnt);
     tern_sock_apply_bufsize(so);
@@ -431,6 +432,8 @@ static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb
     c->keepintvl = ls->keepintvl;
     c->keepcnt = ls->keepcnt;
     c->linger = ls->linger;
+    c->ttl = ls->ttl;
+    c->tos = ls->tos;
     c->rcvtimeo = ls->rcvtimeo;
     c->sndtimeo = ls->sndtimeo;
     c->local_ip = pcb->local_ip;
@@ -901,10 +904,32 @@ int tern_shutdown(int fd, int how) {
     return 0;
 }
 
+/* SO_LINGER with a time, on a blocking socket (Linux's tcp_close): close
+ * sends the FIN after the data and waits, the core lock released, until
+ * both are acknowledged or the time is up; the close then goes on in the
+ * background as it would have. Unread data makes close a reset instead. */
+static void linger_wait(tern_sock *so) {
+    tern_tcp_pcb *pcb = so->pcb.tcp;
+    if (so->rx_bytes || tern_tcp_shutdown(pcb, false, true) != TERN_OK)
+        return;
+    so->shut |= SOCKSH_SEND;
+    uint32_t start = tern_os_now_ms(), limit = (uint32_t)so->linger * 1000u;
+    while (so->pcb.tcp == pcb && (pcb->state == TERN_TCP_FIN_WAIT_1 || pcb->state == TERN_TCP_CLOSING ||
+                                  pcb->state == TERN_TCP_LAST_ACK)) {
+        uint32_t waited = tern_os_now_ms() - start;
+        if (waited >= limit)
+            break;
+        /* Acknowledgments wake no one: look again every 10 ms. */
+        (void)tern_sock_wait(so, limit - waited < 10u ? limit - waited : 10u, tern_os_now_ms());
+    }
+}
+
 int tern_close(int fd) {
     tern_sock *so = tern_sock_enter(fd);
     if (!so)
         return -1;
+    if (SOCK_IS_STREAM(so) && so->linger > 0 && so->pcb.tcp && !so->listener && !(so->flags & SOCKF_NONBLOCK))
+        linger_wait(so);
     sock_release(so); /* marks it closing; the last one out frees the slot */
     tern_sock_leave(so);
     return 0;

@@ -225,6 +225,43 @@ static bool is_broadcast(tern_stack *s, uint32_t ip) {
     return false;
 }
 
+#if TERN_CFG_IGMP
+/* IP_MULTICAST_LOOP (on by default, as on Linux): a datagram sent to a group
+ * this host has joined also reaches the local sockets bound to its port (it
+ * does not come back from the wire). q holds the payload; from is the
+ * sender. Core lock held. */
+static void mcast_loop(tern_sock *from, tern_pbuf *q, uint32_t group, uint16_t port) {
+    tern_sockets *ss = from->owner;
+    tern_stack *s = ss->stack;
+    bool member = false;
+    for (const tern_netif *nif = s->netifs; nif && !member; nif = nif->next)
+        member = tern_igmp_is_member(s, nif, group);
+    if (!member)
+        return;
+    uint32_t src = from->pcb.udp->local_ip;
+    for (const tern_netif *nif = s->netifs; !src && nif; nif = nif->next)
+        if (nif->ip4 && tern_netif_is_up(nif) && !(nif->flags & TERN_NETIF_LOOPBACK))
+            src = nif->ip4; /* the interface it went out of */
+    for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
+        tern_sock *so = &ss->socks[i];
+        tern_udp_pcb *pcb =
+            so->type == TERN_SOCK_DGRAM && so->used && !(so->flags & SOCKF_CLOSING) ? so->pcb.udp : NULL;
+        if (!pcb || pcb->local_port != port || (pcb->local_ip && pcb->local_ip != group) ||
+            so->dq_count >= TERN_CFG_SOCKET_DGRAM_QUEUE || (so->shut & SOCKSH_RCV))
+            continue;
+        tern_pbuf *copy = tern_pbuf_clone(s, 0, q);
+        if (!copy)
+            return;
+        tern_sock_dgram *d = &so->dq[(so->dq_head + so->dq_count) % TERN_CFG_SOCKET_DGRAM_QUEUE];
+        d->p = copy;
+        d->addr = src;
+        d->port = from->pcb.udp->local_port;
+        so->dq_count++;
+        tern_sock_wake(so);
+    }
+}
+#endif
+
 static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct tern_sockaddr *to,
                        tern_socklen_t tolen) {
     tern_stack *s = so->owner->stack;
@@ -265,9 +302,20 @@ static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct te
         pcb->ttl = (ip >> 28) == 0xEu ? so->mcast_ttl : so->ttl;
         pcb->mcast_ttl = so->mcast_ttl;
         pcb->tos = so->tos;
+#if TERN_CFG_IGMP
+        tern_pbuf *loop =
+            (ip >> 28) == 0xEu && (so->flags & SOCKF_MCAST_LOOP) ? tern_pbuf_clone(s, 0, p) : NULL;
+#endif
         err = tern_udp_sendto(pcb, p, &dst, port);
         so->local_port = pcb->local_port;
         so->flags |= SOCKF_BOUND;
+#if TERN_CFG_IGMP
+        if (loop) {
+            if (err == TERN_OK)
+                mcast_loop(so, loop, ip, port);
+            tern_pbuf_free(s, loop);
+        }
+#endif
     } else {
 #if TERN_CFG_RAW
         so->pcb.raw->ttl = so->ttl;

@@ -203,9 +203,13 @@ static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t
         if (v < 1 || v > 255)
             return TERN_EINVAL;
         so->ttl = (uint8_t)v;
+        if (SOCK_IS_STREAM(so) && so->pcb.tcp)
+            (void)tern_tcp_set_ip_opts(so->pcb.tcp, so->ttl, so->tos);
         return 0;
     case TERN_IP_TOS:
         so->tos = (uint8_t)v;
+        if (SOCK_IS_STREAM(so) && so->pcb.tcp)
+            (void)tern_tcp_set_ip_opts(so->pcb.tcp, so->ttl, so->tos);
         return 0;
     case TERN_IP_MULTICAST_TTL:
         if (SOCK_IS_STREAM(so))

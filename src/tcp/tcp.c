@@ -138,7 +138,9 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     tern_stack *s = pcb->stack;
     const tern_tcp_callbacks *cb = pcb->cb;
     void *ctx = pcb->ctx;
-    bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP) && err != TERN_OK;
+    /* The application still holds pcb unless it closed it: whatever the
+     * reason, tell it (with TERN_OK for an orderly end) so it lets go. */
+    bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP);
     bool was_connecting = pcb->state == TERN_TCP_SYN_SENT;
     tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (l) {
@@ -154,7 +156,7 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     s->tcp.free = pcb;
     if (!tell || !cb)
         return;
-    if (was_connecting && cb->connected)
+    if (was_connecting && err != TERN_OK && cb->connected)
         cb->connected(ctx, NULL, err);
     else if (cb->err)
         cb->err(ctx, s, err);
@@ -483,6 +485,19 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
         return TERN_ERR_NOMEM; /* done() already ran: the memory is the caller's again */
     sndq_append(pcb, p);
     return TERN_OK;
+}
+
+tern_err tern_tcp_set_ip_opts(tern_tcp_pcb *pcb, uint8_t ttl, uint8_t tos) {
+    if (!pcb || !pcb->stack)
+        return TERN_ERR_INVAL;
+#if TERN_CFG_TCP_IP_OPTS
+    pcb->ip_ttl = ttl;
+    pcb->ip_tos = tos;
+    return TERN_OK;
+#else
+    (void)ttl, (void)tos;
+    return TERN_ERR_NOTSUP;
+#endif
 }
 
 uint32_t tern_tcp_queued(const tern_tcp_pcb *pcb) {

@@ -223,6 +223,10 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
     tern_tcp_timer_clear(pcb, TCP_T_DELACK);
     TERN_STAT_INC(s, TCP_TX);
     tern_ipv4_tx tx = {.src = pcb->local_ip, .dst = pcb->remote_ip, .proto = TERN_IP_PROTO_TCP};
+#if TERN_CFG_TCP_IP_OPTS
+    tx.ttl = pcb->ip_ttl;
+    tx.tos = pcb->ip_tos;
+#endif
     return tern_ipv4_output(s, p, &tx);
 }
 
