@@ -44,6 +44,11 @@ FIRMWARE_SKIP = {
     "test_tcp.py::test_echo_100mb": "firmware: test_firmware.py runs the 10 MB echo instead",
     "test_tcp.py::test_discard_100mb": "firmware: test_firmware.py runs a 10 MB discard instead",
     "test_tcp.py::test_echo_impaired": _HOST_ONLY,
+    "test_tcp.py::test_client_echo_100mb": "firmware: its shell has no `tcp connect` (the stack as client "
+                                           "is tested on the host)",
+    "test_tcp.py::test_client_echo_impaired": _HOST_ONLY,
+    "test_tcp.py::test_offload_echo_100mb_both_ways": "firmware: TAP offloads are the host program's",
+    "test_tcp.py::test_offload_rejects_bad_flags": _HOST_ONLY,
     "test_tcp.py::test_pcap_clean_transfer": _HOST_ONLY,
     "test_tcp.py::test_options_negotiated": "firmware: the typical configuration has no window scaling, "
                                             "timestamps or SACK",
