@@ -155,26 +155,12 @@ size:
 # Each target fuzzes a scratch copy of its corpus (build-fuzz/corpus/NAME),
 # so the checked-in seeds stay as they are.
 fuzz:
-	$(call section,fuzz: $(FUZZ_SECONDS) s per target ($(FUZZ_TARGETS)))
+	$(call section,fuzz: $(FUZZ_SECONDS) s per target$(,) $(JOBS) at a time ($(FUZZ_TARGETS)))
 	@if [ -z "$(FUZZ_TARGETS)" ]; then echo "no fuzz targets in tests/fuzz/" >&2; exit 1; fi
 	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_FUZZ=ON \
 		-DTERN_CONFIG=$(CURDIR)/tests/variants/fuzz.h
 	cmake --build $(BUILD_FUZZ) -j$(JOBS) $(addprefix --target ,$(FUZZ_TARGETS))
-	@mkdir -p $(BUILD_FUZZ)/artifacts
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		seeds=tests/fuzz/corpus/$${t#fuzz_}; work=$(BUILD_FUZZ)/corpus/$$t; \
-		rm -rf $$work; mkdir -p $$work; \
-		if [ -d $$seeds ]; then cp $$seeds/* $$work/ 2>/dev/null || true; fi; \
-		echo "-- $$t: $$(ls $$work | wc -l) seeds from $$seeds, $(FUZZ_SECONDS) s"; \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		$(BUILD_FUZZ)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 \
-			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD_FUZZ)/artifacts/ $$work \
-			2>$(BUILD_FUZZ)/$$t.log || { tail -n 60 $(BUILD_FUZZ)/$$t.log; \
-			echo "$$t FAILED: reproducer in $(BUILD_FUZZ)/artifacts/, full log $(BUILD_FUZZ)/$$t.log" >&2; exit 1; }; \
-		grep -E '^#[0-9]+' $(BUILD_FUZZ)/$$t.log | tail -n 1; \
-		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' $(BUILD_FUZZ)/$$t.log || true; \
-		echo "-- $$t: no crash, corpus now $$(ls $$work | wc -l) inputs"; \
-	done
+	@bash scripts/fuzz-run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_MAX_LEN) $(JOBS) $(FUZZ_TARGETS)
 
 bench:
 	$(call section,bench (bench/))
