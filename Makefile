@@ -42,7 +42,8 @@ FW_CMAKE = cmake -S . -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi-cortex-m4.cmake
 	-DTERN_FIRMWARE=ON -DTERN_WERROR=ON -DTERN_CONFIG=$(CURDIR)/port/mps2-an386/fw_config.h
 # The interop tests the firmware runs (host-only tests inside them skip with a reason).
 FW_TESTS := tests/interop/test_firmware.py tests/interop/test_interop.py tests/interop/test_tcp.py \
-	tests/interop/test_hostile.py tests/interop/test_hostile_tcp.py tests/interop/test_dhcp.py
+	tests/interop/test_hostile.py tests/interop/test_hostile_tcp.py tests/interop/test_dhcp.py \
+	tests/interop/test_dns.py tests/interop/test_multicast.py tests/interop/test_shell.py
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 # Print a section header: $(call section,text)

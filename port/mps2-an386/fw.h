@@ -15,9 +15,11 @@
 #include "tern/tern.h"
 
 #define FW_LINE_MAX 256u
+#define FW_OUT_MAX 400u /* longest console line (a shell line shows up to 200 bytes of data) */
 #define FW_RX_BATCH 16u
 #define FW_LINK_POLL_MS 500u
 #define FW_MCAST_MAX 2u
+#define FW_TCP_CONNS 4u
 #define FW_DHCP_HOSTNAME "tern"
 #define FW_DHCP_AUTOIP_AFTER_S 10u
 
@@ -71,9 +73,32 @@ typedef struct fw {
         tern_addr group;
         uint16_t port;
     } mcast[FW_MCAST_MAX];
+    /* tcp connect/send/close (shell_net.c) */
+    struct fw_tcp {
+        struct fw *f;
+        tern_tcp_pcb *pcb; /* NULL: free slot */
+        bool connecting, echo;
+    } tcp[FW_TCP_CONNS];
+    tern_iperf_client iperf_cli;
+    bool iperf_cli_on;
+    struct fw_dns {
+        bool active, done;
+        tern_err err;
+        uint32_t deadline;
+    } dns_q;
     fw_perf perf;
     uint32_t next_link_poll;
 } fw;
+
+/* shell_net.c: the commands that talk over the network (tcp, iperf client,
+ * dns, mcast send), as the host program has them. */
+cmd_result fw_cmd_tcp(fw *f, int argc, char **argv, char *err, size_t errlen);
+cmd_result fw_cmd_iperf_client(fw *f, int argc, char **argv, char *err, size_t errlen);
+cmd_result fw_cmd_dns(fw *f, int argc, char **argv, char *err, size_t errlen);
+cmd_result fw_mcast_send(fw *f, const tern_addr *group, uint16_t port, const char *text, char *err,
+                         size_t errlen);
+bool fw_net_busy(const fw *f);
+void fw_net_check(fw *f, uint32_t now);
 
 /* main.c */
 void fw_print_ready(fw *f);

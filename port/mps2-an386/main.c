@@ -27,7 +27,7 @@ static fw the_fw;
 /* ---- Console output ---------------------------------------------------------- */
 
 void out(const char *fmt, ...) {
-    char buf[256];
+    char buf[FW_OUT_MAX];
     va_list ap;
     va_start(ap, fmt);
     size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
@@ -36,7 +36,7 @@ void out(const char *fmt, ...) {
 }
 
 static void vprint_uart(void *ctx, const char *fmt, va_list ap) {
-    char buf[256];
+    char buf[FW_OUT_MAX];
     (void)ctx;
     size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
     board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);

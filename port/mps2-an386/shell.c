@@ -1,7 +1,8 @@
 /*
  * The firmware's line shell on the UART: the host program's commands and
  * answer format (every answer ends with "ok" or "error: REASON"), for the
- * commands that exist without an OS, plus `mem`, `perf` and `fault`.
+ * commands that exist without an OS (the network ones are in
+ * shell_net.c), plus `mem`, `perf` and `fault`.
  */
 #include <ctype.h>
 #include <string.h>
@@ -332,11 +333,12 @@ static cmd_result cmd_tcp(fw *f, int argc, char **argv, char *err, size_t errlen
         sh_show_tcp(&fw_out, &f->stack);
         return CMD_OK;
     }
-    fw_snprintf(err, errlen, "usage: tcp list");
-    return CMD_ERROR;
+    return fw_cmd_tcp(f, argc, argv, err, errlen);
 }
 
 static cmd_result cmd_iperf(fw *f, int argc, char **argv, char *err, size_t errlen) {
+    if (strcmp(argv[1], "client") == 0)
+        return fw_cmd_iperf_client(f, argc, argv, err, errlen);
     if (argc == 2 && strcmp(argv[1], "server") == 0) {
         if (!f->iperf_on) {
             fw_snprintf(err, errlen, "the iperf server is not running");
@@ -345,7 +347,8 @@ static cmd_result cmd_iperf(fw *f, int argc, char **argv, char *err, size_t errl
         out("iperf server listening on port %u\n", TERN_IPERF_PORT);
         return CMD_OK;
     }
-    fw_snprintf(err, errlen, "usage: iperf server (started at boot on port %u)", TERN_IPERF_PORT);
+    fw_snprintf(err, errlen, "usage: iperf server | client ADDR [SECONDS] (the server runs from boot on port %u)",
+                TERN_IPERF_PORT);
     return CMD_ERROR;
 }
 
@@ -399,10 +402,20 @@ static cmd_result mcast_join(fw *f, const tern_addr *group, uint16_t port, char 
 static cmd_result cmd_mcast(fw *f, int argc, char **argv, char *err, size_t errlen) {
     tern_addr group;
     uint32_t port = 0;
+    char text[TERN_ADDR_STRLEN];
+    if (argc == 1) { /* the groups joined, as the host lists them */
+        for (unsigned i = 0; i < FW_MCAST_MAX; i++)
+            if (f->mcast[i].pcb)
+                out("group %s port %u\n", tern_addr_format(&f->mcast[i].group, text, sizeof text),
+                    f->mcast[i].port);
+        return CMD_OK;
+    }
     bool ok = argc >= 3 && tern_addr_parse(argv[2], &group) && group.family == TERN_AF_INET &&
               (tern_addr_get_ipv4(&group) >> 28) == 0xEu;
     if (ok && argc == 4 && strcmp(argv[1], "join") == 0 && fw_parse_uint(argv[3], 1, 65535, &port))
         return mcast_join(f, &group, (uint16_t)port, err, errlen);
+    if (ok && argc == 5 && strcmp(argv[1], "send") == 0 && fw_parse_uint(argv[3], 1, 65535, &port))
+        return fw_mcast_send(f, &group, (uint16_t)port, argv[4], err, errlen);
     if (ok && argc == 3 && strcmp(argv[1], "leave") == 0) {
         bool found = false;
         for (unsigned i = 0; i < FW_MCAST_MAX; i++) {
@@ -418,7 +431,8 @@ static cmd_result cmd_mcast(fw *f, int argc, char **argv, char *err, size_t errl
         fw_snprintf(err, errlen, "not a member of %s", argv[2]);
         return CMD_ERROR;
     }
-    fw_snprintf(err, errlen, "usage: mcast join GROUP PORT | leave GROUP");
+    fw_snprintf(err, errlen,
+                "usage: mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT] (GROUP 224.0.0.0/4)");
     return CMD_ERROR;
 }
 
@@ -471,12 +485,16 @@ static const shell_cmd commands[] = {
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT",
      "send TEXT in one datagram from an ephemeral port"},
-    {"tcp", cmd_tcp, 1, 1, false, "tcp list", "TCP connections: state, windows, RTT, queues"},
-    {"iperf", cmd_iperf, 1, 1, false, "iperf server", "the iperf2-compatible TCP server (port 5001)"},
+    {"tcp", cmd_tcp, 1, 3, true, "tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID",
+     "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
+    {"iperf", cmd_iperf, 1, 3, false, "iperf server | client ADDR [SECONDS]",
+     "iperf2-compatible TCP throughput: the server (port 5001, from boot), or send to Linux iperf -s"},
+    {"dns", fw_cmd_dns, 1, 3, false, "dns NAME | server [N ADDR|none] | flush",
+     "name lookup through the DNS client (and mDNS for .local), its servers, its cache"},
     {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]",
      "DHCP client state and lease, or renew/release it"},
-    {"mcast", cmd_mcast, 2, 3, false, "mcast join GROUP PORT | leave GROUP",
-     "join GROUP and print datagrams to GROUP:PORT, or leave it"},
+    {"mcast", cmd_mcast, 0, 4, true, "mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT]",
+     "multicast: list the groups, join (IGMP + the MAC's hash filter), leave, send a datagram"},
     {"mem", cmd_mem, 0, 0, false, "mem", "stack high-water mark and pools"},
     {"perf", cmd_perf, 0, 1, false, "perf [reset]", "instructions spent per received frame (QEMU -icount)"},
     {"fault", cmd_fault, 1, 1, false, "fault undefined|unaligned",
@@ -524,7 +542,7 @@ static void shell_exec(fw *f, char *line) {
 }
 
 bool shell_busy(const fw *f) {
-    return f->ping.active;
+    return f->ping.active || fw_net_busy(f);
 }
 
 /* One byte from the UART; a complete line runs when the shell is not busy. */
@@ -552,6 +570,7 @@ void shell_input(fw *f, int c) {
 
 void shell_check(fw *f, uint32_t now) {
     fw_ping *hp = &f->ping;
+    fw_net_check(f, now);
     if (!hp->active || (int32_t)(now - hp->deadline) < 0)
         return;
     uint16_t sent = hp->ping.sent, received = hp->ping.received;

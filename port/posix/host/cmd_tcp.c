@@ -64,11 +64,23 @@ static void conn_err(void *ctx, tern_stack *s, tern_err err) {
 
 static const tern_tcp_callbacks conn_cbs = {.recv = conn_recv, .connected = conn_connected, .err = conn_err};
 
+/* "PORT" or "PORT echo": the last argument keeps the rest of the line (for
+ * tcp send's text), so the option is cut off the port here. */
+static char *tcp_connect_option(char *port_and_option) {
+    char *opt = strchr(port_and_option, ' ');
+    if (!opt)
+        return NULL;
+    *opt++ = '\0';
+    while (*opt == ' ')
+        opt++;
+    return *opt ? opt : NULL;
+}
+
 static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port;
-    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port) ||
-        (argv[4] && strcmp(argv[4], "echo") != 0)) {
+    char *opt = tcp_connect_option(argv[3]);
+    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port) || (opt && strcmp(opt, "echo") != 0)) {
         snprintf(err, errlen, "usage: tcp connect ADDR PORT [echo]");
         return CMD_ERROR;
     }
@@ -84,7 +96,7 @@ static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     c->h = h;
     c->pcb = pcb;
     c->connecting = true;
-    c->echo = argv[4] != NULL;
+    c->echo = opt != NULL;
     tern_tcp_set_callbacks(pcb, &conn_cbs, c);
     tern_err e = tern_tcp_connect(pcb, &dst, (uint16_t)port);
     if (e != TERN_OK) {
@@ -152,7 +164,7 @@ cmd_result cmd_tcp(host *h, int argc, char **argv, char *err, size_t errlen) {
         sh_show_tcp(&host_out, &h->stack);
         return CMD_OK;
     }
-    if ((argc == 4 || argc == 5) && strcmp(argv[1], "connect") == 0)
+    if (argc == 4 && strcmp(argv[1], "connect") == 0)
         return tcp_connect(h, argv, err, errlen);
     if (argc == 4 && strcmp(argv[1], "send") == 0)
         return tcp_send(h, argv, err, errlen);

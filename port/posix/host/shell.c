@@ -41,7 +41,7 @@ static const shell_cmd commands[] = {
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
     {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT",
      "send TEXT in one datagram from an ephemeral port"},
-    {"tcp", cmd_tcp, 1, 4, true, "tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID",
+    {"tcp", cmd_tcp, 1, 3, true, "tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID",
      "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
     {"iperf", cmd_iperf, 1, 3, false, "iperf server [PORT] | client ADDR [SECONDS] [PORT]",
      "iperf2-compatible TCP throughput: serve (Linux iperf -c), or send (to Linux iperf -s)"},
