@@ -195,14 +195,12 @@ static char *format_ipv6(const tern_addr *a, char *d, const char *end) {
     }
     for (int i = 0; i < 8; i++) {
         if (i == best) {
-            if (d < end)
-                *d++ = ':';
-            if (i == 0 && d < end)
+            for (int k = 0; k < 2 && d < end; k++)
                 *d++ = ':';
             i += best_len - 1;
             continue;
         }
-        if (i && d < end)
+        if (i && i != best + best_len && d < end)
             *d++ = ':';
         bool lead = true;
         for (int sh = 12; sh >= 0; sh -= 4) {

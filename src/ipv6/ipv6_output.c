@@ -42,21 +42,26 @@ static tern_netif *onlink(tern_stack *s, const uint8_t dst[16]) {
 
 tern_err tern_ipv6_route(tern_stack *s, const tern_ipv6_tx *tx, tern_netif **out, uint8_t next_hop[16]) {
     const uint8_t *dst = tx->dst.bytes;
-    tern_netif *nif = NULL;
     uint8_t index = tx->ifindex ? tx->ifindex : tx->dst.zone;
+    tern_netif *nif = index ? tern_netif_by_index(s, index) : NULL;
     memcpy(next_hop, dst, 16);
-    if (index) {
-        nif = tern_netif_by_index(s, index);
-    } else if (tern_ipv6_is_multicast(dst) || tern_ipv6_is_linklocal(dst)) {
-        nif = first_enabled(s);
-    } else if (!(nif = onlink(s, dst))) {
-        for (unsigned i = 0; i < TERN_CFG_IPV6_ROUTERS; i++) {
-            const tern_ipv6_router *r = &s->ipv6.routers[i];
-            if (r->ifindex) {
-                nif = tern_netif_by_index(s, r->ifindex);
-                memcpy(next_hop, r->ip, 16);
-                break;
+    if (tern_ipv6_is_multicast(dst) || tern_ipv6_is_linklocal(dst)) {
+        if (!nif)
+            nif = first_enabled(s);
+    } else {
+        tern_netif *direct = onlink(s, dst);
+        if (direct && (!nif || nif == direct)) {
+            nif = direct;
+        } else { /* off-link: the first default router (on the given interface, if one is) */
+            tern_netif *via = NULL;
+            for (unsigned i = 0; i < TERN_CFG_IPV6_ROUTERS && !via; i++) {
+                const tern_ipv6_router *r = &s->ipv6.routers[i];
+                if (r->ifindex && (!nif || r->ifindex == nif->index)) {
+                    via = tern_netif_by_index(s, r->ifindex);
+                    memcpy(next_hop, r->ip, 16);
+                }
             }
+            nif = via;
         }
     }
     if (!nif || !nif->ip6.enabled || !tern_netif_is_up(nif) || nif->link_type != TERN_LINK_ETHERNET)
