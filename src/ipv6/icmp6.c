@@ -127,6 +127,17 @@ void tern_icmp6_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
         }
         reply_echo(nif, p, ip);
         return;
+    case TERN_ICMP6_ECHO_REPLY: {
+#if TERN_CFG_PING
+        uint8_t e[8];
+        if (tern_pbuf_copy_out(p, 0, e, 8) == 8 &&
+            tern_ping_input6(s, p, ip->src, ip->hop_limit, (uint16_t)((e[4] << 8) | e[5]),
+                             (uint16_t)((e[6] << 8) | e[7])))
+            break;
+#endif
+        TERN_STAT_INC(s, ICMP6_DROP_TYPE);
+        break;
+    }
     case TERN_ICMP6_RS:
     case TERN_ICMP6_RA:
     case TERN_ICMP6_NS:

@@ -47,6 +47,12 @@ void tern_icmp6_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip);
 void tern_icmp6_send_error(tern_netif *nif, const tern_pbuf *p, uint8_t type, uint8_t code, uint32_t param,
                            bool even_multicast);
 
+#if TERN_CFG_PING
+/* An echo reply (p at the ICMPv6 header). True if a ping took it. */
+bool tern_ping_input6(tern_stack *s, const tern_pbuf *p, const uint8_t src[16], uint8_t hop_limit,
+                      uint16_t id, uint16_t seq);
+#endif
+
 /* Neighbor Discovery (nd.c). */
 tern_err tern_nd_output(tern_netif *nif, tern_pbuf *p, const uint8_t next_hop[16]);
 void tern_nd_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint8_t type);

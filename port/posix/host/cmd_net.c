@@ -67,7 +67,8 @@ static void ping_event(void *ctx, tern_ping *ping, const tern_ping_result *r) {
 static bool ping_args(int argc, char **argv, host_ping *hp, uint32_t *interval, char *err, size_t errlen) {
     uint32_t count = PING_DEFAULT_COUNT, size = PING_DEFAULT_SIZE;
     *interval = PING_DEFAULT_INTERVAL_MS;
-    if (!tern_addr_parse(argv[1], &hp->dst) || hp->dst.family != TERN_AF_INET) {
+    if (!tern_addr_parse(argv[1], &hp->dst) ||
+        (hp->dst.family != TERN_AF_INET && hp->dst.family != TERN_AF_INET6)) {
         snprintf(err, errlen, "bad address '%.40s'", argv[1]);
         return false;
     }
