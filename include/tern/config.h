@@ -132,6 +132,27 @@
 #ifndef TERN_CFG_IPV6_MAX_EXT_HEADERS
 #define TERN_CFG_IPV6_MAX_EXT_HEADERS 8
 #endif
+/* Fragment reassembly (RFC 8200 4.5): datagrams at once, buffers held in
+ * all, largest datagram, timeout (RFC 8200: 60 s). Fragmentation on output. */
+#ifndef TERN_CFG_IPV6_FRAG
+#define TERN_CFG_IPV6_FRAG 1
+#endif
+#ifndef TERN_CFG_IPV6_REASS_MAX
+#define TERN_CFG_IPV6_REASS_MAX 4
+#endif
+#ifndef TERN_CFG_IPV6_REASS_MAX_PBUFS
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 64
+#endif
+#ifndef TERN_CFG_IPV6_REASS_MAX_SIZE
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 65535u
+#endif
+#ifndef TERN_CFG_IPV6_REASS_TIMEOUT_MS
+#define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u
+#endif
+/* Destinations whose path MTU (from Packet Too Big, RFC 8201) is remembered. 1..64 */
+#ifndef TERN_CFG_IPV6_DEST_CACHE
+#define TERN_CFG_IPV6_DEST_CACHE 4
+#endif
 /* Hop limit of packets the stack sends (until an RA sets another). 1..255 */
 #ifndef TERN_CFG_IPV6_HOP_LIMIT
 #define TERN_CFG_IPV6_HOP_LIMIT 64
@@ -486,6 +507,16 @@ _Static_assert(TERN_CFG_IPV6_MAX_EXT_HEADERS >= 2 && TERN_CFG_IPV6_MAX_EXT_HEADE
                "tern: TERN_CFG_IPV6_MAX_EXT_HEADERS must be 2..64");
 _Static_assert(TERN_CFG_IPV6_HOP_LIMIT >= 1 && TERN_CFG_IPV6_HOP_LIMIT <= 255,
                "tern: TERN_CFG_IPV6_HOP_LIMIT must be 1..255");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_FRAG), "tern: TERN_CFG_IPV6_FRAG must be 0 or 1");
+_Static_assert(TERN_CFG_IPV6_REASS_MAX >= 1 && TERN_CFG_IPV6_REASS_MAX <= 64,
+               "tern: TERN_CFG_IPV6_REASS_MAX must be 1..64");
+_Static_assert(TERN_CFG_IPV6_REASS_MAX_SIZE >= 1500 && TERN_CFG_IPV6_REASS_MAX_SIZE <= 65535,
+               "tern: TERN_CFG_IPV6_REASS_MAX_SIZE must be 1500..65535");
+_Static_assert(!TERN_CFG_IPV6 || (TERN_CFG_IPV6_REASS_MAX_PBUFS >= 2 &&
+                                  TERN_CFG_IPV6_REASS_MAX_PBUFS <= TERN_CFG_PBUF_COUNT),
+               "tern: TERN_CFG_IPV6_REASS_MAX_PBUFS must be 2..TERN_CFG_PBUF_COUNT");
+_Static_assert(TERN_CFG_IPV6_DEST_CACHE >= 1 && TERN_CFG_IPV6_DEST_CACHE <= 64,
+               "tern: TERN_CFG_IPV6_DEST_CACHE must be 1..64");
 _Static_assert(TERN_CFG_IPV6_DAD_TRANSMITS <= 5, "tern: TERN_CFG_IPV6_DAD_TRANSMITS must be 0..5");
 _Static_assert(TERN_CFG_PBUF_COUNT >= 2 && TERN_CFG_PBUF_COUNT <= 65535,
                "tern: TERN_CFG_PBUF_COUNT must be 2..65535");

@@ -104,13 +104,43 @@ typedef struct tern_ipv6_dns {
     uint32_t until;
 } tern_ipv6_dns;
 
+/* A datagram being reassembled. Fragments are kept in a list sorted by
+ * offset, each stripped to its fragment header, except the first (offset 0)
+ * which is kept whole: its unfragmentable part heads the result. */
+typedef struct tern_ipv6_reass {
+    tern_pbuf *frags; /* NULL: free slot */
+    uint8_t src[16], dst[16];
+    uint32_t id;
+    uint32_t deadline;
+    uint16_t total;      /* fragmentable part's length once the last fragment came, else 0 */
+    uint16_t have;       /* fragmentable bytes held */
+    uint16_t unfrag_len; /* first fragment: offset of its fragment header */
+    uint16_t nh_field;   /* first fragment: offset of the next-header field naming the fragment header */
+    uint8_t nbufs;
+    uint8_t have_first;
+    uint8_t ifindex;
+} tern_ipv6_reass;
+
+/* Path MTU learnt from a Packet Too Big (RFC 8201). */
+typedef struct tern_ipv6_dest {
+    uint8_t dst[16];
+    uint16_t pmtu; /* 0: free */
+    uint32_t until;
+} tern_ipv6_dest;
+
 typedef struct tern_ipv6_state {
     tern_nd_entry nd[TERN_CFG_IPV6_NEIGHBORS];
     tern_ipv6_router routers[TERN_CFG_IPV6_ROUTERS];
     tern_ipv6_prefix prefixes[TERN_CFG_IPV6_PREFIXES];
     tern_ipv6_dns dns[TERN_CFG_IPV6_RDNSS];
-    char dnssl[64];   /* first DNS search domain from an RA (RFC 8106), "" if none */
-    tern_timer timer; /* one timer for ND, DAD, RS and lifetimes */
+    char dnssl[64]; /* first DNS search domain from an RA (RFC 8106), "" if none */
+    tern_ipv6_dest dests[TERN_CFG_IPV6_DEST_CACHE];
+#if TERN_CFG_IPV6_FRAG
+    tern_ipv6_reass reass[TERN_CFG_IPV6_REASS_MAX];
+    uint16_t reass_pbufs;
+    uint32_t frag_id;
+#endif
+    tern_timer timer; /* one timer for ND, DAD, RS, lifetimes and reassembly */
     uint32_t err_refill;
     uint16_t err_tokens;
 } tern_ipv6_state;

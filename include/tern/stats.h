@@ -144,6 +144,15 @@
     X(IPV6_DROP_NOMEM, "ipv6.drop.no_memory")                                                                \
     X(IPV6_DROP_TOO_BIG, "ipv6.drop.too_big")                                                                \
     X(IPV6_ATOMIC_FRAG, "ipv6.atomic_fragment")                                                              \
+    X(IPV6_FRAG_TX, "ipv6.frag.tx")                                                                          \
+    X(IPV6_REASS_OK, "ipv6.reass.ok")                                                                        \
+    X(IPV6_REASS_DROP_OVERLAP, "ipv6.reass.drop.overlap")                                                    \
+    X(IPV6_REASS_DROP_SIZE, "ipv6.reass.drop.too_big")                                                       \
+    X(IPV6_REASS_DROP_FULL, "ipv6.reass.drop.no_slot")                                                       \
+    X(IPV6_REASS_DROP_BAD, "ipv6.reass.drop.bad_fragment")                                                   \
+    X(IPV6_REASS_DROP_CHAIN, "ipv6.reass.drop.incomplete_chain")                                             \
+    X(IPV6_REASS_TIMEOUT, "ipv6.reass.timeout")                                                              \
+    X(IPV6_PMTU_UPDATE, "ipv6.pmtu.update")                                                                  \
     X(ICMP6_RX, "icmp6.rx")                                                                                  \
     X(ICMP6_TX, "icmp6.tx")                                                                                  \
     X(ICMP6_DROP_SHORT, "icmp6.drop.short")                                                                  \

@@ -28,6 +28,9 @@ static const ipv6_proto *find_proto(uint8_t proto) {
 static void ipv6_timer(tern_stack *s, tern_timer *t) {
     (void)t;
     tern_nd_timer(s);
+#if TERN_CFG_IPV6_FRAG
+    tern_ipv6_reass_timer(s);
+#endif
     tern_ipv6_addr_timer(s);
     tern_ipv6_rearm(s);
 }
@@ -36,6 +39,9 @@ void tern_ipv6_rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
     tern_nd_next_due(s, &any, &next);
+#if TERN_CFG_IPV6_FRAG
+    tern_ipv6_reass_next_due(s, &any, &next);
+#endif
     tern_ipv6_addr_next_due(s, &any, &next);
     if (any)
         tern_timer_arm_at(s, &s->ipv6.timer, next);
@@ -52,6 +58,9 @@ void tern_ipv6_init(tern_stack *s) {
 void tern_ipv6_deinit(tern_stack *s) {
     for (tern_netif *nif = s->netifs; nif; nif = nif->next)
         tern_nd_netif_removed(s, nif);
+#if TERN_CFG_IPV6_FRAG
+    tern_ipv6_reass_deinit(s);
+#endif
     tern_timer_cancel(s, &s->ipv6.timer);
 }
 
@@ -84,7 +93,7 @@ static bool accept_dst(tern_netif *nif, const tern_ipv6_repr *ip) {
            (ip->next_header == TERN_IP_PROTO_ICMPV6 && tern_ipv6_find_addr(nif, ip->dst));
 }
 
-enum walk_result { WALK_DELIVER, WALK_DROPPED };
+enum walk_result { WALK_DELIVER, WALK_DROPPED, WALK_FRAGMENT };
 
 /* One options header (hop-by-hop or destination options) at off, hlen bytes:
  * every option must end inside it; unknown options act by their top bits. */
@@ -124,7 +133,7 @@ static bool options_ok(tern_netif *nif, const tern_pbuf *p, uint16_t off, uint16
 /* Walk the extension headers from the fixed header on. On WALK_DELIVER,
  * *off is the upper-layer header's offset and *proto its protocol. */
 static enum walk_result walk(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint16_t *off,
-                             uint8_t *proto, uint16_t *nh_field) {
+                             uint8_t *proto, uint16_t *nh_field, tern_ipv6_frag_repr *frag) {
     tern_stack *s = nif->stack;
     uint8_t nh = ip->next_header;
     uint16_t o = TERN_WIRE_IPV6_HLEN, field = 6;
@@ -173,9 +182,14 @@ static enum walk_result walk(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr
             }
             tern_ipv6_frag_parse(h, &fr);
             if (fr.offset || fr.more) {
-                /* Reassembly is not in this build yet (docs/IPV6.md). */
-                TERN_STAT_INC(s, IPV6_DROP_FRAG);
-                return WALK_DROPPED;
+                if (!TERN_CFG_IPV6_FRAG) {
+                    TERN_STAT_INC(s, IPV6_DROP_FRAG);
+                    return WALK_DROPPED;
+                }
+                *off = o;
+                *nh_field = field;
+                *frag = fr;
+                return WALK_FRAGMENT;
             }
             TERN_STAT_INC(s, IPV6_ATOMIC_FRAG); /* RFC 6946: a whole packet */
             field = o;
@@ -221,9 +235,23 @@ void tern_ipv6_input(tern_netif *nif, tern_pbuf *p) {
     }
     uint16_t off, field;
     uint8_t proto;
-    if (walk(nif, p, &ip, &off, &proto, &field) != WALK_DELIVER) {
-        drop(s, p);
-        return;
+    tern_ipv6_frag_repr frag;
+    enum walk_result w;
+    while ((w = walk(nif, p, &ip, &off, &proto, &field, &frag)) != WALK_DELIVER) {
+        if (w == WALK_DROPPED) {
+            drop(s, p);
+            return;
+        }
+#if TERN_CFG_IPV6_FRAG
+        /* The whole datagram comes back without its fragment header: walk it again. */
+        p = tern_ipv6_reass_input(nif, p, &ip, off, field, &frag);
+        if (!p)
+            return;
+        uint8_t nh;
+        (void)tern_pbuf_copy_out(p, 6, &nh, 1);
+        ip.next_header = nh;
+        ip.payload_len = (uint16_t)(p->tot_len - TERN_WIRE_IPV6_HLEN);
+#endif
     }
     const ipv6_proto *tp = find_proto(proto);
     if (!tp) {

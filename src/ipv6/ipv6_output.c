@@ -11,6 +11,45 @@ uint16_t tern_ipv6_mtu(const tern_netif *nif) {
     return nif->ip6.mtu ? nif->ip6.mtu : nif->mtu;
 }
 
+#define PMTU_AGE_MS (10u * 60u * 1000u) /* RFC 8201 4: try a larger MTU again after 10 minutes */
+
+uint16_t tern_ipv6_path_mtu(tern_stack *s, const tern_netif *nif, const uint8_t dst[16]) {
+    uint16_t mtu = tern_ipv6_mtu(nif);
+    for (unsigned i = 0; i < TERN_CFG_IPV6_DEST_CACHE; i++) {
+        tern_ipv6_dest *d = &s->ipv6.dests[i];
+        if (!d->pmtu || memcmp(d->dst, dst, 16) != 0)
+            continue;
+        if (!tern_time_before(s->now, d->until))
+            d->pmtu = 0;
+        else if (d->pmtu < mtu)
+            mtu = d->pmtu;
+    }
+    return mtu;
+}
+
+void tern_ipv6_pmtu_update(tern_stack *s, const uint8_t dst[16], uint32_t mtu) {
+    tern_ipv6_dest *slot = NULL;
+    if (mtu < TERN_IPV6_MIN_MTU) /* RFC 8201 4: never below the minimum (no atomic fragments) */
+        mtu = TERN_IPV6_MIN_MTU;
+    if (mtu > 0xFFFFu)
+        return;
+    for (unsigned i = 0; i < TERN_CFG_IPV6_DEST_CACHE; i++) {
+        tern_ipv6_dest *d = &s->ipv6.dests[i];
+        if (d->pmtu && memcmp(d->dst, dst, 16) == 0) {
+            slot = d;
+            break;
+        }
+        if (!slot || (slot->pmtu && (!d->pmtu || tern_time_before(d->until, slot->until))))
+            slot = d; /* a free slot, else the oldest */
+    }
+    if (slot->pmtu && memcmp(slot->dst, dst, 16) == 0 && slot->pmtu <= mtu)
+        return; /* a Packet Too Big never raises the estimate */
+    memcpy(slot->dst, dst, 16);
+    slot->pmtu = (uint16_t)mtu;
+    slot->until = s->now + PMTU_AGE_MS;
+    TERN_STAT_INC(s, IPV6_PMTU_UPDATE);
+}
+
 static tern_netif *first_enabled(tern_stack *s) {
     if (s->default_netif && s->default_netif->ip6.enabled)
         return s->default_netif;
@@ -109,13 +148,17 @@ tern_err tern_ipv6_output(tern_stack *s, tern_pbuf *p, const tern_ipv6_tx *tx) {
         memcpy(h, hbh, 8);
     }
     tern_ipv6_emit(p->payload, &ip);
-    if (p->tot_len > tern_ipv6_mtu(nif)) {
-        /* Source fragmentation is not in this build yet (docs/IPV6.md). */
+    uint16_t mtu = tern_ipv6_path_mtu(s, nif, ip.dst);
+    TERN_STAT_INC(s, IPV6_TX);
+    if (p->tot_len > mtu) {
+#if TERN_CFG_IPV6_FRAG
+        return tern_ipv6_fragment(nif, p, nh, mtu, (uint16_t)(TERN_WIRE_IPV6_HLEN + ext));
+#else
         TERN_STAT_INC(s, IPV6_DROP_TOO_BIG);
         tern_pbuf_free(s, p);
         return TERN_ERR_MSGSIZE;
+#endif
     }
-    TERN_STAT_INC(s, IPV6_TX);
     return tern_nd_output(nif, p, nh);
 }
 

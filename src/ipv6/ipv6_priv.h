@@ -53,6 +53,25 @@ bool tern_ping_input6(tern_stack *s, const tern_pbuf *p, const uint8_t src[16], 
                       uint16_t id, uint16_t seq);
 #endif
 
+#if TERN_CFG_IPV6_FRAG
+/* A fragment (fragment header at off, named by the next-header field at
+ * nh_field). Returns the reassembled datagram (IPv6 header first, no
+ * fragment header) once complete, else NULL. Consumes p. */
+tern_pbuf *tern_ipv6_reass_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint16_t off,
+                                 uint16_t nh_field, const tern_ipv6_frag_repr *f);
+void tern_ipv6_reass_timer(tern_stack *s);
+void tern_ipv6_reass_next_due(tern_stack *s, bool *any, uint32_t *next);
+void tern_ipv6_reass_deinit(tern_stack *s);
+/* Send p (IPv6 header first, unfrag_len bytes unfragmentable) in fragments
+ * that fit mtu. Consumes p. */
+tern_err tern_ipv6_fragment(tern_netif *nif, tern_pbuf *p, const uint8_t next_hop[16], uint16_t mtu,
+                            uint16_t unfrag_len);
+#endif
+/* Path MTU towards dst over nif (the link MTU, or less after a Packet Too Big). */
+uint16_t tern_ipv6_path_mtu(tern_stack *s, const tern_netif *nif, const uint8_t dst[16]);
+/* A Packet Too Big for dst: remember mtu (at least 1280) for a while. */
+void tern_ipv6_pmtu_update(tern_stack *s, const uint8_t dst[16], uint32_t mtu);
+
 /* Neighbor Discovery (nd.c). */
 tern_err tern_nd_output(tern_netif *nif, tern_pbuf *p, const uint8_t next_hop[16]);
 void tern_nd_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint8_t type);

@@ -235,10 +235,6 @@ static void test_ext_headers_hostile(void **state) {
     n = build6(fr, ll_peer, ll_us, 253, 64, (const uint8_t *)"junkjunk", 8, -1, 0);
     inject_and_expect(f, fr, n, "ipv6.drop.protocol", 4);
     assert_int_equal(f->cap.frames[find_icmp6(&f->cap, before, 4)].data[61], 6);
-    /* A real fragment (reassembly is not in this build yet). */
-    const uint8_t frag[] = {58, 0, 0, 1, 0, 0, 0, 7};
-    n = with_ext(fr, 44, frag, sizeof frag);
-    inject_and_expect(f, fr, n, "ipv6.drop.fragment", -1);
     assert_still_answers(f);
 }
 
@@ -261,6 +257,110 @@ static void test_error_rate_limit(void **state) {
     assert_int_equal(count_icmp6(&f->cap, before, 4), 0);
 }
 
+/* An echo request of dlen bytes, with its ICMPv6 checksum, in msg. */
+static size_t echo_msg(uint8_t *msg, size_t dlen) {
+    memset(msg, 0, 8);
+    msg[0] = 128;
+    msg[4] = 0x77;
+    msg[7] = 1;
+    for (size_t i = 0; i < dlen; i++)
+        msg[8 + i] = (uint8_t)i;
+    uint16_t c = csum6(ll_peer, ll_us, 58, msg, 8 + dlen);
+    msg[2] = (uint8_t)(c >> 8);
+    msg[3] = (uint8_t)c;
+    return 8 + dlen;
+}
+
+/* Fragment [off, off+len) of msg (next header 58) with id and M. */
+static size_t frag_of(uint8_t *fr, const uint8_t *msg, size_t off, size_t len, int more, uint32_t id) {
+    uint8_t body[1600];
+    body[0] = 58;
+    body[1] = 0;
+    body[2] = (uint8_t)(off >> 8);
+    body[3] = (uint8_t)((off & 0xF8u) | (more ? 1u : 0u));
+    body[4] = (uint8_t)(id >> 24);
+    body[5] = (uint8_t)(id >> 16);
+    body[6] = (uint8_t)(id >> 8);
+    body[7] = (uint8_t)id;
+    memcpy(body + 8, msg + off, len);
+    return build6(fr, ll_peer, ll_us, 44, 64, body, 8 + len, -1, 0);
+}
+
+static void test_reassembly(void **state) {
+    fixture *f = *state;
+    static uint8_t msg[4000];
+    uint8_t fr[1700];
+    size_t m = echo_msg(msg, 3000); /* 3008 bytes: 1232 + 1232 + 544 */
+    unsigned before = f->cap.count;
+    /* Out of order, with an exact duplicate. */
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 2464, m - 2464, 0, 5));
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 1232, 1232, 1, 5));
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 1232, 1232, 1, 5));
+    assert_int_equal(find_icmp6(&f->cap, before, 129), -1);
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 0, 1232, 1, 5));
+    assert_int_equal(stat(f->s, "ipv6.reass.ok"), 1);
+    /* The 3008-byte reply leaves in fragments that fit the 1500-byte MTU. */
+    assert_int_equal(stat(f->s, "ipv6.frag.tx"), 3);
+    unsigned total = 0;
+    for (unsigned i = before; i < f->cap.count; i++) {
+        const cap_frame *c = &f->cap.frames[i];
+        assert_true(c->len <= 1514);
+        assert_int_equal(c->data[20], 44);
+        total += (unsigned)(c->len - 14 - 48);
+    }
+    assert_int_equal(total, m);
+}
+
+static void test_reassembly_hostile(void **state) {
+    fixture *f = *state;
+    static uint8_t msg[4000];
+    uint8_t fr[1700];
+    size_t m = echo_msg(msg, 3000);
+    unsigned before = f->cap.count;
+    /* Overlap: the whole datagram goes (RFC 5722), even once the rest comes. */
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 0, 1232, 1, 6));
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 1224, 1232, 1, 6));
+    assert_int_equal(stat(f->s, "ipv6.reass.drop.overlap"), 1);
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 1232, 1232, 1, 6));
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 2464, m - 2464, 0, 6));
+    assert_int_equal(find_icmp6(&f->cap, before, 129), -1);
+    unsigned base0 = f->base;
+    f->base = tern_stack_buffers_in_use(f->s); /* the later fragments wait in a new slot until it times out */
+    assert_int_equal(f->base, base0 + 2);
+    /* A non-last fragment whose length is not a multiple of 8. */
+    size_t n = frag_of(fr, msg, 0, 1230, 1, 7);
+    inject_and_expect(f, fr, n, "ipv6.reass.drop.bad_fragment", 4);
+    /* A first fragment without the upper-layer header (RFC 7112): a destination
+     * options header fills it, the ICMPv6 header would be in the next one. */
+    uint8_t body[64] = {60, 0, 0, 1, 0, 0, 0, 8, /* fragment, offset 0, M */
+                        58, 0, 1, 4, 0, 0, 0, 0};
+    n = build6(fr, ll_peer, ll_us, 44, 64, body, 16, -1, 0);
+    before = f->cap.count;
+    inject_and_expect(f, fr, n, "ipv6.reass.drop.incomplete_chain", 4);
+    assert_int_equal(f->cap.frames[find_icmp6(&f->cap, before, 4)].data[55], 3); /* code 3 */
+    /* Offset + length past 65535. */
+    uint8_t far_frag[24] = {58, 0, 0xFF, 0xF8, 0, 0, 0, 9}; /* offset 65528, 16 bytes */
+    n = build6(fr, ll_peer, ll_us, 44, 64, far_frag, sizeof far_frag, -1, 0);
+    inject_and_expect(f, fr, n, "ipv6.reass.drop.too_big", 4);
+    /* More datagrams at once than the slots: the oldest go. */
+    for (uint32_t id = 100; id < 100 + TERN_CFG_IPV6_REASS_MAX + 3; id++)
+        inject(&f->cap.nif, fr, frag_of(fr, msg, 1232, 1232, 1, id));
+    assert_int_equal(stat(f->s, "ipv6.reass.drop.no_slot"), 4); /* id 6 held a slot too */
+    /* Timeout: a datagram with its first fragment gets a time exceeded (code 1). */
+    inject(&f->cap.nif, fr, frag_of(fr, msg, 0, 1232, 1, 200));
+    advance(f, TERN_CFG_IPV6_REASS_TIMEOUT_MS - 1000);
+    peer_known(f); /* the peer's probes went unanswered meanwhile */
+    before = f->cap.count;
+    advance(f, 1100);
+    int i = find_icmp6(&f->cap, before, 3);
+    assert_true(i >= 0);
+    assert_int_equal(f->cap.frames[i].data[55], 1);
+    assert_int_equal(stat(f->s, "ipv6.reass.timeout"), TERN_CFG_IPV6_REASS_MAX);
+    f->base = base0;
+    assert_int_equal(tern_stack_buffers_in_use(f->s), f->base);
+    assert_still_answers(f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addr_text),
@@ -270,6 +370,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_ext_headers_valid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ext_headers_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_rate_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reassembly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reassembly_hostile, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
