@@ -33,6 +33,10 @@ typedef struct tern_icmp_error {
     uint16_t sport, dport; /* first 4 transport bytes, host order */
     uint32_t seq;          /* transport bytes 4..7 (the TCP sequence number) */
     uint8_t proto;
+#if TERN_CFG_IPV6
+    uint8_t family;             /* TERN_AF_INET6: an ICMPv6 error (type/code are ICMPv6's), src6/dst6 set */
+    uint8_t src6[16], dst6[16]; /* of the offending packet */
+#endif
 } tern_icmp_error;
 
 #if TERN_CFG_PING

@@ -182,6 +182,7 @@ typedef struct tern_ipv6_tx {
     uint8_t tclass;
     uint8_t router_alert; /* add a hop-by-hop Router Alert (MLD) */
 } tern_ipv6_tx;
+/* (tern_ipv6_repr, the parsed header, is in src/wire/ipv6.h.) */
 /* Send p (payload at its front) over IPv6. Consumes p. */
 tern_err tern_ipv6_output(struct tern_stack *s, tern_pbuf *p, const tern_ipv6_tx *tx);
 

@@ -89,6 +89,45 @@ void tern_icmp6_send_error(tern_netif *nif, const tern_pbuf *p, uint8_t type, ui
     (void)tern_icmp6_send(s, e, &tx);
 }
 
+static bool local_anywhere(tern_stack *s, const uint8_t a[16]) {
+    for (tern_netif *n = s->netifs; n; n = n->next)
+        if (tern_ipv6_is_local(n, a))
+            return true;
+    return false;
+}
+
+/* An error about a packet we sent: check the quote, lower the path MTU
+ * (Packet Too Big), tell the transport that sent it. */
+static void error_input(tern_stack *s, const tern_pbuf *p, uint8_t type, uint8_t code) {
+    uint8_t q[TERN_WIRE_ICMP6_HLEN + TERN_WIRE_IPV6_HLEN + 8];
+    tern_ipv6_repr qip;
+    uint16_t got = tern_pbuf_copy_out(p, 0, q, sizeof q);
+    if (got < TERN_WIRE_ICMP6_HLEN + TERN_WIRE_IPV6_HLEN ||
+        tern_ipv6_parse(q + 8, TERN_WIRE_IPV6_HLEN, 0xFFFFu, &qip) != TERN_IPV6_PARSE_OK ||
+        !local_anywhere(s, qip.src)) {
+        TERN_STAT_INC(s, ICMP_DROP_QUOTE);
+        return;
+    }
+    TERN_STAT_INC(s, ICMP6_ERR_RX);
+    uint32_t param = ((uint32_t)q[4] << 24) | ((uint32_t)q[5] << 16) | ((uint32_t)q[6] << 8) | q[7];
+    if (type == TERN_ICMP6_PACKET_TOO_BIG)
+        tern_ipv6_pmtu_update(s, qip.dst, param);
+#if TERN_CFG_UDP
+    /* The transport header right after the quoted fixed header (we send no extension headers with UDP). */
+    if (qip.next_header != TERN_IP_PROTO_UDP || got < sizeof q)
+        return;
+    tern_icmp_error e = {.type = type, .code = code, .proto = TERN_IP_PROTO_UDP, .family = TERN_AF_INET6};
+    e.mtu = type == TERN_ICMP6_PACKET_TOO_BIG ? (uint16_t)(param > 0xFFFFu ? 0xFFFFu : param) : 0;
+    memcpy(e.src6, qip.src, 16);
+    memcpy(e.dst6, qip.dst, 16);
+    e.sport = (uint16_t)((q[48] << 8) | q[49]);
+    e.dport = (uint16_t)((q[50] << 8) | q[51]);
+    tern_udp_icmp_error(s, &e);
+#else
+    (void)code;
+#endif
+}
+
 static void reply_echo(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
     tern_stack *s = nif->stack;
     p = tern_pbuf_make_writable(s, p, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_ICMP6_HLEN,
@@ -149,8 +188,7 @@ void tern_icmp6_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
     case TERN_ICMP6_PACKET_TOO_BIG:
     case TERN_ICMP6_TIME_EXCEEDED:
     case TERN_ICMP6_PARAM_PROBLEM:
-        /* Delivery to the transports comes with UDP over IPv6 (docs/IPV6.md). */
-        TERN_STAT_INC(s, ICMP6_ERR_RX);
+        error_input(s, p, h[0], h[1]);
         break;
     default:
         TERN_STAT_INC(s, ICMP6_DROP_TYPE);

@@ -15,6 +15,9 @@ typedef struct ipv6_proto {
 /* The upper layers compiled into this build (called only through here). */
 static const ipv6_proto protos[] = {
     {TERN_IP_PROTO_ICMPV6, tern_icmp6_input},
+#if TERN_CFG_UDP
+    {TERN_IP_PROTO_UDP, tern_udp_input6},
+#endif
     {0, NULL},
 };
 
@@ -263,6 +266,7 @@ void tern_ipv6_input(tern_netif *nif, tern_pbuf *p) {
     if (tern_ipv6_is_multicast(ip.dst))
         p->flags |= TERN_PBUF_F_IP_GROUP;
     ip.next_header = proto; /* the upper layer's protocol, for its pseudo header */
+    ip.hlen = off;
     TERN_STAT_INC(s, IPV6_DELIVER);
     p = tern_pbuf_strip(s, p, off);
     tp->input(nif, p, &ip);

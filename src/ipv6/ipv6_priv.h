@@ -72,6 +72,11 @@ uint16_t tern_ipv6_path_mtu(tern_stack *s, const tern_netif *nif, const uint8_t 
 /* A Packet Too Big for dst: remember mtu (at least 1280) for a while. */
 void tern_ipv6_pmtu_update(tern_stack *s, const uint8_t dst[16], uint32_t mtu);
 
+#if TERN_CFG_UDP
+void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip);
+void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e);
+#endif
+
 /* Neighbor Discovery (nd.c). */
 tern_err tern_nd_output(tern_netif *nif, tern_pbuf *p, const uint8_t next_hop[16]);
 void tern_nd_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint8_t type);

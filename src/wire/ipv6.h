@@ -19,6 +19,7 @@ typedef struct tern_ipv6_repr {
     uint16_t payload_len;
     uint32_t flow;
     uint8_t tclass, next_header, hop_limit;
+    uint16_t hlen; /* input: bytes from the fixed header to the upper layer (extension headers included) */
 } tern_ipv6_repr;
 
 enum tern_ipv6_parse_result {

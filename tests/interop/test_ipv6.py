@@ -158,3 +158,66 @@ def test_radvd_slaac_rdnss_and_lifetimes(ns, start_tern, tmp_path):
     wait_inet6(t, rf"^inet6 {re.escape(slaac)}/64 deprecated", timeout=20)
     wait_inet6(t, rf"^inet6 {re.escape(slaac)}/64", timeout=20, present=False)
     wait_inet6(t, rf"^inet6 {re.escape(STACK_LL)}%\d+/64 preferred")  # the link-local stays
+
+
+def test_ping6_60000_bytes_reassembled_and_answered(v6, ns):
+    sent, received, out = linux_ping6(ns, STACK_G, count=3, size=60000, timeout=30)
+    assert (sent, received) == (3, 3), out
+    st = v6.stats()
+    assert st["ipv6.reass.ok"] >= 3 and st["ipv6.frag.tx"] >= 3 * 40
+
+
+def test_udp_echo_over_ipv6(v6, ns):
+    import socket
+    for dst in ((STACK_G, 7, 0, 0), (STACK_LL, 7, 0, int(ns.exec(["cat", f"/sys/class/net/{TAP}/ifindex"]).stdout))):
+        with ns.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.settimeout(3)
+            for size in (1, 1000, 3000):
+                payload = os.urandom(size)
+                s.sendto(payload, dst)
+                data, addr = s.recvfrom(65535)
+                assert data == payload and addr[0] == dst[0] and addr[1] == 7
+
+
+def recv_frames(sock, match, timeout):
+    """Frames from a receiving packet socket for which match(bytes) is true, until timeout."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            frame = sock.recv(65535)
+        except OSError:
+            break
+        if match(frame):
+            got.append(frame)
+    return got
+
+
+def test_packet_too_big_lowers_path_mtu(v6, ns):
+    from scapy.layers.inet6 import ICMPv6PacketTooBig, IPv6
+    from scapy.layers.l2 import Ether
+    rx = ns.packet_socket(receive=True)
+    tx = ns.packet_socket()
+    try:
+        def to_linux_udp(frame):  # IPv6 from the stack to 2001:db8::1, UDP or a fragment
+            return (frame[12:14] == b"\x86\xdd" and frame[6:12] == bytes.fromhex(STACK_MAC.replace(":", ""))
+                    and frame[20] in (17, 44))
+        v6.must(f"udp send {LINUX_G} 9999 abcdefgh 1400")
+        first = recv_frames(rx, to_linux_udp, 1.0)
+        assert len(first) == 1 and len(first[0]) == 14 + 40 + 8 + 1400, [len(f) for f in first]
+        quote = first[0][14:14 + 1232]
+        ptb = Ether(src=ns.tap_mac(), dst=STACK_MAC) / IPv6(src=LINUX_G, dst=STACK_G) / \
+            ICMPv6PacketTooBig(mtu=1280) / quote
+        tx.send(bytes(ptb))
+        time.sleep(0.2)
+        assert v6.stats()["ipv6.pmtu.update"] == 1
+        v6.must(f"udp send {LINUX_G} 9999 abcdefgh 1400")
+        frags = recv_frames(rx, to_linux_udp, 1.0)
+        assert len(frags) == 2 and all(f[20] == 44 and len(f) - 14 <= 1280 for f in frags), [len(f) for f in frags]
+        v6.must(f"udp send {LINUX_G} 9999 small")  # small datagrams still go whole
+        small = recv_frames(rx, to_linux_udp, 1.0)
+        assert len(small) == 1 and small[0][20] == 17
+    finally:
+        rx.close()
+        tx.close()
