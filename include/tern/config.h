@@ -149,6 +149,14 @@
 #ifndef TERN_CFG_IPV6_REASS_TIMEOUT_MS
 #define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u
 #endif
+/* MLDv2 listener (RFC 3810) with MLDv1 fallback (RFC 2710), and the
+ * application groups it can join per stack. 1..32 */
+#ifndef TERN_CFG_IPV6_MLD
+#define TERN_CFG_IPV6_MLD 1
+#endif
+#ifndef TERN_CFG_IPV6_MLD_GROUPS
+#define TERN_CFG_IPV6_MLD_GROUPS 4
+#endif
 /* Destinations whose path MTU (from Packet Too Big, RFC 8201) is remembered. 1..64 */
 #ifndef TERN_CFG_IPV6_DEST_CACHE
 #define TERN_CFG_IPV6_DEST_CACHE 4
@@ -515,6 +523,9 @@ _Static_assert(TERN_CFG_IPV6_REASS_MAX_SIZE >= 1500 && TERN_CFG_IPV6_REASS_MAX_S
 _Static_assert(!TERN_CFG_IPV6 || (TERN_CFG_IPV6_REASS_MAX_PBUFS >= 2 &&
                                   TERN_CFG_IPV6_REASS_MAX_PBUFS <= TERN_CFG_PBUF_COUNT),
                "tern: TERN_CFG_IPV6_REASS_MAX_PBUFS must be 2..TERN_CFG_PBUF_COUNT");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_MLD) && TERN_CFG_IPV6_MLD_GROUPS >= 1 &&
+                   TERN_CFG_IPV6_MLD_GROUPS <= 32,
+               "tern: TERN_CFG_IPV6_MLD must be 0 or 1, TERN_CFG_IPV6_MLD_GROUPS 1..32");
 _Static_assert(TERN_CFG_IPV6_DEST_CACHE >= 1 && TERN_CFG_IPV6_DEST_CACHE <= 64,
                "tern: TERN_CFG_IPV6_DEST_CACHE must be 1..64");
 _Static_assert(TERN_CFG_IPV6_DAD_TRANSMITS <= 5, "tern: TERN_CFG_IPV6_DAD_TRANSMITS must be 0..5");

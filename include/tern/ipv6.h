@@ -60,6 +60,12 @@ typedef struct tern_ipv6_netif {
     uint8_t rs_left; /* router solicitations still to send */
     uint16_t mtu;    /* link MTU from RAs (0: the interface's) */
     uint32_t rs_due;
+#if TERN_CFG_IPV6_MLD
+    uint8_t mld_pending; /* 0, or a query's answer is due at mld_due: 1 all groups, 2 mld_group */
+    uint8_t mld_v1;      /* an MLDv1 querier was heard (until mld_v1_until) */
+    uint8_t mld_group[16];
+    uint32_t mld_due, mld_v1_until;
+#endif
 } tern_ipv6_netif;
 
 enum tern_nd_state {
@@ -128,6 +134,11 @@ typedef struct tern_ipv6_dest {
     uint32_t until;
 } tern_ipv6_dest;
 
+typedef struct tern_ipv6_group {
+    uint8_t group[16];
+    uint8_t ifindex; /* 0: free */
+} tern_ipv6_group;
+
 typedef struct tern_ipv6_state {
     tern_nd_entry nd[TERN_CFG_IPV6_NEIGHBORS];
     tern_ipv6_router routers[TERN_CFG_IPV6_ROUTERS];
@@ -135,6 +146,9 @@ typedef struct tern_ipv6_state {
     tern_ipv6_dns dns[TERN_CFG_IPV6_RDNSS];
     char dnssl[64]; /* first DNS search domain from an RA (RFC 8106), "" if none */
     tern_ipv6_dest dests[TERN_CFG_IPV6_DEST_CACHE];
+#if TERN_CFG_IPV6_MLD
+    tern_ipv6_group groups[TERN_CFG_IPV6_MLD_GROUPS];
+#endif
 #if TERN_CFG_IPV6_FRAG
     tern_ipv6_reass reass[TERN_CFG_IPV6_REASS_MAX];
     uint16_t reass_pbufs;
@@ -156,6 +170,12 @@ tern_err tern_ipv6_remove_addr(struct tern_netif *nif, const tern_addr *addr);
 bool tern_ipv6_is_local(const struct tern_netif *nif, const uint8_t addr[16]);
 /* Source address for dst on nif (RFC 6724 rules 1, 2, 3, 8); false if none. */
 bool tern_ipv6_select_source(const struct tern_netif *nif, const uint8_t dst[16], uint8_t out[16]);
+
+#if TERN_CFG_IPV6_MLD
+/* Join / leave an IPv6 multicast group on nif (MLD reports it). */
+tern_err tern_ipv6_join(struct tern_netif *nif, const tern_addr *group);
+tern_err tern_ipv6_leave(struct tern_netif *nif, const tern_addr *group);
+#endif
 
 /* A neighbor cache entry as reported to the application. */
 typedef struct tern_nd_info {

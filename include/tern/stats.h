@@ -175,7 +175,10 @@
     X(ND_RA_RX, "nd.ra.rx")                                                                                  \
     X(ND_RA_BAD_PREFIX, "nd.ra.bad_prefix")                                                                  \
     X(ND_RA_LIST_FULL, "nd.ra.list_full")                                                                    \
-    X(ND_REDIRECT_IGNORED, "nd.redirect_ignored")
+    X(ND_REDIRECT_IGNORED, "nd.redirect_ignored")                                                            \
+    X(MLD_TX, "mld.tx")                                                                                      \
+    X(MLD_QUERY_RX, "mld.query.rx")                                                                          \
+    X(MLD_DROP_INVALID, "mld.drop.invalid")
 #else
 #define TERN_STATS_LIST_IPV6(X)
 #endif

@@ -177,6 +177,14 @@ void tern_icmp6_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
         TERN_STAT_INC(s, ICMP6_DROP_TYPE);
         break;
     }
+#if TERN_CFG_IPV6_MLD
+    case TERN_ICMP6_MLD_QUERY:
+    case TERN_ICMP6_MLD1_REPORT:
+    case TERN_ICMP6_MLD1_DONE:
+    case TERN_ICMP6_MLD2_REPORT:
+        tern_mld_input(nif, p, ip, h[0]);
+        break;
+#endif
     case TERN_ICMP6_RS:
     case TERN_ICMP6_RA:
     case TERN_ICMP6_NS:

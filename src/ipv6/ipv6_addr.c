@@ -42,6 +42,13 @@ bool tern_ipv6_is_local(const tern_netif *nif, const uint8_t addr[16]) {
 bool tern_ipv6_is_member(const tern_netif *nif, const uint8_t group[16]) {
     if (memcmp(group, tern_ipv6_all_nodes, 16) == 0)
         return true;
+#if TERN_CFG_IPV6_MLD
+    for (unsigned i = 0; i < TERN_CFG_IPV6_MLD_GROUPS; i++) {
+        const tern_ipv6_group *g = &nif->stack->ipv6.groups[i];
+        if (g->ifindex == nif->index && memcmp(g->group, group, 16) == 0)
+            return true;
+    }
+#endif
     for (unsigned i = 0; i < TERN_CFG_IPV6_ADDRS; i++) {
         const tern_ipv6_ifaddr *a = &nif->ip6.addrs[i];
         uint8_t sn[16];
@@ -90,10 +97,21 @@ static void mcast_filter(tern_netif *nif, const uint8_t group[16], bool add) {
     nif->ops->mcast_filter(nif, mac, add);
 }
 
+/* Join or leave addr's solicited-node group (filter, MLD report) unless
+ * another address of nif shares it. */
 static void solicited_filter(tern_netif *nif, const uint8_t addr[16], bool add) {
     uint8_t sn[16];
     tern_ipv6_solicited_node(addr, sn);
+    for (unsigned i = 0; i < TERN_CFG_IPV6_ADDRS; i++) {
+        const tern_ipv6_ifaddr *a = &nif->ip6.addrs[i];
+        if (a->state != TERN_IPV6_ADDR_NONE && a->state != TERN_IPV6_ADDR_DUPLICATE &&
+            memcmp(a->addr, addr, 16) != 0 && memcmp(a->addr + 13, addr + 13, 3) == 0)
+            return;
+    }
     mcast_filter(nif, sn, add);
+#if TERN_CFG_IPV6_MLD
+    tern_mld_report_change(nif, sn, add);
+#endif
 }
 
 static void set_lifetimes(tern_stack *s, tern_ipv6_ifaddr *a, uint32_t valid, uint32_t preferred) {

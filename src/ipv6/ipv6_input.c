@@ -31,6 +31,9 @@ static const ipv6_proto *find_proto(uint8_t proto) {
 static void ipv6_timer(tern_stack *s, tern_timer *t) {
     (void)t;
     tern_nd_timer(s);
+#if TERN_CFG_IPV6_MLD
+    tern_mld_timer(s);
+#endif
 #if TERN_CFG_IPV6_FRAG
     tern_ipv6_reass_timer(s);
 #endif
@@ -42,6 +45,9 @@ void tern_ipv6_rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
     tern_nd_next_due(s, &any, &next);
+#if TERN_CFG_IPV6_MLD
+    tern_mld_next_due(s, &any, &next);
+#endif
 #if TERN_CFG_IPV6_FRAG
     tern_ipv6_reass_next_due(s, &any, &next);
 #endif

@@ -77,6 +77,15 @@ void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip);
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 #endif
 
+#if TERN_CFG_IPV6_MLD
+/* MLD (mld.c). */
+void tern_mld_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint8_t type);
+/* Report a group we just joined (true) or left. */
+void tern_mld_report_change(tern_netif *nif, const uint8_t group[16], bool join);
+void tern_mld_timer(tern_stack *s);
+void tern_mld_next_due(tern_stack *s, bool *any, uint32_t *next);
+#endif
+
 /* Neighbor Discovery (nd.c). */
 tern_err tern_nd_output(tern_netif *nif, tern_pbuf *p, const uint8_t next_hop[16]);
 void tern_nd_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint8_t type);

@@ -407,6 +407,71 @@ static void test_source_selection(void **state) {
     assert_memory_equal(out, a1.bytes, 16); /* global scope for a global group */
 }
 
+/* An MLD query (v1: 24 bytes, v2: 28) from the peer's link-local address. */
+static void mld_query(fixture *f, const uint8_t group[16], bool v2, uint8_t hlim) {
+    uint8_t b[28] = {130, 0, 0, 0, 0x03, 0xE8}; /* max response 1000 ms */
+    memcpy(b + 8, group, 16);
+    inject_nd(f, ll_peer, all_nodes6, hlim, b, v2 ? 28 : 24);
+}
+
+static void test_mld(void **state) {
+    fixture *f = *state;
+    uint8_t sn[16];
+    solicited6(ll_us, sn);
+    assert_int_equal(tern_ipv6_enable(&f->cap.nif, false), TERN_OK);
+    /* Joining the solicited-node group is reported at once, from :: during DAD. */
+    int i = find_icmp6(&f->cap, 0, 143);
+    assert_true(i >= 0);
+    const cap_frame *r = &f->cap.frames[i];
+    assert_int_equal(r->data[20], 0); /* hop-by-hop ... */
+    assert_int_equal(r->data[56], 5); /* ... with a Router Alert */
+    assert_int_equal(r->data[21], 1); /* hop limit 1 */
+    assert_memory_equal(r->data + 22, unspec6, 16);
+    assert_memory_equal(r->data + 38, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x16", 16);
+    assert_int_equal(r->data[62 + 7], 1); /* one record */
+    assert_int_equal(r->data[62 + 8], 4); /* CHANGE_TO_EXCLUDE */
+    assert_memory_equal(r->data + 62 + 12, sn, 16);
+    assert_int_equal(csum6(r->data + 22, r->data + 38, 58, r->data + 62, r->len - 62u), 0);
+    advance(f, 2500);
+    /* A general MLDv2 query is answered within its delay, from the link-local address. */
+    cap_clear(&f->cap);
+    mld_query(f, unspec6, true, 1);
+    advance(f, 1100);
+    i = find_icmp6(&f->cap, 0, 143);
+    assert_true(i >= 0);
+    assert_memory_equal(f->cap.frames[i].data + 22, ll_us, 16);
+    assert_int_equal(f->cap.frames[i].data[62 + 8], 2); /* MODE_IS_EXCLUDE */
+    assert_int_equal(count_icmp6(&f->cap, 0, 143), 1);
+    /* Bad queries are counted and ignored. */
+    mld_query(f, unspec6, true, 2);
+    assert_int_equal(stat(f->s, "mld.drop.invalid"), 1);
+    /* An application group: join and leave reported. */
+    tern_addr g;
+    assert_true(tern_addr_parse("ff05::1234", &g));
+    cap_clear(&f->cap);
+    assert_int_equal(tern_ipv6_join(&f->cap.nif, &g), TERN_OK);
+    i = find_icmp6(&f->cap, 0, 143);
+    assert_true(i >= 0);
+    assert_memory_equal(f->cap.frames[i].data + 62 + 12, g.bytes, 16);
+    /* A group-specific query for it. */
+    cap_clear(&f->cap);
+    mld_query(f, g.bytes, true, 1);
+    advance(f, 1100);
+    i = find_icmp6(&f->cap, 0, 143);
+    assert_true(i >= 0);
+    assert_int_equal(f->cap.frames[i].data[62 + 7], 1);
+    assert_memory_equal(f->cap.frames[i].data + 62 + 12, g.bytes, 16);
+    /* An MLDv1 querier: answers become v1 reports sent to each group. */
+    cap_clear(&f->cap);
+    mld_query(f, unspec6, false, 1);
+    advance(f, 1100);
+    assert_int_equal(count_icmp6(&f->cap, 0, 131), 2); /* solicited-node and ff05::1234 */
+    assert_int_equal(count_icmp6(&f->cap, 0, 143), 0);
+    cap_clear(&f->cap);
+    assert_int_equal(tern_ipv6_leave(&f->cap.nif, &g), TERN_OK);
+    assert_true(find_icmp6(&f->cap, 0, 132) >= 0); /* v1 done */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dad_success, setup, teardown),
@@ -420,6 +485,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_two_hour_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ra_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_selection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mld, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
