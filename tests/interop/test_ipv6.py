@@ -221,3 +221,42 @@ def test_packet_too_big_lowers_path_mtu(v6, ns):
     finally:
         rx.close()
         tx.close()
+
+
+def mld_frames(frames):
+    """(type, bytes) of the MLD messages among frames (IPv6 + hop-by-hop + ICMPv6)."""
+    out = []
+    for f in frames:
+        if f[12:14] == b"\x86\xdd" and f[20] == 0 and f[54] == 58:
+            icmp = f[54 + (f[55] + 1) * 8:]
+            if icmp and icmp[0] in (130, 131, 132, 143):
+                out.append((icmp[0], f))
+    return out
+
+
+def test_mld_reports_and_query(ns, start_tern):
+    from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop, ICMPv6MLQuery2, RouterAlert
+    from scapy.layers.l2 import Ether
+    rx = ns.packet_socket(receive=True)
+    tx = ns.packet_socket()
+    try:
+        t = start_tern("--mac", STACK_MAC, "--ipv6")
+        wait_inet6(t, rf"^inet6 {re.escape(STACK_LL)}%\d+/64 preferred")
+        sn = bytes.fromhex("ff0200000000000000000001ff000002")
+        stack_mac = bytes.fromhex(STACK_MAC.replace(":", ""))
+        joins = [f for typ, f in mld_frames(recv_frames(rx, lambda f: f[6:12] == stack_mac, 1.0)) if typ == 143]
+        assert joins, "no MLDv2 report when the solicited-node group was joined"
+        assert any(sn in f and f[21] == 1 for f in joins)
+        wait_linux_ready(ns)
+        ll = linux_ll(ns)
+        q = Ether(src=ns.tap_mac(), dst="33:33:00:00:00:01") / \
+            IPv6(src=ll, dst="ff02::1", hlim=1) / IPv6ExtHdrHopByHop(options=[RouterAlert()]) / \
+            ICMPv6MLQuery2(mrd=1000)
+        tx.send(bytes(q))
+        answers = [f for typ, f in mld_frames(recv_frames(rx, lambda f: f[6:12] == stack_mac, 2.0)) if typ == 143]
+        assert answers and sn in answers[0], "the MLDv2 general query went unanswered"
+        assert answers[0][22:38] == bytes.fromhex("fe80000000000000000000fffe000002")
+        assert t.stats()["mld.query.rx"] == 1
+    finally:
+        rx.close()
+        tx.close()
