@@ -82,7 +82,8 @@ static inline size_t build_icmp6(uint8_t *buf, const uint8_t src[16], const uint
     body[5] = (uint8_t)(rest >> 16);
     body[6] = (uint8_t)(rest >> 8);
     body[7] = (uint8_t)rest;
-    memcpy(body + 8, data, dlen);
+    if (dlen)
+        memcpy(body + 8, data, dlen);
     return build6(buf, src, dst, 58, hlim, body, 8 + dlen, 0, 58);
 }
 
