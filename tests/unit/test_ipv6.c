@@ -361,6 +361,103 @@ static void test_reassembly_hostile(void **state) {
     assert_still_answers(f);
 }
 
+static size_t udp6(uint8_t *fr, const uint8_t src[16], const uint8_t dst[16], uint16_t sport, uint16_t dport,
+                   const char *text) {
+    uint8_t body[256];
+    size_t n = strlen(text);
+    body[0] = (uint8_t)(sport >> 8);
+    body[1] = (uint8_t)sport;
+    body[2] = (uint8_t)(dport >> 8);
+    body[3] = (uint8_t)dport;
+    body[4] = (uint8_t)((8 + n) >> 8);
+    body[5] = (uint8_t)(8 + n);
+    memcpy(body + 8, text, n);
+    return build6(fr, src, dst, 17, 64, body, 8 + n, 0, 17);
+}
+
+static void test_udp_echo_and_errors(void **state) {
+    fixture *f = *state;
+    uint8_t fr[256];
+    assert_int_equal(tern_echo_start(f->s), TERN_OK);
+    unsigned before = f->cap.count;
+    inject(&f->cap.nif, fr, udp6(fr, ll_peer, ll_us, 4000, 7, "hello"));
+    assert_int_equal(f->cap.count, before + 1);
+    const cap_frame *r = &f->cap.frames[before];
+    assert_int_equal(r->data[20], 17);
+    assert_memory_equal(r->data + 54, "\x00\x07\x0f\xa0\x00\x0d", 6);
+    assert_memory_equal(r->data + 62, "hello", 5);
+    assert_int_equal(csum6(r->data + 22, r->data + 38, 17, r->data + 54, 13), 0);
+    /* Checksum 0 is never valid over IPv6. */
+    size_t n = udp6(fr, ll_peer, ll_us, 4000, 7, "hello");
+    fr[60] = fr[61] = 0;
+    inject_and_expect(f, fr, n, "udp.drop.checksum", -1);
+    /* A closed port: port unreachable (code 4) quoting the datagram. */
+    before = f->cap.count;
+    n = udp6(fr, ll_peer, ll_us, 4000, 4444, "x");
+    inject_and_expect(f, fr, n, "udp.drop.no_port", 1);
+    r = &f->cap.frames[find_icmp6(&f->cap, before, 1)];
+    assert_int_equal(r->data[55], 4);
+    assert_memory_equal(r->data + 62, fr + 14, n - 14);
+}
+
+typedef struct udp_seen {
+    int errs;
+    tern_err last;
+    uint16_t mtu;
+} udp_seen;
+
+static void on_udp_err(void *ctx, tern_udp_pcb *pcb, tern_err err, const tern_icmp_error *e) {
+    udp_seen *u = ctx;
+    (void)pcb;
+    u->errs++;
+    u->last = err;
+    u->mtu = e->mtu;
+}
+
+static void test_udp_errors_and_pmtu(void **state) {
+    fixture *f = *state;
+    uint8_t fr[1600];
+    udp_seen seen = {0};
+    tern_udp_pcb *pcb = tern_udp_new(f->s);
+    tern_addr peer = tern_addr_ipv6(ll_peer, f->cap.nif.index);
+    assert_int_equal(tern_udp_connect(pcb, &peer, 9999), TERN_OK);
+    tern_udp_set_recv(pcb, NULL, &seen);
+    tern_udp_set_err(pcb, on_udp_err);
+    tern_pbuf *p = tern_pbuf_alloc(f->s, TERN_PBUF_TRANSPORT_HEADROOM, 1400);
+    memset(p->payload, 'a', 1400);
+    unsigned before = f->cap.count;
+    assert_int_equal(tern_udp_send(pcb, p), TERN_OK);
+    assert_int_equal(f->cap.count, before + 1);
+    const cap_frame *sent = &f->cap.frames[before];
+    assert_int_equal(sent->len, 14 + 40 + 8 + 1400);
+    /* Port unreachable about it: REFUSED. */
+    inject(&f->cap.nif, fr, build_icmp6(fr, ll_peer, ll_us, 64, 1, 4, 0, sent->data + 14, 1232 - 48));
+    assert_int_equal(seen.errs, 1);
+    assert_int_equal(seen.last, TERN_ERR_REFUSED);
+    /* Packet Too Big (1280): the path MTU drops, the next datagram goes in fragments. */
+    inject(&f->cap.nif, fr, build_icmp6(fr, ll_peer, ll_us, 64, 2, 0, 1280, sent->data + 14, 1232 - 48));
+    assert_int_equal(seen.errs, 2);
+    assert_int_equal(seen.last, TERN_ERR_MSGSIZE);
+    assert_int_equal(seen.mtu, 1280);
+    assert_int_equal(stat(f->s, "ipv6.pmtu.update"), 1);
+    /* A PTB below 1280 is clamped; one quoting somebody else's packet is ignored. */
+    uint8_t forged[48];
+    memcpy(forged, sent->data + 14, 48);
+    forged[8 + 15] ^= 1; /* source not ours */
+    inject(&f->cap.nif, fr, build_icmp6(fr, ll_peer, ll_us, 64, 2, 0, 600, forged, 48));
+    assert_int_equal(seen.errs, 2);
+    p = tern_pbuf_alloc(f->s, TERN_PBUF_TRANSPORT_HEADROOM, 1400);
+    memset(p->payload, 'b', 1400);
+    before = f->cap.count;
+    assert_int_equal(tern_udp_send(pcb, p), TERN_OK);
+    assert_int_equal(f->cap.count, before + 2);
+    for (unsigned i = before; i < f->cap.count; i++) {
+        assert_int_equal(f->cap.frames[i].data[20], 44);
+        assert_true(f->cap.frames[i].len - 14u <= 1280u);
+    }
+    tern_udp_free(pcb);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addr_text),
@@ -372,6 +469,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_error_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reassembly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reassembly_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_udp_echo_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_udp_errors_and_pmtu, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
