@@ -55,6 +55,7 @@
 #define TERN_CFG_IPV6_RDNSS 2             /* 2 DNS servers from RAs (RFC 8106) */
 #define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* extension headers walked before a drop */
 #define TERN_CFG_IPV6_HOP_LIMIT 64        /* hop limit until an RA says otherwise */
+#define TERN_CFG_IPV6_STABLE_IID 1        /* RFC 7217 identifiers once a secret is set */
 #define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* one DAD probe (RFC 4862 default) */
 #define TERN_CFG_IPV6_FRAG 1              /* fragment on output, reassemble on input */
 #define TERN_CFG_IPV6_REASS_MAX 2         /* datagrams reassembled at once ... */

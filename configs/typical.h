@@ -54,6 +54,7 @@
 #define TERN_CFG_IPV6_RDNSS 1             /* (unused: IPv6 is off) */
 #define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* (unused: IPv6 is off) */
 #define TERN_CFG_IPV6_HOP_LIMIT 64        /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_STABLE_IID 0        /* (unused: IPv6 is off) */
 #define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* (unused: IPv6 is off) */
 #define TERN_CFG_IPV6_FRAG 0              /* (unused: IPv6 is off) */
 #define TERN_CFG_IPV6_REASS_MAX 1         /* (unused: IPv6 is off) */

@@ -165,6 +165,11 @@
 #ifndef TERN_CFG_IPV6_HOP_LIMIT
 #define TERN_CFG_IPV6_HOP_LIMIT 64
 #endif
+/* Stable opaque interface identifiers for SLAAC (RFC 7217), used once the
+ * application gives a secret (tern_ipv6_set_secret); EUI-64 otherwise. */
+#ifndef TERN_CFG_IPV6_STABLE_IID
+#define TERN_CFG_IPV6_STABLE_IID 0
+#endif
 /* Neighbor solicitations sent for Duplicate Address Detection (0: none). 0..5 */
 #ifndef TERN_CFG_IPV6_DAD_TRANSMITS
 #define TERN_CFG_IPV6_DAD_TRANSMITS 1
@@ -528,6 +533,7 @@ _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_MLD) && TERN_CFG_IPV6_MLD_GROUPS >
                "tern: TERN_CFG_IPV6_MLD must be 0 or 1, TERN_CFG_IPV6_MLD_GROUPS 1..32");
 _Static_assert(TERN_CFG_IPV6_DEST_CACHE >= 1 && TERN_CFG_IPV6_DEST_CACHE <= 64,
                "tern: TERN_CFG_IPV6_DEST_CACHE must be 1..64");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_STABLE_IID), "tern: TERN_CFG_IPV6_STABLE_IID must be 0 or 1");
 _Static_assert(TERN_CFG_IPV6_DAD_TRANSMITS <= 5, "tern: TERN_CFG_IPV6_DAD_TRANSMITS must be 0..5");
 _Static_assert(TERN_CFG_PBUF_COUNT >= 2 && TERN_CFG_PBUF_COUNT <= 65535,
                "tern: TERN_CFG_PBUF_COUNT must be 2..65535");

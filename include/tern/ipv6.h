@@ -49,6 +49,9 @@ typedef struct tern_ipv6_ifaddr {
     uint32_t due;                          /* next DAD step while tentative */
     uint32_t preferred_until, valid_until; /* deadlines, ms; see lifetime_inf */
     uint8_t preferred_inf, valid_inf;      /* the lifetime is infinite */
+#if TERN_CFG_IPV6_STABLE_IID
+    uint8_t idgen; /* RFC 7217 DAD_Counter this address was made with */
+#endif
 } tern_ipv6_ifaddr;
 
 /* Per-interface IPv6 state, kept in tern_netif. */
@@ -154,6 +157,10 @@ typedef struct tern_ipv6_state {
     uint16_t reass_pbufs;
     uint32_t frag_id;
 #endif
+#if TERN_CFG_IPV6_STABLE_IID
+    uint8_t secret[16]; /* RFC 7217 secret key */
+    uint8_t stable;     /* a secret was given: SLAAC uses stable opaque identifiers */
+#endif
     tern_timer timer; /* one timer for ND, DAD, RS, lifetimes and reassembly */
     uint32_t err_refill;
     uint16_t err_tokens;
@@ -163,6 +170,12 @@ typedef struct tern_ipv6_state {
  * DAD on it; with slaac, solicit routers and form global addresses from
  * their prefixes. */
 tern_err tern_ipv6_enable(struct tern_netif *nif, bool slaac);
+#if TERN_CFG_IPV6_STABLE_IID
+/* From now on SLAAC forms stable opaque interface identifiers (RFC 7217):
+ * SipHash-2-4(secret; prefix, MAC, DAD counter). Give the same secret at
+ * every start (stored in flash) for addresses that stay the same. */
+void tern_ipv6_set_secret(struct tern_stack *s, const uint8_t secret[16]);
+#endif
 /* Add a manual address addr/prefix_len (DAD runs first). */
 tern_err tern_ipv6_add_addr(struct tern_netif *nif, const tern_addr *addr, uint8_t prefix_len);
 tern_err tern_ipv6_remove_addr(struct tern_netif *nif, const tern_addr *addr);

@@ -203,10 +203,30 @@ tern_err tern_ipv6_remove_addr(tern_netif *nif, const tern_addr *addr) {
     return TERN_OK;
 }
 
+#if TERN_CFG_IPV6_STABLE_IID
+#define IDGEN_RETRIES 3u /* RFC 7217 6 */
+static void stable_iid(const tern_netif *nif, const uint8_t prefix[8], uint8_t counter, uint8_t out[8]);
+#endif
+
 void tern_ipv6_dad_failed(tern_netif *nif, tern_ipv6_ifaddr *a) {
     TERN_STAT_INC(nif->stack, ND_DAD_FAIL);
     solicited_filter(nif, a->addr, false);
     a->state = TERN_IPV6_ADDR_DUPLICATE; /* kept (and shown) until its slot is needed */
+#if TERN_CFG_IPV6_STABLE_IID
+    if (a->autoconf && nif->stack->ipv6.stable &&
+        a->idgen < IDGEN_RETRIES) { /* RFC 7217 6: next DAD_Counter */
+        uint8_t addr[16];
+        uint8_t counter = (uint8_t)(a->idgen + 1u);
+        memcpy(addr, a->addr, 8);
+        stable_iid(nif, a->addr, counter, addr + 8);
+        uint32_t valid = a->valid_inf ? TERN_IPV6_INFINITE : (a->valid_until - nif->stack->now) / 1000u;
+        uint32_t pref =
+            a->preferred_inf ? TERN_IPV6_INFINITE : (a->preferred_until - nif->stack->now) / 1000u;
+        tern_ipv6_ifaddr *n = add(nif, addr, 64, true, valid, pref);
+        if (n)
+            n->idgen = counter;
+    }
+#endif
     if (nif->status_cb)
         nif->status_cb(nif, nif->cb_ctx);
 }
@@ -389,6 +409,89 @@ static void ra_onlink(tern_netif *nif, const tern_nd_prefix_repr *pi) {
     free_slot->until = deadline(s, pi->valid);
 }
 
+#if TERN_CFG_IPV6_STABLE_IID
+static uint64_t rotl(uint64_t x, unsigned b) {
+    return (x << b) | (x >> (64u - b));
+}
+
+#define SIPROUND(v0, v1, v2, v3)                                                                             \
+    do {                                                                                                     \
+        v0 += v1;                                                                                            \
+        v1 = rotl(v1, 13) ^ v0;                                                                              \
+        v0 = rotl(v0, 32);                                                                                   \
+        v2 += v3;                                                                                            \
+        v3 = rotl(v3, 16) ^ v2;                                                                              \
+        v0 += v3;                                                                                            \
+        v3 = rotl(v3, 21) ^ v0;                                                                              \
+        v2 += v1;                                                                                            \
+        v1 = rotl(v1, 17) ^ v2;                                                                              \
+        v2 = rotl(v2, 32);                                                                                   \
+    } while (0)
+
+static uint64_t le64(const uint8_t *b) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | b[i];
+    return v;
+}
+
+/* SipHash-2-4 (64-bit output). */
+static uint64_t siphash(const uint8_t key[16], const uint8_t *m, size_t n) {
+    uint64_t k0 = le64(key), k1 = le64(key + 8);
+    uint64_t v0 = k0 ^ 0x736f6d6570736575ull, v1 = k1 ^ 0x646f72616e646f6dull;
+    uint64_t v2 = k0 ^ 0x6c7967656e657261ull, v3 = k1 ^ 0x7465646279746573ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = le64(m + i);
+        v3 ^= w;
+        SIPROUND(v0, v1, v2, v3);
+        SIPROUND(v0, v1, v2, v3);
+        v0 ^= w;
+    }
+    uint64_t last = (uint64_t)n << 56;
+    for (size_t k = 0; i + k < n; k++)
+        last |= (uint64_t)m[i + k] << (8u * k);
+    v3 ^= last;
+    SIPROUND(v0, v1, v2, v3);
+    SIPROUND(v0, v1, v2, v3);
+    v0 ^= last;
+    v2 ^= 0xFF;
+    for (int r = 0; r < 4; r++)
+        SIPROUND(v0, v1, v2, v3);
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void tern_ipv6_set_secret(tern_stack *s, const uint8_t secret[16]) {
+    memcpy(s->ipv6.secret, secret, 16);
+    s->ipv6.stable = 1;
+}
+
+/* RFC 7217 5: F(Prefix, Net_Iface, Network_ID (none), DAD_Counter, secret_key). */
+static void stable_iid(const tern_netif *nif, const uint8_t prefix[8], uint8_t counter, uint8_t out[8]) {
+    uint8_t m[15];
+    memcpy(m, prefix, 8);
+    memcpy(m + 8, nif->hwaddr, 6);
+    m[14] = counter;
+    uint64_t h = siphash(nif->stack->ipv6.secret, m, sizeof m);
+    for (int i = 7; i >= 0; i--, h >>= 8)
+        out[i] = (uint8_t)h;
+    if (!(out[0] | out[1] | out[2] | out[3] | out[4] | out[5] | out[6] | out[7]))
+        out[7] = 1; /* never the subnet-router anycast identifier (RFC 5453) */
+}
+#endif
+
+/* The interface identifier SLAAC puts after prefix (counter: RFC 7217 DAD_Counter). */
+static void slaac_iid(const tern_netif *nif, const uint8_t prefix[8], uint8_t counter, uint8_t out[8]) {
+#if TERN_CFG_IPV6_STABLE_IID
+    if (nif->stack->ipv6.stable) {
+        stable_iid(nif, prefix, counter, out);
+        return;
+    }
+#endif
+    (void)prefix, (void)counter;
+    memcpy(out, nif->ip6.addrs[0].addr + 8, 8); /* the link-local's (EUI-64) identifier */
+}
+
 /* RFC 4862 5.5.3: form or refresh an address from an autonomous prefix. */
 static void ra_slaac(tern_netif *nif, const tern_nd_prefix_repr *pi) {
     tern_stack *s = nif->stack;
@@ -397,16 +500,20 @@ static void ra_slaac(tern_netif *nif, const tern_nd_prefix_repr *pi) {
         TERN_STAT_INC(s, ND_RA_BAD_PREFIX);
         return;
     }
-    memcpy(addr, pi->prefix, 8);
-    memcpy(addr + 8, nif->ip6.addrs[0].addr + 8, 8); /* the link-local's identifier */
-    tern_ipv6_ifaddr *a = tern_ipv6_find_addr(nif, addr);
+    tern_ipv6_ifaddr *a = NULL;
+    for (unsigned i = 0; i < TERN_CFG_IPV6_ADDRS && !a; i++) {
+        tern_ipv6_ifaddr *c = &nif->ip6.addrs[i];
+        if (c->autoconf && c->state != TERN_IPV6_ADDR_NONE && c->state != TERN_IPV6_ADDR_DUPLICATE &&
+            memcmp(c->addr, pi->prefix, 8) == 0)
+            a = c;
+    }
     if (!a) {
+        memcpy(addr, pi->prefix, 8);
+        slaac_iid(nif, pi->prefix, 0, addr + 8);
         if (pi->valid && !add(nif, addr, 64, true, pi->valid, pi->preferred))
             TERN_STAT_INC(s, ND_RA_LIST_FULL);
         return;
     }
-    if (!a->autoconf || a->state == TERN_IPV6_ADDR_DUPLICATE)
-        return;
     uint32_t remaining = a->valid_inf ? TERN_IPV6_INFINITE : (a->valid_until - s->now) / 1000u;
     uint32_t valid = pi->valid;
     if (valid <= TWO_HOURS_S && valid <= remaining) /* the two-hour rule (e) */

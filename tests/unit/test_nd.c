@@ -472,6 +472,72 @@ static void test_mld(void **state) {
     assert_true(find_icmp6(&f->cap, 0, 132) >= 0); /* v1 done */
 }
 
+#if TERN_CFG_IPV6_STABLE_IID
+/* The SLAAC address a stack with this secret forms from g1_prefix. */
+static void stable_addr(const uint8_t secret[16], const uint8_t prefix[16], uint8_t out[16]) {
+    fixture f2 = {0};
+    uint8_t b[256];
+    f2.s = stack_new(99);
+    cap_init(&f2.cap, f2.s);
+    tern_ipv6_set_secret(f2.s, secret);
+    enable_ready(&f2, true);
+    size_t n = ra_body(b, 1800, prefix, 64, 0xC0, 1000, 500, false);
+    inject_nd(&f2, ll_peer, all_nodes6, 255, b, n);
+    tern_ipv6_ifaddr *a = &f2.cap.nif.ip6.addrs[1];
+    assert_int_equal(a->state, TERN_IPV6_ADDR_TENTATIVE);
+    memcpy(out, a->addr, 16);
+    cap_clear(&f2.cap);
+    stack_free_checked(f2.s);
+}
+
+static void test_stable_iid(void **state) {
+    (void)state;
+    const uint8_t k1[16] = {1, 2, 3}, k2[16] = {1, 2, 4};
+    const uint8_t p2[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2};
+    uint8_t a1[16], a1again[16], a2[16], b1[16];
+    stable_addr(k1, g1_prefix, a1);
+    stable_addr(k1, g1_prefix, a1again);
+    stable_addr(k1, p2, a2);
+    stable_addr(k2, g1_prefix, b1);
+    assert_memory_equal(a1, g1_prefix, 8);
+    assert_memory_not_equal(a1 + 8, ll_us + 8, 8); /* not the EUI-64 identifier */
+    assert_memory_equal(a1, a1again, 16);          /* stable across restarts */
+    assert_memory_not_equal(a1 + 8, a2 + 8, 8);    /* differs per prefix */
+    assert_memory_not_equal(a1 + 8, b1 + 8, 8);    /* and per secret */
+}
+
+static void test_stable_iid_dad_retry(void **state) {
+    fixture *f = *state;
+    uint8_t b[256];
+    const uint8_t k1[16] = {1, 2, 3};
+    tern_ipv6_set_secret(f->s, k1);
+    enable_ready(f, true);
+    size_t n = ra_body(b, 1800, g1_prefix, 64, 0xC0, 1000, 500, false);
+    inject_nd(f, ll_peer, all_nodes6, 255, b, n);
+    uint8_t first[16];
+    memcpy(first, f->cap.nif.ip6.addrs[1].addr, 16);
+    /* Someone defends it: DAD_Counter 1 gives a new identifier (RFC 7217 6). */
+    n = nd_body(b, 136, 0x20, first, 2, mac_b);
+    inject_nd(f, ll_peer, all_nodes6, 255, b, n);
+    assert_int_equal(addr_of(f, first)->state, TERN_IPV6_ADDR_DUPLICATE);
+    tern_ipv6_ifaddr *second = NULL;
+    for (unsigned i = 0; i < TERN_CFG_IPV6_ADDRS; i++) {
+        tern_ipv6_ifaddr *c = &f->cap.nif.ip6.addrs[i];
+        if (c->state == TERN_IPV6_ADDR_TENTATIVE && memcmp(c->addr, g1_prefix, 8) == 0)
+            second = c;
+    }
+    assert_non_null(second);
+    assert_memory_not_equal(second->addr, first, 16);
+    advance(f, 2500);
+    assert_int_equal(second->state, TERN_IPV6_ADDR_PREFERRED);
+    /* The next RA refreshes that address; it does not bring the duplicate back. */
+    n = ra_body(b, 1800, g1_prefix, 64, 0xC0, 1000, 500, false);
+    inject_nd(f, ll_peer, all_nodes6, 255, b, n);
+    assert_int_equal(addr_of(f, first)->state, TERN_IPV6_ADDR_DUPLICATE);
+    assert_int_equal(second->state, TERN_IPV6_ADDR_PREFERRED);
+}
+#endif
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_dad_success, setup, teardown),
@@ -486,6 +552,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_ra_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_selection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mld, setup, teardown),
+#if TERN_CFG_IPV6_STABLE_IID
+        cmocka_unit_test(test_stable_iid),
+        cmocka_unit_test_setup_teardown(test_stable_iid_dad_retry, setup, teardown),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
