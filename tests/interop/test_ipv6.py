@@ -203,7 +203,7 @@ def test_packet_too_big_lowers_path_mtu(v6, ns):
         def to_linux_udp(frame):  # IPv6 from the stack to 2001:db8::1, UDP or a fragment
             return (frame[12:14] == b"\x86\xdd" and frame[6:12] == bytes.fromhex(STACK_MAC.replace(":", ""))
                     and frame[20] in (17, 44))
-        v6.must(f"udp send {LINUX_G} 9999 abcdefgh 1400")
+        v6.must(f"udp fill {LINUX_G} 9999 1400")
         first = recv_frames(rx, to_linux_udp, 1.0)
         assert len(first) == 1 and len(first[0]) == 14 + 40 + 8 + 1400, [len(f) for f in first]
         quote = first[0][14:14 + 1232]
@@ -212,7 +212,7 @@ def test_packet_too_big_lowers_path_mtu(v6, ns):
         tx.send(bytes(ptb))
         time.sleep(0.2)
         assert v6.stats()["ipv6.pmtu.update"] == 1
-        v6.must(f"udp send {LINUX_G} 9999 abcdefgh 1400")
+        v6.must(f"udp fill {LINUX_G} 9999 1400")
         frags = recv_frames(rx, to_linux_udp, 1.0)
         assert len(frags) == 2 and all(f[20] == 44 and len(f) - 14 <= 1280 for f in frags), [len(f) for f in frags]
         v6.must(f"udp send {LINUX_G} 9999 small")  # small datagrams still go whole

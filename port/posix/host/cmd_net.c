@@ -180,21 +180,23 @@ void host_close_udp(host *h) {
 cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port, size = 0;
-    if (strcmp(argv[1], "send") != 0 || !tern_addr_parse(argv[2], &dst) ||
+    bool fill = strcmp(argv[1], "fill") == 0;
+    (void)argc;
+    if ((!fill && strcmp(argv[1], "send") != 0) || !tern_addr_parse(argv[2], &dst) ||
         (dst.family != TERN_AF_INET && dst.family != TERN_AF_INET6) ||
-        !util_parse_uint(argv[3], 1, 65535, &port) ||
-        (argc > 5 && !util_parse_uint(argv[5], 1, 65000, &size))) {
-        snprintf(err, errlen, "usage: udp send ADDR PORT TEXT [SIZE: TEXT repeated to SIZE bytes]");
+        !util_parse_uint(argv[3], 1, 65535, &port) || (fill && !util_parse_uint(argv[4], 1, 65000, &size))) {
+        snprintf(err, errlen, "usage: udp send ADDR PORT TEXT | udp fill ADDR PORT SIZE");
         return CMD_ERROR;
     }
+    const char *text = fill ? "0123456789abcdef" : argv[4];
     tern_udp_pcb *pcb = udp_pcb(h, err, errlen);
     if (pcb == NULL)
         return CMD_ERROR;
-    uint16_t tlen = (uint16_t)strlen(argv[4]), len = size ? (uint16_t)size : tlen;
+    uint16_t tlen = (uint16_t)strlen(text), len = size ? (uint16_t)size : tlen;
     tern_pbuf *p = tern_pbuf_alloc(&h->stack, TERN_PBUF_TRANSPORT_HEADROOM, len);
     bool ok = p != NULL && tlen > 0;
     for (uint16_t off = 0; ok && off < len; off = (uint16_t)(off + tlen))
-        ok = tern_pbuf_copy_in(p, off, argv[4], (uint16_t)(len - off < tlen ? len - off : tlen)) == TERN_OK;
+        ok = tern_pbuf_copy_in(p, off, text, (uint16_t)(len - off < tlen ? len - off : tlen)) == TERN_OK;
     if (!ok) {
         tern_pbuf_free(&h->stack, p);
         snprintf(err, errlen, "out of packet buffers");

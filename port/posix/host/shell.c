@@ -45,7 +45,7 @@ static const shell_cmd commands[] = {
     {"stats", cmd_stats, 0, 0, false, "stats", "counters (name value) and pool usage"},
     {"ping", cmd_ping, 1, 4, false, "ping ADDR [COUNT] [SIZE] [INTERVAL_MS]",
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
-    {"udp", cmd_udp, 4, 5, true, "udp send ADDR PORT TEXT [SIZE]",
+    {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT | udp fill ADDR PORT SIZE",
      "send TEXT in one datagram from an ephemeral port"},
     {"tcp", cmd_tcp, 1, 4, true, "tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID",
      "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
