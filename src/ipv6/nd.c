@@ -392,6 +392,23 @@ void tern_nd_netif_removed(tern_stack *s, tern_netif *nif) {
     for (unsigned i = 0; i < TERN_CFG_IPV6_NEIGHBORS; i++)
         if (s->ipv6.nd[i].ifindex == nif->index)
             free_entry(s, &s->ipv6.nd[i]);
+    /* What RAs and joins taught us about this interface goes with it. */
+    for (unsigned i = 0; i < TERN_CFG_IPV6_ROUTERS; i++)
+        if (s->ipv6.routers[i].ifindex == nif->index)
+            memset(&s->ipv6.routers[i], 0, sizeof s->ipv6.routers[i]);
+    for (unsigned i = 0; i < TERN_CFG_IPV6_PREFIXES; i++)
+        if (s->ipv6.prefixes[i].ifindex == nif->index)
+            memset(&s->ipv6.prefixes[i], 0, sizeof s->ipv6.prefixes[i]);
+    for (unsigned i = 0; i < TERN_CFG_IPV6_RDNSS; i++)
+        if (s->ipv6.dns[i].ifindex == nif->index)
+            memset(&s->ipv6.dns[i], 0, sizeof s->ipv6.dns[i]);
+#if TERN_CFG_IPV6_MLD
+    for (unsigned i = 0; i < TERN_CFG_IPV6_MLD_GROUPS; i++)
+        if (s->ipv6.groups[i].ifindex == nif->index)
+            memset(&s->ipv6.groups[i], 0, sizeof s->ipv6.groups[i]);
+#endif
+    nif->ip6.enabled = 0;
+    tern_ipv6_rearm(s);
 }
 
 unsigned tern_nd_entries(tern_stack *s, tern_nd_info *out, unsigned max) {
