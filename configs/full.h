@@ -36,7 +36,7 @@
 
 /* ---- IPv4 ---- */
 #define TERN_CFG_IPV4 1                       /* IPv4 */
-#define TERN_CFG_IPV6 0                       /* IPv6 is not implemented yet */
+#define TERN_CFG_IPV6 1                       /* IPv6: ND, SLAAC, MLD (docs/IPV6.md) */
 #define TERN_CFG_IPV4_DEFAULT_TTL 64          /* TTL of packets we originate */
 #define TERN_CFG_IPV4_FRAG 1                  /* fragment on output, reassemble on input */
 #define TERN_CFG_IPV4_REASS_MAX 2             /* 2 datagrams reassembled at once ... */
@@ -45,6 +45,26 @@
 #define TERN_CFG_IPV4_REASS_TIMEOUT_MS 15000u /* give up a reassembly after 15 s */
 #define TERN_CFG_IPV4_FORWARD 1               /* forward between interfaces */
 #define TERN_CFG_IPV4_ROUTES 4                /* 4 static routes */
+
+/* ---- IPv6 ---- */
+#define TERN_CFG_IPV6_ADDRS 4             /* link-local + 3 global (SLAAC or manual) */
+#define TERN_CFG_IPV6_NEIGHBORS 8         /* 8 neighbor cache entries */
+#define TERN_CFG_IPV6_ND_QUEUE_LEN 3      /* 3 packets wait per unresolved neighbor */
+#define TERN_CFG_IPV6_ROUTERS 2           /* 2 default routers from RAs */
+#define TERN_CFG_IPV6_PREFIXES 4          /* 4 on-link prefixes from RAs */
+#define TERN_CFG_IPV6_RDNSS 2             /* 2 DNS servers from RAs (RFC 8106) */
+#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* extension headers walked before a drop */
+#define TERN_CFG_IPV6_HOP_LIMIT 64        /* hop limit until an RA says otherwise */
+#define TERN_CFG_IPV6_STABLE_IID 1        /* RFC 7217 identifiers once a secret is set */
+#define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* one DAD probe (RFC 4862 default) */
+#define TERN_CFG_IPV6_FRAG 1              /* fragment on output, reassemble on input */
+#define TERN_CFG_IPV6_REASS_MAX 2         /* datagrams reassembled at once ... */
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 8   /* ... holding at most this many buffers */
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 65535u /* largest datagram */
+#define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u /* RFC 8200: 60 s */
+#define TERN_CFG_IPV6_MLD 1               /* MLDv2 listener, MLDv1 fallback */
+#define TERN_CFG_IPV6_MLD_GROUPS 4        /* application groups joined at once */
+#define TERN_CFG_IPV6_DEST_CACHE 4        /* path MTUs of 4 destinations */
 
 /* ---- ICMP ---- */
 #define TERN_CFG_ICMP 1                   /* answer echo requests, send errors */

@@ -45,6 +45,26 @@
 #define TERN_CFG_IPV4_FORWARD 0               /* a host, not a router */
 #define TERN_CFG_IPV4_ROUTES 0                /* connected network + gateway only */
 
+/* ---- IPv6 ---- */
+#define TERN_CFG_IPV6_ADDRS 2             /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_NEIGHBORS 2         /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_ND_QUEUE_LEN 1      /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_ROUTERS 1           /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_PREFIXES 1          /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_RDNSS 1             /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_HOP_LIMIT 64        /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_STABLE_IID 0        /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_FRAG 0              /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_MAX 1         /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 2   /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 1500u /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_MLD 0               /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_MLD_GROUPS 1        /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_DEST_CACHE 1        /* (unused: IPv6 is off) */
+
 /* ---- ICMP ---- */
 #define TERN_CFG_ICMP 1                   /* answer echo requests, send errors */
 #define TERN_CFG_ICMP_ERR_BURST 10        /* ICMP error rate limit: burst ... */

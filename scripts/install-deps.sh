@@ -31,6 +31,7 @@ packages=(
     python3 python3-pytest python3-scapy  # interop tests, corpus generator, size report
     tshark                                # capture checks in interop tests
     iproute2 iputils-ping arping          # namespaces, TAP, Linux-side peers
+    radvd ndisc6                          # IPv6 router advertisements (SLAAC interop), ND tools
     socat netcat-openbsd iperf            # UDP/TCP peers, iperf2 for TCP throughput
     nftables                              # hostile TCP tests: stop Linux resetting scapy-made connections
     dnsmasq-base avahi-daemon             # DHCP, DNS and mDNS servers for the interop tests

@@ -30,7 +30,7 @@ from collections import OrderedDict
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "build", "size")
 TOOLCHAIN = os.path.join(ROOT, "cmake", "arm-none-eabi-cortex-m4.cmake")
-PRESETS = ["minimal", "typical", "full"]
+PRESETS = ["minimal", "typical", "full", "ipv6only"]
 ALLOWED_HEADERS = {"stdint.h", "stddef.h", "stdbool.h", "string.h", "stdarg.h"}
 CFLAGS = ["-mcpu=cortex-m4", "-mthumb", "-Os", "-ffunction-sections", "-fdata-sections",
           "-ffreestanding", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wundef",

@@ -84,6 +84,24 @@ void sh_show_netif(const sh_out *o, const tern_netif *nif) {
     if (nif->ip4 != 0)
         sh_printf(o, "    inet %s/%u gateway %s\n", sh_format_ip(nif->ip4, ip, sizeof(ip)),
                   sh_prefix_len(nif->mask4), nif->gw4 ? sh_format_ip(nif->gw4, gw, sizeof(gw)) : "none");
+#if TERN_CFG_IPV6
+    for (unsigned i = 0; i < TERN_CFG_IPV6_ADDRS; i++) {
+        const tern_ipv6_ifaddr *a = &nif->ip6.addrs[i];
+        if (a->state == TERN_IPV6_ADDR_NONE)
+            continue;
+        char text[TERN_ADDR_STRLEN];
+        tern_addr t =
+            tern_addr_ipv6(a->addr, a->addr[0] == 0xFE && (a->addr[1] & 0xC0u) == 0x80u ? nif->index : 0);
+        sh_printf(o, "    inet6 %s/%u %s%s", tern_addr_format(&t, text, sizeof(text)), a->prefix_len,
+                  tern_ipv6_addr_state_name(a->state), a->autoconf ? " autoconf" : "");
+        uint32_t now = nif->stack ? nif->stack->now : 0;
+        if (!a->valid_inf)
+            sh_printf(o, " valid %ds", (int)(a->valid_until - now) / 1000);
+        if (!a->preferred_inf && a->state == TERN_IPV6_ADDR_PREFERRED)
+            sh_printf(o, " preferred %ds", (int)(a->preferred_until - now) / 1000);
+        sh_printf(o, "\n");
+    }
+#endif
     const tern_netif_counters *c = &nif->counters;
     sh_printf(o, "    rx packets %u bytes %u drops %u\n", (unsigned)c->rx_packets, (unsigned)c->rx_bytes,
               (unsigned)c->rx_drops);

@@ -26,7 +26,7 @@ typedef struct tern_addr {
 } tern_addr;
 
 /* Text form of the longest address plus NUL ("255.255.255.255"). */
-#define TERN_ADDR_STRLEN (TERN_CFG_IPV6 ? 46 : 16)
+#define TERN_ADDR_STRLEN (TERN_CFG_IPV6 ? 50 : 16) /* 39 + "%255" + NUL, rounded */
 
 /* IPv4 address from host-order 32-bit value. */
 tern_addr tern_addr_ipv4(uint32_t host_order);
@@ -41,9 +41,16 @@ uint32_t tern_addr_get_ipv4(const tern_addr *a);
 bool tern_addr_equal(const tern_addr *a, const tern_addr *b);
 bool tern_addr_is_any(const tern_addr *a);
 
-/* Parse "192.0.2.1" into *out. Returns false on any syntax error. */
+#if TERN_CFG_IPV6
+/* IPv6 address from 16 bytes in network order, with a zone (interface index, 0: none). */
+tern_addr tern_addr_ipv6(const uint8_t bytes[16], uint8_t zone);
+#endif
+
+/* Parse "192.0.2.1" (or, with IPv6, "2001:db8::1" and "fe80::1%2": RFC 4291
+ * text with a numeric zone) into *out. Returns false on any syntax error. */
 bool tern_addr_parse(const char *text, tern_addr *out);
-/* Write the text form into buf (size >= TERN_ADDR_STRLEN); returns buf. */
+/* Write the text form into buf (size >= TERN_ADDR_STRLEN); returns buf.
+ * IPv6 follows RFC 5952 (lower case, longest zero run as "::"), then "%zone". */
 char *tern_addr_format(const tern_addr *a, char *buf, size_t size);
 
 #endif

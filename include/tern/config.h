@@ -102,9 +102,77 @@
 #ifndef TERN_CFG_IPV4
 #define TERN_CFG_IPV4 1
 #endif
-/* IPv6 arrives in its own work item; the address type is already dual. */
+/* IPv6 (RFC 8200) with ICMPv6, Neighbor Discovery, SLAAC/DAD (docs/IPV6.md). */
 #ifndef TERN_CFG_IPV6
 #define TERN_CFG_IPV6 0
+#endif
+/* IPv6 addresses per interface (link-local included). 2..16 */
+#ifndef TERN_CFG_IPV6_ADDRS
+#define TERN_CFG_IPV6_ADDRS 4
+#endif
+/* Neighbor cache entries (all interfaces). 2..255 */
+#ifndef TERN_CFG_IPV6_NEIGHBORS
+#define TERN_CFG_IPV6_NEIGHBORS 8
+#endif
+/* Packets queued per neighbor awaiting resolution. 1..16 */
+#ifndef TERN_CFG_IPV6_ND_QUEUE_LEN
+#define TERN_CFG_IPV6_ND_QUEUE_LEN 3
+#endif
+/* Default routers, on-link prefixes and DNS servers learnt from RAs (each). 1..16 */
+#ifndef TERN_CFG_IPV6_ROUTERS
+#define TERN_CFG_IPV6_ROUTERS 2
+#endif
+#ifndef TERN_CFG_IPV6_PREFIXES
+#define TERN_CFG_IPV6_PREFIXES 4
+#endif
+#ifndef TERN_CFG_IPV6_RDNSS
+#define TERN_CFG_IPV6_RDNSS 3
+#endif
+/* Extension headers walked before a packet is dropped. 2..64 */
+#ifndef TERN_CFG_IPV6_MAX_EXT_HEADERS
+#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8
+#endif
+/* Fragment reassembly (RFC 8200 4.5): datagrams at once, buffers held in
+ * all, largest datagram, timeout (RFC 8200: 60 s). Fragmentation on output. */
+#ifndef TERN_CFG_IPV6_FRAG
+#define TERN_CFG_IPV6_FRAG 1
+#endif
+#ifndef TERN_CFG_IPV6_REASS_MAX
+#define TERN_CFG_IPV6_REASS_MAX 4
+#endif
+#ifndef TERN_CFG_IPV6_REASS_MAX_PBUFS
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 64
+#endif
+#ifndef TERN_CFG_IPV6_REASS_MAX_SIZE
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 65535u
+#endif
+#ifndef TERN_CFG_IPV6_REASS_TIMEOUT_MS
+#define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u
+#endif
+/* MLDv2 listener (RFC 3810) with MLDv1 fallback (RFC 2710), and the
+ * application groups it can join per stack. 1..32 */
+#ifndef TERN_CFG_IPV6_MLD
+#define TERN_CFG_IPV6_MLD 1
+#endif
+#ifndef TERN_CFG_IPV6_MLD_GROUPS
+#define TERN_CFG_IPV6_MLD_GROUPS 4
+#endif
+/* Destinations whose path MTU (from Packet Too Big, RFC 8201) is remembered. 1..64 */
+#ifndef TERN_CFG_IPV6_DEST_CACHE
+#define TERN_CFG_IPV6_DEST_CACHE 4
+#endif
+/* Hop limit of packets the stack sends (until an RA sets another). 1..255 */
+#ifndef TERN_CFG_IPV6_HOP_LIMIT
+#define TERN_CFG_IPV6_HOP_LIMIT 64
+#endif
+/* Stable opaque interface identifiers for SLAAC (RFC 7217), used once the
+ * application gives a secret (tern_ipv6_set_secret); EUI-64 otherwise. */
+#ifndef TERN_CFG_IPV6_STABLE_IID
+#define TERN_CFG_IPV6_STABLE_IID 0
+#endif
+/* Neighbor solicitations sent for Duplicate Address Detection (0: none). 0..5 */
+#ifndef TERN_CFG_IPV6_DAD_TRANSMITS
+#define TERN_CFG_IPV6_DAD_TRANSMITS 1
 #endif
 #ifndef TERN_CFG_IPV4_DEFAULT_TTL
 #define TERN_CFG_IPV4_DEFAULT_TTL 64
@@ -445,7 +513,35 @@ _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_ETHERNET) && TERN_CFG_IS_BOOL(TERN_CFG_
                    TERN_CFG_IS_BOOL(TERN_CFG_ICMP) && TERN_CFG_IS_BOOL(TERN_CFG_STATS),
                "tern: feature switches must be 0 or 1");
 _Static_assert(TERN_CFG_IPV4, "tern: IPv4 is required until IPv6 support lands");
-_Static_assert(TERN_CFG_IPV6 == 0, "tern: IPv6 is not implemented yet");
+_Static_assert(!TERN_CFG_IPV6 || TERN_CFG_ETHERNET, "tern: IPv6 needs Ethernet (Neighbor Discovery)");
+_Static_assert(TERN_CFG_IPV6_ADDRS >= 2 && TERN_CFG_IPV6_ADDRS <= 16,
+               "tern: TERN_CFG_IPV6_ADDRS must be 2..16");
+_Static_assert(TERN_CFG_IPV6_NEIGHBORS >= 2 && TERN_CFG_IPV6_NEIGHBORS <= 255,
+               "tern: TERN_CFG_IPV6_NEIGHBORS must be 2..255");
+_Static_assert(TERN_CFG_IPV6_ND_QUEUE_LEN >= 1 && TERN_CFG_IPV6_ND_QUEUE_LEN <= 16,
+               "tern: TERN_CFG_IPV6_ND_QUEUE_LEN must be 1..16");
+_Static_assert(TERN_CFG_IPV6_ROUTERS >= 1 && TERN_CFG_IPV6_ROUTERS <= 16 && TERN_CFG_IPV6_PREFIXES >= 1 &&
+                   TERN_CFG_IPV6_PREFIXES <= 16 && TERN_CFG_IPV6_RDNSS >= 1 && TERN_CFG_IPV6_RDNSS <= 16,
+               "tern: TERN_CFG_IPV6_ROUTERS / _PREFIXES / _RDNSS must be 1..16");
+_Static_assert(TERN_CFG_IPV6_MAX_EXT_HEADERS >= 2 && TERN_CFG_IPV6_MAX_EXT_HEADERS <= 64,
+               "tern: TERN_CFG_IPV6_MAX_EXT_HEADERS must be 2..64");
+_Static_assert(TERN_CFG_IPV6_HOP_LIMIT >= 1 && TERN_CFG_IPV6_HOP_LIMIT <= 255,
+               "tern: TERN_CFG_IPV6_HOP_LIMIT must be 1..255");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_FRAG), "tern: TERN_CFG_IPV6_FRAG must be 0 or 1");
+_Static_assert(TERN_CFG_IPV6_REASS_MAX >= 1 && TERN_CFG_IPV6_REASS_MAX <= 64,
+               "tern: TERN_CFG_IPV6_REASS_MAX must be 1..64");
+_Static_assert(TERN_CFG_IPV6_REASS_MAX_SIZE >= 1500 && TERN_CFG_IPV6_REASS_MAX_SIZE <= 65535,
+               "tern: TERN_CFG_IPV6_REASS_MAX_SIZE must be 1500..65535");
+_Static_assert(!TERN_CFG_IPV6 || (TERN_CFG_IPV6_REASS_MAX_PBUFS >= 2 &&
+                                  TERN_CFG_IPV6_REASS_MAX_PBUFS <= TERN_CFG_PBUF_COUNT),
+               "tern: TERN_CFG_IPV6_REASS_MAX_PBUFS must be 2..TERN_CFG_PBUF_COUNT");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_MLD) && TERN_CFG_IPV6_MLD_GROUPS >= 1 &&
+                   TERN_CFG_IPV6_MLD_GROUPS <= 32,
+               "tern: TERN_CFG_IPV6_MLD must be 0 or 1, TERN_CFG_IPV6_MLD_GROUPS 1..32");
+_Static_assert(TERN_CFG_IPV6_DEST_CACHE >= 1 && TERN_CFG_IPV6_DEST_CACHE <= 64,
+               "tern: TERN_CFG_IPV6_DEST_CACHE must be 1..64");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_IPV6_STABLE_IID), "tern: TERN_CFG_IPV6_STABLE_IID must be 0 or 1");
+_Static_assert(TERN_CFG_IPV6_DAD_TRANSMITS <= 5, "tern: TERN_CFG_IPV6_DAD_TRANSMITS must be 0..5");
 _Static_assert(TERN_CFG_PBUF_COUNT >= 2 && TERN_CFG_PBUF_COUNT <= 65535,
                "tern: TERN_CFG_PBUF_COUNT must be 2..65535");
 _Static_assert(TERN_CFG_PBUF_SIZE >= 128 && TERN_CFG_PBUF_SIZE <= 65535,

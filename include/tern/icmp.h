@@ -33,6 +33,10 @@ typedef struct tern_icmp_error {
     uint16_t sport, dport; /* first 4 transport bytes, host order */
     uint32_t seq;          /* transport bytes 4..7 (the TCP sequence number) */
     uint8_t proto;
+#if TERN_CFG_IPV6
+    uint8_t family;             /* TERN_AF_INET6: an ICMPv6 error (type/code are ICMPv6's), src6/dst6 set */
+    uint8_t src6[16], dst6[16]; /* of the offending packet */
+#endif
 } tern_icmp_error;
 
 #if TERN_CFG_PING
@@ -54,13 +58,16 @@ struct tern_ping {
     tern_ping_fn cb;
     void *ctx;
     uint32_t dst;
+#if TERN_CFG_IPV6
+    tern_addr dst6; /* an IPv6 destination (family TERN_AF_INET6), else unused */
+#endif
     uint32_t sent_at, next_send;
     uint32_t interval_ms, timeout_ms;
     uint16_t id, seq, count, size;
     uint16_t sent, received;
     uint8_t awaiting;
 };
-/* Send count echo requests of size payload bytes, interval_ms apart, each
+/* Send count echo requests (ICMPv6 echo for an IPv6 dst) of size payload bytes, interval_ms apart, each
  * waiting up to timeout_ms. ping is owned by the caller until TERN_PING_DONE
  * (or tern_ping_stop). */
 tern_err tern_ping_start(struct tern_stack *s, tern_ping *ping, const tern_addr *dst, uint16_t count,

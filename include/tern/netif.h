@@ -12,6 +12,7 @@
 #include "tern/addr.h"
 #include "tern/config.h"
 #include "tern/err.h"
+#include "tern/ipv6.h"
 #include "tern/pbuf.h"
 
 struct tern_stack;
@@ -86,6 +87,9 @@ typedef struct tern_netif {
 #if TERN_CFG_IMPAIR
     struct tern_impair *impair_rx; /* impairments applied to received frames */
     struct tern_impair *impair_tx; /* impairments applied to sent frames */
+#endif
+#if TERN_CFG_IPV6
+    tern_ipv6_netif ip6;
 #endif
 #if TERN_CFG_IGMP
     uint32_t igmp_older_until; /* an older-version querier was heard until then */

@@ -37,8 +37,9 @@ enum tern_pbuf_kind { TERN_PBUF_POOL = 0, TERN_PBUF_REF = 1, TERN_PBUF_EXT = 2 }
 
 /* Link header room reserved by default in packets the stack builds. */
 #define TERN_PBUF_LINK_HEADROOM (14 + TERN_CFG_LINK_EXTRA_HEADROOM)
-/* Room for link + IPv4 (with the largest option space used by the stack) + UDP/ICMP. */
-#define TERN_PBUF_TRANSPORT_HEADROOM (TERN_PBUF_LINK_HEADROOM + 20 + 8)
+/* Room for link + IP (IPv4 with the largest option space used by the stack,
+ * or the IPv6 header) + UDP/ICMP. */
+#define TERN_PBUF_TRANSPORT_HEADROOM (TERN_PBUF_LINK_HEADROOM + (TERN_CFG_IPV6 ? 40 : 20) + 8)
 
 typedef struct tern_pbuf {
     struct tern_pbuf *next;     /* next segment of this packet */

@@ -19,6 +19,7 @@
 #include "tern/icmp.h"
 #include "tern/igmp.h"
 #include "tern/ipv4.h"
+#include "tern/ipv6.h"
 #include "tern/log.h"
 #include "tern/netif.h"
 #include "tern/pbuf.h"
@@ -69,6 +70,9 @@ typedef struct tern_stack {
     tern_arp_state_s arp;
 #endif
     tern_ipv4_state ipv4;
+#if TERN_CFG_IPV6
+    tern_ipv6_state ipv6;
+#endif
 #if TERN_CFG_ICMP
     tern_icmp_state icmp;
 #endif

@@ -118,7 +118,70 @@
     X(RAW_RX, "raw.rx")                                                                                      \
     X(RAW_TX, "raw.tx")                                                                                      \
     X(NETIF_DROP_DOWN, "netif.drop.down")                                                                    \
-    X(LOOP_DROP_FULL, "loopback.drop.full")
+    X(LOOP_DROP_FULL, "loopback.drop.full")                                                                  \
+    TERN_STATS_LIST_IPV6(X)
+
+/* IPv6 counters exist only in builds with IPv6 (IPv4-only tables keep their size). */
+#if TERN_CFG_IPV6
+#define TERN_STATS_LIST_IPV6(X)                                                                              \
+    X(IPV6_RX, "ipv6.rx")                                                                                    \
+    X(IPV6_TX, "ipv6.tx")                                                                                    \
+    X(IPV6_DELIVER, "ipv6.deliver")                                                                          \
+    X(IPV6_DROP_SHORT, "ipv6.drop.short")                                                                    \
+    X(IPV6_DROP_VERSION, "ipv6.drop.version")                                                                \
+    X(IPV6_DROP_LEN, "ipv6.drop.payload_length")                                                             \
+    X(IPV6_DROP_SRC, "ipv6.drop.bad_source")                                                                 \
+    X(IPV6_DROP_NOT_OURS, "ipv6.drop.not_ours")                                                              \
+    X(IPV6_DROP_EXT_TRUNC, "ipv6.drop.ext_truncated")                                                        \
+    X(IPV6_DROP_EXT_COUNT, "ipv6.drop.ext_too_many")                                                         \
+    X(IPV6_DROP_HBH_ORDER, "ipv6.drop.hop_by_hop_not_first")                                                 \
+    X(IPV6_DROP_OPTION, "ipv6.drop.option")                                                                  \
+    X(IPV6_DROP_ROUTING, "ipv6.drop.routing_header")                                                         \
+    X(IPV6_DROP_PROTO, "ipv6.drop.protocol")                                                                 \
+    X(IPV6_DROP_NO_NEXT, "ipv6.drop.no_next_header")                                                         \
+    X(IPV6_DROP_FRAG, "ipv6.drop.fragment")                                                                  \
+    X(IPV6_DROP_NOROUTE, "ipv6.drop.no_route")                                                               \
+    X(IPV6_DROP_NOMEM, "ipv6.drop.no_memory")                                                                \
+    X(IPV6_DROP_TOO_BIG, "ipv6.drop.too_big")                                                                \
+    X(IPV6_ATOMIC_FRAG, "ipv6.atomic_fragment")                                                              \
+    X(IPV6_FRAG_TX, "ipv6.frag.tx")                                                                          \
+    X(IPV6_REASS_OK, "ipv6.reass.ok")                                                                        \
+    X(IPV6_REASS_DROP_OVERLAP, "ipv6.reass.drop.overlap")                                                    \
+    X(IPV6_REASS_DROP_SIZE, "ipv6.reass.drop.too_big")                                                       \
+    X(IPV6_REASS_DROP_FULL, "ipv6.reass.drop.no_slot")                                                       \
+    X(IPV6_REASS_DROP_BAD, "ipv6.reass.drop.bad_fragment")                                                   \
+    X(IPV6_REASS_DROP_CHAIN, "ipv6.reass.drop.incomplete_chain")                                             \
+    X(IPV6_REASS_TIMEOUT, "ipv6.reass.timeout")                                                              \
+    X(IPV6_PMTU_UPDATE, "ipv6.pmtu.update")                                                                  \
+    X(ICMP6_RX, "icmp6.rx")                                                                                  \
+    X(ICMP6_TX, "icmp6.tx")                                                                                  \
+    X(ICMP6_DROP_SHORT, "icmp6.drop.short")                                                                  \
+    X(ICMP6_DROP_CHECKSUM, "icmp6.drop.checksum")                                                            \
+    X(ICMP6_DROP_TYPE, "icmp6.drop.type")                                                                    \
+    X(ICMP6_ERR_RX, "icmp6.err.rx")                                                                          \
+    X(ICMP6_ERR_TX, "icmp6.err.tx")                                                                          \
+    X(ICMP6_ERR_RATELIMIT, "icmp6.err.rate_limited")                                                         \
+    X(ND_RX, "nd.rx")                                                                                        \
+    X(ND_TX, "nd.tx")                                                                                        \
+    X(ND_DROP_INVALID, "nd.drop.invalid")                                                                    \
+    X(ND_DROP_HOPLIMIT, "nd.drop.hop_limit")                                                                 \
+    X(ND_DROP_OPTION, "nd.drop.option")                                                                      \
+    X(ND_CACHE_FULL, "nd.cache_full")                                                                        \
+    X(ND_QUEUE_DROP, "nd.drop.queue")                                                                        \
+    X(ND_RESOLVE_FAIL, "nd.drop.unresolved")                                                                 \
+    X(ND_DAD_FAIL, "nd.dad.duplicate")                                                                       \
+    X(ND_DAD_OK, "nd.dad.ok")                                                                                \
+    X(ND_CONFLICT, "nd.conflict")                                                                            \
+    X(ND_RA_RX, "nd.ra.rx")                                                                                  \
+    X(ND_RA_BAD_PREFIX, "nd.ra.bad_prefix")                                                                  \
+    X(ND_RA_LIST_FULL, "nd.ra.list_full")                                                                    \
+    X(ND_REDIRECT_IGNORED, "nd.redirect_ignored")                                                            \
+    X(MLD_TX, "mld.tx")                                                                                      \
+    X(MLD_QUERY_RX, "mld.query.rx")                                                                          \
+    X(MLD_DROP_INVALID, "mld.drop.invalid")
+#else
+#define TERN_STATS_LIST_IPV6(X)
+#endif
 
 enum tern_stat_id {
 #define TERN_STAT_ENUM_(id, name) TERN_STAT_##id,

@@ -14,6 +14,7 @@
 #include "tern/igmp.h"
 #include "tern/impair.h"
 #include "tern/ipv4.h"
+#include "tern/ipv6.h"
 #include "tern/log.h"
 #include "tern/netif.h"
 #include "tern/pbuf.h"

@@ -5,6 +5,9 @@
  *   tern_udp_bind(pcb, NULL, 7);
  *   tern_udp_set_recv(pcb, on_datagram, ctx);   // on_datagram owns the pbuf
  *   tern_udp_sendto(pcb, p, &dst, port);        // consumes p
+ *
+ * With TERN_CFG_IPV6 an endpoint is dual-stack: bound to "any" it receives
+ * both families; addresses of either family bind, connect and send.
  */
 #ifndef TERN_UDP_H
 #define TERN_UDP_H
@@ -56,7 +59,15 @@ struct tern_udp_pcb {
     uint8_t ifindex;       /* send broadcasts out of this interface (0 = route) */
     uint8_t mcast_ttl;     /* TTL of multicast datagrams (0 = 1) */
     uint8_t mcast_ifindex; /* interface for multicast datagrams (0 = default) */
+#if TERN_CFG_IPV6
+    uint8_t v6;          /* TERN_UDP_V6_* */
+    uint8_t local6[16];  /* with TERN_UDP_V6_LOCAL */
+    uint8_t remote6[16]; /* with TERN_UDP_V6_REMOTE */
+    uint8_t remote6_zone;
+#endif
 };
+#define TERN_UDP_V6_LOCAL 0x01u  /* bound to one IPv6 address (receives no IPv4) */
+#define TERN_UDP_V6_REMOTE 0x02u /* connected to an IPv6 peer */
 
 typedef struct tern_udp_state {
     tern_udp_pcb pcbs[TERN_CFG_UDP_PCBS];

@@ -134,6 +134,9 @@ int main(void) {
     tern_addr ip = TERN_ADDR4(192, 0, 2, 2);
     tern_addr gw = TERN_ADDR4(192, 0, 2, 1);
     tern_netif_set_ipv4(nif, &ip, 24, &gw);
+#if TERN_CFG_IPV6
+    tern_ipv6_enable(nif, true); /* link-local, DAD, router solicitation, SLAAC */
+#endif
     tern_udp_pcb *udp = tern_udp_new(s);
     tern_udp_bind(udp, NULL, 7);
     tern_udp_set_recv(udp, udp_echo, NULL);

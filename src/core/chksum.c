@@ -92,6 +92,16 @@ uint32_t tern_csum_pbuf(const tern_pbuf *p, uint16_t offset, uint16_t len, uint3
     return fold(sum);
 }
 
+#if TERN_CFG_IPV6
+uint32_t tern_csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto, uint32_t len) {
+    uint8_t tail[8] = {
+        (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len, 0, 0, 0, proto};
+    uint32_t acc = tern_csum_partial(src, 16, 0);
+    acc = tern_csum_partial(dst, 16, acc);
+    return tern_csum_partial(tail, 8, acc);
+}
+#endif
+
 uint32_t tern_csum_pseudo4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len) {
     uint8_t ph[12] = {(uint8_t)(src >> 24),
                       (uint8_t)(src >> 16),

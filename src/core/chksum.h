@@ -18,6 +18,10 @@ uint32_t tern_csum_partial(const void *data, size_t len, uint32_t acc);
 uint32_t tern_csum_pbuf(const tern_pbuf *p, uint16_t offset, uint16_t len, uint32_t acc);
 /* IPv4 pseudo header (addresses host order). */
 uint32_t tern_csum_pseudo4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+#if TERN_CFG_IPV6
+/* IPv6 pseudo header (RFC 8200 8.1): addresses in network order, upper-layer length. */
+uint32_t tern_csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto, uint32_t len);
+#endif
 /* Fold and complement: the checksum, ready for tern_csum_store(). */
 uint16_t tern_csum_finish(uint32_t acc);
 /* True when a sum over data that includes its checksum field verifies. */

@@ -31,6 +31,12 @@ void tern_arp_input(tern_netif *nif, tern_pbuf *p);
 void tern_eth_input(tern_netif *nif, tern_pbuf *p);
 void tern_ipv4_init(tern_stack *s);
 void tern_ipv4_deinit(tern_stack *s);
+#if TERN_CFG_IPV6
+void tern_ipv6_init(tern_stack *s);
+void tern_ipv6_deinit(tern_stack *s);
+void tern_ipv6_input(tern_netif *nif, tern_pbuf *p);
+void tern_nd_netif_removed(tern_stack *s, tern_netif *nif);
+#endif
 void tern_loopback_init(tern_stack *s);
 void tern_loopback_deinit(tern_stack *s);
 uint32_t tern_loopback_poll(tern_stack *s);

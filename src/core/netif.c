@@ -53,6 +53,9 @@ void tern_netif_remove(tern_stack *s, tern_netif *nif) {
 #if TERN_CFG_IGMP
     tern_igmp_netif_removed(s, nif);
 #endif
+#if TERN_CFG_IPV6
+    tern_nd_netif_removed(s, nif);
+#endif
 #if TERN_CFG_IMPAIR
     if (nif->impair_rx)
         tern_impair_detach(nif->impair_rx);

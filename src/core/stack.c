@@ -18,6 +18,9 @@ void tern_stack_init(tern_stack *s, uint32_t now, uint32_t seed) {
     tern_arp_init(s);
 #endif
     tern_ipv4_init(s);
+#if TERN_CFG_IPV6
+    tern_ipv6_init(s);
+#endif
 #if TERN_CFG_ICMP
     tern_icmp_init(s);
 #endif
@@ -57,6 +60,9 @@ void tern_stack_deinit(tern_stack *s) {
     tern_arp_deinit(s);
 #endif
     tern_ipv4_deinit(s);
+#if TERN_CFG_IPV6
+    tern_ipv6_deinit(s);
+#endif
 #if TERN_CFG_LOOPBACK
     tern_loopback_deinit(s);
 #endif

@@ -3,6 +3,11 @@
 #include "ipv4/ipv4_priv.h"
 #include "wire/transport.h"
 
+#include <string.h>
+#if TERN_CFG_IPV6
+#include "ipv6/ipv6_priv.h"
+#endif
+
 #if TERN_CFG_PING
 
 static tern_ping *ping_of(tern_timer *t) {
@@ -33,6 +38,10 @@ static tern_err send_request(tern_stack *s, tern_ping *ping) {
     if (!p)
         return TERN_ERR_NOMEM;
     tern_icmp_repr r = {.type = TERN_ICMP_ECHO, .id = ping->id, .seq = ping->seq};
+#if TERN_CFG_IPV6
+    if (ping->dst6.family == TERN_AF_INET6)
+        r.type = TERN_ICMP6_ECHO_REQUEST;
+#endif
     uint8_t hdr[TERN_WIRE_ICMP_HLEN];
     tern_icmp_write(hdr, &r);
     tern_pbuf_copy_in(p, 0, hdr, sizeof hdr);
@@ -41,6 +50,12 @@ static tern_err send_request(tern_stack *s, tern_ping *ping) {
         for (uint16_t i = 0; i < q->len; i++, off++)
             if (off >= TERN_WIRE_ICMP_HLEN)
                 q->payload[i] = (uint8_t)(off - TERN_WIRE_ICMP_HLEN);
+#if TERN_CFG_IPV6
+    if (ping->dst6.family == TERN_AF_INET6) {
+        tern_ipv6_tx tx6 = {.dst = ping->dst6};
+        return tern_icmp6_send(s, p, &tx6); /* checksum with the pseudo header */
+    }
+#endif
     uint8_t cb[2];
     tern_csum_store(cb, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
     tern_pbuf_copy_in(p, 2, cb, 2);
@@ -83,7 +98,8 @@ static void ping_timer(tern_stack *s, tern_timer *t) {
 
 tern_err tern_ping_start(tern_stack *s, tern_ping *ping, const tern_addr *dst, uint16_t count, uint16_t size,
                          uint32_t interval_ms, uint32_t timeout_ms, tern_ping_fn cb, void *ctx) {
-    if (!ping || !dst || dst->family != TERN_AF_INET || !count || !timeout_ms ||
+    bool v6 = TERN_CFG_IPV6 && dst && dst->family == TERN_AF_INET6;
+    if (!ping || !dst || (dst->family != TERN_AF_INET && !v6) || !count || !timeout_ms ||
         size > 0xFFFFu - TERN_WIRE_IPV4_HLEN - TERN_WIRE_ICMP_HLEN)
         return TERN_ERR_INVAL;
     for (tern_ping *q = s->icmp.pings; q; q = q->next)
@@ -93,6 +109,10 @@ tern_err tern_ping_start(tern_stack *s, tern_ping *ping, const tern_addr *dst, u
     ping->cb = cb;
     ping->ctx = ctx;
     ping->dst = tern_addr_get_ipv4(dst);
+#if TERN_CFG_IPV6
+    if (v6)
+        ping->dst6 = *dst;
+#endif
     ping->interval_ms = interval_ms;
     ping->timeout_ms = timeout_ms;
     ping->count = count;
@@ -116,26 +136,47 @@ void tern_ping_deinit(tern_stack *s) {
         unlink_ping(s, s->icmp.pings);
 }
 
+/* The reply for ping: report it. */
+static void take_reply(tern_stack *s, tern_ping *ping, uint16_t len, uint8_t ttl, uint16_t seq) {
+    if (!ping->awaiting || seq != (uint16_t)(ping->seq - 1u))
+        return; /* late or duplicate reply: ours, but nothing to report */
+    ping->awaiting = 0;
+    ping->received++;
+    tern_ping_result r = {.event = TERN_PING_REPLY,
+                          .seq = seq,
+                          .bytes = (uint16_t)(len - TERN_WIRE_ICMP_HLEN),
+                          .ttl = ttl,
+                          .rtt_ms = s->now - ping->sent_at,
+                          .sent = ping->sent,
+                          .received = ping->received};
+    if (ping->sent >= ping->count)
+        tern_timer_arm(s, &ping->timer, 0); /* finish from the timer */
+    if (ping->cb)
+        ping->cb(ping->ctx, ping, &r); /* may stop the ping */
+}
+
+#if TERN_CFG_IPV6
+bool tern_ping_input6(tern_stack *s, const tern_pbuf *p, const uint8_t src[16], uint8_t hop_limit,
+                      uint16_t id, uint16_t seq) {
+    for (tern_ping *ping = s->icmp.pings; ping; ping = ping->next) {
+        if (ping->id != id || ping->dst6.family != TERN_AF_INET6 || memcmp(ping->dst6.bytes, src, 16) != 0)
+            continue;
+        take_reply(s, ping, p->tot_len, hop_limit, seq);
+        return true;
+    }
+    return false;
+}
+#endif
+
 bool tern_ping_input(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, uint16_t id, uint16_t seq) {
     for (tern_ping *ping = s->icmp.pings; ping; ping = ping->next) {
         if (ping->id != id || ping->dst != ip->src)
             continue;
-        if (!ping->awaiting || seq != (uint16_t)(ping->seq - 1u))
-            return true; /* late or duplicate reply: ours, but nothing to report */
-        ping->awaiting = 0;
-        ping->received++;
-        tern_ping_result r = {.event = TERN_PING_REPLY,
-                              .seq = seq,
-                              .bytes = (uint16_t)(p->tot_len - TERN_WIRE_ICMP_HLEN),
-                              .ttl = ip->ttl,
-                              .rtt_ms = s->now - ping->sent_at,
-                              .sent = ping->sent,
-                              .received = ping->received};
-        bool last = ping->sent >= ping->count;
-        if (last)
-            tern_timer_arm(s, &ping->timer, 0); /* finish from the timer */
-        if (ping->cb)
-            ping->cb(ping->ctx, ping, &r); /* may stop the ping */
+#if TERN_CFG_IPV6
+        if (ping->dst6.family == TERN_AF_INET6)
+            continue;
+#endif
+        take_reply(s, ping, p->tot_len, ip->ttl, seq);
         return true;
     }
     return false;

@@ -37,6 +37,11 @@ void tern_eth_input(tern_netif *nif, tern_pbuf *p) {
     case TERN_ETH_TYPE_IPV4:
         tern_ipv4_input(nif, p);
         return;
+#if TERN_CFG_IPV6
+    case TERN_ETH_TYPE_IPV6:
+        tern_ipv6_input(nif, p);
+        return;
+#endif
     default:
         TERN_STAT_INC(s, ETH_DROP_TYPE);
         drop(s, p);

@@ -5,6 +5,9 @@
 #include "ipv4/ipv4_priv.h"
 #include "tern/udp.h"
 #include "wire/transport.h"
+#if TERN_CFG_IPV6
+#include "ipv6/ipv6_priv.h"
+#endif
 
 #if TERN_CFG_UDP
 
@@ -60,7 +63,38 @@ static uint16_t ephemeral_port(tern_stack *s, const tern_udp_pcb *self) {
     return 0;
 }
 
+#if TERN_CFG_IPV6
+static bool ipv6_local_anywhere(tern_stack *s, const uint8_t a[16]) {
+    for (tern_netif *nif = s->netifs; nif; nif = nif->next)
+        if (tern_ipv6_is_local(nif, a))
+            return true;
+    return false;
+}
+
+static tern_err bind6(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+    tern_stack *s = pcb->stack;
+    if (!tern_ipv6_is_multicast(addr->bytes) && !ipv6_local_anywhere(s, addr->bytes))
+        return TERN_ERR_INVAL;
+    if (!port)
+        port = ephemeral_port(s, pcb);
+    else if (port_in_use(s, 0, port, pcb))
+        return TERN_ERR_INUSE;
+    if (!port)
+        return TERN_ERR_INUSE;
+    pcb->local_ip = 0;
+    memcpy(pcb->local6, addr->bytes, 16);
+    pcb->v6 |= TERN_UDP_V6_LOCAL;
+    pcb->local_port = port;
+    return TERN_OK;
+}
+#endif
+
 tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+#if TERN_CFG_IPV6
+    if (pcb && (pcb->flags & TERN_UDP_F_USED) && addr && addr->family == TERN_AF_INET6 &&
+        !tern_addr_is_any(addr))
+        return bind6(pcb, addr, port);
+#endif
     if (!pcb || !(pcb->flags & TERN_UDP_F_USED) ||
         (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
         return TERN_ERR_INVAL;
@@ -81,13 +115,22 @@ tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) 
 }
 
 tern_err tern_udp_connect(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    if (!pcb || !addr || addr->family != TERN_AF_INET || !port)
+    bool v6 = TERN_CFG_IPV6 && addr && addr->family == TERN_AF_INET6;
+    if (!pcb || !addr || (addr->family != TERN_AF_INET && !v6) || !port)
         return TERN_ERR_INVAL;
     if (!pcb->local_port) {
         tern_err err = tern_udp_bind(pcb, NULL, 0);
         if (err)
             return err;
     }
+#if TERN_CFG_IPV6
+    pcb->v6 &= (uint8_t)~TERN_UDP_V6_REMOTE;
+    if (v6) {
+        memcpy(pcb->remote6, addr->bytes, 16);
+        pcb->remote6_zone = addr->zone;
+        pcb->v6 |= TERN_UDP_V6_REMOTE;
+    }
+#endif
     pcb->remote_ip = tern_addr_get_ipv4(addr);
     pcb->remote_port = port;
     pcb->flags |= TERN_UDP_F_CONNECTED;
@@ -95,6 +138,9 @@ tern_err tern_udp_connect(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t por
 }
 
 void tern_udp_disconnect(tern_udp_pcb *pcb) {
+#if TERN_CFG_IPV6
+    pcb->v6 &= (uint8_t)~TERN_UDP_V6_REMOTE;
+#endif
     pcb->remote_ip = 0;
     pcb->remote_port = 0;
     pcb->flags &= (uint8_t)~TERN_UDP_F_CONNECTED;
@@ -114,8 +160,54 @@ void tern_udp_set_flags(tern_udp_pcb *pcb, uint8_t flags, bool on) {
     pcb->flags = on ? (uint8_t)(pcb->flags | flags) : (uint8_t)(pcb->flags & ~flags);
 }
 
+#if TERN_CFG_IPV6
+/* UDP over IPv6: the checksum is mandatory (RFC 8200 8.1). */
+static tern_err sendto6(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, uint16_t port) {
+    tern_stack *s = pcb->stack;
+    tern_ipv6_tx tx = {.dst = *dst, .proto = TERN_IP_PROTO_UDP, .hop_limit = pcb->ttl, .tclass = pcb->tos};
+    if ((uint32_t)p->tot_len + TERN_WIRE_UDP_HLEN > 0xFFFFu - TERN_WIRE_IPV6_HLEN) {
+        tern_pbuf_free(s, p);
+        return TERN_ERR_MSGSIZE;
+    }
+    if (!pcb->local_port && tern_udp_bind(pcb, NULL, 0) != TERN_OK) {
+        tern_pbuf_free(s, p);
+        return TERN_ERR_INUSE;
+    }
+    if (tern_ipv6_is_multicast(dst->bytes)) {
+        tx.hop_limit = pcb->mcast_ttl ? pcb->mcast_ttl : 1;
+        tx.ifindex = pcb->mcast_ifindex;
+    }
+    if ((pcb->v6 & TERN_UDP_V6_LOCAL) && !tern_ipv6_is_multicast(pcb->local6)) {
+        memcpy(tx.src, pcb->local6, 16);
+    } else {
+        tern_netif *nif;
+        uint8_t nh[16];
+        if (tern_ipv6_route(s, &tx, &nif, nh) != TERN_OK ||
+            !tern_ipv6_select_source(nif, dst->bytes, tx.src)) {
+            TERN_STAT_INC(s, IPV6_DROP_NOROUTE);
+            tern_pbuf_free(s, p);
+            return TERN_ERR_NOROUTE;
+        }
+    }
+    p = tern_pbuf_prepend(s, p, TERN_WIRE_UDP_HLEN, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_UDP_HLEN);
+    if (!p)
+        return TERN_ERR_NOMEM;
+    uint16_t len = p->tot_len;
+    tern_udp_write(p->payload, pcb->local_port, port, len);
+    uint32_t acc = tern_csum_pseudo6(tx.src, dst->bytes, TERN_IP_PROTO_UDP, len);
+    uint16_t c = tern_csum_finish(tern_csum_pbuf(p, 0, len, acc));
+    tern_csum_store(p->payload + 6, c ? c : 0xFFFFu);
+    TERN_STAT_INC(s, UDP_TX);
+    return tern_ipv6_output(s, p, &tx);
+}
+#endif
+
 tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, uint16_t port) {
     tern_stack *s = pcb ? pcb->stack : NULL;
+#if TERN_CFG_IPV6
+    if (s && p && (pcb->flags & TERN_UDP_F_USED) && dst && dst->family == TERN_AF_INET6 && port)
+        return sendto6(pcb, p, dst, port);
+#endif
     if (!s || !p || !(pcb->flags & TERN_UDP_F_USED) || !dst || dst->family != TERN_AF_INET || !port) {
         if (s)
             tern_pbuf_free(s, p);
@@ -169,6 +261,10 @@ tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
         return TERN_ERR_NOTCONN;
     }
     tern_addr dst = tern_addr_ipv4(pcb->remote_ip);
+#if TERN_CFG_IPV6
+    if (pcb->v6 & TERN_UDP_V6_REMOTE)
+        dst = tern_addr_ipv6(pcb->remote6, pcb->remote6_zone);
+#endif
     return tern_udp_sendto(pcb, p, &dst, pcb->remote_port);
 }
 
@@ -176,6 +272,10 @@ tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
 static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
     if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport)
         return 0;
+#if TERN_CFG_IPV6
+    if (pcb->v6) /* bound or connected to IPv6 */
+        return 0;
+#endif
     if (pcb->local_ip && pcb->local_ip != ip->dst && !(group && !tern_ipv4_is_multicast(pcb->local_ip)))
         return 0;
     int score = 1 + (pcb->local_ip != 0);
@@ -280,11 +380,120 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     deliver(s, pcb, p, &info);
 }
 
+#if TERN_CFG_IPV6
+static int match6(const tern_udp_pcb *pcb, const tern_ipv6_repr *ip, const tern_udp_repr *u, bool group) {
+    if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport || pcb->local_ip)
+        return 0;
+    if ((pcb->v6 & TERN_UDP_V6_LOCAL) && memcmp(pcb->local6, ip->dst, 16) != 0)
+        return 0;
+    int score = 1 + ((pcb->v6 & TERN_UDP_V6_LOCAL) != 0);
+    (void)group;
+    if (pcb->flags & TERN_UDP_F_CONNECTED) {
+        if (!(pcb->v6 & TERN_UDP_V6_REMOTE) || memcmp(pcb->remote6, ip->src, 16) != 0 ||
+            pcb->remote_port != u->sport)
+            return 0;
+        score += 2;
+    }
+    return score;
+}
+
+void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
+    tern_stack *s = nif->stack;
+    uint8_t scratch[TERN_WIRE_UDP_HLEN];
+    tern_udp_repr u;
+    TERN_STAT_INC(s, UDP_RX);
+    const uint8_t *h = tern_pbuf_view(p, 0, TERN_WIRE_UDP_HLEN, scratch);
+    if (!h) {
+        TERN_STAT_INC(s, UDP_DROP_SHORT);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    tern_udp_read(h, &u);
+    if (u.len < TERN_WIRE_UDP_HLEN || u.len > p->tot_len) {
+        TERN_STAT_INC(s, UDP_DROP_LEN);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    tern_pbuf_trim(s, p, u.len);
+    bool csum_ok = (nif->offload & TERN_OFFLOAD_RX_UDP) || (p->flags & TERN_PBUF_F_CSUM_OK) ||
+                   tern_csum_ok(tern_csum_pbuf(p, 0, u.len, tern_csum_pseudo6(ip->src, ip->dst, 17, u.len)));
+    if (u.csum == 0 || !csum_ok) { /* zero is never valid over IPv6 */
+        TERN_STAT_INC(s, UDP_DROP_CHECKSUM);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    bool group = (p->flags & TERN_PBUF_F_IP_GROUP) != 0;
+    tern_udp_pcb *best = NULL;
+    int best_score = 0;
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        int sc = match6(&s->udp.pcbs[i], ip, &u, group);
+        if (sc > best_score) {
+            best_score = sc;
+            best = &s->udp.pcbs[i];
+        }
+    }
+    if (!best) {
+        TERN_STAT_INC(s, UDP_DROP_NOPORT);
+        if (!group && tern_pbuf_push(p, ip->hlen) == TERN_OK)
+            tern_icmp6_send_error(nif, p, TERN_ICMP6_DEST_UNREACH, 4, 0, false);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    uint8_t zone = tern_ipv6_is_linklocal(ip->src) ? nif->index : 0;
+    tern_udp_info info = {.src = tern_addr_ipv6(ip->src, zone),
+                          .dst = tern_addr_ipv6(ip->dst, tern_ipv6_is_linklocal(ip->dst) ? nif->index : 0),
+                          .sport = u.sport,
+                          .dport = u.dport,
+                          .ifindex = nif->index,
+                          .ttl = ip->hop_limit,
+                          .broadcast = group};
+    p = tern_pbuf_strip(s, p, TERN_WIRE_UDP_HLEN);
+    if (group) {
+        for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+            tern_udp_pcb *pcb = &s->udp.pcbs[i];
+            if (pcb == best || !match6(pcb, ip, &u, true))
+                continue;
+            tern_pbuf *copy = tern_pbuf_clone(s, TERN_PBUF_TRANSPORT_HEADROOM, p);
+            if (copy)
+                deliver(s, pcb, copy, &info);
+        }
+    }
+    deliver(s, best, p, &info);
+}
+
+static void icmp_error6(tern_stack *s, const tern_icmp_error *e) {
+    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
+        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+        if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err || pcb->local_ip)
+            continue;
+        if ((pcb->flags & TERN_UDP_F_CONNECTED) &&
+            (!(pcb->v6 & TERN_UDP_V6_REMOTE) || memcmp(pcb->remote6, e->dst6, 16) != 0 ||
+             pcb->remote_port != e->dport))
+            continue;
+        tern_err err = e->type == TERN_ICMP6_DEST_UNREACH && e->code == 4 ? TERN_ERR_REFUSED
+                       : e->type == TERN_ICMP6_PACKET_TOO_BIG             ? TERN_ERR_MSGSIZE
+                                                                          : TERN_ERR_HOSTUNREACH;
+        pcb->err(pcb->ctx, pcb, err, e);
+        return;
+    }
+}
+#endif
+
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
+#if TERN_CFG_IPV6
+    if (e->family == TERN_AF_INET6) {
+        icmp_error6(s, e);
+        return;
+    }
+#endif
     for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
         tern_udp_pcb *pcb = &s->udp.pcbs[i];
         if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err)
             continue;
+#if TERN_CFG_IPV6
+        if (pcb->v6)
+            continue;
+#endif
         if ((pcb->flags & TERN_UDP_F_CONNECTED) && (pcb->remote_ip != e->dst || pcb->remote_port != e->dport))
             continue;
         bool refused = e->type == TERN_ICMP_DEST_UNREACH &&

@@ -149,10 +149,53 @@ static void test_tcp_echo_transfer(void **state) {
     sim_free_checked(&sm);
 }
 
+#if TERN_CFG_IPV6
+/* IPv6 presets: link-local addresses after DAD, UDP echo over IPv6, and a
+ * datagram bigger than the MTU through fragmentation and reassembly. */
+static void test_ipv6_udp_echo(void **state) {
+    (void)state;
+    sim sm;
+    sim_init(&sm);
+    sim_host *a = sim_add_host(&sm, 1), *b = sim_add_host(&sm, 2);
+    tern_netif *na = sim_attach(&sm, a, 0, SERVER, 24, 0);
+    tern_netif *nb = sim_attach(&sm, b, 0, CLIENT, 24, 0);
+    assert_int_equal(tern_echo_start(a->stack), TERN_OK);
+    assert_int_equal(tern_ipv6_enable(na, false), TERN_OK);
+    assert_int_equal(tern_ipv6_enable(nb, false), TERN_OK);
+    sim_run(&sm, 3000);
+    assert_int_equal(na->ip6.addrs[0].state, TERN_IPV6_ADDR_PREFERRED);
+    tern_addr dst = tern_addr_ipv6(na->ip6.addrs[0].addr, nb->index);
+    udp_client c = {0};
+    tern_udp_pcb *u = tern_udp_new(b->stack);
+    assert_non_null(u);
+    tern_udp_set_recv(u, udp_recv, &c);
+    uint16_t sizes[] = {32, 32, TERN_CFG_IPV6_FRAG ? 3000 : 64};
+    uint32_t want = 0;
+    for (int i = 0; i < 3; i++) { /* the first waits for neighbor discovery */
+        tern_pbuf *p = tern_pbuf_alloc(b->stack, TERN_PBUF_TRANSPORT_HEADROOM, sizes[i]);
+        assert_non_null(p);
+        for (uint16_t k = 0; k < sizes[i]; k++) {
+            uint8_t v = pattern(k);
+            tern_pbuf_copy_in(p, k, &v, 1);
+        }
+        assert_int_equal(tern_udp_sendto(u, p, &dst, 7), TERN_OK);
+        want += sizes[i] < 64 ? sizes[i] : 64; /* udp_recv checks the first 64 bytes */
+        sim_run(&sm, 200);
+    }
+    assert_int_equal(c.got, want);
+    assert_int_equal(c.bad, 0);
+    tern_udp_free(u);
+    sim_free_checked(&sm);
+}
+#endif
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_udp_echo),
         cmocka_unit_test(test_tcp_echo_transfer),
+#if TERN_CFG_IPV6
+        cmocka_unit_test(test_ipv6_udp_echo),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #define tern_csum_partial csum32_partial
 #define tern_csum_pbuf csum32_pbuf
 #define tern_csum_pseudo4 csum32_pseudo4
+#define tern_csum_pseudo6 csum32_pseudo6
 #define tern_csum_finish csum32_finish
 #include "../../src/core/chksum.c"
 #undef tern_csum_partial

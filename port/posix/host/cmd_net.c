@@ -59,7 +59,8 @@ static void ping_event(void *ctx, tern_ping *ping, const tern_ping_result *r) {
 static bool ping_args(int argc, char **argv, host_ping *hp, uint32_t *interval, char *err, size_t errlen) {
     uint32_t count = PING_DEFAULT_COUNT, size = PING_DEFAULT_SIZE;
     *interval = PING_DEFAULT_INTERVAL_MS;
-    if (!tern_addr_parse(argv[1], &hp->dst) || hp->dst.family != TERN_AF_INET) {
+    if (!tern_addr_parse(argv[1], &hp->dst) ||
+        (hp->dst.family != TERN_AF_INET && hp->dst.family != TERN_AF_INET6)) {
         snprintf(err, errlen, "bad address '%.40s'", argv[1]);
         return false;
     }
@@ -170,19 +171,25 @@ void host_close_udp(host *h) {
 
 cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen) {
     tern_addr dst;
-    uint32_t port;
+    uint32_t port, size = 0;
+    bool fill = strcmp(argv[1], "fill") == 0;
     (void)argc;
-    if (strcmp(argv[1], "send") != 0 || !tern_addr_parse(argv[2], &dst) || dst.family != TERN_AF_INET ||
-        !util_parse_uint(argv[3], 1, 65535, &port)) {
-        snprintf(err, errlen, "usage: udp send ADDR PORT TEXT");
+    if ((!fill && strcmp(argv[1], "send") != 0) || !tern_addr_parse(argv[2], &dst) ||
+        (dst.family != TERN_AF_INET && dst.family != TERN_AF_INET6) ||
+        !util_parse_uint(argv[3], 1, 65535, &port) || (fill && !util_parse_uint(argv[4], 1, 65000, &size))) {
+        snprintf(err, errlen, "usage: udp send ADDR PORT TEXT | udp fill ADDR PORT SIZE");
         return CMD_ERROR;
     }
+    const char *text = fill ? "0123456789abcdef" : argv[4];
     tern_udp_pcb *pcb = udp_pcb(h, err, errlen);
     if (pcb == NULL)
         return CMD_ERROR;
-    uint16_t len = (uint16_t)strlen(argv[4]);
+    uint16_t tlen = (uint16_t)strlen(text), len = size ? (uint16_t)size : tlen;
     tern_pbuf *p = tern_pbuf_alloc(&h->stack, TERN_PBUF_TRANSPORT_HEADROOM, len);
-    if (p == NULL || tern_pbuf_copy_in(p, 0, argv[4], len) != TERN_OK) {
+    bool ok = p != NULL && tlen > 0;
+    for (uint16_t off = 0; ok && off < len; off = (uint16_t)(off + tlen))
+        ok = tern_pbuf_copy_in(p, off, text, (uint16_t)(len - off < tlen ? len - off : tlen)) == TERN_OK;
+    if (!ok) {
         tern_pbuf_free(&h->stack, p);
         snprintf(err, errlen, "out of packet buffers");
         return CMD_ERROR;

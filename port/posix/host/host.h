@@ -50,6 +50,10 @@ typedef struct host_options {
     bool autoip; /* --autoip: link-local address (alone, or as the DHCP fallback) */
     tern_addr dns[HOST_DNS_SERVERS];
     unsigned dns_count;
+    bool ipv6;    /* --ipv6: link-local + SLAAC */
+    bool has_ip6; /* --ipv6-addr */
+    tern_addr ip6;
+    uint8_t prefix6;
 } host_options;
 
 /* The shell's ping command in progress. */
@@ -137,6 +141,8 @@ typedef struct host {
 extern const sh_out host_out;
 bool util_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
 bool util_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
+/* ADDR/LEN for IPv6 (LEN 1..128). */
+bool util_parse_cidr6(const char *text, tern_addr *addr, uint8_t *prefix);
 bool util_parse_mac(const char *text, uint8_t mac[6]);
 /* buf must hold 18 bytes. */
 char *util_format_mac(const uint8_t mac[6], char *buf);

@@ -36,6 +36,8 @@ static const char usage_text[] =
     "                    exchange TCP segments of up to 64 KB without checksums\n"
     "                    (the capture then shows them so); not with --impair\n"
     "  --dns ADDR        DNS server (repeatable, asked in the order given)\n"
+    "  --ipv6            run IPv6: link-local address, router solicitation, SLAAC\n"
+    "  --ipv6-addr ADDR/LEN  an IPv6 address (implies IPv6 on, without SLAAC unless --ipv6)\n"
     "  --impair SPEC     impair frames in both directions, e.g.\n"
     "                    loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,jitter=MS,rate=BPS,seed=N\n"
     "                    (received frames use seed N, sent frames seed N+1)\n"
@@ -54,6 +56,8 @@ enum {
     OPT_AUTOIP,
     OPT_DNS,
     OPT_OFFLOAD,
+    OPT_IPV6,
+    OPT_IPV6_ADDR,
     OPT_HELP
 };
 
@@ -69,6 +73,8 @@ static const struct option long_opts[] = {
     {"autoip", no_argument, NULL, OPT_AUTOIP},
     {"dns", required_argument, NULL, OPT_DNS},
     {"offload", no_argument, NULL, OPT_OFFLOAD},
+    {"ipv6", no_argument, NULL, OPT_IPV6},
+    {"ipv6-addr", required_argument, NULL, OPT_IPV6_ADDR},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -175,13 +181,40 @@ static int opt_offload(host_options *o, const char *arg) {
     return 0;
 }
 
+static int opt_ipv6(host_options *o, const char *arg) {
+    (void)arg;
+    if (!TERN_CFG_IPV6)
+        return usage_error("--ipv6: this build has no IPv6 (TERN_CFG_IPV6)");
+    o->ipv6 = true;
+    return 0;
+}
+
+static int opt_ipv6_addr(host_options *o, const char *arg) {
+    if (!TERN_CFG_IPV6)
+        return usage_error("--ipv6-addr: this build has no IPv6 (TERN_CFG_IPV6)");
+    if (!util_parse_cidr6(arg, &o->ip6, &o->prefix6))
+        return usage_error("bad --ipv6-addr '%s': expected ADDR/LEN with LEN 1..128", arg);
+    o->has_ip6 = true;
+    return 0;
+}
+
 typedef int (*opt_fn)(host_options *o, const char *arg);
 
 /* Indexed by the OPT_* values. */
 static const opt_fn opt_parsers[] = {
-    [OPT_TAP] = opt_tap,       [OPT_IPV4] = opt_ipv4, [OPT_GW] = opt_gateway,      [OPT_MAC] = opt_mac,
-    [OPT_MTU] = opt_mtu,       [OPT_PCAP] = opt_pcap, [OPT_IMPAIR] = opt_impair,   [OPT_DHCP] = opt_dhcp,
-    [OPT_AUTOIP] = opt_autoip, [OPT_DNS] = opt_dns,   [OPT_OFFLOAD] = opt_offload,
+    [OPT_TAP] = opt_tap,
+    [OPT_IPV4] = opt_ipv4,
+    [OPT_GW] = opt_gateway,
+    [OPT_MAC] = opt_mac,
+    [OPT_MTU] = opt_mtu,
+    [OPT_PCAP] = opt_pcap,
+    [OPT_IMPAIR] = opt_impair,
+    [OPT_DHCP] = opt_dhcp,
+    [OPT_AUTOIP] = opt_autoip,
+    [OPT_DNS] = opt_dns,
+    [OPT_OFFLOAD] = opt_offload,
+    [OPT_IPV6] = opt_ipv6,
+    [OPT_IPV6_ADDR] = opt_ipv6_addr,
 };
 
 static int apply_option(host_options *o, int opt, const char *arg) {
@@ -299,6 +332,24 @@ static void setup_impair(host *h) {
 #endif
 }
 
+static int setup_ipv6(host *h) {
+#if TERN_CFG_IPV6
+    host_options *o = &h->opt;
+    if (!o->ipv6 && !o->has_ip6)
+        return 0;
+    tern_err e = tern_ipv6_enable(&h->nif, o->ipv6);
+    if (e == TERN_OK && o->has_ip6)
+        e = tern_ipv6_add_addr(&h->nif, &o->ip6, o->prefix6);
+    if (e != TERN_OK) {
+        fprintf(stderr, "tern: cannot start IPv6: %s\n", tern_strerror(e));
+        return 1;
+    }
+#else
+    (void)h;
+#endif
+    return 0;
+}
+
 static int setup_netif(host *h) {
     host_options *o = &h->opt;
     int err = o->offload ? tern_tap_open_offload(&h->tap, o->tap) : tern_tap_open(&h->tap, o->tap);
@@ -319,6 +370,8 @@ static int setup_netif(host *h) {
     setup_impair(h);
     tern_netif_set_up(&h->nif, true);
     tern_netif_set_link(&h->nif, true);
+    if (setup_ipv6(h) != 0)
+        return 1;
     if (o->ip.family != TERN_AF_INET)
         return host_addr_start(h) ? 0 : 1;
     e = tern_netif_set_ipv4(&h->nif, &o->ip, o->prefix, o->has_gw ? &o->gw : NULL);

@@ -28,6 +28,9 @@ static cmd_result cmd_help(host *h, int argc, char **argv, char *err, size_t err
 static cmd_result cmd_ifconfig(host *h, int argc, char **argv, char *err, size_t errlen);
 static cmd_result cmd_arp(host *h, int argc, char **argv, char *err, size_t errlen);
 static cmd_result cmd_route(host *h, int argc, char **argv, char *err, size_t errlen);
+#if TERN_CFG_IPV6
+static cmd_result cmd_nd(host *h, int argc, char **argv, char *err, size_t errlen);
+#endif
 static cmd_result cmd_stats(host *h, int argc, char **argv, char *err, size_t errlen);
 static cmd_result cmd_quit(host *h, int argc, char **argv, char *err, size_t errlen);
 
@@ -35,11 +38,14 @@ static const shell_cmd commands[] = {
     {"help", cmd_help, 0, 0, false, "help", "list the commands"},
     {"ifconfig", cmd_ifconfig, 0, 1, false, "ifconfig [NAME]", "interfaces: flags, MTU, MAC, IPv4, counters"},
     {"arp", cmd_arp, 0, 0, false, "arp", "the ARP cache"},
+#if TERN_CFG_IPV6
+    {"nd", cmd_nd, 0, 0, false, "nd", "IPv6 neighbor cache, default routers, on-link prefixes, DNS from RAs"},
+#endif
     {"route", cmd_route, 0, 0, false, "route", "connected networks, static routes, default gateways"},
     {"stats", cmd_stats, 0, 0, false, "stats", "counters (name value) and pool usage"},
     {"ping", cmd_ping, 1, 4, false, "ping ADDR [COUNT] [SIZE] [INTERVAL_MS]",
      "ICMP echo (default 4 x 56 bytes, 1000 ms apart)"},
-    {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT",
+    {"udp", cmd_udp, 4, 4, true, "udp send ADDR PORT TEXT | udp fill ADDR PORT SIZE",
      "send TEXT in one datagram from an ephemeral port"},
     {"tcp", cmd_tcp, 1, 3, true, "tcp list | connect ADDR PORT [echo] | send ID TEXT | close ID",
      "TCP connections: list (state, windows, RTT, queues), open, send a line, close"},
@@ -100,6 +106,54 @@ static cmd_result cmd_arp(host *h, int argc, char **argv, char *err, size_t errl
     sh_show_arp(&host_out, &h->stack);
     return CMD_OK;
 }
+
+#if TERN_CFG_IPV6
+static const char *netif_name(host *h, uint8_t index) {
+    tern_netif *nif = tern_netif_by_index(&h->stack, index);
+    return nif ? nif->name : "?";
+}
+
+static cmd_result cmd_nd(host *h, int argc, char **argv, char *err, size_t errlen) {
+    (void)argc, (void)argv, (void)err, (void)errlen;
+    tern_nd_info entries[TERN_CFG_IPV6_NEIGHBORS];
+    char ip[TERN_ADDR_STRLEN], mac[18];
+    tern_stack *s = &h->stack;
+    unsigned n = tern_nd_entries(s, entries, TERN_CFG_IPV6_NEIGHBORS);
+    for (unsigned i = 0; i < n && i < TERN_CFG_IPV6_NEIGHBORS; i++) {
+        const tern_nd_info *e = &entries[i];
+        printf("%s at %s %s%s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof(ip)),
+               e->state == TERN_ND_INCOMPLETE ? "(incomplete)" : util_format_mac(e->mac, mac),
+               tern_nd_state_name(e->state), e->router ? " router" : "", netif_name(h, e->ifindex),
+               (unsigned)(e->age_ms / 1000u));
+    }
+    for (unsigned i = 0; i < TERN_CFG_IPV6_ROUTERS; i++) {
+        const tern_ipv6_router *r = &s->ipv6.routers[i];
+        if (!r->ifindex)
+            continue;
+        tern_addr a = tern_addr_ipv6(r->ip, r->ifindex);
+        printf("router %s dev %s lifetime %ds\n", tern_addr_format(&a, ip, sizeof(ip)),
+               netif_name(h, r->ifindex), (int)(r->until - s->now) / 1000);
+    }
+    for (unsigned i = 0; i < TERN_CFG_IPV6_PREFIXES; i++) {
+        const tern_ipv6_prefix *p = &s->ipv6.prefixes[i];
+        if (!p->len)
+            continue;
+        tern_addr a = tern_addr_ipv6(p->prefix, 0);
+        printf("prefix %s/%u dev %s on-link\n", tern_addr_format(&a, ip, sizeof(ip)), p->len,
+               netif_name(h, p->ifindex));
+    }
+    for (unsigned i = 0; i < TERN_CFG_IPV6_RDNSS; i++) {
+        const tern_ipv6_dns *d = &s->ipv6.dns[i];
+        if (!d->ifindex)
+            continue;
+        tern_addr a = tern_addr_ipv6(d->ip, 0);
+        printf("rdnss %s dev %s\n", tern_addr_format(&a, ip, sizeof(ip)), netif_name(h, d->ifindex));
+    }
+    if (s->ipv6.dnssl[0])
+        printf("dnssl %s\n", s->ipv6.dnssl);
+    return CMD_OK;
+}
+#endif
 
 static cmd_result cmd_route(host *h, int argc, char **argv, char *err, size_t errlen) {
     (void)argc, (void)argv, (void)err, (void)errlen;

@@ -37,6 +37,22 @@ bool util_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix) {
     return true;
 }
 
+bool util_parse_cidr6(const char *text, tern_addr *addr, uint8_t *prefix) {
+    const char *slash = strchr(text, '/');
+    char ip[TERN_ADDR_STRLEN];
+    size_t n = slash ? (size_t)(slash - text) : strlen(text);
+    uint32_t len;
+    if (slash == NULL || n == 0 || n >= sizeof(ip))
+        return false;
+    memcpy(ip, text, n);
+    ip[n] = '\0';
+    if (!tern_addr_parse(ip, addr) || addr->family != TERN_AF_INET6 ||
+        !util_parse_uint(slash + 1, 1, 128, &len))
+        return false;
+    *prefix = (uint8_t)len;
+    return true;
+}
+
 static int hex_digit(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
