@@ -65,7 +65,8 @@ typedef struct tern_dns_state {
 } tern_dns_state;
 #endif
 
-/* Look name up (family TERN_AF_INET). When the answer is known now
+/* Look name up: its A records (family TERN_AF_INET) or, with IPv6, its AAAA
+ * records (TERN_AF_INET6); the cache keeps the two apart. When the answer is known now
  * (numeric, hosts table, cache) cb runs before this returns TERN_OK;
  * otherwise it returns TERN_ERR_INPROGRESS and cb runs later. */
 tern_err tern_dns_lookup(struct tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx);

@@ -101,10 +101,15 @@ static bool next_server(tern_stack *s, tern_dns_entry *e) {
     return false;
 }
 
+/* The record type an entry asks for: A, or AAAA for IPv6 addresses. */
+static uint16_t qtype_of(const tern_dns_entry *e) {
+    return TERN_CFG_IPV6 && e->family == TERN_AF_INET6 ? TERN_DNS_TYPE_AAAA : TERN_DNS_TYPE_A;
+}
+
 static void send_query(tern_stack *s, tern_dns_entry *e) {
     uint8_t msg[TERN_DNS_HLEN + TERN_CFG_DNS_NAME_MAX + 2 + 4];
-    size_t len = tern_dns_write_query(msg, sizeof msg, e->id, e->mdns ? 0 : TERN_DNS_FLAG_RD, e->name,
-                                      TERN_DNS_TYPE_A);
+    size_t len =
+        tern_dns_write_query(msg, sizeof msg, e->id, e->mdns ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
     e->expires = s->now + TERN_CFG_DNS_TIMEOUT_MS;
     e->tries++;
     tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
@@ -122,8 +127,7 @@ static bool question_matches(const tern_dns_entry *e, const uint8_t *msg, size_t
     uint16_t type, cls;
     if (!tern_dns_read_question(msg, len, off, qname, sizeof qname, &type, &cls))
         return false;
-    return type == TERN_DNS_TYPE_A && (cls & 0x7FFFu) == TERN_DNS_CLASS_IN &&
-           tern_dns_name_equal(qname, e->name);
+    return type == qtype_of(e) && (cls & 0x7FFFu) == TERN_DNS_CLASS_IN && tern_dns_name_equal(qname, e->name);
 }
 
 /* Collect the A records for our name (following CNAMEs). Returns false if
@@ -144,9 +148,10 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
             uint16_t t = rr.rdata;
             if (!tern_dns_read_name(msg, (size_t)rr.rdata + rr.rdlen, &t, want, sizeof want))
                 return false;
-        } else if (rr.type == TERN_DNS_TYPE_A && rr.rdlen == 4 && e->count < TERN_CFG_DNS_ADDRS) {
-            tern_addr a = {TERN_AF_INET, 0, {0}};
-            memcpy(a.bytes, msg + rr.rdata, 4);
+        } else if (rr.type == qtype_of(e) && rr.rdlen == (rr.type == TERN_DNS_TYPE_A ? 4u : 16u) &&
+                   e->count < TERN_CFG_DNS_ADDRS) {
+            tern_addr a = {e->family, 0, {0}};
+            memcpy(a.bytes, msg + rr.rdata, rr.rdlen);
             e->addrs[e->count++] = a;
             if (rr.ttl < *ttl)
                 *ttl = rr.ttl;
@@ -282,15 +287,19 @@ static tern_dns_request *alloc_request(tern_stack *s) {
 }
 
 /* Answers known without a query: numeric, hosts table, fresh cache entry. */
-static bool answer_locally(tern_stack *s, const char *name, tern_dns_fn cb, void *ctx) {
+static bool answer_locally(tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx) {
     tern_addr a;
     if (tern_addr_parse(name, &a)) {
-        cb(ctx, name, TERN_OK, &a, 1);
+        if (a.family == family)
+            cb(ctx, name, TERN_OK, &a, 1);
+        else /* a literal of the other family has no address of this one */
+            cb(ctx, name, TERN_ERR_NOTFOUND, NULL, 0);
         return true;
     }
 #if TERN_CFG_DNS_HOSTS
     for (unsigned i = 0; i < TERN_CFG_DNS_HOSTS; i++) {
-        if (s->dns.hosts[i].name[0] && tern_dns_name_equal(s->dns.hosts[i].name, name)) {
+        if (s->dns.hosts[i].name[0] && s->dns.hosts[i].addr.family == family &&
+            tern_dns_name_equal(s->dns.hosts[i].name, name)) {
             cb(ctx, name, TERN_OK, &s->dns.hosts[i].addr, 1);
             return true;
         }
@@ -298,7 +307,7 @@ static bool answer_locally(tern_stack *s, const char *name, tern_dns_fn cb, void
 #endif
     for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
         tern_dns_entry *e = &s->dns.entries[i];
-        if (e->state != TERN_DNS_DONE || !tern_dns_name_equal(e->name, name))
+        if (e->state != TERN_DNS_DONE || e->family != family || !tern_dns_name_equal(e->name, name))
             continue;
         if (!tern_time_before(s->now, e->expires)) {
             memset(e, 0, sizeof *e); /* TTL over */
@@ -313,14 +322,15 @@ static bool answer_locally(tern_stack *s, const char *name, tern_dns_fn cb, void
     return false;
 }
 
-static tern_dns_entry *pending_for(tern_stack *s, const char *name) {
+static tern_dns_entry *pending_for(tern_stack *s, const char *name, uint8_t family) {
     for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
-        if (s->dns.entries[i].state == TERN_DNS_PENDING && tern_dns_name_equal(s->dns.entries[i].name, name))
+        if (s->dns.entries[i].state == TERN_DNS_PENDING && s->dns.entries[i].family == family &&
+            tern_dns_name_equal(s->dns.entries[i].name, name))
             return &s->dns.entries[i];
     return NULL;
 }
 
-static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **out) {
+static tern_err start_query(tern_stack *s, const char *name, uint8_t family, tern_dns_entry **out) {
     /* Everything that can fail comes before an entry is taken: evicting a
      * good cached answer for a query that cannot go out would lose it. */
     bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name);
@@ -338,7 +348,7 @@ static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **ou
     memset(e, 0, sizeof *e);
     memcpy(e->name, name, strlen(name) + 1);
     e->state = TERN_DNS_PENDING;
-    e->family = TERN_AF_INET;
+    e->family = family;
     e->mdns = mdns;
     e->server = server;
     e->pcb = pcb;
@@ -353,16 +363,16 @@ static tern_err start_query(tern_stack *s, const char *name, tern_dns_entry **ou
 tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx) {
     if (!s || !name || !cb || !name[0] || strlen(name) > TERN_CFG_DNS_NAME_MAX)
         return TERN_ERR_INVAL;
-    if (family != TERN_AF_INET)
+    if (family != TERN_AF_INET && !(TERN_CFG_IPV6 && family == TERN_AF_INET6))
         return TERN_ERR_NOTSUP;
-    if (answer_locally(s, name, cb, ctx))
+    if (answer_locally(s, name, family, cb, ctx))
         return TERN_OK;
     tern_dns_request *r = alloc_request(s);
     if (!r)
         return TERN_ERR_NOMEM;
-    tern_dns_entry *e = pending_for(s, name);
+    tern_dns_entry *e = pending_for(s, name, family);
     if (!e) {
-        tern_err err = start_query(s, name, &e);
+        tern_err err = start_query(s, name, family, &e);
         if (err)
             return err;
     }

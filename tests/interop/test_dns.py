@@ -18,6 +18,7 @@ RECORDS = [
     "--host-record=multi.test,192.0.2.81",
     "--host-record=target.test,192.0.2.78",
     "--cname=alias.test,target.test",
+    "--host-record=v6.test,2001:db8::42",
 ]
 
 
@@ -59,6 +60,17 @@ def test_a_records(start_tern, ns, dnsmasq):
     # A numeric name needs no server.
     assert lookup(tern, "192.0.2.5") == (True, ["192.0.2.5"], "ok")
     assert "query[A] device.test from 192.0.2.2" in dnsmasq.output()
+
+
+def test_aaaa_records(start_tern, ns, dnsmasq):
+    """AAAA lookups through the same server (over IPv4); the cache keeps them
+    apart from the name's A answer."""
+    tern = start_tern("--dns", LINUX_IP)
+    warm_arp(ns, tern)
+    ok, out, last = tern.cmd("dns v6.test aaaa", timeout=20)
+    assert ok and out == ["v6.test has address 2001:db8::42"], (out, last)
+    assert "query[AAAA] v6.test from 192.0.2.2" in dnsmasq.output()
+    assert tern.must("dns 2001:db8::7 aaaa") == ["2001:db8::7 has address 2001:db8::7"]
 
 
 def test_nxdomain(start_tern, ns, dnsmasq):

@@ -152,6 +152,57 @@ static void test_lookup_answer_and_cache(void **state) {
     assert_true(f->cap.count > sent);
 }
 
+#if TERN_CFG_IPV6
+/* AAAA lookups: the query asks for type 28, a 16-byte answer comes back as
+ * an IPv6 address, and the cache keeps A and AAAA answers for one name
+ * apart (an A lookup after it still goes to the server). */
+static void test_aaaa_lookup(void **state) {
+    fixture *f = *state;
+    assert_int_equal(tern_dns_lookup(f->s, "v6.test", TERN_AF_INET6, on_result, f), TERN_ERR_INPROGRESS);
+    sent_query q = last_query(f);
+    const cap_frame *fr = &f->cap.frames[f->cap.count - 1];
+    const uint8_t *qd = fr->data + 14 + 20 + 8 + 12;
+    size_t nlen = strlen("v6.test") + 2;
+    assert_int_equal(tern_rd16(qd + nlen), 28); /* QTYPE AAAA */
+    msg m;
+    memset(&m, 0, sizeof m);
+    put16m(&m, q.id);
+    put16m(&m, 0x8180);
+    put16m(&m, 1);
+    put16m(&m, 1);
+    put16m(&m, 0);
+    put16m(&m, 0);
+    put_name(&m, "v6.test");
+    put16m(&m, 28);
+    put16m(&m, 1);
+    put16m(&m, 0xC00C);
+    put16m(&m, 28);
+    put16m(&m, 1);
+    tern_wr32(m.b + m.n, 600);
+    m.n += 4;
+    put16m(&m, 16);
+    static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42};
+    memcpy(m.b + m.n, a6, 16);
+    m.n += 16;
+    reply(f, SERVER1, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    assert_int_equal(f->count, 1);
+    assert_int_equal(f->addrs[0].family, TERN_AF_INET6);
+    assert_memory_equal(f->addrs[0].bytes, a6, 16);
+    unsigned sent = f->cap.count;
+    assert_int_equal(tern_dns_lookup(f->s, "v6.test", TERN_AF_INET6, on_result, f), TERN_OK); /* cached */
+    assert_int_equal(f->cap.count, sent);
+    assert_int_equal(tern_dns_lookup(f->s, "v6.test", TERN_AF_INET, on_result, f), TERN_ERR_INPROGRESS);
+    assert_true(f->cap.count > sent); /* A is another question */
+    /* Literals answer for their own family only. */
+    assert_int_equal(tern_dns_lookup(f->s, "2001:db8::7", TERN_AF_INET6, on_result, f), TERN_OK);
+    assert_int_equal(f->err, TERN_OK);
+    assert_int_equal(tern_dns_lookup(f->s, "192.0.2.9", TERN_AF_INET6, on_result, f), TERN_OK);
+    assert_int_equal(f->err, TERN_ERR_NOTFOUND);
+}
+#endif
+
 static void test_nxdomain(void **state) {
     fixture *f = *state;
     tern_dns_lookup(f->s, "nope.test", TERN_AF_INET, on_result, f);
@@ -345,6 +396,9 @@ int main(void) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_lookup_answer_and_cache),
+#if TERN_CFG_IPV6
+        T(test_aaaa_lookup),
+#endif
         T(test_nxdomain),
         T(test_mismatched_answers_ignored),
         T(test_failover_and_timeout),

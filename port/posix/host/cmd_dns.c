@@ -2,7 +2,7 @@
  * Shell command dns: name lookups through the library's DNS client
  * (tern/dns.h), its server list and its cache.
  *
- *   dns NAME                 one line per address, then ok or an error line
+ *   dns NAME [a|aaaa]        one line per address (A, or AAAA records), then ok or an error line
  *   dns server [N ADDR|none] show the servers, or set/clear slot N
  *   dns flush                forget every cached answer
  *
@@ -55,10 +55,10 @@ static void dns_done(void *ctx, const char *name, tern_err err, const tern_addr 
     fflush(stdout);
 }
 
-static cmd_result dns_lookup(host *h, const char *name, char *err, size_t errlen) {
+static cmd_result dns_lookup(host *h, const char *name, uint8_t family, char *err, size_t errlen) {
     host_dns *d = &h->dns;
     memset(d, 0, sizeof(*d));
-    tern_err e = tern_dns_lookup(&h->stack, name, TERN_AF_INET, dns_done, h);
+    tern_err e = tern_dns_lookup(&h->stack, name, family, dns_done, h);
     if (e == TERN_ERR_INPROGRESS) {
         d->active = true;
         d->deadline = util_now() + DNS_WATCHDOG_MS;
@@ -109,11 +109,16 @@ cmd_result cmd_dns(host *h, int argc, char **argv, char *err, size_t errlen) {
         tern_dns_flush(&h->stack);
         return CMD_OK;
     }
-    if (argc != 2) {
-        snprintf(err, errlen, "usage: dns NAME | dns server [N ADDR|none] | dns flush");
+    bool aaaa = argc == 3 && strcmp(argv[2], "aaaa") == 0;
+    if (argc != 2 && !aaaa && !(argc == 3 && strcmp(argv[2], "a") == 0)) {
+        snprintf(err, errlen, "usage: dns NAME [a|aaaa] | dns server [N ADDR|none] | dns flush");
         return CMD_ERROR;
     }
-    return dns_lookup(h, argv[1], err, errlen);
+    if (aaaa && !TERN_CFG_IPV6) {
+        snprintf(err, errlen, "this build has no IPv6");
+        return CMD_ERROR;
+    }
+    return dns_lookup(h, argv[1], aaaa ? TERN_AF_INET6 : TERN_AF_INET, err, errlen);
 }
 
 void host_dns_setup(host *h) {

@@ -53,7 +53,7 @@ static const shell_cmd commands[] = {
      "iperf2-compatible TCP throughput: serve (Linux iperf -c), or send (to Linux iperf -s)"},
     {"dhcp", cmd_dhcp, 0, 1, false, "dhcp [renew|release]",
      "DHCP client state and lease, or renew/release it"},
-    {"dns", cmd_dns, 1, 3, false, "dns NAME | server [N ADDR|none] | flush",
+    {"dns", cmd_dns, 1, 3, false, "dns NAME [a|aaaa] | server [N ADDR|none] | flush",
      "look NAME up (A records), show or set the DNS servers, empty the cache"},
     {"mcast", cmd_mcast, 0, 4, true, "mcast [join GROUP PORT | leave GROUP | send GROUP PORT TEXT]",
      "list, join or leave multicast groups; send TEXT to GROUP:PORT"},
