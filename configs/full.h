@@ -47,24 +47,24 @@
 #define TERN_CFG_IPV4_ROUTES 4                /* 4 static routes */
 
 /* ---- IPv6 ---- */
-#define TERN_CFG_IPV6_ADDRS 4             /* link-local + 3 global (SLAAC or manual) */
-#define TERN_CFG_IPV6_NEIGHBORS 8         /* 8 neighbor cache entries */
-#define TERN_CFG_IPV6_ND_QUEUE_LEN 3      /* 3 packets wait per unresolved neighbor */
-#define TERN_CFG_IPV6_ROUTERS 2           /* 2 default routers from RAs */
-#define TERN_CFG_IPV6_PREFIXES 4          /* 4 on-link prefixes from RAs */
-#define TERN_CFG_IPV6_RDNSS 2             /* 2 DNS servers from RAs (RFC 8106) */
-#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* extension headers walked before a drop */
-#define TERN_CFG_IPV6_HOP_LIMIT 64        /* hop limit until an RA says otherwise */
-#define TERN_CFG_IPV6_STABLE_IID 1        /* RFC 7217 identifiers once a secret is set */
-#define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* one DAD probe (RFC 4862 default) */
-#define TERN_CFG_IPV6_FRAG 1              /* fragment on output, reassemble on input */
-#define TERN_CFG_IPV6_REASS_MAX 2         /* datagrams reassembled at once ... */
-#define TERN_CFG_IPV6_REASS_MAX_PBUFS 8   /* ... holding at most this many buffers */
-#define TERN_CFG_IPV6_REASS_MAX_SIZE 65535u /* largest datagram */
+#define TERN_CFG_IPV6_ADDRS 4                 /* link-local + 3 global (SLAAC or manual) */
+#define TERN_CFG_IPV6_NEIGHBORS 8             /* 8 neighbor cache entries */
+#define TERN_CFG_IPV6_ND_QUEUE_LEN 3          /* 3 packets wait per unresolved neighbor */
+#define TERN_CFG_IPV6_ROUTERS 2               /* 2 default routers from RAs */
+#define TERN_CFG_IPV6_PREFIXES 4              /* 4 on-link prefixes from RAs */
+#define TERN_CFG_IPV6_RDNSS 2                 /* 2 DNS servers from RAs (RFC 8106) */
+#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8       /* extension headers walked before a drop */
+#define TERN_CFG_IPV6_HOP_LIMIT 64            /* hop limit until an RA says otherwise */
+#define TERN_CFG_IPV6_STABLE_IID 1            /* RFC 7217 identifiers once a secret is set */
+#define TERN_CFG_IPV6_DAD_TRANSMITS 1         /* one DAD probe (RFC 4862 default) */
+#define TERN_CFG_IPV6_FRAG 1                  /* fragment on output, reassemble on input */
+#define TERN_CFG_IPV6_REASS_MAX 2             /* datagrams reassembled at once ... */
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 8       /* ... holding at most this many buffers */
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 65535u   /* largest datagram */
 #define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u /* RFC 8200: 60 s */
-#define TERN_CFG_IPV6_MLD 1               /* MLDv2 listener, MLDv1 fallback */
-#define TERN_CFG_IPV6_MLD_GROUPS 4        /* application groups joined at once */
-#define TERN_CFG_IPV6_DEST_CACHE 4        /* path MTUs of 4 destinations */
+#define TERN_CFG_IPV6_MLD 1                   /* MLDv2 listener, MLDv1 fallback */
+#define TERN_CFG_IPV6_MLD_GROUPS 4            /* application groups joined at once */
+#define TERN_CFG_IPV6_DEST_CACHE 4            /* path MTUs of 4 destinations */
 
 /* ---- ICMP ---- */
 #define TERN_CFG_ICMP 1                   /* answer echo requests, send errors */
@@ -98,7 +98,7 @@
 #define TERN_CFG_TCP_MSS 1460              /* full Ethernet segments */
 #define TERN_CFG_TCP_WND (4u * 1460u)      /* receive window 4 x MSS */
 #define TERN_CFG_TCP_SND_BUF (4u * 1460u)  /* send buffer 4 x MSS */
-#define TERN_CFG_TCP_BUF_PER_CONN 1          /* per-connection buffer sizes */
+#define TERN_CFG_TCP_BUF_PER_CONN 1        /* per-connection buffer sizes */
 #define TERN_CFG_TCP_BUF_MAX (64u * 1024u) /* the largest a connection may set */
 #define TERN_CFG_TCP_WSCALE 1              /* RFC 7323 window scaling */
 #define TERN_CFG_TCP_TIMESTAMPS 1          /* RFC 7323 timestamps and PAWS */
@@ -116,8 +116,8 @@
 #define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
 #define TERN_CFG_TCP_HASH 4                /* lookup buckets */
 #define TERN_CFG_TCP_SACK 1                /* SACK: out-of-order data reported to the peer */
-#define TERN_CFG_TCP_SACK_BLOCKS 4 /* SACK scoreboard ranges per connection */
-#define TERN_CFG_TCP_CC TERN_TCP_CC_CUBIC /* CUBIC congestion control (RFC 9438) */
+#define TERN_CFG_TCP_SACK_BLOCKS 4         /* SACK scoreboard ranges per connection */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_CUBIC  /* CUBIC congestion control (RFC 9438) */
 #define TERN_CFG_TCP_SYNCOOKIES 1          /* SYN cookies when a backlog is full */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
@@ -127,10 +127,10 @@
 #define TERN_CFG_RAW_PCBS 2              /* 2 raw endpoints */
 
 /* ---- Sockets (needs an RTOS port of include/tern/os.h: off on bare metal) ---- */
-#define TERN_CFG_SOCKETS 0             /* Berkeley sockets layer */
-#define TERN_CFG_SOCKETS_MAX 8         /* (sockets per instance, when on) */
-#define TERN_CFG_SOCKET_DGRAM_QUEUE 8  /* (datagrams queued per socket, when on) */
-#define TERN_CFG_OS_MUTEX_SIZE 64      /* (OS object storage, when on) */
+#define TERN_CFG_SOCKETS 0            /* Berkeley sockets layer */
+#define TERN_CFG_SOCKETS_MAX 8        /* (sockets per instance, when on) */
+#define TERN_CFG_SOCKET_DGRAM_QUEUE 8 /* (datagrams queued per socket, when on) */
+#define TERN_CFG_OS_MUTEX_SIZE 64     /* (OS object storage, when on) */
 #define TERN_CFG_OS_COND_SIZE 64
 #define TERN_CFG_OS_THREAD_SIZE 32
 

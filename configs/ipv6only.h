@@ -47,24 +47,24 @@
 #define TERN_CFG_IPV4_ROUTES 0                /* connected network + gateway only */
 
 /* ---- IPv6 ---- */
-#define TERN_CFG_IPV6_ADDRS 4             /* link-local + 3 global (SLAAC or manual) */
-#define TERN_CFG_IPV6_NEIGHBORS 8         /* 8 neighbor cache entries */
-#define TERN_CFG_IPV6_ND_QUEUE_LEN 3      /* 3 packets wait per unresolved neighbor */
-#define TERN_CFG_IPV6_ROUTERS 2           /* 2 default routers from RAs */
-#define TERN_CFG_IPV6_PREFIXES 4          /* 4 on-link prefixes from RAs */
-#define TERN_CFG_IPV6_RDNSS 2             /* 2 DNS servers from RAs (RFC 8106) */
-#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* extension headers walked before a drop */
-#define TERN_CFG_IPV6_HOP_LIMIT 64        /* hop limit until an RA says otherwise */
-#define TERN_CFG_IPV6_STABLE_IID 0        /* EUI-64 identifiers only */
-#define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* one DAD probe (RFC 4862 default) */
-#define TERN_CFG_IPV6_FRAG 1              /* fragment on output, reassemble on input */
-#define TERN_CFG_IPV6_REASS_MAX 1         /* datagrams reassembled at once ... */
-#define TERN_CFG_IPV6_REASS_MAX_PBUFS 6   /* ... holding at most this many buffers */
-#define TERN_CFG_IPV6_REASS_MAX_SIZE 8192u /* largest datagram */
+#define TERN_CFG_IPV6_ADDRS 4                 /* link-local + 3 global (SLAAC or manual) */
+#define TERN_CFG_IPV6_NEIGHBORS 8             /* 8 neighbor cache entries */
+#define TERN_CFG_IPV6_ND_QUEUE_LEN 3          /* 3 packets wait per unresolved neighbor */
+#define TERN_CFG_IPV6_ROUTERS 2               /* 2 default routers from RAs */
+#define TERN_CFG_IPV6_PREFIXES 4              /* 4 on-link prefixes from RAs */
+#define TERN_CFG_IPV6_RDNSS 2                 /* 2 DNS servers from RAs (RFC 8106) */
+#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8       /* extension headers walked before a drop */
+#define TERN_CFG_IPV6_HOP_LIMIT 64            /* hop limit until an RA says otherwise */
+#define TERN_CFG_IPV6_STABLE_IID 0            /* EUI-64 identifiers only */
+#define TERN_CFG_IPV6_DAD_TRANSMITS 1         /* one DAD probe (RFC 4862 default) */
+#define TERN_CFG_IPV6_FRAG 1                  /* fragment on output, reassemble on input */
+#define TERN_CFG_IPV6_REASS_MAX 1             /* datagrams reassembled at once ... */
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 6       /* ... holding at most this many buffers */
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 8192u    /* largest datagram */
 #define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u /* RFC 8200: 60 s */
-#define TERN_CFG_IPV6_MLD 1               /* MLDv2 listener, MLDv1 fallback */
-#define TERN_CFG_IPV6_MLD_GROUPS 2        /* application groups joined at once */
-#define TERN_CFG_IPV6_DEST_CACHE 4        /* path MTUs of 4 destinations */
+#define TERN_CFG_IPV6_MLD 1                   /* MLDv2 listener, MLDv1 fallback */
+#define TERN_CFG_IPV6_MLD_GROUPS 2            /* application groups joined at once */
+#define TERN_CFG_IPV6_DEST_CACHE 4            /* path MTUs of 4 destinations */
 
 /* ---- ICMP ---- */
 #define TERN_CFG_ICMP 1                   /* answer echo requests, send errors */
@@ -92,33 +92,33 @@
 #define TERN_CFG_DNS_TRIES 1          /* (unused: DNS is off) */
 #define TERN_CFG_DNS_MDNS 0           /* (unused: DNS is off) */
 /* ---- TCP ---- */
-#define TERN_CFG_TCP 1                     /* TCP, callback API */
-#define TERN_CFG_TCP_PCBS 5                /* 5 connections ... */
-#define TERN_CFG_TCP_LISTENERS 8           /* ... plus 8 listeners */
-#define TERN_CFG_TCP_MSS 1460              /* full Ethernet segments */
-#define TERN_CFG_TCP_WND (4u * 1460u)      /* receive window 4 x MSS */
-#define TERN_CFG_TCP_SND_BUF (4u * 1460u)  /* send buffer 4 x MSS */
-#define TERN_CFG_TCP_BUF_PER_CONN 0          /* one buffer size for every connection */
+#define TERN_CFG_TCP 1                        /* TCP, callback API */
+#define TERN_CFG_TCP_PCBS 5                   /* 5 connections ... */
+#define TERN_CFG_TCP_LISTENERS 8              /* ... plus 8 listeners */
+#define TERN_CFG_TCP_MSS 1460                 /* full Ethernet segments */
+#define TERN_CFG_TCP_WND (4u * 1460u)         /* receive window 4 x MSS */
+#define TERN_CFG_TCP_SND_BUF (4u * 1460u)     /* send buffer 4 x MSS */
+#define TERN_CFG_TCP_BUF_PER_CONN 0           /* one buffer size for every connection */
 #define TERN_CFG_TCP_BUF_MAX TERN_CFG_TCP_WND /* (the largest a connection may set) */
-#define TERN_CFG_TCP_WSCALE 0              /* no window scaling */
-#define TERN_CFG_TCP_TIMESTAMPS 0          /* no timestamps */
-#define TERN_CFG_TCP_OOSEQ_MAX 4           /* out-of-order segments held per connection */
-#define TERN_CFG_TCP_RTO_INIT_MS 1000u     /* RFC 6298 initial RTO */
-#define TERN_CFG_TCP_RTO_MIN_MS 1000u      /* RFC 6298 lower bound */
-#define TERN_CFG_TCP_RTO_MAX_MS 60000u     /* upper bound */
-#define TERN_CFG_TCP_MAX_RTX 12            /* retransmissions before giving up */
-#define TERN_CFG_TCP_SYN_MAX_RTX 6         /* SYN retransmissions before giving up */
-#define TERN_CFG_TCP_DELACK_MS 100u        /* delayed ACK */
-#define TERN_CFG_TCP_MSL_MS 30000u         /* TIME-WAIT = 2 x 30 s */
-#define TERN_CFG_TCP_INIT_CWND 10          /* RFC 6928 initial window */
-#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u /* keepalive: 2 h idle ... */
-#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u  /* ... probes 75 s apart ... */
-#define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
-#define TERN_CFG_TCP_HASH 1                /* one lookup bucket: 5 connections */
-#define TERN_CFG_TCP_SACK 0                /* no SACK */
-#define TERN_CFG_TCP_SACK_BLOCKS 4 /* (unused: SACK is off) */
-#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO /* NewReno congestion control */
-#define TERN_CFG_TCP_SYNCOOKIES 0          /* no SYN cookies */
+#define TERN_CFG_TCP_WSCALE 0                 /* no window scaling */
+#define TERN_CFG_TCP_TIMESTAMPS 0             /* no timestamps */
+#define TERN_CFG_TCP_OOSEQ_MAX 4              /* out-of-order segments held per connection */
+#define TERN_CFG_TCP_RTO_INIT_MS 1000u        /* RFC 6298 initial RTO */
+#define TERN_CFG_TCP_RTO_MIN_MS 1000u         /* RFC 6298 lower bound */
+#define TERN_CFG_TCP_RTO_MAX_MS 60000u        /* upper bound */
+#define TERN_CFG_TCP_MAX_RTX 12               /* retransmissions before giving up */
+#define TERN_CFG_TCP_SYN_MAX_RTX 6            /* SYN retransmissions before giving up */
+#define TERN_CFG_TCP_DELACK_MS 100u           /* delayed ACK */
+#define TERN_CFG_TCP_MSL_MS 30000u            /* TIME-WAIT = 2 x 30 s */
+#define TERN_CFG_TCP_INIT_CWND 10             /* RFC 6928 initial window */
+#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u    /* keepalive: 2 h idle ... */
+#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u     /* ... probes 75 s apart ... */
+#define TERN_CFG_TCP_KEEP_CNT 9               /* ... 9 of them */
+#define TERN_CFG_TCP_HASH 1                   /* one lookup bucket: 5 connections */
+#define TERN_CFG_TCP_SACK 0                   /* no SACK */
+#define TERN_CFG_TCP_SACK_BLOCKS 4            /* (unused: SACK is off) */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO   /* NewReno congestion control */
+#define TERN_CFG_TCP_SYNCOOKIES 0             /* no SYN cookies */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 4              /* 4 UDP endpoints */

@@ -46,24 +46,24 @@
 #define TERN_CFG_IPV4_ROUTES 0                /* connected network + gateway only */
 
 /* ---- IPv6 ---- */
-#define TERN_CFG_IPV6_ADDRS 2             /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_NEIGHBORS 2         /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_ND_QUEUE_LEN 1      /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_ROUTERS 1           /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_PREFIXES 1          /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_RDNSS 1             /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8   /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_HOP_LIMIT 64        /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_STABLE_IID 0        /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_DAD_TRANSMITS 1     /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_FRAG 0              /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_REASS_MAX 1         /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_REASS_MAX_PBUFS 2   /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_REASS_MAX_SIZE 1500u /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_ADDRS 2                 /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_NEIGHBORS 2             /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_ND_QUEUE_LEN 1          /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_ROUTERS 1               /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_PREFIXES 1              /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_RDNSS 1                 /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_MAX_EXT_HEADERS 8       /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_HOP_LIMIT 64            /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_STABLE_IID 0            /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_DAD_TRANSMITS 1         /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_FRAG 0                  /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_MAX 1             /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_MAX_PBUFS 2       /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_REASS_MAX_SIZE 1500u    /* (unused: IPv6 is off) */
 #define TERN_CFG_IPV6_REASS_TIMEOUT_MS 60000u /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_MLD 0               /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_MLD_GROUPS 1        /* (unused: IPv6 is off) */
-#define TERN_CFG_IPV6_DEST_CACHE 1        /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_MLD 0                   /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_MLD_GROUPS 1            /* (unused: IPv6 is off) */
+#define TERN_CFG_IPV6_DEST_CACHE 1            /* (unused: IPv6 is off) */
 
 /* ---- ICMP ---- */
 #define TERN_CFG_ICMP 1                   /* answer echo requests, send errors */
@@ -91,33 +91,33 @@
 #define TERN_CFG_DNS_TRIES 2          /* ... two attempts per server */
 #define TERN_CFG_DNS_MDNS 1           /* .local names by one-shot mDNS */
 /* ---- TCP ---- */
-#define TERN_CFG_TCP 1                     /* TCP, callback API */
-#define TERN_CFG_TCP_PCBS 5                /* 5 connections ... */
-#define TERN_CFG_TCP_LISTENERS 8           /* ... plus 8 listeners */
-#define TERN_CFG_TCP_MSS 1460              /* full Ethernet segments */
-#define TERN_CFG_TCP_WND (4u * 1460u)      /* receive window 4 x MSS */
-#define TERN_CFG_TCP_SND_BUF (4u * 1460u)  /* send buffer 4 x MSS */
-#define TERN_CFG_TCP_BUF_PER_CONN 0          /* one buffer size for every connection */
+#define TERN_CFG_TCP 1                        /* TCP, callback API */
+#define TERN_CFG_TCP_PCBS 5                   /* 5 connections ... */
+#define TERN_CFG_TCP_LISTENERS 8              /* ... plus 8 listeners */
+#define TERN_CFG_TCP_MSS 1460                 /* full Ethernet segments */
+#define TERN_CFG_TCP_WND (4u * 1460u)         /* receive window 4 x MSS */
+#define TERN_CFG_TCP_SND_BUF (4u * 1460u)     /* send buffer 4 x MSS */
+#define TERN_CFG_TCP_BUF_PER_CONN 0           /* one buffer size for every connection */
 #define TERN_CFG_TCP_BUF_MAX TERN_CFG_TCP_WND /* (the largest a connection may set) */
-#define TERN_CFG_TCP_WSCALE 0              /* no window scaling */
-#define TERN_CFG_TCP_TIMESTAMPS 0          /* no timestamps */
-#define TERN_CFG_TCP_OOSEQ_MAX 4           /* out-of-order segments held per connection */
-#define TERN_CFG_TCP_RTO_INIT_MS 1000u     /* RFC 6298 initial RTO */
-#define TERN_CFG_TCP_RTO_MIN_MS 1000u      /* RFC 6298 lower bound */
-#define TERN_CFG_TCP_RTO_MAX_MS 60000u     /* upper bound */
-#define TERN_CFG_TCP_MAX_RTX 12            /* retransmissions before giving up */
-#define TERN_CFG_TCP_SYN_MAX_RTX 6         /* SYN retransmissions before giving up */
-#define TERN_CFG_TCP_DELACK_MS 100u        /* delayed ACK */
-#define TERN_CFG_TCP_MSL_MS 30000u         /* TIME-WAIT = 2 x 30 s */
-#define TERN_CFG_TCP_INIT_CWND 10          /* RFC 6928 initial window */
-#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u /* keepalive: 2 h idle ... */
-#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u  /* ... probes 75 s apart ... */
-#define TERN_CFG_TCP_KEEP_CNT 9            /* ... 9 of them */
-#define TERN_CFG_TCP_HASH 1                /* one lookup bucket: 5 connections */
-#define TERN_CFG_TCP_SACK 0                /* no SACK */
-#define TERN_CFG_TCP_SACK_BLOCKS 4 /* (unused: SACK is off) */
-#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO /* NewReno congestion control */
-#define TERN_CFG_TCP_SYNCOOKIES 0          /* no SYN cookies */
+#define TERN_CFG_TCP_WSCALE 0                 /* no window scaling */
+#define TERN_CFG_TCP_TIMESTAMPS 0             /* no timestamps */
+#define TERN_CFG_TCP_OOSEQ_MAX 4              /* out-of-order segments held per connection */
+#define TERN_CFG_TCP_RTO_INIT_MS 1000u        /* RFC 6298 initial RTO */
+#define TERN_CFG_TCP_RTO_MIN_MS 1000u         /* RFC 6298 lower bound */
+#define TERN_CFG_TCP_RTO_MAX_MS 60000u        /* upper bound */
+#define TERN_CFG_TCP_MAX_RTX 12               /* retransmissions before giving up */
+#define TERN_CFG_TCP_SYN_MAX_RTX 6            /* SYN retransmissions before giving up */
+#define TERN_CFG_TCP_DELACK_MS 100u           /* delayed ACK */
+#define TERN_CFG_TCP_MSL_MS 30000u            /* TIME-WAIT = 2 x 30 s */
+#define TERN_CFG_TCP_INIT_CWND 10             /* RFC 6928 initial window */
+#define TERN_CFG_TCP_KEEP_IDLE_MS 7200000u    /* keepalive: 2 h idle ... */
+#define TERN_CFG_TCP_KEEP_INTVL_MS 75000u     /* ... probes 75 s apart ... */
+#define TERN_CFG_TCP_KEEP_CNT 9               /* ... 9 of them */
+#define TERN_CFG_TCP_HASH 1                   /* one lookup bucket: 5 connections */
+#define TERN_CFG_TCP_SACK 0                   /* no SACK */
+#define TERN_CFG_TCP_SACK_BLOCKS 4            /* (unused: SACK is off) */
+#define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO   /* NewReno congestion control */
+#define TERN_CFG_TCP_SYNCOOKIES 0             /* no SYN cookies */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 4              /* 4 UDP endpoints */

@@ -347,7 +347,8 @@ static cmd_result cmd_iperf(fw *f, int argc, char **argv, char *err, size_t errl
         out("iperf server listening on port %u\n", TERN_IPERF_PORT);
         return CMD_OK;
     }
-    fw_snprintf(err, errlen, "usage: iperf server | client ADDR [SECONDS] (the server runs from boot on port %u)",
+    fw_snprintf(err, errlen,
+                "usage: iperf server | client ADDR [SECONDS] (the server runs from boot on port %u)",
                 TERN_IPERF_PORT);
     return CMD_ERROR;
 }

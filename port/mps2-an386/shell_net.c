@@ -89,7 +89,8 @@ static cmd_result tcp_connect(fw *f, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port;
     char *opt = tcp_connect_option(argv[3]);
-    if (!tern_addr_parse(argv[2], &dst) || !fw_parse_uint(argv[3], 1, 65535, &port) || (opt && strcmp(opt, "echo") != 0)) {
+    if (!tern_addr_parse(argv[2], &dst) || !fw_parse_uint(argv[3], 1, 65535, &port) ||
+        (opt && strcmp(opt, "echo") != 0)) {
         fw_snprintf(err, errlen, "usage: tcp connect ADDR PORT [echo]");
         return CMD_ERROR;
     }
@@ -187,7 +188,8 @@ static void on_client_report(void *ctx, const tern_iperf_report *r) {
 cmd_result fw_cmd_iperf_client(fw *f, int argc, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t secs = IPERF_DEFAULT_SECONDS;
-    if (argc < 3 || !tern_addr_parse(argv[2], &dst) || (argc > 3 && !fw_parse_uint(argv[3], 1, 3600, &secs))) {
+    if (argc < 3 || !tern_addr_parse(argv[2], &dst) ||
+        (argc > 3 && !fw_parse_uint(argv[3], 1, 3600, &secs))) {
         fw_snprintf(err, errlen, "usage: iperf server | client ADDR [SECONDS]");
         return CMD_ERROR;
     }

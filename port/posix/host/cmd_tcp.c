@@ -80,7 +80,8 @@ static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port;
     char *opt = tcp_connect_option(argv[3]);
-    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port) || (opt && strcmp(opt, "echo") != 0)) {
+    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port) ||
+        (opt && strcmp(opt, "echo") != 0)) {
         snprintf(err, errlen, "usage: tcp connect ADDR PORT [echo]");
         return CMD_ERROR;
     }
