@@ -52,19 +52,72 @@ static int ncases;
 
 static const char *ename(int e) {
     switch (e) {
-#define E(x)                                                                                                 \
-    case x:                                                                                                  \
-        return #x;
-        E(EAGAIN)
-        E(EBADF)
-        E(EFAULT)
-        E(EINVAL)
-        E(EPIPE) E(ENOTSOCK) E(EDESTADDRREQ) E(EMSGSIZE) E(EPROTOTYPE) E(ENOPROTOOPT) E(EPROTONOSUPPORT)
-            E(EOPNOTSUPP) E(EAFNOSUPPORT) E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETUNREACH) E(ECONNABORTED)
-                E(ECONNRESET) E(ENOBUFS) E(EISCONN) E(ENOTCONN) E(ETIMEDOUT) E(ECONNREFUSED) E(EHOSTUNREACH)
-                    E(EALREADY) E(EINPROGRESS) E(EACCES) E(ENOSPC) E(ENOTTY) E(EDOM) E(EMFILE) E(EPERM)
-#undef E
-                        case 0 : return "OK";
+    case 0:
+        return "OK";
+    case EAGAIN:
+        return "EAGAIN";
+    case EBADF:
+        return "EBADF";
+    case EFAULT:
+        return "EFAULT";
+    case EINVAL:
+        return "EINVAL";
+    case EPIPE:
+        return "EPIPE";
+    case ENOTSOCK:
+        return "ENOTSOCK";
+    case EDESTADDRREQ:
+        return "EDESTADDRREQ";
+    case EMSGSIZE:
+        return "EMSGSIZE";
+    case EPROTOTYPE:
+        return "EPROTOTYPE";
+    case ENOPROTOOPT:
+        return "ENOPROTOOPT";
+    case EPROTONOSUPPORT:
+        return "EPROTONOSUPPORT";
+    case EOPNOTSUPP:
+        return "EOPNOTSUPP";
+    case EAFNOSUPPORT:
+        return "EAFNOSUPPORT";
+    case EADDRINUSE:
+        return "EADDRINUSE";
+    case EADDRNOTAVAIL:
+        return "EADDRNOTAVAIL";
+    case ENETUNREACH:
+        return "ENETUNREACH";
+    case ECONNABORTED:
+        return "ECONNABORTED";
+    case ECONNRESET:
+        return "ECONNRESET";
+    case ENOBUFS:
+        return "ENOBUFS";
+    case EISCONN:
+        return "EISCONN";
+    case ENOTCONN:
+        return "ENOTCONN";
+    case ETIMEDOUT:
+        return "ETIMEDOUT";
+    case ECONNREFUSED:
+        return "ECONNREFUSED";
+    case EHOSTUNREACH:
+        return "EHOSTUNREACH";
+    case EALREADY:
+        return "EALREADY";
+    case EINPROGRESS:
+        return "EINPROGRESS";
+    case EACCES:
+        return "EACCES";
+    case ENOSPC:
+        return "ENOSPC";
+    case ENOTTY:
+        return "ENOTTY";
+    case EDOM:
+        return "EDOM";
+    case EMFILE:
+        return "EMFILE";
+    case EPERM:
+        return "EPERM";
     default:
         return "E?";
     }
