@@ -4,7 +4,10 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/random.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "tern/os.h"
@@ -110,164 +113,76 @@ uint32_t tern_os_now_ms(void) {
     return tern_posix_now_ms();
 }
 
-/* One process-wide generator (port state, not core state), behind a lock. */
-static pthread_mutex_t rng_lock = PTHREAD_MUTEX_INITIALIZER;
-static tern_posix_rng rng;
-static int rng_opened;
-
+/* Stateless: the kernel's generator, with a clock-derived value if it fails. */
 uint32_t tern_os_random(void) {
-    pthread_mutex_lock(&rng_lock);
-    if (!rng_opened) {
-        tern_posix_rng_open(&rng);
-        rng_opened = 1;
-    }
-    uint32_t v = tern_posix_random(&rng);
-    pthread_mutex_unlock(&rng_lock);
+    uint32_t v;
+    if (getrandom(&v, sizeof(v), 0) == (ssize_t)sizeof(v))
+        return v;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    v = (uint32_t)ts.tv_nsec * 2654435761u ^ (uint32_t)ts.tv_sec;
     return v;
 }
 
+/* TERN_E* names to the C library's values of the same names. */
+static const struct {
+    uint8_t tern;
+    int host;
+} errno_map[] = {
+    {TERN_EACCES, EACCES},
+    {TERN_EADDRINUSE, EADDRINUSE},
+    {TERN_EADDRNOTAVAIL, EADDRNOTAVAIL},
+    {TERN_EAFNOSUPPORT, EAFNOSUPPORT},
+    {TERN_EAGAIN, EAGAIN},
+    {TERN_EALREADY, EALREADY},
+    {TERN_EBADF, EBADF},
+    {TERN_ECONNABORTED, ECONNABORTED},
+    {TERN_ECONNREFUSED, ECONNREFUSED},
+    {TERN_ECONNRESET, ECONNRESET},
+    {TERN_EDESTADDRREQ, EDESTADDRREQ},
+    {TERN_EDOM, EDOM},
+    {TERN_EFAULT, EFAULT},
+    {TERN_EHOSTDOWN, EHOSTDOWN},
+    {TERN_EHOSTUNREACH, EHOSTUNREACH},
+    {TERN_EINPROGRESS, EINPROGRESS},
+    {TERN_EINTR, EINTR},
+    {TERN_EINVAL, EINVAL},
+    {TERN_EIO, EIO},
+    {TERN_EISCONN, EISCONN},
+    {TERN_EMFILE, EMFILE},
+    {TERN_EMSGSIZE, EMSGSIZE},
+    {TERN_ENETDOWN, ENETDOWN},
+    {TERN_ENETRESET, ENETRESET},
+    {TERN_ENETUNREACH, ENETUNREACH},
+    {TERN_ENFILE, ENFILE},
+    {TERN_ENOBUFS, ENOBUFS},
+    {TERN_ENOENT, ENOENT},
+    {TERN_ENOMEM, ENOMEM},
+    {TERN_ENOPROTOOPT, ENOPROTOOPT},
+    {TERN_ENOSPC, ENOSPC},
+    {TERN_ENOSYS, ENOSYS},
+    {TERN_ENOTCONN, ENOTCONN},
+    {TERN_ENOTSOCK, ENOTSOCK},
+    {TERN_ENOTTY, ENOTTY},
+    {TERN_EOPNOTSUPP, EOPNOTSUPP},
+    {TERN_EPERM, EPERM},
+    {TERN_EPFNOSUPPORT, EPFNOSUPPORT},
+    {TERN_EPIPE, EPIPE},
+    {TERN_EPROTO, EPROTO},
+    {TERN_EPROTONOSUPPORT, EPROTONOSUPPORT},
+    {TERN_EPROTOTYPE, EPROTOTYPE},
+    {TERN_ERANGE, ERANGE},
+    {TERN_ESHUTDOWN, ESHUTDOWN},
+    {TERN_ESOCKTNOSUPPORT, ESOCKTNOSUPPORT},
+    {TERN_ETIMEDOUT, ETIMEDOUT},
+};
+
 void tern_os_set_errno(int tern_errno) {
-    switch (tern_errno) {
-    case TERN_EACCES:
-        errno = EACCES;
-        return;
-    case TERN_EADDRINUSE:
-        errno = EADDRINUSE;
-        return;
-    case TERN_EADDRNOTAVAIL:
-        errno = EADDRNOTAVAIL;
-        return;
-    case TERN_EAFNOSUPPORT:
-        errno = EAFNOSUPPORT;
-        return;
-    case TERN_EAGAIN:
-        errno = EAGAIN;
-        return;
-    case TERN_EALREADY:
-        errno = EALREADY;
-        return;
-    case TERN_EBADF:
-        errno = EBADF;
-        return;
-    case TERN_ECONNABORTED:
-        errno = ECONNABORTED;
-        return;
-    case TERN_ECONNREFUSED:
-        errno = ECONNREFUSED;
-        return;
-    case TERN_ECONNRESET:
-        errno = ECONNRESET;
-        return;
-    case TERN_EDESTADDRREQ:
-        errno = EDESTADDRREQ;
-        return;
-    case TERN_EDOM:
-        errno = EDOM;
-        return;
-    case TERN_EFAULT:
-        errno = EFAULT;
-        return;
-    case TERN_EHOSTDOWN:
-        errno = EHOSTDOWN;
-        return;
-    case TERN_EHOSTUNREACH:
-        errno = EHOSTUNREACH;
-        return;
-    case TERN_EINPROGRESS:
-        errno = EINPROGRESS;
-        return;
-    case TERN_EINTR:
-        errno = EINTR;
-        return;
-    case TERN_EINVAL:
-        errno = EINVAL;
-        return;
-    case TERN_EIO:
-        errno = EIO;
-        return;
-    case TERN_EISCONN:
-        errno = EISCONN;
-        return;
-    case TERN_EMFILE:
-        errno = EMFILE;
-        return;
-    case TERN_EMSGSIZE:
-        errno = EMSGSIZE;
-        return;
-    case TERN_ENETDOWN:
-        errno = ENETDOWN;
-        return;
-    case TERN_ENETRESET:
-        errno = ENETRESET;
-        return;
-    case TERN_ENETUNREACH:
-        errno = ENETUNREACH;
-        return;
-    case TERN_ENFILE:
-        errno = ENFILE;
-        return;
-    case TERN_ENOBUFS:
-        errno = ENOBUFS;
-        return;
-    case TERN_ENOENT:
-        errno = ENOENT;
-        return;
-    case TERN_ENOMEM:
-        errno = ENOMEM;
-        return;
-    case TERN_ENOPROTOOPT:
-        errno = ENOPROTOOPT;
-        return;
-    case TERN_ENOSPC:
-        errno = ENOSPC;
-        return;
-    case TERN_ENOSYS:
-        errno = ENOSYS;
-        return;
-    case TERN_ENOTCONN:
-        errno = ENOTCONN;
-        return;
-    case TERN_ENOTSOCK:
-        errno = ENOTSOCK;
-        return;
-    case TERN_ENOTTY:
-        errno = ENOTTY;
-        return;
-    case TERN_EOPNOTSUPP:
-        errno = EOPNOTSUPP;
-        return;
-    case TERN_EPERM:
-        errno = EPERM;
-        return;
-    case TERN_EPFNOSUPPORT:
-        errno = EPFNOSUPPORT;
-        return;
-    case TERN_EPIPE:
-        errno = EPIPE;
-        return;
-    case TERN_EPROTO:
-        errno = EPROTO;
-        return;
-    case TERN_EPROTONOSUPPORT:
-        errno = EPROTONOSUPPORT;
-        return;
-    case TERN_EPROTOTYPE:
-        errno = EPROTOTYPE;
-        return;
-    case TERN_ERANGE:
-        errno = ERANGE;
-        return;
-    case TERN_ESHUTDOWN:
-        errno = ESHUTDOWN;
-        return;
-    case TERN_ESOCKTNOSUPPORT:
-        errno = ESOCKTNOSUPPORT;
-        return;
-    case TERN_ETIMEDOUT:
-        errno = ETIMEDOUT;
-        return;
-    default:
-        errno = tern_errno; /* unknown: pass the number on */
-        return;
+    for (size_t i = 0; i < sizeof(errno_map) / sizeof(errno_map[0]); i++) {
+        if (errno_map[i].tern == tern_errno) {
+            errno = errno_map[i].host;
+            return;
+        }
     }
+    errno = tern_errno; /* unknown: pass the number on */
 }

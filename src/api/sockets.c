@@ -745,74 +745,87 @@ int tern_accept(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
     return cfd;
 }
 
-static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
-    if (so->state == SOCKST_LISTEN)
-        return tern_sock_fail(so, TERN_EISCONN);
-    if (so->flags & SOCKF_CONNECTING) {
-        /* A connect() that returned TERN_EINPROGRESS: report how it went. */
-        if (so->state == SOCKST_SYN_SENT) {
-            if (so->flags & SOCKF_NONBLOCK)
-                return tern_sock_fail(so, TERN_EALREADY);
-        } else {
-            so->flags &= (uint16_t)~SOCKF_CONNECTING;
-            if (so->state == SOCKST_CONNECTED) {
-                tern_sock_leave(so);
-                return 0;
-            }
-            int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
-            so->so_error = 0;
-            return tern_sock_fail(so, e);
-        }
-    } else if (so->state == SOCKST_CONNECTED) {
-        return tern_sock_fail(so, TERN_EISCONN);
-    } else if (so->state == SOCKST_SYN_SENT) {
-        return tern_sock_fail(so, TERN_EALREADY);
-    } else {
-        tern_stack *s = so->owner->stack;
-        tern_tcp_pcb *pcb = so->pcb.tcp;
-        if (!pcb) {
-            pcb = tern_tcp_new(s);
-            if (!pcb)
-                return tern_sock_fail(so, TERN_EAGAIN); /* Linux: no local port/resources */
-            if (so->flags & SOCKF_BOUND) {
-                tern_addr la = tern_addr_ipv4(so->local_ip);
-                if (tern_tcp_bind(pcb, &la, so->local_port)) {
-                    tern_tcp_close(pcb);
-                    return tern_sock_fail(so, TERN_EADDRINUSE);
-                }
-            }
-            tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
-            so->pcb.tcp = pcb;
-        }
-        tcp_apply_options(so, pcb);
-        so->shut = 0;
-        so->so_error = 0;
-        so->flags &= (uint16_t)~SOCKF_WAS_CONNECTED;
-        tern_addr ra = tern_addr_ipv4(ip);
-        tern_err err = tern_tcp_connect(pcb, &ra, port);
-        if (pcb->state != TERN_TCP_SYN_SENT && so->pcb.tcp == pcb) {
-            /* Refused before anything was sent. */
-            if (!(so->flags & SOCKF_BOUND)) {
-                so->pcb.tcp = NULL;
-                tern_tcp_close(pcb);
-            }
-            int e = err == TERN_ERR_INUSE ? TERN_EADDRNOTAVAIL : tern_sock_errno(err);
-            return tern_sock_fail(so, e == TERN_EINVAL ? TERN_ENETUNREACH : e);
-        }
-        if (so->pcb.tcp == pcb) {
-            so->local_ip = pcb->local_ip;
-            so->local_port = pcb->local_port;
-        }
-        so->flags |= SOCKF_BOUND;
-        so->remote_ip = ip;
-        so->remote_port = port;
-        if (so->state == SOCKST_IDLE || so->state == SOCKST_DEAD)
-            so->state = SOCKST_SYN_SENT;
-        if (so->state == SOCKST_SYN_SENT && (so->flags & SOCKF_NONBLOCK)) {
-            so->flags |= SOCKF_CONNECTING;
-            return tern_sock_fail(so, TERN_EINPROGRESS);
+/* connect_again/connect_start: the handshake is under way, block on it. */
+#define CONNECT_WAIT 1
+
+/* The handshake failed: its error (reported once), leaving the socket. */
+static int connect_failed(tern_sock *so) {
+    int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
+    so->so_error = 0;
+    return tern_sock_fail(so, e);
+}
+
+/* A connect() after one that returned TERN_EINPROGRESS: report how it went. */
+static int connect_again(tern_sock *so) {
+    if (so->state == SOCKST_SYN_SENT)
+        return (so->flags & SOCKF_NONBLOCK) ? tern_sock_fail(so, TERN_EALREADY) : CONNECT_WAIT;
+    so->flags &= (uint16_t)~SOCKF_CONNECTING;
+    if (so->state != SOCKST_CONNECTED)
+        return connect_failed(so);
+    tern_sock_leave(so);
+    return 0;
+}
+
+/* The socket's TCP pcb, made (and bound, if bind() came first) on first use;
+ * 0 or a TERN_E* value. */
+static int stream_pcb(tern_sock *so) {
+    if (so->pcb.tcp)
+        return 0;
+    tern_tcp_pcb *pcb = tern_tcp_new(so->owner->stack);
+    if (!pcb)
+        return TERN_EAGAIN; /* Linux: no local port/resources */
+    if (so->flags & SOCKF_BOUND) {
+        tern_addr la = tern_addr_ipv4(so->local_ip);
+        if (tern_tcp_bind(pcb, &la, so->local_port)) {
+            tern_tcp_close(pcb);
+            return TERN_EADDRINUSE;
         }
     }
+    tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
+    so->pcb.tcp = pcb;
+    return 0;
+}
+
+/* Send the SYN; CONNECT_WAIT unless it failed at once or the socket is
+ * non-blocking. */
+static int connect_start(tern_sock *so, uint32_t ip, uint16_t port) {
+    int e = stream_pcb(so);
+    if (e)
+        return tern_sock_fail(so, e);
+    tern_tcp_pcb *pcb = so->pcb.tcp;
+    tcp_apply_options(so, pcb);
+    so->shut = 0;
+    so->so_error = 0;
+    so->flags &= (uint16_t)~SOCKF_WAS_CONNECTED;
+    tern_addr ra = tern_addr_ipv4(ip);
+    tern_err err = tern_tcp_connect(pcb, &ra, port);
+    if (pcb->state != TERN_TCP_SYN_SENT && so->pcb.tcp == pcb) {
+        /* Refused before anything was sent. */
+        if (!(so->flags & SOCKF_BOUND)) {
+            so->pcb.tcp = NULL;
+            tern_tcp_close(pcb);
+        }
+        e = err == TERN_ERR_INUSE ? TERN_EADDRNOTAVAIL : tern_sock_errno(err);
+        return tern_sock_fail(so, e == TERN_EINVAL ? TERN_ENETUNREACH : e);
+    }
+    if (so->pcb.tcp == pcb) {
+        so->local_ip = pcb->local_ip;
+        so->local_port = pcb->local_port;
+    }
+    so->flags |= SOCKF_BOUND;
+    so->remote_ip = ip;
+    so->remote_port = port;
+    if (so->state == SOCKST_IDLE || so->state == SOCKST_DEAD)
+        so->state = SOCKST_SYN_SENT;
+    if (so->state == SOCKST_SYN_SENT && (so->flags & SOCKF_NONBLOCK)) {
+        so->flags |= SOCKF_CONNECTING;
+        return tern_sock_fail(so, TERN_EINPROGRESS);
+    }
+    return CONNECT_WAIT;
+}
+
+/* Block until the handshake ends or the send timeout passes. */
+static int connect_wait(tern_sock *so) {
     uint32_t start = tern_os_now_ms();
     while (so->state == SOCKST_SYN_SENT) {
         int e = tern_sock_wait(so, so->sndtimeo, start);
@@ -824,15 +837,27 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
             return tern_sock_fail(so, e);
     }
     so->flags &= (uint16_t)~SOCKF_CONNECTING;
-    if (so->state == SOCKST_CONNECTED || (so->flags & SOCKF_WAS_CONNECTED)) {
-        /* Connected (and maybe reset since: as on Linux, the error is
-         * reported by the next call). */
-        tern_sock_leave(so);
-        return 0;
-    }
-    int e = so->so_error ? so->so_error : TERN_ECONNABORTED;
-    so->so_error = 0;
-    return tern_sock_fail(so, e);
+    if (so->state != SOCKST_CONNECTED && !(so->flags & SOCKF_WAS_CONNECTED))
+        return connect_failed(so);
+    /* Connected (and maybe reset since: as on Linux, the error is reported
+     * by the next call). */
+    tern_sock_leave(so);
+    return 0;
+}
+
+static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
+    int r;
+    if (so->state == SOCKST_LISTEN)
+        r = tern_sock_fail(so, TERN_EISCONN);
+    else if (so->flags & SOCKF_CONNECTING)
+        r = connect_again(so);
+    else if (so->state == SOCKST_CONNECTED)
+        r = tern_sock_fail(so, TERN_EISCONN);
+    else if (so->state == SOCKST_SYN_SENT)
+        r = tern_sock_fail(so, TERN_EALREADY);
+    else
+        r = connect_start(so, ip, port);
+    return r == CONNECT_WAIT ? connect_wait(so) : r;
 }
 
 int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {

@@ -265,6 +265,73 @@ static struct tern_timeval ms_to_tv(uint32_t ms) {
     return tv;
 }
 
+static int get_socket_level(tern_sock *so, int name, void *val, tern_socklen_t *len) {
+    switch (name) {
+    case TERN_SO_REUSEADDR:
+        return put_int(val, len, !!(so->flags & SOCKF_REUSEADDR));
+    case TERN_SO_KEEPALIVE:
+        return put_int(val, len, !!(so->flags & SOCKF_KEEPALIVE));
+    case TERN_SO_BROADCAST:
+        return put_int(val, len, !!(so->flags & SOCKF_BROADCAST));
+    case TERN_SO_TYPE:
+        return put_int(val, len, so->type);
+    case TERN_SO_ERROR: {
+        int v = so->so_error;
+        so->so_error = 0;
+        return put_int(val, len, v);
+    }
+    case TERN_SO_ACCEPTCONN:
+        return put_int(val, len, so->state == SOCKST_LISTEN);
+    case TERN_SO_RCVBUF:
+        return put_int(val, len, (int)so->rcvbuf);
+    case TERN_SO_SNDBUF:
+        return put_int(val, len, (int)so->sndbuf);
+    case TERN_SO_LINGER: {
+        struct tern_linger l = {so->linger >= 0, so->linger >= 0 ? so->linger : 0};
+        return put(val, len, &l, sizeof l);
+    }
+    case TERN_SO_RCVTIMEO:
+    case TERN_SO_SNDTIMEO: {
+        struct tern_timeval tv = ms_to_tv(name == TERN_SO_RCVTIMEO ? so->rcvtimeo : so->sndtimeo);
+        return put(val, len, &tv, sizeof tv);
+    }
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+
+static int get_tcp_level(tern_sock *so, int name, void *val, tern_socklen_t *len) {
+    if (!SOCK_IS_STREAM(so))
+        return TERN_EOPNOTSUPP; /* as Linux's UDP getsockopt answers */
+    switch (name) {
+    case TERN_TCP_NODELAY:
+        return put_int(val, len, !!(so->flags & SOCKF_NODELAY));
+    case TERN_TCP_KEEPIDLE:
+        return put_int(val, len, (int)so->keepidle);
+    case TERN_TCP_KEEPINTVL:
+        return put_int(val, len, (int)so->keepintvl);
+    case TERN_TCP_KEEPCNT:
+        return put_int(val, len, so->keepcnt);
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+
+static int get_ip_level(tern_sock *so, int name, void *val, tern_socklen_t *len) {
+    switch (name) {
+    case TERN_IP_TTL:
+        return put_int(val, len, so->ttl);
+    case TERN_IP_TOS:
+        return put_int(val, len, so->tos);
+    case TERN_IP_MULTICAST_TTL:
+        return put_int(val, len, so->mcast_ttl);
+    case TERN_IP_MULTICAST_LOOP:
+        return put_int(val, len, !!(so->flags & SOCKF_MCAST_LOOP));
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+
 int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len) {
     tern_sock *so = tern_sock_enter(fd);
     if (!so)
@@ -273,77 +340,15 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
         return tern_sock_fail(so, TERN_EFAULT);
     if ((int32_t)*len < 0)
         return tern_sock_fail(so, TERN_EINVAL);
-    int e = 0;
-    if (level == TERN_SOL_SOCKET) {
-        switch (name) {
-        case TERN_SO_REUSEADDR:
-            put_int(val, len, !!(so->flags & SOCKF_REUSEADDR));
-            break;
-        case TERN_SO_KEEPALIVE:
-            put_int(val, len, !!(so->flags & SOCKF_KEEPALIVE));
-            break;
-        case TERN_SO_BROADCAST:
-            put_int(val, len, !!(so->flags & SOCKF_BROADCAST));
-            break;
-        case TERN_SO_TYPE:
-            put_int(val, len, so->type);
-            break;
-        case TERN_SO_ERROR: {
-            int v = so->so_error;
-            so->so_error = 0;
-            put_int(val, len, v);
-            break;
-        }
-        case TERN_SO_ACCEPTCONN:
-            put_int(val, len, so->state == SOCKST_LISTEN);
-            break;
-        case TERN_SO_RCVBUF:
-            put_int(val, len, (int)so->rcvbuf);
-            break;
-        case TERN_SO_SNDBUF:
-            put_int(val, len, (int)so->sndbuf);
-            break;
-        case TERN_SO_LINGER: {
-            struct tern_linger l = {so->linger >= 0, so->linger >= 0 ? so->linger : 0};
-            put(val, len, &l, sizeof l);
-            break;
-        }
-        case TERN_SO_RCVTIMEO:
-        case TERN_SO_SNDTIMEO: {
-            struct tern_timeval tv = ms_to_tv(name == TERN_SO_RCVTIMEO ? so->rcvtimeo : so->sndtimeo);
-            put(val, len, &tv, sizeof tv);
-            break;
-        }
-        default:
-            e = TERN_ENOPROTOOPT;
-        }
-    } else if (level == TERN_IPPROTO_TCP) {
-        if (!SOCK_IS_STREAM(so))
-            e = TERN_EOPNOTSUPP; /* as Linux's UDP getsockopt answers */
-        else if (name == TERN_TCP_NODELAY)
-            put_int(val, len, !!(so->flags & SOCKF_NODELAY));
-        else if (name == TERN_TCP_KEEPIDLE)
-            put_int(val, len, (int)so->keepidle);
-        else if (name == TERN_TCP_KEEPINTVL)
-            put_int(val, len, (int)so->keepintvl);
-        else if (name == TERN_TCP_KEEPCNT)
-            put_int(val, len, so->keepcnt);
-        else
-            e = TERN_ENOPROTOOPT;
-    } else if (level == TERN_IPPROTO_IP) {
-        if (name == TERN_IP_TTL)
-            put_int(val, len, so->ttl);
-        else if (name == TERN_IP_TOS)
-            put_int(val, len, so->tos);
-        else if (name == TERN_IP_MULTICAST_TTL)
-            put_int(val, len, so->mcast_ttl);
-        else if (name == TERN_IP_MULTICAST_LOOP)
-            put_int(val, len, !!(so->flags & SOCKF_MCAST_LOOP));
-        else
-            e = TERN_ENOPROTOOPT;
-    } else {
+    int e;
+    if (level == TERN_SOL_SOCKET)
+        e = get_socket_level(so, name, val, len);
+    else if (level == TERN_IPPROTO_TCP)
+        e = get_tcp_level(so, name, val, len);
+    else if (level == TERN_IPPROTO_IP)
+        e = get_ip_level(so, name, val, len);
+    else
         e = TERN_ENOPROTOOPT;
-    }
     if (e)
         return tern_sock_fail(so, e);
     tern_sock_leave(so);

@@ -8,8 +8,6 @@
 
 #if TERN_CFG_SOCKETS
 
-#include <string.h>
-
 short tern_sock_poll_events(tern_sock *so) {
     short m = 0;
     if (so->so_error)
@@ -136,87 +134,103 @@ int tern_poll(struct tern_pollfd *fds, tern_nfds_t nfds, int timeout_ms) {
 #define RD_EVENTS (TERN_POLLIN | TERN_POLLRDNORM | TERN_POLLHUP | TERN_POLLERR)
 #define WR_EVENTS (TERN_POLLOUT | TERN_POLLWRNORM | TERN_POLLERR)
 
+/* A select() timeout in milliseconds (-1: none); false if it is invalid. */
+static bool select_timeout(const struct tern_timeval *timeout, int *ms) {
+    *ms = -1;
+    if (!timeout)
+        return true;
+    if (timeout->tv_sec < 0 || timeout->tv_usec < 0 || timeout->tv_usec >= 1000000)
+        return false;
+    long long t = (long long)timeout->tv_sec * 1000 + (timeout->tv_usec + 999) / 1000;
+    *ms = t > 0x7FFFFFFF ? 0x7FFFFFFF : (int)t;
+    return true;
+}
+
+static bool in_set(const tern_fd_set *set, int fd) {
+    return set && TERN_FD_ISSET(fd, set);
+}
+
+/* The instance of the descriptors in the sets (NULL if there are none);
+ * false if one is not a socket. */
+static bool select_owner(int nfds, const tern_fd_set *rd, const tern_fd_set *wr, const tern_fd_set *ex,
+                         tern_sockets **owner) {
+    *owner = NULL;
+    for (int fd = 0; fd < nfds; fd++) {
+        if (!in_set(rd, fd) && !in_set(wr, fd) && !in_set(ex, fd))
+            continue;
+        tern_sock *so = tern_sock_lookup(fd);
+        if (!so)
+            return false;
+        if (!*owner)
+            *owner = so->owner;
+    }
+    return true;
+}
+
+/* Leave fd in out (if given) only when it was asked for and is ready. */
+static int report(tern_fd_set *out, int fd, bool asked, bool ready) {
+    if (!out)
+        return 0;
+    if (asked && ready) {
+        TERN_FD_SET(fd, out);
+        return 1;
+    }
+    TERN_FD_CLR(fd, out);
+    return 0;
+}
+
+typedef struct select_sets {
+    tern_fd_set *out[3]; /* the caller's read, write, except sets */
+    tern_fd_set in[3];   /* what it asked for */
+} select_sets;
+
+/* One pass over the descriptors, under ss's lock: how many are ready, or -1
+ * if one was closed or belongs to another instance. */
+static int select_scan(tern_sockets *ss, int nfds, select_sets *q) {
+    int n = 0;
+    for (int fd = 0; fd < nfds; fd++) {
+        bool r = TERN_FD_ISSET(fd, &q->in[0]), w = TERN_FD_ISSET(fd, &q->in[1]);
+        if (!r && !w && !TERN_FD_ISSET(fd, &q->in[2]))
+            continue;
+        tern_sock *so = tern_sock_lookup(fd);
+        if (!so->used || (so->flags & SOCKF_CLOSING) || so->parent >= 0 || so->owner->lock != ss->lock)
+            return -1;
+        short m = tern_sock_poll_events(so);
+        n += report(q->out[0], fd, r, (m & RD_EVENTS) != 0);
+        n += report(q->out[1], fd, w, (m & WR_EVENTS) != 0);
+        report(q->out[2], fd, false, false); /* no out-of-band data */
+    }
+    return n;
+}
+
 int tern_select(int nfds, tern_fd_set *rd, tern_fd_set *wr, tern_fd_set *ex, struct tern_timeval *timeout) {
-    if (nfds < 0 || nfds > TERN_FD_SETSIZE) {
+    int timeout_ms;
+    if (nfds < 0 || nfds > TERN_FD_SETSIZE || !select_timeout(timeout, &timeout_ms)) {
         tern_os_set_errno(TERN_EINVAL);
         return -1;
     }
-    int timeout_ms = -1;
-    if (timeout) {
-        if (timeout->tv_sec < 0 || timeout->tv_usec < 0 || timeout->tv_usec >= 1000000) {
-            tern_os_set_errno(TERN_EINVAL);
-            return -1;
-        }
-        long long t = (long long)timeout->tv_sec * 1000 + (timeout->tv_usec + 999) / 1000;
-        timeout_ms = t > 0x7FFFFFFF ? 0x7FFFFFFF : (int)t;
-    }
-    tern_sockets *ss = NULL;
-    for (int fd = 0; fd < nfds; fd++) {
-        bool in =
-            (rd && TERN_FD_ISSET(fd, rd)) || (wr && TERN_FD_ISSET(fd, wr)) || (ex && TERN_FD_ISSET(fd, ex));
-        if (!in)
-            continue;
-        tern_sock *so = tern_sock_lookup(fd);
-        if (!so) {
-            tern_os_set_errno(TERN_EBADF);
-            return -1;
-        }
-        if (!ss)
-            ss = so->owner;
+    tern_sockets *ss;
+    if (!select_owner(nfds, rd, wr, ex, &ss)) {
+        tern_os_set_errno(TERN_EBADF);
+        return -1;
     }
     if (!ss) {
         os_sleep_ms(timeout_ms);
         return 0;
     }
-    tern_fd_set r0, w0, e0;
-    memset(&r0, 0, sizeof r0);
-    memset(&w0, 0, sizeof w0);
-    memset(&e0, 0, sizeof e0);
-    if (rd)
-        r0 = *rd;
-    if (wr)
-        w0 = *wr;
-    if (ex)
-        e0 = *ex;
+    select_sets q = {.out = {rd, wr, ex}};
+    for (int i = 0; i < 3; i++)
+        if (q.out[i])
+            q.in[i] = *q.out[i];
     uint32_t start = tern_os_now_ms();
     tern_os_mutex_lock(ss->lock);
     int n;
-    for (;;) {
-        n = 0;
-        for (int fd = 0; fd < nfds; fd++) {
-            bool r = TERN_FD_ISSET(fd, &r0), w = TERN_FD_ISSET(fd, &w0), e = TERN_FD_ISSET(fd, &e0);
-            if (!r && !w && !e)
-                continue;
-            tern_sock *so = tern_sock_lookup(fd);
-            if (!so->used || (so->flags & SOCKF_CLOSING) || so->parent >= 0 || so->owner->lock != ss->lock) {
-                tern_os_mutex_unlock(ss->lock);
-                tern_os_set_errno(TERN_EBADF);
-                return -1;
-            }
-            short m = tern_sock_poll_events(so);
-            if (rd) {
-                if (r && (m & RD_EVENTS)) {
-                    TERN_FD_SET(fd, rd);
-                    n++;
-                } else {
-                    TERN_FD_CLR(fd, rd);
-                }
-            }
-            if (wr) {
-                if (w && (m & WR_EVENTS)) {
-                    TERN_FD_SET(fd, wr);
-                    n++;
-                } else {
-                    TERN_FD_CLR(fd, wr);
-                }
-            }
-            if (ex)
-                TERN_FD_CLR(fd, ex); /* no out-of-band data */
-        }
-        if (n || !poll_wait(ss, timeout_ms, start))
-            break;
-    }
+    do {
+        n = select_scan(ss, nfds, &q);
+    } while (n == 0 && poll_wait(ss, timeout_ms, start));
     tern_os_mutex_unlock(ss->lock);
+    if (n < 0)
+        tern_os_set_errno(TERN_EBADF);
     return n;
 }
 

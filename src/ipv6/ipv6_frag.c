@@ -208,79 +208,74 @@ static tern_pbuf *assemble(tern_stack *s, tern_ipv6_reass *r) {
     return head;
 }
 
+/* The checks that need no reassembly state (RFC 8200 4.5, RFC 7112); false,
+ * with p counted and freed, if the fragment goes. */
+static bool fragment_ok(tern_netif *nif, tern_pbuf *p, uint16_t off, const tern_ipv6_frag_repr *f,
+                        uint32_t len) {
+    tern_stack *s = nif->stack;
+    if (f->more && (len == 0 || len % 8u)) { /* pointer at the payload length */
+        TERN_STAT_INC(s, IPV6_REASS_DROP_BAD);
+        tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 0, 4, false);
+    } else if (f->offset + len > 65535u - TERN_WIRE_IPV6_HLEN) { /* pointer at the offset */
+        TERN_STAT_INC(s, IPV6_REASS_DROP_SIZE);
+        tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 0, (uint32_t)off + 2u, false);
+    } else if (f->offset + len > TERN_CFG_IPV6_REASS_MAX_SIZE) {
+        TERN_STAT_INC(s, IPV6_REASS_DROP_SIZE);
+    } else if (f->offset == 0 && !chain_complete(p, off, f->next_header)) {
+        TERN_STAT_INC(s, IPV6_REASS_DROP_CHAIN);
+        tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 3, 0, false);
+    } else {
+        return true;
+    }
+    tern_pbuf_free(s, p);
+    return false;
+}
+
+/* Whether fr fits what the datagram's last fragment said its end is. */
+static bool fits_total(const tern_ipv6_reass *r, frag_range fr) {
+    if (!r->total)
+        return true;
+    return fr.more ? fr.end <= r->total : fr.end == r->total;
+}
+
+/* Drop p and the whole datagram r was collecting. */
+static tern_pbuf *drop_datagram(tern_stack *s, tern_ipv6_reass *r, tern_pbuf *p) {
+    free_slot(s, r);
+    tern_pbuf_free(s, p);
+    return NULL;
+}
+
 tern_pbuf *tern_ipv6_reass_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint16_t off,
                                  uint16_t nh_field, const tern_ipv6_frag_repr *f) {
     tern_stack *s = nif->stack;
     uint32_t len = (uint32_t)p->tot_len - off - TERN_WIRE_IPV6_FRAG_HLEN;
-    if (f->more && (len == 0 || len % 8u)) { /* RFC 8200 4.5: pointer at the payload length */
-        TERN_STAT_INC(s, IPV6_REASS_DROP_BAD);
-        tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 0, 4, false);
-        tern_pbuf_free(s, p);
+    if (!fragment_ok(nif, p, off, f, len))
         return NULL;
-    }
-    if (f->offset + len > 65535u - TERN_WIRE_IPV6_HLEN) { /* pointer at the fragment offset */
-        TERN_STAT_INC(s, IPV6_REASS_DROP_SIZE);
-        tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 0, (uint32_t)off + 2u, false);
-        tern_pbuf_free(s, p);
-        return NULL;
-    }
-    if (f->offset + len > TERN_CFG_IPV6_REASS_MAX_SIZE) {
-        TERN_STAT_INC(s, IPV6_REASS_DROP_SIZE);
-        tern_pbuf_free(s, p);
-        return NULL;
-    }
-    if (f->offset == 0 && !chain_complete(p, off, f->next_header)) {
-        TERN_STAT_INC(s, IPV6_REASS_DROP_CHAIN);
-        tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 3, 0, false);
-        tern_pbuf_free(s, p);
-        return NULL;
-    }
     tern_ipv6_reass *r = find_slot(nif, ip, f->id);
     if (f->offset) {
-        p = tern_pbuf_strip(s, p, off);
+        p = tern_pbuf_strip(s, p, off); /* only the first keeps its headers */
     } else if (r->have_first) {
         TERN_STAT_INC(s, IPV6_REASS_DROP_OVERLAP); /* a second first fragment */
-        free_slot(s, r);
-        tern_pbuf_free(s, p);
-        return NULL;
+        return drop_datagram(s, r, p);
     }
     frag_range fr = {.off = f->offset, .end = (uint16_t)(f->offset + len), .more = f->more};
-    if ((!fr.more && r->total && r->total != fr.end) || (r->total && fr.end > r->total)) {
+    if (!fits_total(r, fr)) {
         TERN_STAT_INC(s, IPV6_REASS_DROP_BAD);
-        free_slot(s, r);
-        tern_pbuf_free(s, p);
-        return NULL;
+        return drop_datagram(s, r, p);
     }
     unsigned nbufs = tern_pbuf_count(p);
     if (!reserve_buffers(s, r, nbufs) || r->nbufs + nbufs > 255u) {
         TERN_STAT_INC(s, IPV6_REASS_DROP_FULL);
-        if (r->frags)
-            free_slot(s, r);
-        else
-            memset(r, 0, sizeof *r);
-        tern_pbuf_free(s, p);
-        return NULL;
-    }
-    if (fr.off == 0) { /* it heads the list (insert puts it first) */
-        if (r->frags && range_of(r, r->frags).off == 0) {
-            TERN_STAT_INC(s, IPV6_REASS_DROP_OVERLAP);
-            free_slot(s, r);
-            tern_pbuf_free(s, p);
-            return NULL;
-        }
+        return drop_datagram(s, r, p);
     }
     enum insert_result ir = insert(r, p, fr);
-    if (ir == DUPLICATE) {
-        if (!r->frags)
-            memset(r, 0, sizeof *r);
+    if (ir == DUPLICATE) { /* the slot holds the original: keep it */
         tern_pbuf_free(s, p);
         return NULL;
     }
     if (ir == OVERLAP) { /* RFC 5722: the whole datagram goes */
         TERN_STAT_INC(s, IPV6_REASS_DROP_OVERLAP);
-        free_slot(s, r);
-        tern_pbuf_free(s, p);
-        return NULL;
+        return drop_datagram(s, r, p);
     }
     if (fr.off == 0) {
         r->have_first = 1;
