@@ -29,7 +29,6 @@ typedef struct tern_arp_entry {
     uint8_t state; /* enum tern_arp_state */
     uint8_t ifindex;
     uint8_t tries;
-    uint8_t qlen;
 } tern_arp_entry;
 
 /* Called when another host claims one of our addresses. */

@@ -86,7 +86,6 @@ typedef struct tern_nd_entry {
     uint8_t state; /* enum tern_nd_state */
     uint8_t ifindex;
     uint8_t tries;
-    uint8_t qlen;
     uint8_t router;
     uint32_t stamp; /* last state change */
     uint32_t due;   /* next timer event (INCOMPLETE/REACHABLE/DELAY/PROBE) */

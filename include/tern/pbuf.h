@@ -132,4 +132,16 @@ tern_pbuf *tern_pbuf_make_writable(struct tern_stack *s, tern_pbuf *p, uint16_t 
 /* Number of segments in the chain. */
 unsigned tern_pbuf_count(const tern_pbuf *p);
 
+/* Lists of whole packets linked through next_pkt. */
+/* Detach and return the first packet of *list; NULL when it is empty. */
+tern_pbuf *tern_pbuf_list_pop(tern_pbuf **list);
+/* Free every packet of the list; returns how many there were. */
+unsigned tern_pbuf_list_free(struct tern_stack *s, tern_pbuf *list);
+/* Hold p (consumed) at the tail of a FIFO of packets waiting for something
+ * (a link-layer address): memory the caller only lent is copied into the pool
+ * first, and a FIFO already holding `max` packets frees its oldest. Returns 1
+ * when the oldest went, 0 when nothing did, -1 when p could not be copied
+ * (it is freed; the FIFO is unchanged). */
+int tern_pbuf_fifo_push(struct tern_stack *s, tern_pbuf **fifo, unsigned max, tern_pbuf *p);
+
 #endif

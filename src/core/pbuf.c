@@ -345,3 +345,51 @@ unsigned tern_pbuf_count(const tern_pbuf *p) {
         n++;
     return n;
 }
+
+tern_pbuf *tern_pbuf_list_pop(tern_pbuf **list) {
+    tern_pbuf *p = *list;
+    if (p) {
+        *list = p->next_pkt;
+        p->next_pkt = NULL;
+    }
+    return p;
+}
+
+unsigned tern_pbuf_list_free(tern_stack *s, tern_pbuf *list) {
+    unsigned n = 0;
+    while (list) {
+        tern_pbuf *next = list->next_pkt;
+        list->next_pkt = NULL;
+        tern_pbuf_free(s, list);
+        list = next;
+        n++;
+    }
+    return n;
+}
+
+static bool holds_lent_memory(const tern_pbuf *p) {
+    for (; p; p = p->next)
+        if (p->kind == TERN_PBUF_REF)
+            return true;
+    return false;
+}
+
+int tern_pbuf_fifo_push(tern_stack *s, tern_pbuf **fifo, unsigned max, tern_pbuf *p) {
+    if (holds_lent_memory(p)) {
+        tern_pbuf *c = tern_pbuf_clone(s, TERN_PBUF_LINK_HEADROOM, p);
+        tern_pbuf_free(s, p);
+        if (!c)
+            return -1;
+        p = c;
+    }
+    tern_pbuf **pp = fifo;
+    unsigned n = 0;
+    for (; *pp; pp = &(*pp)->next_pkt)
+        n++;
+    p->next_pkt = NULL;
+    *pp = p;
+    if (n < max)
+        return 0;
+    tern_pbuf_free(s, tern_pbuf_list_pop(fifo)); /* the oldest */
+    return 1;
+}

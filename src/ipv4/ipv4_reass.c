@@ -30,13 +30,7 @@ static frag_range range_of(const tern_pbuf *q) {
 }
 
 static void free_slot(tern_stack *s, tern_ipv4_reass *r) {
-    tern_pbuf *q = r->frags;
-    while (q) {
-        tern_pbuf *next = q->next_pkt;
-        q->next_pkt = NULL;
-        tern_pbuf_free(s, q);
-        q = next;
-    }
+    (void)tern_pbuf_list_free(s, r->frags);
     s->ipv4.reass_pbufs = (uint16_t)(s->ipv4.reass_pbufs - r->nbufs);
     r->frags = NULL;
     r->nbufs = 0;
@@ -167,14 +161,10 @@ static tern_pbuf *assemble(tern_stack *s, tern_ipv4_reass *r, tern_ipv4_repr *ip
     first->next_pkt = NULL;
     uint32_t total = (uint32_t)f0.hlen + r->total;
     first = tern_pbuf_make_writable(s, first, 0, f0.hlen);
-    while (rest) {
-        tern_pbuf *next = rest->next_pkt;
-        rest->next_pkt = NULL;
-        frag_range fr = range_of(rest);
-        rest = tern_pbuf_strip(s, rest, fr.hlen);
-        if (!first || tern_pbuf_cat(first, rest) != TERN_OK)
-            tern_pbuf_free(s, rest); /* cannot pass 65535: size checked before */
-        rest = next;
+    for (tern_pbuf *q; (q = tern_pbuf_list_pop(&rest)) != NULL;) {
+        q = tern_pbuf_strip(s, q, range_of(q).hlen);
+        if (!first || tern_pbuf_cat(first, q) != TERN_OK)
+            tern_pbuf_free(s, q); /* cannot pass 65535: size checked before */
     }
     r->have = 0;
     r->total = 0;

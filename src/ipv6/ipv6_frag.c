@@ -34,13 +34,7 @@ static frag_range range_of(const tern_ipv6_reass *r, const tern_pbuf *q) {
 }
 
 static void free_slot(tern_stack *s, tern_ipv6_reass *r) {
-    tern_pbuf *q = r->frags;
-    while (q) {
-        tern_pbuf *next = q->next_pkt;
-        q->next_pkt = NULL;
-        tern_pbuf_free(s, q);
-        q = next;
-    }
+    (void)tern_pbuf_list_free(s, r->frags);
     s->ipv6.reass_pbufs = (uint16_t)(s->ipv6.reass_pbufs - r->nbufs);
     memset(r, 0, sizeof *r);
 }
@@ -184,10 +178,7 @@ static tern_pbuf *assemble(tern_stack *s, tern_ipv6_reass *r) {
         (void)tern_pbuf_pull(head, TERN_WIRE_IPV6_FRAG_HLEN);
         head->payload[field] = nh;
     }
-    while (rest) {
-        tern_pbuf *q = rest;
-        rest = q->next_pkt;
-        q->next_pkt = NULL;
+    for (tern_pbuf *q; (q = tern_pbuf_list_pop(&rest)) != NULL;) {
         if (!ok) {
             tern_pbuf_free(s, q);
             continue;

@@ -24,14 +24,8 @@ static tern_nd_entry *find(tern_stack *s, const uint8_t ip[16], uint8_t ifindex)
 }
 
 static void drop_queue(tern_stack *s, tern_nd_entry *e) {
-    while (e->queue) {
-        tern_pbuf *p = e->queue;
-        e->queue = p->next_pkt;
-        p->next_pkt = NULL;
-        TERN_STAT_INC(s, ND_RESOLVE_FAIL);
-        tern_pbuf_free(s, p);
-    }
-    e->qlen = 0;
+    TERN_STAT_ADD(s, ND_RESOLVE_FAIL, tern_pbuf_list_free(s, e->queue));
+    e->queue = NULL;
 }
 
 static void free_entry(tern_stack *s, tern_nd_entry *e) {
@@ -71,15 +65,10 @@ static void send_frame(tern_netif *nif, tern_pbuf *p, const uint8_t mac[6]) {
 }
 
 static void flush_queue(tern_netif *nif, tern_nd_entry *e) {
-    tern_pbuf *q = e->queue;
+    tern_pbuf *list = e->queue, *q;
     e->queue = NULL;
-    e->qlen = 0;
-    while (q) {
-        tern_pbuf *next = q->next_pkt;
-        q->next_pkt = NULL;
+    while ((q = tern_pbuf_list_pop(&list)) != NULL)
         send_frame(nif, q, e->mac);
-        q = next;
-    }
 }
 
 tern_err tern_nd_send_ns(tern_netif *nif, const uint8_t target[16], bool dad, bool unicast) {
@@ -122,31 +111,10 @@ static void send_na(tern_netif *nif, const uint8_t target[16], const uint8_t dst
 }
 
 static bool queue_packet(tern_stack *s, tern_nd_entry *e, tern_pbuf *p) {
-    for (const tern_pbuf *q = p; q; q = q->next) {
-        if (q->kind == TERN_PBUF_REF) { /* lent memory must be copied before it waits */
-            tern_pbuf *c = tern_pbuf_clone(s, TERN_PBUF_LINK_HEADROOM, p);
-            tern_pbuf_free(s, p);
-            if (!c)
-                return false;
-            p = c;
-            break;
-        }
-    }
-    if (e->qlen >= TERN_CFG_IPV6_ND_QUEUE_LEN) {
-        tern_pbuf *old = e->queue;
-        e->queue = old->next_pkt;
-        old->next_pkt = NULL;
-        tern_pbuf_free(s, old);
-        e->qlen--;
+    int r = tern_pbuf_fifo_push(s, &e->queue, TERN_CFG_IPV6_ND_QUEUE_LEN, p);
+    if (r > 0)
         TERN_STAT_INC(s, ND_QUEUE_DROP);
-    }
-    tern_pbuf **pp = &e->queue;
-    while (*pp)
-        pp = &(*pp)->next_pkt;
-    p->next_pkt = NULL;
-    *pp = p;
-    e->qlen++;
-    return true;
+    return r >= 0;
 }
 
 tern_err tern_nd_output(tern_netif *nif, tern_pbuf *p, const uint8_t next_hop[16]) {

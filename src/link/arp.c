@@ -24,17 +24,11 @@ static tern_arp_entry *find(tern_stack *s, uint32_t ip, uint8_t ifindex) {
 
 static void drop_queue(tern_stack *s, tern_arp_entry *e) {
 #if TERN_CFG_ARP_QUEUE
-    while (e->queue) {
-        tern_pbuf *p = e->queue;
-        e->queue = p->next_pkt;
-        p->next_pkt = NULL;
-        TERN_STAT_INC(s, ARP_RESOLVE_FAIL);
-        tern_pbuf_free(s, p);
-    }
+    TERN_STAT_ADD(s, ARP_RESOLVE_FAIL, tern_pbuf_list_free(s, e->queue));
+    e->queue = NULL;
 #else
     (void)s;
 #endif
-    e->qlen = 0;
 }
 
 static void free_entry(tern_stack *s, tern_arp_entry *e) {
@@ -159,15 +153,10 @@ tern_err tern_arp_announce(tern_netif *nif) {
 /* Send the packets that waited for this entry. */
 static void flush_queue(tern_netif *nif, tern_arp_entry *e) {
 #if TERN_CFG_ARP_QUEUE
-    tern_pbuf *q = e->queue;
+    tern_pbuf *list = e->queue, *q;
     e->queue = NULL;
-    e->qlen = 0;
-    while (q) {
-        tern_pbuf *next = q->next_pkt;
-        q->next_pkt = NULL;
+    while ((q = tern_pbuf_list_pop(&list)) != NULL)
         (void)tern_eth_output(nif, q, e->mac, TERN_ETH_TYPE_IPV4);
-        q = next;
-    }
 #else
     (void)nif, (void)e;
 #endif
@@ -264,32 +253,10 @@ void tern_arp_input(tern_netif *nif, tern_pbuf *p) {
 
 static bool queue_packet(tern_stack *s, tern_arp_entry *e, tern_pbuf *p) {
 #if TERN_CFG_ARP_QUEUE
-    /* Memory the caller only lent (REF) must be copied before it waits. */
-    for (const tern_pbuf *q = p; q; q = q->next) {
-        if (q->kind == TERN_PBUF_REF) {
-            tern_pbuf *c = tern_pbuf_clone(s, TERN_PBUF_LINK_HEADROOM, p);
-            tern_pbuf_free(s, p);
-            if (!c)
-                return false;
-            p = c;
-            break;
-        }
-    }
-    if (e->qlen >= TERN_CFG_ARP_QUEUE_LEN) {
-        tern_pbuf *old = e->queue;
-        e->queue = old->next_pkt;
-        old->next_pkt = NULL;
-        tern_pbuf_free(s, old);
-        e->qlen--;
+    int r = tern_pbuf_fifo_push(s, &e->queue, TERN_CFG_ARP_QUEUE_LEN, p);
+    if (r > 0)
         TERN_STAT_INC(s, ARP_QUEUE_DROP);
-    }
-    tern_pbuf **pp = &e->queue;
-    while (*pp)
-        pp = &(*pp)->next_pkt;
-    p->next_pkt = NULL;
-    *pp = p;
-    e->qlen++;
-    return true;
+    return r >= 0;
 #else
     TERN_STAT_INC(s, ARP_QUEUE_DROP);
     tern_pbuf_free(s, p);

@@ -43,12 +43,8 @@ void tern_loopback_init(tern_stack *s) {
 }
 
 void tern_loopback_deinit(tern_stack *s) {
-    while (s->loop_head) {
-        tern_pbuf *p = s->loop_head;
-        s->loop_head = p->next_pkt;
-        p->next_pkt = NULL;
-        tern_pbuf_free(s, p);
-    }
+    (void)tern_pbuf_list_free(s, s->loop_head);
+    s->loop_head = NULL;
     s->loop_tail = NULL;
     s->loop_len = 0;
 }

@@ -141,11 +141,59 @@ static void test_make_writable_shared(void **state) {
     stack_free_checked(s);
 }
 
+/* The waiting-packet FIFO (ARP and ND queues): oldest out when full, lent
+ * memory copied in, nothing changed when the copy fails. */
+static void test_fifo_and_lists(void **state) {
+    (void)state;
+    tern_stack *s = stack_new(1);
+    tern_pbuf *fifo = NULL, *p[3];
+    for (unsigned i = 0; i < 3; i++)
+        assert_non_null(p[i] = tern_pbuf_alloc(s, 0, 10));
+    assert_int_equal(tern_pbuf_fifo_push(s, &fifo, 2, p[0]), 0);
+    assert_int_equal(tern_pbuf_fifo_push(s, &fifo, 2, p[1]), 0);
+    assert_int_equal(tern_pbuf_fifo_push(s, &fifo, 2, p[2]), 1); /* full: p[0] freed */
+
+    static const uint8_t rom[] = "lent, not owned";
+    tern_pbuf *r = tern_pbuf_alloc_ref(s, rom, sizeof rom);
+    assert_int_equal(tern_pbuf_fifo_push(s, &fifo, 3, r), 0);
+    tern_pbuf *list = fifo, *q;
+    fifo = NULL;
+    unsigned n = 0;
+    while ((q = tern_pbuf_list_pop(&list)) != NULL) {
+        assert_null(q->next_pkt);
+        if (n < 2)
+            assert_ptr_equal(q, p[n + 1]); /* in arrival order */
+        else
+            assert_int_equal(q->kind, TERN_PBUF_POOL); /* the copy, not the lent memory */
+        tern_pbuf_free(s, q);
+        n++;
+    }
+    assert_int_equal(n, 3);
+
+    /* Out of pool: the lent packet cannot be copied, the FIFO is unchanged. */
+    tern_pbuf *keep = tern_pbuf_alloc(s, 0, 10);
+    assert_int_equal(tern_pbuf_fifo_push(s, &fifo, 2, keep), 0);
+    tern_pbuf *all[TERN_CFG_PBUF_COUNT];
+    unsigned used = 0;
+    while (used < TERN_CFG_PBUF_COUNT && (all[used] = tern_pbuf_alloc(s, 0, 10)) != NULL)
+        used++;
+    r = tern_pbuf_alloc_ref(s, rom, sizeof rom); /* REF headers have their own pool */
+    assert_non_null(r);
+    assert_int_equal(tern_pbuf_fifo_push(s, &fifo, 2, r), -1);
+    assert_ptr_equal(fifo, keep);
+    assert_null(keep->next_pkt);
+    for (unsigned i = 0; i < used; i++)
+        tern_pbuf_free(s, all[i]);
+    assert_int_equal(tern_pbuf_list_free(s, fifo), 1);
+    stack_free_checked(s); /* p[0] was freed by the FIFO, r by the failed push */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_single_and_chain), cmocka_unit_test(test_exhaustion_is_counted),
         cmocka_unit_test(test_push_pull_strip_trim),   cmocka_unit_test(test_copy_view_clone),
         cmocka_unit_test(test_ref_ext_and_refcount),   cmocka_unit_test(test_make_writable_shared),
+        cmocka_unit_test(test_fifo_and_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
