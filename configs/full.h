@@ -119,6 +119,7 @@
 #define TERN_CFG_TCP_SACK_BLOCKS 4         /* SACK scoreboard ranges per connection */
 #define TERN_CFG_TCP_CC TERN_TCP_CC_CUBIC  /* CUBIC congestion control (RFC 9438) */
 #define TERN_CFG_TCP_SYNCOOKIES 1          /* SYN cookies when a backlog is full */
+#define TERN_CFG_TCP_IP_OPTS 0             /* no per-connection TTL/TOS */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 8              /* 8 UDP endpoints */

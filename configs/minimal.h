@@ -118,6 +118,7 @@
 #define TERN_CFG_TCP_SACK_BLOCKS 4            /* (unused: SACK is off) */
 #define TERN_CFG_TCP_CC TERN_TCP_CC_NEWRENO   /* NewReno congestion control */
 #define TERN_CFG_TCP_SYNCOOKIES 0             /* no SYN cookies */
+#define TERN_CFG_TCP_IP_OPTS 0                /* no per-connection TTL/TOS */
 /* ---- Transport ---- */
 #define TERN_CFG_UDP 1                   /* UDP, callback API */
 #define TERN_CFG_UDP_PCBS 4              /* 4 UDP endpoints */
@@ -127,6 +128,12 @@
 
 /* ---- API ---- */
 /* Callback API only: no sockets layer, no OS abstraction is linked. */
+#define TERN_CFG_SOCKETS 0            /* no Berkeley sockets layer */
+#define TERN_CFG_SOCKETS_MAX 8        /* (unused: sockets are off) */
+#define TERN_CFG_SOCKET_DGRAM_QUEUE 8 /* (unused) */
+#define TERN_CFG_OS_MUTEX_SIZE 64     /* (unused: no OS port) */
+#define TERN_CFG_OS_COND_SIZE 64
+#define TERN_CFG_OS_THREAD_SIZE 32
 
 /* ---- Applications ---- */
 #define TERN_CFG_APP_ECHO 1 /* UDP echo/discard (tiny; `make size` links it) */
