@@ -15,6 +15,8 @@
  * After the last record the clock jumps an hour ahead (every timer fires),
  * the stack is torn down and every buffer must be back in its pool: a leak
  * aborts. tests/fuzz/make_corpus.py writes seeds in this format.
+ *
+ * fuzz_ipv6.c builds this harness again with FUZZ_IPV6 set.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +24,11 @@
 #include <stdlib.h>
 
 #include "tern/tern.h"
+
+#ifndef FUZZ_IPV6
+#define FUZZ_IPV6 0
+#define FUZZ_NAME "fuzz_input"
+#endif
 
 #define FUZZ_LEN_MASK 0x0FFFu
 #define FUZZ_SPLIT 0x8000u
@@ -73,6 +80,12 @@ static void fuzz_setup(tern_stack *s, tern_netif *nif, uint32_t now) {
         abort();
     if (tern_echo_start(s) != TERN_OK)
         abort();
+#if FUZZ_IPV6
+    tern_addr g;
+    if (!tern_addr_parse("2001:db8::2", &g) || tern_ipv6_enable(nif, true) != TERN_OK ||
+        tern_ipv6_add_addr(nif, &g, 64) != TERN_OK)
+        abort();
+#endif
 }
 
 /* Poll until nothing is due right now (bounded: a timer that keeps asking
@@ -112,6 +125,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     fuzz_setup(s, nif, now);
     fuzz_poll(s, now);
+#if FUZZ_IPV6
+    for (int i = 0; i < 30; i++) /* DAD, then the router solicitations start */
+        fuzz_poll(s, now += 100);
+#endif
     while (size >= 2) {
         uint16_t hdr = (uint16_t)((data[0] << 8) | data[1]);
         data += 2;
@@ -132,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_poll(s, now + 3600u * 1000u);
     tern_stack_deinit(s);
     if (tern_stack_buffers_in_use(s) != 0) {
-        fprintf(stderr, "fuzz_input: %u packet buffers leaked\n", tern_stack_buffers_in_use(s));
+        fprintf(stderr, FUZZ_NAME ": %u packet buffers leaked\n", tern_stack_buffers_in_use(s));
         abort();
     }
     return 0;
