@@ -163,6 +163,13 @@ int tern_sock_fail(tern_sock *so, int e) {
     return -1;
 }
 
+int tern_sock_done(tern_sock *so, int e) {
+    if (e)
+        return tern_sock_fail(so, e);
+    tern_sock_leave(so);
+    return 0;
+}
+
 void tern_sock_wake(tern_sock *so) {
     tern_os_cond_broadcast(&so->cond);
     /* Pollers of any instance sharing this core lock may wait for it. */

@@ -421,25 +421,22 @@ long tern_recvfrom(int fd, void *buf, size_t len, int flags, struct tern_sockadd
     return do_recv(fd, &v, 1, flags, from, fromlen, NULL);
 }
 
+/* sendmsg/recvmsg without a message: as on Linux, a bad descriptor is
+ * reported before the bad pointer. */
+static long no_msg(int fd) {
+    tern_os_set_errno(tern_sock_lookup(fd) ? TERN_EFAULT : TERN_EBADF);
+    return -1;
+}
+
 long tern_sendmsg(int fd, const struct tern_msghdr *msg, int flags) {
-    if (!msg) {
-        if (!tern_sock_lookup(fd))
-            tern_os_set_errno(TERN_EBADF);
-        else
-            tern_os_set_errno(TERN_EFAULT);
-        return -1;
-    }
+    if (!msg)
+        return no_msg(fd);
     return do_send(fd, msg->msg_iov, msg->msg_iovlen, flags, msg->msg_name, msg->msg_namelen);
 }
 
 long tern_recvmsg(int fd, struct tern_msghdr *msg, int flags) {
-    if (!msg) {
-        if (!tern_sock_lookup(fd))
-            tern_os_set_errno(TERN_EBADF);
-        else
-            tern_os_set_errno(TERN_EFAULT);
-        return -1;
-    }
+    if (!msg)
+        return no_msg(fd);
     msg->msg_flags = 0;
     msg->msg_controllen = 0;
     tern_socklen_t namelen = msg->msg_namelen;

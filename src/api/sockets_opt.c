@@ -243,10 +243,7 @@ int tern_setsockopt(int fd, int level, int name, const void *val, tern_socklen_t
         e = set_ip_level(so, name, val, len);
     else
         e = TERN_ENOPROTOOPT;
-    if (e)
-        return tern_sock_fail(so, e);
-    tern_sock_leave(so);
-    return 0;
+    return tern_sock_done(so, e);
 }
 
 static int put(void *val, tern_socklen_t *len, const void *src, tern_socklen_t size) {
@@ -349,10 +346,7 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
         e = get_ip_level(so, name, val, len);
     else
         e = TERN_ENOPROTOOPT;
-    if (e)
-        return tern_sock_fail(so, e);
-    tern_sock_leave(so);
-    return 0;
+    return tern_sock_done(so, e);
 }
 
 #endif

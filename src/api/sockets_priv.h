@@ -40,6 +40,8 @@ tern_sock *tern_sock_enter(int fd);
 void tern_sock_leave(tern_sock *so);
 /* Leave returning -1 with errno e. */
 int tern_sock_fail(tern_sock *so, int e);
+/* Leave the socket with the call's result: 0, or -1 with errno e if e is set. */
+int tern_sock_done(tern_sock *so, int e);
 /* Socket by descriptor without locking (NULL if fd is no socket). */
 tern_sock *tern_sock_lookup(int fd);
 int tern_sock_fd(const tern_sock *so);

@@ -338,24 +338,31 @@ static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_re
     }
 }
 
-void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
-    tern_stack *s = nif->stack;
+/* The header, checked against the datagram, and p trimmed to the length it
+ * gives (IP may carry padding); false, with p counted and freed, if bad. */
+static bool read_header(tern_stack *s, tern_pbuf *p, tern_udp_repr *u) {
     uint8_t scratch[TERN_WIRE_UDP_HLEN];
-    tern_udp_repr u;
     TERN_STAT_INC(s, UDP_RX);
     const uint8_t *h = tern_pbuf_view(p, 0, TERN_WIRE_UDP_HLEN, scratch);
     if (!h) {
         TERN_STAT_INC(s, UDP_DROP_SHORT);
-        tern_pbuf_free(s, p);
-        return;
-    }
-    tern_udp_read(h, &u);
-    if (u.len < TERN_WIRE_UDP_HLEN || u.len > p->tot_len) {
+    } else {
+        tern_udp_read(h, u);
+        if (u->len >= TERN_WIRE_UDP_HLEN && u->len <= p->tot_len) {
+            tern_pbuf_trim(s, p, u->len);
+            return true;
+        }
         TERN_STAT_INC(s, UDP_DROP_LEN);
-        tern_pbuf_free(s, p);
-        return;
     }
-    tern_pbuf_trim(s, p, u.len);
+    tern_pbuf_free(s, p);
+    return false;
+}
+
+void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
+    tern_stack *s = nif->stack;
+    tern_udp_repr u;
+    if (!read_header(s, p, &u))
+        return;
     if (!checksum_ok(nif, p, ip, &u)) {
         TERN_STAT_INC(s, UDP_DROP_CHECKSUM);
         tern_pbuf_free(s, p);
@@ -399,22 +406,9 @@ static int match6(const tern_udp_pcb *pcb, const tern_ipv6_repr *ip, const tern_
 
 void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
     tern_stack *s = nif->stack;
-    uint8_t scratch[TERN_WIRE_UDP_HLEN];
     tern_udp_repr u;
-    TERN_STAT_INC(s, UDP_RX);
-    const uint8_t *h = tern_pbuf_view(p, 0, TERN_WIRE_UDP_HLEN, scratch);
-    if (!h) {
-        TERN_STAT_INC(s, UDP_DROP_SHORT);
-        tern_pbuf_free(s, p);
+    if (!read_header(s, p, &u))
         return;
-    }
-    tern_udp_read(h, &u);
-    if (u.len < TERN_WIRE_UDP_HLEN || u.len > p->tot_len) {
-        TERN_STAT_INC(s, UDP_DROP_LEN);
-        tern_pbuf_free(s, p);
-        return;
-    }
-    tern_pbuf_trim(s, p, u.len);
     bool csum_ok = (nif->offload & TERN_OFFLOAD_RX_UDP) || (p->flags & TERN_PBUF_F_CSUM_OK) ||
                    tern_csum_ok(tern_csum_pbuf(p, 0, u.len, tern_csum_pseudo6(ip->src, ip->dst, 17, u.len)));
     if (u.csum == 0 || !csum_ok) { /* zero is never valid over IPv6 */
