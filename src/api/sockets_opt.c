@@ -147,44 +147,49 @@ static int set_tcp_level(tern_sock *so, int name, const void *val, tern_socklen_
     }
 }
 
+/* IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP: two groups per socket. */
+static int set_membership(tern_sock *so, int name, const void *val, tern_socklen_t len) {
+    struct tern_ip_mreq m;
+    if (!val)
+        return TERN_EFAULT;
+    if (len < sizeof m)
+        return TERN_EINVAL;
+    if (SOCK_IS_STREAM(so))
+        return TERN_EPROTO;
+    memcpy(&m, val, sizeof m);
+    uint32_t group = tern_ntohl(m.imr_multiaddr.s_addr);
+    if ((group >> 28) != 0xEu)
+        return TERN_EINVAL;
+#if TERN_CFG_IGMP
+    tern_addr g = tern_addr_ipv4(group);
+    tern_stack *s = so->owner->stack;
+    if (name == TERN_IP_ADD_MEMBERSHIP) {
+        unsigned slot = so->mcast_groups[0] ? 1u : 0u;
+        if (so->mcast_groups[0] == group || so->mcast_groups[1] == group)
+            return TERN_EADDRINUSE;
+        if (so->mcast_groups[slot])
+            return TERN_ENOBUFS;
+        if (tern_igmp_join(s, NULL, &g))
+            return TERN_ENOBUFS;
+        so->mcast_groups[slot] = group;
+    } else {
+        unsigned slot = so->mcast_groups[0] == group ? 0u : so->mcast_groups[1] == group ? 1u : 2u;
+        if (slot == 2u)
+            return TERN_EADDRNOTAVAIL;
+        tern_igmp_leave(s, NULL, &g);
+        so->mcast_groups[slot] = 0;
+    }
+    return 0;
+#else
+    (void)name;
+    return TERN_ENOPROTOOPT;
+#endif
+}
+
 static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t len) {
     int v = 0;
-    if (name == TERN_IP_ADD_MEMBERSHIP || name == TERN_IP_DROP_MEMBERSHIP) {
-        struct tern_ip_mreq m;
-        if (!val)
-            return TERN_EFAULT;
-        if (len < sizeof m)
-            return TERN_EINVAL;
-        if (SOCK_IS_STREAM(so))
-            return TERN_EPROTO;
-        memcpy(&m, val, sizeof m);
-        uint32_t group = tern_ntohl(m.imr_multiaddr.s_addr);
-        if ((group >> 28) != 0xEu)
-            return TERN_EINVAL;
-#if TERN_CFG_IGMP
-        tern_addr g = tern_addr_ipv4(group);
-        tern_stack *s = so->owner->stack;
-        if (name == TERN_IP_ADD_MEMBERSHIP) {
-            unsigned slot = so->mcast_groups[0] ? 1u : 0u;
-            if (so->mcast_groups[0] == group || so->mcast_groups[1] == group)
-                return TERN_EADDRINUSE;
-            if (so->mcast_groups[slot])
-                return TERN_ENOBUFS;
-            if (tern_igmp_join(s, NULL, &g))
-                return TERN_ENOBUFS;
-            so->mcast_groups[slot] = group;
-        } else {
-            unsigned slot = so->mcast_groups[0] == group ? 0u : so->mcast_groups[1] == group ? 1u : 2u;
-            if (slot == 2u)
-                return TERN_EADDRNOTAVAIL;
-            tern_igmp_leave(s, NULL, &g);
-            so->mcast_groups[slot] = 0;
-        }
-        return 0;
-#else
-        return TERN_ENOPROTOOPT;
-#endif
-    }
+    if (name == TERN_IP_ADD_MEMBERSHIP || name == TERN_IP_DROP_MEMBERSHIP)
+        return set_membership(so, name, val, len);
     if (!val)
         return TERN_EFAULT;
     /* Linux takes a single byte for these too. */
