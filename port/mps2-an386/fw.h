@@ -122,9 +122,4 @@ void shell_check(fw *f, uint32_t now);
 void shell_print_stats(fw *f, bool nonzero_only);
 cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen);
 
-/* Parsing helpers (shell.c). */
-bool fw_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
-bool fw_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
-bool fw_parse_mac(const char *text, uint8_t mac[6]);
-
 #endif

@@ -66,14 +66,14 @@ static int parse_option(fw *f, const char *opt, const char *arg) {
             return usage_error("bad --tap name", arg);
         strcpy(f->ifname, arg);
     } else if (strcmp(opt, "--ipv4") == 0) {
-        if (arg == NULL || !fw_parse_cidr(arg, &f->ip, &f->prefix) || f->prefix == 0 || f->prefix > 30)
+        if (arg == NULL || !sh_parse_cidr(arg, &f->ip, &f->prefix) || f->prefix == 0 || f->prefix > 30)
             return usage_error("bad --ipv4", arg);
     } else if (strcmp(opt, "--gateway") == 0) {
         if (arg == NULL || !tern_addr_parse(arg, &f->gw) || f->gw.family != TERN_AF_INET)
             return usage_error("bad --gateway", arg);
         f->has_gw = true;
     } else if (strcmp(opt, "--mac") == 0) {
-        if (arg == NULL || !fw_parse_mac(arg, f->mac) || (f->mac[0] & 1u))
+        if (arg == NULL || !sh_parse_mac(arg, f->mac) || (f->mac[0] & 1u))
             return usage_error("bad --mac", arg);
         f->has_mac = true;
     } else if (strcmp(opt, "--dns") == 0) {

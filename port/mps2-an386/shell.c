@@ -32,55 +32,6 @@ typedef struct shell_cmd {
     const char *help;
 } shell_cmd;
 
-/* ---- Helpers ----------------------------------------------------------------- */
-
-bool fw_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out) {
-    uint32_t v = 0;
-    if (*text == '\0')
-        return false;
-    for (; *text; text++) {
-        if (*text < '0' || *text > '9' || v > (UINT32_MAX - 9u) / 10u)
-            return false;
-        v = v * 10u + (uint32_t)(*text - '0');
-    }
-    if (v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-bool fw_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix) {
-    char buf[32];
-    const char *slash = strchr(text, '/');
-    uint32_t len;
-    if (slash == NULL || (size_t)(slash - text) >= sizeof buf)
-        return false;
-    memcpy(buf, text, (size_t)(slash - text));
-    buf[slash - text] = '\0';
-    if (!tern_addr_parse(buf, addr) || addr->family != TERN_AF_INET || !fw_parse_uint(slash + 1, 0, 32, &len))
-        return false;
-    *prefix = (uint8_t)len;
-    return true;
-}
-
-static int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
-bool fw_parse_mac(const char *text, uint8_t mac[6]) {
-    for (int i = 0; i < 6; i++) {
-        int hi = hex_digit(text[0]), lo = hex_digit(text[1]);
-        if (hi < 0 || lo < 0 || text[2] != (i == 5 ? '\0' : ':'))
-            return false;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-        text += 3;
-    }
-    return true;
-}
-
 /* ---- ifconfig, arp, route ------------------------------------------------------ */
 
 static void print_netif(fw *f, const tern_netif *nif) {
@@ -249,9 +200,9 @@ static cmd_result cmd_ping(fw *f, int argc, char **argv, char *err, size_t errle
         fw_snprintf(err, errlen, "bad address '%.40s'", argv[1]);
         return CMD_ERROR;
     }
-    if ((argc > 2 && !fw_parse_uint(argv[2], 1, 65535, &count)) ||
-        (argc > 3 && !fw_parse_uint(argv[3], 0, PING_MAX_SIZE, &size)) ||
-        (argc > 4 && !fw_parse_uint(argv[4], 10, 60000, &interval))) {
+    if ((argc > 2 && !sh_parse_uint(argv[2], 1, 65535, &count)) ||
+        (argc > 3 && !sh_parse_uint(argv[3], 0, PING_MAX_SIZE, &size)) ||
+        (argc > 4 && !sh_parse_uint(argv[4], 10, 60000, &interval))) {
         fw_snprintf(err, errlen, "usage: ping ADDR [COUNT 1..65535] [SIZE 0..%u] [INTERVAL_MS 10..60000]",
                     PING_MAX_SIZE);
         return CMD_ERROR;
@@ -296,7 +247,7 @@ static cmd_result cmd_udp(fw *f, int argc, char **argv, char *err, size_t errlen
     uint32_t port;
     (void)argc;
     if (strcmp(argv[1], "send") != 0 || !tern_addr_parse(argv[2], &dst) || dst.family != TERN_AF_INET ||
-        !fw_parse_uint(argv[3], 1, 65535, &port)) {
+        !sh_parse_uint(argv[3], 1, 65535, &port)) {
         fw_snprintf(err, errlen, "usage: udp send ADDR PORT TEXT");
         return CMD_ERROR;
     }
@@ -413,9 +364,9 @@ static cmd_result cmd_mcast(fw *f, int argc, char **argv, char *err, size_t errl
     }
     bool ok = argc >= 3 && tern_addr_parse(argv[2], &group) && group.family == TERN_AF_INET &&
               (tern_addr_get_ipv4(&group) >> 28) == 0xEu;
-    if (ok && argc == 4 && strcmp(argv[1], "join") == 0 && fw_parse_uint(argv[3], 1, 65535, &port))
+    if (ok && argc == 4 && strcmp(argv[1], "join") == 0 && sh_parse_uint(argv[3], 1, 65535, &port))
         return mcast_join(f, &group, (uint16_t)port, err, errlen);
-    if (ok && argc == 5 && strcmp(argv[1], "send") == 0 && fw_parse_uint(argv[3], 1, 65535, &port))
+    if (ok && argc == 5 && strcmp(argv[1], "send") == 0 && sh_parse_uint(argv[3], 1, 65535, &port))
         return fw_mcast_send(f, &group, (uint16_t)port, argv[4], err, errlen);
     if (ok && argc == 3 && strcmp(argv[1], "leave") == 0) {
         bool found = false;

@@ -89,7 +89,7 @@ static cmd_result tcp_connect(fw *f, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port;
     char *opt = tcp_connect_option(argv[3]);
-    if (!tern_addr_parse(argv[2], &dst) || !fw_parse_uint(argv[3], 1, 65535, &port) ||
+    if (!tern_addr_parse(argv[2], &dst) || !sh_parse_uint(argv[3], 1, 65535, &port) ||
         (opt && strcmp(opt, "echo") != 0)) {
         fw_snprintf(err, errlen, "usage: tcp connect ADDR PORT [echo]");
         return CMD_ERROR;
@@ -121,7 +121,7 @@ static cmd_result tcp_connect(fw *f, char **argv, char *err, size_t errlen) {
 
 static struct fw_tcp *conn_arg(fw *f, const char *arg) {
     uint32_t id;
-    if (!fw_parse_uint(arg, 1, FW_TCP_CONNS, &id) || !f->tcp[id - 1].pcb || f->tcp[id - 1].connecting)
+    if (!sh_parse_uint(arg, 1, FW_TCP_CONNS, &id) || !f->tcp[id - 1].pcb || f->tcp[id - 1].connecting)
         return NULL;
     return &f->tcp[id - 1];
 }
@@ -189,7 +189,7 @@ cmd_result fw_cmd_iperf_client(fw *f, int argc, char **argv, char *err, size_t e
     tern_addr dst;
     uint32_t secs = IPERF_DEFAULT_SECONDS;
     if (argc < 3 || !tern_addr_parse(argv[2], &dst) ||
-        (argc > 3 && !fw_parse_uint(argv[3], 1, 3600, &secs))) {
+        (argc > 3 && !sh_parse_uint(argv[3], 1, 3600, &secs))) {
         fw_snprintf(err, errlen, "usage: iperf server | client ADDR [SECONDS]");
         return CMD_ERROR;
     }
@@ -251,7 +251,7 @@ static cmd_result dns_server(fw *f, int argc, char **argv, char *err, size_t err
         return CMD_OK;
     }
     bool clear = argc == 4 && strcmp(argv[3], "none") == 0;
-    if (argc != 4 || !fw_parse_uint(argv[2], 0, TERN_CFG_DNS_SERVERS - 1u, &index) ||
+    if (argc != 4 || !sh_parse_uint(argv[2], 0, TERN_CFG_DNS_SERVERS - 1u, &index) ||
         (!clear && (!tern_addr_parse(argv[3], &a) || a.family != TERN_AF_INET))) {
         fw_snprintf(err, errlen, "usage: dns server [N ADDR|none] (N 0..%u)", TERN_CFG_DNS_SERVERS - 1u);
         return CMD_ERROR;

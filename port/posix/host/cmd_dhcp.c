@@ -12,9 +12,9 @@
 
 static void print_address(const char *what, const tern_netif *nif) {
     char ip[16], gw[16];
-    printf("%s %s/%u", what, util_format_ip(nif->ip4, ip, sizeof(ip)), util_prefix_len(nif->mask4));
+    printf("%s %s/%u", what, sh_format_ip(nif->ip4, ip, sizeof(ip)), sh_prefix_len(nif->mask4));
     if (nif->gw4)
-        printf(" gateway %s", util_format_ip(nif->gw4, gw, sizeof(gw)));
+        printf(" gateway %s", sh_format_ip(nif->gw4, gw, sizeof(gw)));
     printf("\n");
 }
 

@@ -89,7 +89,7 @@ static cmd_result dns_server(host *h, int argc, char **argv, char *err, size_t e
         return CMD_OK;
     }
     bool clear = argc == 4 && strcmp(argv[3], "none") == 0;
-    if (argc != 4 || !util_parse_uint(argv[2], 0, TERN_CFG_DNS_SERVERS - 1u, &index) ||
+    if (argc != 4 || !sh_parse_uint(argv[2], 0, TERN_CFG_DNS_SERVERS - 1u, &index) ||
         (!clear && (!tern_addr_parse(argv[3], &a) || a.family != TERN_AF_INET))) {
         snprintf(err, errlen, "usage: dns server [N ADDR|none] (N 0..%u)", TERN_CFG_DNS_SERVERS - 1u);
         return CMD_ERROR;

@@ -160,7 +160,7 @@ cmd_result cmd_mcast(host *h, int argc, char **argv, char *err, size_t errlen) {
     const char *op = argc > 1 ? argv[1] : "";
     if (argc == 1)
         return mcast_list(h);
-    bool port_ok = argc > 3 && util_parse_uint(argv[3], 1, 65535, &port);
+    bool port_ok = argc > 3 && sh_parse_uint(argv[3], 1, 65535, &port);
     if (argc > 2 && parse_group(argv[2], &group)) {
         if (strcmp(op, "join") == 0 && argc == 4 && port_ok)
             return mcast_join(h, &group, (uint16_t)port, err, errlen);

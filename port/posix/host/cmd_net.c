@@ -64,9 +64,9 @@ static bool ping_args(int argc, char **argv, host_ping *hp, uint32_t *interval, 
         snprintf(err, errlen, "bad address '%.40s'", argv[1]);
         return false;
     }
-    if ((argc > 2 && !util_parse_uint(argv[2], 1, 65535, &count)) ||
-        (argc > 3 && !util_parse_uint(argv[3], 0, PING_MAX_SIZE, &size)) ||
-        (argc > 4 && !util_parse_uint(argv[4], 10, 60000, interval))) {
+    if ((argc > 2 && !sh_parse_uint(argv[2], 1, 65535, &count)) ||
+        (argc > 3 && !sh_parse_uint(argv[3], 0, PING_MAX_SIZE, &size)) ||
+        (argc > 4 && !sh_parse_uint(argv[4], 10, 60000, interval))) {
         snprintf(err, errlen, "usage: ping ADDR [COUNT 1..65535] [SIZE 0..%u] [INTERVAL_MS 10..60000]",
                  PING_MAX_SIZE);
         return false;
@@ -176,7 +176,7 @@ cmd_result cmd_udp(host *h, int argc, char **argv, char *err, size_t errlen) {
     (void)argc;
     if ((!fill && strcmp(argv[1], "send") != 0) || !tern_addr_parse(argv[2], &dst) ||
         (dst.family != TERN_AF_INET && dst.family != TERN_AF_INET6) ||
-        !util_parse_uint(argv[3], 1, 65535, &port) || (fill && !util_parse_uint(argv[4], 1, 65000, &size))) {
+        !sh_parse_uint(argv[3], 1, 65535, &port) || (fill && !sh_parse_uint(argv[4], 1, 65000, &size))) {
         snprintf(err, errlen, "usage: udp send ADDR PORT TEXT | udp fill ADDR PORT SIZE");
         return CMD_ERROR;
     }

@@ -80,7 +80,7 @@ static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
     tern_addr dst;
     uint32_t port;
     char *opt = tcp_connect_option(argv[3]);
-    if (!tern_addr_parse(argv[2], &dst) || !util_parse_uint(argv[3], 1, 65535, &port) ||
+    if (!tern_addr_parse(argv[2], &dst) || !sh_parse_uint(argv[3], 1, 65535, &port) ||
         (opt && strcmp(opt, "echo") != 0)) {
         snprintf(err, errlen, "usage: tcp connect ADDR PORT [echo]");
         return CMD_ERROR;
@@ -112,7 +112,7 @@ static cmd_result tcp_connect(host *h, char **argv, char *err, size_t errlen) {
 
 static host_tcp_conn *conn_arg(host *h, const char *arg) {
     uint32_t id;
-    if (!util_parse_uint(arg, 1, HOST_TCP_CONNS, &id) || !h->tcp[id - 1].pcb || h->tcp[id - 1].connecting)
+    if (!sh_parse_uint(arg, 1, HOST_TCP_CONNS, &id) || !h->tcp[id - 1].pcb || h->tcp[id - 1].connecting)
         return NULL;
     return &h->tcp[id - 1];
 }
@@ -205,7 +205,7 @@ cmd_result cmd_iperf(host *h, int argc, char **argv, char *err, size_t errlen) {
 #if TERN_CFG_TCP
     uint32_t port = TERN_IPERF_PORT, secs = IPERF_DEFAULT_SECONDS;
     if (strcmp(argv[1], "server") == 0 && argc <= 3) {
-        if (argc == 3 && !util_parse_uint(argv[2], 1, 65535, &port)) {
+        if (argc == 3 && !sh_parse_uint(argv[2], 1, 65535, &port)) {
             snprintf(err, errlen, "bad port '%s'", argv[2]);
             return CMD_ERROR;
         }
@@ -224,7 +224,7 @@ cmd_result cmd_iperf(host *h, int argc, char **argv, char *err, size_t errlen) {
     }
     tern_addr dst;
     if (strcmp(argv[1], "client") == 0 && argc >= 3 && tern_addr_parse(argv[2], &dst) &&
-        (argc < 4 || util_parse_uint(argv[3], 1, 3600, &secs))) {
+        (argc < 4 || sh_parse_uint(argv[3], 1, 3600, &secs))) {
         tern_err e = tern_iperf_client_start(&h->stack, &h->iperf_cli, &dst, (uint16_t)port, secs * 1000u, 0,
                                              on_client_report, h);
         if (e != TERN_OK) {

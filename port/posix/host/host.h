@@ -139,15 +139,6 @@ typedef struct host {
 /* util.c */
 /* The shared shell views (apps/shell/shell_show.h) print to standard output. */
 extern const sh_out host_out;
-bool util_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
-bool util_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
-/* ADDR/LEN for IPv6 (LEN 1..128). */
-bool util_parse_cidr6(const char *text, tern_addr *addr, uint8_t *prefix);
-bool util_parse_mac(const char *text, uint8_t mac[6]);
-/* buf must hold 18 bytes. */
-char *util_format_mac(const uint8_t mac[6], char *buf);
-const char *util_format_ip(uint32_t host_order, char *buf, size_t size);
-uint8_t util_prefix_len(uint32_t mask);
 uint32_t util_now(void);
 
 /* shell.c */

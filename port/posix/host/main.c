@@ -100,7 +100,7 @@ static int opt_tap(host_options *o, const char *arg) {
 }
 
 static int opt_ipv4(host_options *o, const char *arg) {
-    if (!util_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
+    if (!sh_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
         tern_addr_get_ipv4(&o->ip) == 0)
         return usage_error("bad --ipv4 '%s': expected ADDR/LEN with LEN 1..30", arg);
     return 0;
@@ -115,7 +115,7 @@ static int opt_gateway(host_options *o, const char *arg) {
 
 static int opt_mac(host_options *o, const char *arg) {
     static const uint8_t zero[6] = {0};
-    if (!util_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, zero, 6) == 0)
+    if (!sh_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, zero, 6) == 0)
         return usage_error("bad --mac '%s': expected a unicast aa:bb:cc:dd:ee:ff", arg);
     o->has_mac = true;
     return 0;
@@ -123,7 +123,7 @@ static int opt_mac(host_options *o, const char *arg) {
 
 static int opt_mtu(host_options *o, const char *arg) {
     uint32_t v;
-    if (!util_parse_uint(arg, 68, 65521, &v))
+    if (!sh_parse_uint(arg, 68, 65521, &v))
         return usage_error("bad --mtu '%s': expected 68..65521", arg);
     o->mtu = (uint16_t)v;
     return 0;
@@ -192,7 +192,7 @@ static int opt_ipv6(host_options *o, const char *arg) {
 static int opt_ipv6_addr(host_options *o, const char *arg) {
     if (!TERN_CFG_IPV6)
         return usage_error("--ipv6-addr: this build has no IPv6 (TERN_CFG_IPV6)");
-    if (!util_parse_cidr6(arg, &o->ip6, &o->prefix6))
+    if (!sh_parse_cidr6(arg, &o->ip6, &o->prefix6))
         return usage_error("bad --ipv6-addr '%s': expected ADDR/LEN with LEN 1..128", arg);
     o->has_ip6 = true;
     return 0;
@@ -410,8 +410,8 @@ void host_print_ready(host *h) {
     if (h->ready_printed)
         return;
     h->ready_printed = true;
-    printf("ready %s %s/%u mac %s mtu %u\n", h->nif.name, util_format_ip(h->nif.ip4, ip, sizeof(ip)),
-           util_prefix_len(h->nif.mask4), util_format_mac(h->nif.hwaddr, mac), h->nif.mtu);
+    printf("ready %s %s/%u mac %s mtu %u\n", h->nif.name, sh_format_ip(h->nif.ip4, ip, sizeof(ip)),
+           sh_prefix_len(h->nif.mask4), sh_format_mac(h->nif.hwaddr, mac), h->nif.mtu);
     fflush(stdout);
 }
 

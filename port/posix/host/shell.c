@@ -122,7 +122,7 @@ static cmd_result cmd_nd(host *h, int argc, char **argv, char *err, size_t errle
     for (unsigned i = 0; i < n && i < TERN_CFG_IPV6_NEIGHBORS; i++) {
         const tern_nd_info *e = &entries[i];
         printf("%s at %s %s%s on %s age %us\n", tern_addr_format(&e->ip, ip, sizeof(ip)),
-               e->state == TERN_ND_INCOMPLETE ? "(incomplete)" : util_format_mac(e->mac, mac),
+               e->state == TERN_ND_INCOMPLETE ? "(incomplete)" : sh_format_mac(e->mac, mac),
                tern_nd_state_name(e->state), e->router ? " router" : "", netif_name(h, e->ifindex),
                (unsigned)(e->age_ms / 1000u));
     }
