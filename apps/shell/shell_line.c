@@ -45,6 +45,7 @@ void sh_answer(const sh_out *o, cmd_result r, const char *err) {
         sh_printf(o, "ok\n");
     else if (r == CMD_ERROR)
         sh_printf(o, "error: %s\n", err[0] ? err : "failed");
+    sh_flush(o);
 }
 
 /* ---- Words as values ------------------------------------------------------------- */

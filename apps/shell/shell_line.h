@@ -1,9 +1,9 @@
 /*
  * The line syntax both shells (host program, firmware) share: a command name,
  * then arguments separated by blanks (the last one may take the rest of the
- * line), and every answer ending with "ok" or "error: REASON". Each port
- * keeps its command table; these functions cut the line, read its words as
- * numbers and addresses, and print answers.
+ * line), and every answer ending with "ok" or "error: REASON". These
+ * functions cut the line, read its words as numbers and addresses, and print
+ * the answers; shell.h runs the commands.
  */
 #ifndef TERN_SHELL_LINE_H
 #define TERN_SHELL_LINE_H
@@ -24,7 +24,7 @@ char *sh_next_word(char **p);
  * the rest of the line. argv[0] is the caller's. Returns argc; leaves *pp at
  * what was not consumed (non-blank: too many arguments). */
 int sh_split_args(char **pp, int max_args, bool rest, char **argv);
-/* Print "ok" or "error: ERR" ("failed" if err is empty); nothing for PENDING. */
+/* Print "ok" or "error: ERR" ("failed" if err is empty); nothing for PENDING. Flushes. */
 void sh_answer(const sh_out *o, cmd_result r, const char *err);
 
 /* Words as values (also for the programs' command lines); false if malformed. */

@@ -42,7 +42,7 @@ static void vprint_uart(void *ctx, const char *fmt, va_list ap) {
     board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
 }
 
-const sh_out fw_out = {vprint_uart, NULL};
+const sh_out fw_out = {vprint_uart, NULL, NULL};
 
 /* The C library's allocator must never run: there is no heap. */
 void *_sbrk(ptrdiff_t incr);
