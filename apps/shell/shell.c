@@ -9,7 +9,6 @@
 #include "shell.h"
 #include "shell_priv.h"
 
-#define SHELL_MAX_ARGS 8
 #define SHELL_ERR_MAX 160
 
 void sh_init(sh_shell *sh, const sh_port *port, void *ctx, tern_stack *s, tern_netif *nif) {
@@ -82,9 +81,9 @@ void sh_exec(sh_shell *sh, char *line) {
         sh_answer(sh->out, sh_fail(sh, err, sizeof(err), "unknown command '%.40s' (try help)", name), err);
         return;
     }
-    char *argv[SHELL_MAX_ARGS + 1];
+    char *argv[SH_MAX_ARGS + 1];
     argv[0] = name;
-    int argc = sh_split_args(&p, cmd->max_args, cmd->rest, argv);
+    int argc = sh_split_args(&p, cmd->max_args < SH_MAX_ARGS ? cmd->max_args : SH_MAX_ARGS, cmd->rest, argv);
     if (argc - 1 < cmd->min_args || sh_skip_space(p)[0] != '\0') {
         sh_answer(sh->out, sh_fail(sh, err, sizeof(err), "usage: %s", cmd->usage), err);
         return;

@@ -40,6 +40,9 @@
 #define SH_MCAST_MAX 8
 #endif
 
+/* Arguments a command may take (after its name). */
+#define SH_MAX_ARGS 8
+
 typedef struct sh_shell sh_shell;
 
 /* A command: argv[0] is its name, argv[1..argc-1] its arguments (at least
@@ -51,7 +54,7 @@ typedef cmd_result (*sh_cmd_fn)(sh_shell *sh, int argc, char **argv, char *err, 
 typedef struct sh_cmd {
     const char *name;
     sh_cmd_fn fn;
-    int min_args, max_args; /* arguments after the command name */
+    int min_args, max_args; /* arguments after the command name (max_args <= SH_MAX_ARGS) */
     bool rest;              /* the last argument takes the rest of the line */
     const char *usage;
     const char *help;
