@@ -10,6 +10,11 @@ void sh_printf(const sh_out *o, const char *fmt, ...) {
     va_end(ap);
 }
 
+void sh_flush(const sh_out *o) {
+    if (o->flush != NULL)
+        o->flush(o->ctx);
+}
+
 /* ---- Formatting ------------------------------------------------------------ */
 
 static char *put_dec(char *p, unsigned v) {
@@ -56,6 +61,15 @@ uint8_t sh_prefix_len(uint32_t mask) {
         n++;
         mask <<= 1;
     }
+    return n;
+}
+
+uint16_t sh_format_data(const tern_pbuf *p, char *text, uint16_t max) {
+    uint16_t n = tern_pbuf_copy_out(p, 0, text, max);
+    for (uint16_t i = 0; i < n; i++)
+        if ((unsigned char)text[i] < 32u || (unsigned char)text[i] > 126u)
+            text[i] = '.';
+    text[n] = '\0';
     return n;
 }
 

@@ -18,15 +18,21 @@
 
 typedef struct sh_out {
     void (*vprint)(void *ctx, const char *fmt, va_list ap);
+    void (*flush)(void *ctx); /* NULL: nothing to flush (output is not buffered) */
     void *ctx;
 } sh_out;
 
 void sh_printf(const sh_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Push out what was printed (after an answer, and after lines that come on their own). */
+void sh_flush(const sh_out *o);
 
 /* Formatting helpers: buf of 16 (ip) / 18 (mac) bytes. */
 const char *sh_format_ip(uint32_t host_order, char *buf, size_t size);
 char *sh_format_mac(const uint8_t mac[6], char *buf);
 uint8_t sh_prefix_len(uint32_t mask);
+/* The first max bytes of p's data as text (text holds max + 1): bytes outside
+ * 32..126 as '.'. Returns how many were copied (fewer than tot_len: cut). */
+uint16_t sh_format_data(const tern_pbuf *p, char *text, uint16_t max);
 
 /* ifconfig: the interface lines (name, flags, index, MTU, MAC, IPv4, counters);
  * the caller adds its driver's line(s). */

@@ -11,26 +11,13 @@
 #include <stdint.h>
 
 #include "lan9118.h"
-#include "shell_line.h"
+#include "shell.h"
 #include "tern/tern.h"
 
 #define FW_LINE_MAX 256u
 #define FW_OUT_MAX 400u /* longest console line (a shell line shows up to 200 bytes of data) */
 #define FW_RX_BATCH 16u
 #define FW_LINK_POLL_MS 500u
-#define FW_MCAST_MAX 2u
-#define FW_TCP_CONNS 4u
-#define FW_DHCP_HOSTNAME "tern"
-#define FW_DHCP_AUTOIP_AFTER_S 10u
-
-typedef struct fw_ping {
-    tern_ping ping;
-    bool active;
-    tern_addr dst;
-    uint16_t count, size;
-    uint32_t deadline;
-    uint32_t rtt_min, rtt_max, rtt_sum;
-} fw_ping;
 
 /* Instruction counting: core clock ticks spent handling received frames. */
 typedef struct fw_perf {
@@ -50,81 +37,27 @@ typedef struct fw {
     uint8_t mac[6];
     tern_addr dns[TERN_CFG_DNS_SERVERS];
     unsigned dns_count;
-    /* shell */
+    /* shell: the line being typed, and the commands' state (sh.quit ends the firmware) */
     char in[FW_LINE_MAX + 1];
     size_t in_len;
     bool in_overflow;
-    bool quit;
-    bool ready_printed;
-    fw_ping ping;
-    tern_udp_pcb *udp;
-    tern_iperf_server iperf;
-    bool iperf_on;
-#if TERN_CFG_DHCP
-    tern_dhcp dhcp;
-    bool dhcp_on;
-#endif
-#if TERN_CFG_AUTOIP
-    tern_autoip autoip;
-    bool autoip_on;
-#endif
-    struct fw_mcast {
-        tern_udp_pcb *pcb; /* NULL: free */
-        tern_addr group;
-        uint16_t port;
-    } mcast[FW_MCAST_MAX];
-    /* tcp connect/send/close (shell_net.c) */
-    struct fw_tcp {
-        struct fw *f;
-        tern_tcp_pcb *pcb; /* NULL: free slot */
-        bool connecting, echo;
-    } tcp[FW_TCP_CONNS];
-    tern_iperf_client iperf_cli;
-    bool iperf_cli_on;
-    struct fw_dns {
-        bool active, done;
-        tern_err err;
-        uint32_t deadline;
-    } dns_q;
+    sh_shell sh;
     fw_perf perf;
     uint32_t next_link_poll;
 } fw;
 
-/* shell_net.c: the commands that talk over the network (tcp, iperf client,
- * dns, mcast send), as the host program has them. */
-cmd_result fw_cmd_tcp(fw *f, int argc, char **argv, char *err, size_t errlen);
-cmd_result fw_cmd_iperf_client(fw *f, int argc, char **argv, char *err, size_t errlen);
-cmd_result fw_cmd_dns(fw *f, int argc, char **argv, char *err, size_t errlen);
-cmd_result fw_mcast_send(fw *f, const tern_addr *group, uint16_t port, const char *text, char *err,
-                         size_t errlen);
-bool fw_net_busy(const fw *f);
-void fw_net_check(fw *f, uint32_t now);
-
-/* main.c */
-void fw_print_ready(fw *f);
-/* Formatted output on the console (no heap: a fixed buffer, long lines cut). */
+/* main.c: formatted output on the console (no heap: a fixed buffer, long lines cut). */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fw_vout(const char *fmt, va_list ap);
 
 /* fmt.c: printf's subset (%d %u %x %s %c, '-', '0', width, .prec for %s). */
 size_t fw_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 size_t fw_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* main.c: the shared shell views (apps/shell/shell_show.h) print to the UART. */
-struct sh_out;
-extern const struct sh_out fw_out;
-
-/* shell.c */
+/* shell.c: the shell on the UART (the commands are apps/shell's, plus mem, perf, fault). */
+void shell_init(fw *f);
 /* One byte from the UART; a complete line runs at once (the loop stops reading
  * the UART while a command is pending: QEMU and the UART hold the rest back). */
 void shell_input(fw *f, int c);
-bool shell_busy(const fw *f);
-void shell_check(fw *f, uint32_t now);
-void shell_print_stats(fw *f, bool nonzero_only);
-cmd_result cmd_dhcp(fw *f, int argc, char **argv, char *err, size_t errlen);
-
-/* Parsing helpers (shell.c). */
-bool fw_parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out);
-bool fw_parse_cidr(const char *text, tern_addr *addr, uint8_t *prefix);
-bool fw_parse_mac(const char *text, uint8_t mac[6]);
 
 #endif

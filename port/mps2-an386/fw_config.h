@@ -1,6 +1,7 @@
 /*
  * Tern configuration of the mps2-an386 firmware: the "typical" preset plus
- * what the firmware's shell and tests need. Everything else is typical.h.
+ * what the firmware's shell and tests need, and the shell's own sizes.
+ * Everything else is typical.h.
  */
 #ifndef TERN_FW_CONFIG_H
 #define TERN_FW_CONFIG_H
@@ -14,5 +15,11 @@
  * hostile-input tests check them. */
 #undef TERN_CFG_STATS
 #define TERN_CFG_STATS 1
+
+/* The shell (apps/shell/shell.h): connections `tcp connect` holds and
+ * group:port endpoints `mcast join` holds (the pools have 5 TCP and 4 UDP
+ * endpoints, two of those for the echo and discard services). */
+#define SH_TCP_CONNS 4
+#define SH_MCAST_MAX 2
 
 #endif

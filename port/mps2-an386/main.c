@@ -16,7 +16,6 @@
 
 #include "board.h"
 #include "fw.h"
-#include "shell_show.h"
 
 #define FW_DEFAULT_ARGS "tern-fw --ipv4 192.0.2.2/24"
 #define FW_CMDLINE_MAX 256u
@@ -26,23 +25,18 @@ static fw the_fw;
 
 /* ---- Console output ---------------------------------------------------------- */
 
-void out(const char *fmt, ...) {
+void fw_vout(const char *fmt, va_list ap) {
     char buf[FW_OUT_MAX];
+    size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
+    board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
+}
+
+void out(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
+    fw_vout(fmt, ap);
     va_end(ap);
-    board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
 }
-
-static void vprint_uart(void *ctx, const char *fmt, va_list ap) {
-    char buf[FW_OUT_MAX];
-    (void)ctx;
-    size_t n = fw_vformat(buf, sizeof buf, fmt, ap);
-    board_uart_write(buf, n < sizeof buf ? n : sizeof buf - 1u);
-}
-
-const sh_out fw_out = {vprint_uart, NULL};
 
 /* The C library's allocator must never run: there is no heap. */
 void *_sbrk(ptrdiff_t incr);
@@ -66,14 +60,14 @@ static int parse_option(fw *f, const char *opt, const char *arg) {
             return usage_error("bad --tap name", arg);
         strcpy(f->ifname, arg);
     } else if (strcmp(opt, "--ipv4") == 0) {
-        if (arg == NULL || !fw_parse_cidr(arg, &f->ip, &f->prefix) || f->prefix == 0 || f->prefix > 30)
+        if (arg == NULL || !sh_parse_cidr(arg, &f->ip, &f->prefix) || f->prefix == 0 || f->prefix > 30)
             return usage_error("bad --ipv4", arg);
     } else if (strcmp(opt, "--gateway") == 0) {
         if (arg == NULL || !tern_addr_parse(arg, &f->gw) || f->gw.family != TERN_AF_INET)
             return usage_error("bad --gateway", arg);
         f->has_gw = true;
     } else if (strcmp(opt, "--mac") == 0) {
-        if (arg == NULL || !fw_parse_mac(arg, f->mac) || (f->mac[0] & 1u))
+        if (arg == NULL || !sh_parse_mac(arg, f->mac) || (f->mac[0] & 1u))
             return usage_error("bad --mac", arg);
         f->has_mac = true;
     } else if (strcmp(opt, "--dns") == 0) {
@@ -128,79 +122,12 @@ static int parse_cmdline(fw *f, char *line) {
 
 /* ---- Addresses ------------------------------------------------------------------ */
 
-static void print_address(const char *what, const tern_netif *nif) {
-    char ip[16], gw[16];
-    out("%s %s/%u", what, sh_format_ip(nif->ip4, ip, sizeof ip), sh_prefix_len(nif->mask4));
-    if (nif->gw4)
-        out(" gateway %s", sh_format_ip(nif->gw4, gw, sizeof gw));
-    out("\n");
-}
-
-void fw_print_ready(fw *f) {
-    char ip[16], mac[18];
-    if (f->ready_printed)
-        return;
-    f->ready_printed = true;
-    out("ready %s %s/%u mac %s mtu %u\n", f->nif.name, sh_format_ip(f->nif.ip4, ip, sizeof ip),
-        sh_prefix_len(f->nif.mask4), sh_format_mac(f->nif.hwaddr, mac), f->nif.mtu);
-}
-
-#if TERN_CFG_DHCP
-static void dhcp_event(void *ctx, tern_dhcp *d, enum tern_dhcp_event ev) {
-    fw *f = ctx;
-    (void)d;
-    switch (ev) {
-    case TERN_DHCP_EV_BOUND:
-        print_address("dhcp bound", &f->nif);
-        fw_print_ready(f);
-        break;
-    case TERN_DHCP_EV_RENEWED:
-        print_address("dhcp renewed", &f->nif);
-        break;
-    case TERN_DHCP_EV_LOST:
-        out("dhcp lost\n");
-        break;
-    case TERN_DHCP_EV_LINKLOCAL:
-        print_address("autoip bound", &f->nif);
-        fw_print_ready(f);
-        break;
-    case TERN_DHCP_EV_LINKLOCAL_LOST:
-        out("autoip lost\n");
-        break;
-    }
-}
-#endif
-
-#if TERN_CFG_AUTOIP
-static void autoip_event(void *ctx, tern_autoip *a, bool bound) {
-    fw *f = ctx;
-    (void)a;
-    if (bound) {
-        print_address("autoip bound", &f->nif);
-        fw_print_ready(f);
-    } else {
-        out("autoip lost\n");
-    }
-}
-#endif
-
 static bool start_address(fw *f) {
-    tern_err e = TERN_OK;
-    if (f->ip.family == TERN_AF_INET) {
+    tern_err e;
+    if (f->ip.family == TERN_AF_INET)
         e = tern_netif_set_ipv4(&f->nif, &f->ip, f->prefix, f->has_gw ? &f->gw : NULL);
-    } else if (f->dhcp_opt) {
-#if TERN_CFG_DHCP
-        tern_dhcp_config cfg = {.hostname = FW_DHCP_HOSTNAME,
-                                .autoip_after_s = f->autoip_opt ? (uint16_t)FW_DHCP_AUTOIP_AFTER_S : 0};
-        e = tern_dhcp_start(&f->nif, &f->dhcp, &cfg, dhcp_event, f);
-        f->dhcp_on = e == TERN_OK;
-#endif
-    } else {
-#if TERN_CFG_AUTOIP
-        e = tern_autoip_start(&f->nif, &f->autoip, autoip_event, f);
-        f->autoip_on = e == TERN_OK;
-#endif
-    }
+    else
+        e = sh_addr_start(&f->sh, f->dhcp_opt, f->autoip_opt);
     if (e != TERN_OK)
         out("tern: cannot configure the address: %s\n", tern_strerror(e));
     return e == TERN_OK;
@@ -244,11 +171,12 @@ static int setup(fw *f) {
     (void)lan9118_link_poll(&f->eth);
     for (unsigned i = 0; i < f->dns_count; i++)
         (void)tern_dns_set_server(&f->stack, i, &f->dns[i]);
+    shell_init(f);
     if (!start_address(f))
         return 1;
     if (tern_echo_start(&f->stack) != TERN_OK)
         out("tern: warning: echo/discard not started\n");
-    f->iperf_on = tern_iperf_server_start(&f->stack, &f->iperf, TERN_IPERF_PORT, NULL, NULL) == TERN_OK;
+    (void)sh_iperf_start_server(&f->sh, TERN_IPERF_PORT, false); /* from boot, without reports */
     return 0;
 }
 
@@ -280,13 +208,13 @@ static void run(fw *f) {
         receive(f);
         lan9118_irq_enable(&f->eth, true);
         int c;
-        while (!shell_busy(f) && (c = board_uart_getc()) >= 0) {
+        while (!sh_busy(&f->sh) && (c = board_uart_getc()) >= 0) {
             if (f->echo)
                 board_uart_write(c == '\r' ? "\r\n" : (const char *)&(char){(char)c}, c == '\r' ? 2u : 1u);
             shell_input(f, c);
         }
-        shell_check(f, board_millis());
-        if (f->quit)
+        sh_check(&f->sh, board_millis());
+        if (f->sh.quit)
             return;
         if ((int32_t)(now - f->next_link_poll) >= 0) {
             (void)lan9118_link_poll(&f->eth);
@@ -310,9 +238,9 @@ int main(void) {
         board_exit(rc);
     NVIC_ISER0 = 1u << BOARD_LAN9118_IRQ;
     if (f->ip.family == TERN_AF_INET)
-        fw_print_ready(f);
+        sh_print_ready(&f->sh);
     run(f);
     out("statistics\n");
-    shell_print_stats(f, true);
+    sh_print_stats(&f->sh, true);
     return 0;
 }

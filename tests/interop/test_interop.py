@@ -30,6 +30,7 @@ def stack_ping(tern, args, timeout=30):
     replies = [line for line in out if re.match(rf"\d+ bytes from {re.escape(LINUX_IP)}: icmp_seq=\d+ ttl=\d+ time=\d+ ms", line)]
     m = next((PING_SUMMARY.search(line) for line in out if PING_SUMMARY.search(line)), None)
     assert m, f"no summary in {out}"
+    print("\n".join(out))  # shown when the test fails
     return replies, int(m.group(1)), int(m.group(2))
 
 

@@ -61,8 +61,8 @@ static void *echo_thread(void *arg) {
     return NULL;
 }
 
-cmd_result cmd_sockecho(host *h, int argc, char **argv, char *err, size_t errlen) {
-    (void)h, (void)argc;
+static cmd_result cmd_sockecho(sh_shell *sh, int argc, char **argv, char *err, size_t errlen) {
+    (void)sh, (void)argc;
     char *end;
     unsigned long port = strtoul(argv[1], &end, 10);
     if (*end || port == 0 || port > 65535) {
@@ -78,5 +78,14 @@ cmd_result cmd_sockecho(host *h, int argc, char **argv, char *err, size_t errlen
     printf("sockecho: serving TCP echo on port %lu (sockets API, own thread)\n", port);
     return CMD_OK;
 }
+
+const sh_cmd host_cmd_sockecho = {
+    .name = "sockecho",
+    .fn = cmd_sockecho,
+    .min_args = 1,
+    .max_args = 1,
+    .usage = "sockecho PORT",
+    .help = "serve TCP echo on PORT from a thread using the sockets API (examples/echo_server.c)",
+};
 
 #endif

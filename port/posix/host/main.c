@@ -100,7 +100,7 @@ static int opt_tap(host_options *o, const char *arg) {
 }
 
 static int opt_ipv4(host_options *o, const char *arg) {
-    if (!util_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
+    if (!sh_parse_cidr(arg, &o->ip, &o->prefix) || o->prefix == 0 || o->prefix > 30 ||
         tern_addr_get_ipv4(&o->ip) == 0)
         return usage_error("bad --ipv4 '%s': expected ADDR/LEN with LEN 1..30", arg);
     return 0;
@@ -115,7 +115,7 @@ static int opt_gateway(host_options *o, const char *arg) {
 
 static int opt_mac(host_options *o, const char *arg) {
     static const uint8_t zero[6] = {0};
-    if (!util_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, zero, 6) == 0)
+    if (!sh_parse_mac(arg, o->mac) || (o->mac[0] & 1u) || memcmp(o->mac, zero, 6) == 0)
         return usage_error("bad --mac '%s': expected a unicast aa:bb:cc:dd:ee:ff", arg);
     o->has_mac = true;
     return 0;
@@ -123,7 +123,7 @@ static int opt_mac(host_options *o, const char *arg) {
 
 static int opt_mtu(host_options *o, const char *arg) {
     uint32_t v;
-    if (!util_parse_uint(arg, 68, 65521, &v))
+    if (!sh_parse_uint(arg, 68, 65521, &v))
         return usage_error("bad --mtu '%s': expected 68..65521", arg);
     o->mtu = (uint16_t)v;
     return 0;
@@ -192,7 +192,7 @@ static int opt_ipv6(host_options *o, const char *arg) {
 static int opt_ipv6_addr(host_options *o, const char *arg) {
     if (!TERN_CFG_IPV6)
         return usage_error("--ipv6-addr: this build has no IPv6 (TERN_CFG_IPV6)");
-    if (!util_parse_cidr6(arg, &o->ip6, &o->prefix6))
+    if (!sh_parse_cidr6(arg, &o->ip6, &o->prefix6))
         return usage_error("bad --ipv6-addr '%s': expected ADDR/LEN with LEN 1..128", arg);
     o->has_ip6 = true;
     return 0;
@@ -293,7 +293,7 @@ static int setup_signals(host *h) {
 static void setup_stack(host *h) {
     tern_stack *s = &h->stack;
     (void)tern_posix_rng_open(&h->rng); /* falls back to a clock-seeded generator */
-    tern_stack_init(s, util_now(), tern_posix_random(&h->rng));
+    tern_stack_init(s, tern_posix_now_ms(), tern_posix_random(&h->rng));
     tern_stack_set_random(s, tern_posix_random, &h->rng);
 #if TERN_CFG_LOG_LEVEL
     tern_stack_set_log(s, log_to_stderr, h);
@@ -350,6 +350,16 @@ static int setup_ipv6(host *h) {
     return 0;
 }
 
+/* --dhcp [--autoip] or --autoip: the address comes later ("dhcp bound ..."). */
+static int start_dynamic_address(host *h) {
+    tern_err e = sh_addr_start(&h->sh, h->opt.dhcp, h->opt.autoip);
+    if (e != TERN_OK) {
+        fprintf(stderr, "tern: cannot start %s: %s\n", h->opt.dhcp ? "DHCP" : "AutoIP", tern_strerror(e));
+        return 1;
+    }
+    return 0;
+}
+
 static int setup_netif(host *h) {
     host_options *o = &h->opt;
     int err = o->offload ? tern_tap_open_offload(&h->tap, o->tap) : tern_tap_open(&h->tap, o->tap);
@@ -373,7 +383,7 @@ static int setup_netif(host *h) {
     if (setup_ipv6(h) != 0)
         return 1;
     if (o->ip.family != TERN_AF_INET)
-        return host_addr_start(h) ? 0 : 1;
+        return start_dynamic_address(h);
     e = tern_netif_set_ipv4(&h->nif, &o->ip, o->prefix, o->has_gw ? &o->gw : NULL);
     if (e != TERN_OK) {
         fprintf(stderr, "tern: cannot set the IPv4 address: %s\n", tern_strerror(e));
@@ -386,13 +396,15 @@ static int setup(host *h) {
     h->sig_fd = -1;
     h->stdin_open = true;
     setup_stack(h);
+    shell_init(h);
     if (setup_signals(h) < 0) {
         fprintf(stderr, "tern: cannot set up signal handling: %s\n", strerror(errno));
         return 1;
     }
     if (setup_netif(h) != 0)
         return 1;
-    host_dns_setup(h);
+    for (unsigned i = 0; i < h->opt.dns_count; i++)
+        (void)tern_dns_set_server(&h->stack, i, &h->opt.dns[i]);
 #if TERN_CFG_SOCKETS
     if (host_sockets_setup(h) != 0) {
         fprintf(stderr, "tern: cannot set up the sockets layer\n");
@@ -405,28 +417,15 @@ static int setup(host *h) {
     return 0;
 }
 
-void host_print_ready(host *h) {
-    char ip[16], mac[18];
-    if (h->ready_printed)
-        return;
-    h->ready_printed = true;
-    printf("ready %s %s/%u mac %s mtu %u\n", h->nif.name, util_format_ip(h->nif.ip4, ip, sizeof(ip)),
-           util_prefix_len(h->nif.mask4), util_format_mac(h->nif.hwaddr, mac), h->nif.mtu);
-    fflush(stdout);
-}
-
 /* ---- Main loop ------------------------------------------------------------------ */
 
 enum { FD_SIG, FD_TAP, FD_STDIN, FD_KICK, FD_COUNT };
 
 static int poll_timeout(host *h, uint32_t stack_ms) {
     uint32_t ms = stack_ms == TERN_POLL_IDLE ? HOST_POLL_CAP_MS : stack_ms;
-    uint32_t ping_ms = host_ping_timeout(h, util_now());
-    uint32_t dns_ms = host_dns_timeout(h, util_now());
-    if (ping_ms < ms)
-        ms = ping_ms;
-    if (dns_ms < ms)
-        ms = dns_ms;
+    uint32_t shell_ms = sh_timeout(&h->sh, tern_posix_now_ms());
+    if (shell_ms < ms)
+        ms = shell_ms;
     return (int)(ms > HOST_POLL_CAP_MS ? HOST_POLL_CAP_MS : ms);
 }
 
@@ -442,17 +441,17 @@ static void receive_frames(host *h) {
 static void handle_signal(host *h) {
     struct signalfd_siginfo si;
     while (read(h->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-        h->quit = true;
+        h->sh.quit = true;
 }
 
 static void run_loop(host *h) {
-    uint32_t next = tern_stack_poll(&h->stack, util_now());
-    while (!h->quit) {
+    uint32_t next = tern_stack_poll(&h->stack, tern_posix_now_ms());
+    while (!h->sh.quit) {
         struct pollfd fds[FD_COUNT] = {
             [FD_SIG] = {.fd = h->sig_fd, .events = POLLIN},
             [FD_TAP] = {.fd = h->tap.failed ? -1 : tern_tap_fd(&h->tap), .events = POLLIN},
             /* While a command is pending, further lines wait in the pipe. */
-            [FD_STDIN] = {.fd = (h->stdin_open && !shell_busy(h)) ? STDIN_FILENO : -1, .events = POLLIN},
+            [FD_STDIN] = {.fd = (h->stdin_open && !sh_busy(&h->sh)) ? STDIN_FILENO : -1, .events = POLLIN},
 #if TERN_CFG_SOCKETS
             [FD_KICK] = {.fd = h->kick_fd, .events = POLLIN},
 #else
@@ -473,28 +472,23 @@ static void run_loop(host *h) {
             fprintf(stderr, "tern: poll: %s\n", strerror(errno));
             break;
         }
-        tern_stack_poll(&h->stack, util_now());
+        tern_stack_poll(&h->stack, tern_posix_now_ms());
         if (fds[FD_SIG].revents & POLLIN)
             handle_signal(h);
         if (fds[FD_TAP].revents & (POLLIN | POLLERR | POLLHUP))
             receive_frames(h);
         if (fds[FD_STDIN].revents & (POLLIN | POLLHUP | POLLERR))
             shell_read_input(h);
-        host_ping_check(h, util_now());
-        host_dns_check(h, util_now());
+        sh_check(&h->sh, tern_posix_now_ms());
         shell_run_pending(h);
-        next = tern_stack_poll(&h->stack, util_now());
+        next = tern_stack_poll(&h->stack, tern_posix_now_ms());
     }
 }
 
 static void shutdown_host(host *h) {
-    host_ping_cancel(h);
-    host_dns_cancel(h);
-    host_mcast_close(h);
-    host_close_udp(h);
-    host_addr_stop(h);
+    sh_close(&h->sh);
     printf("statistics\n");
-    shell_print_stats(h, true);
+    sh_print_stats(&h->sh, true);
     fflush(stdout);
 #if TERN_CFG_IMPAIR
     if (h->impair_on) {
@@ -524,7 +518,7 @@ int main(int argc, char **argv) {
         rc = setup(h);
         if (rc == 0) {
             if (h->opt.ip.family == TERN_AF_INET)
-                host_print_ready(h);
+                sh_print_ready(&h->sh);
             run_loop(h);
             shutdown_host(h);
         }
