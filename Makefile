@@ -98,7 +98,8 @@ test-clang:
 
 # The sockets layer's tests under ThreadSanitizer: conformance, bad arguments,
 # the example and the 16-thread stress test (STRESS_SECONDS).
-TSAN_TESTS := sockets_stress test_sockets_args test_sockets_behaviour conformance_linux conformance_tern \
+TSAN_TESTS := sockets_stress test_sockets_args test_sockets_behaviour test_sockets_ipv6 conformance_linux \
+	conformance_tern \
 	sockets_example_echo
 test-tsan:
 	$(call section,ThreadSanitizer: sockets tests$(,) stress $(STRESS_SECONDS) s ($(BUILD_TSAN)/))

@@ -182,6 +182,9 @@ tern_err tern_ipv6_remove_addr(struct tern_netif *nif, const tern_addr *addr);
 bool tern_ipv6_is_local(const struct tern_netif *nif, const uint8_t addr[16]);
 /* Source address for dst on nif (RFC 6724 rules 1, 2, 3, 8); false if none. */
 bool tern_ipv6_select_source(const struct tern_netif *nif, const uint8_t dst[16], uint8_t out[16]);
+/* Source address for dst (with its zone) on the interface the route to it
+ * takes; false if there is no route or no usable address. */
+bool tern_ipv6_source_for(struct tern_stack *s, const tern_addr *dst, uint8_t out[16]);
 
 #if TERN_CFG_IPV6_MLD
 /* Join / leave an IPv6 multicast group on nif (MLD reports it). */

@@ -87,6 +87,7 @@ uint32_t tern_os_random(void);
 #define TERN_EAGAIN 11
 #define TERN_ENOMEM 12
 #define TERN_EACCES 13
+#define TERN_ENODEV 19
 #define TERN_EFAULT 14
 #define TERN_EINVAL 22
 #define TERN_ENFILE 23

@@ -27,8 +27,9 @@
  *
  * Descriptors are small integers from TERN_SOCK_FD_BASE, unique across
  * sockets instances (several stacks may each have one, e.g. in tests).
- * Only AF_INET is implemented; AF_INET6 has its place in the address
- * conversion helpers (tern_sock_addr_*) and the family switches.
+ * AF_INET, and AF_INET6 in a build with IPv6 (TERN_CFG_IPV6): an AF_INET6
+ * socket also reaches IPv4 peers through IPv4-mapped addresses
+ * (::ffff:192.0.2.1) unless IPV6_V6ONLY is set, as on Linux.
  */
 #ifndef TERN_SOCKETS_H
 #define TERN_SOCKETS_H
@@ -62,6 +63,7 @@
 #define TERN_IPPROTO_ICMP 1
 #define TERN_IPPROTO_TCP 6
 #define TERN_IPPROTO_UDP 17
+#define TERN_IPPROTO_IPV6 41
 
 #define TERN_INADDR_ANY 0x00000000u
 #define TERN_INADDR_LOOPBACK 0x7F000001u
@@ -91,6 +93,12 @@
 #define TERN_IP_MULTICAST_LOOP 34
 #define TERN_IP_ADD_MEMBERSHIP 35
 #define TERN_IP_DROP_MEMBERSHIP 36
+
+#define TERN_IPV6_UNICAST_HOPS 16
+#define TERN_IPV6_MULTICAST_HOPS 18
+#define TERN_IPV6_JOIN_GROUP 20  /* IPV6_ADD_MEMBERSHIP */
+#define TERN_IPV6_LEAVE_GROUP 21 /* IPV6_DROP_MEMBERSHIP */
+#define TERN_IPV6_V6ONLY 26
 
 #define TERN_MSG_PEEK 0x02
 #define TERN_MSG_TRUNC 0x20
@@ -162,6 +170,19 @@ struct tern_sockaddr_in {
     struct tern_in_addr sin_addr;
     uint8_t sin_zero[8];
 };
+struct tern_in6_addr { /* the bytes are tern_s6_addr (s6_addr is a macro in C libraries) */
+    union {
+        uint8_t tern_u6_addr8[16];
+    } tern_in6_u;
+};
+#define tern_s6_addr tern_in6_u.tern_u6_addr8
+struct tern_sockaddr_in6 {
+    tern_sa_family_t sin6_family;
+    uint16_t sin6_port;     /* network byte order */
+    uint32_t sin6_flowinfo; /* ignored */
+    struct tern_in6_addr sin6_addr;
+    uint32_t sin6_scope_id; /* interface index of a link-local address */
+};
 struct tern_sockaddr_storage {
     tern_sa_family_t ss_family;
     char ss_pad[118];
@@ -197,6 +218,10 @@ struct tern_ip_mreq {
     struct tern_in_addr imr_multiaddr;
     struct tern_in_addr imr_interface;
 };
+struct tern_ipv6_mreq {
+    struct tern_in6_addr ipv6mr_multiaddr;
+    unsigned int ipv6mr_interface; /* 0: the default interface */
+};
 typedef struct tern_fd_set {
     unsigned long fds_bits[TERN_FD_SETSIZE / (8 * sizeof(unsigned long))];
 } tern_fd_set;
@@ -216,7 +241,7 @@ struct tern_sockets;
 
 typedef struct tern_sock_dgram {
     tern_pbuf *p;
-    uint32_t addr; /* sender, host order */
+    tern_addr addr; /* sender */
     uint16_t port;
 } tern_sock_dgram;
 
@@ -238,8 +263,8 @@ typedef struct tern_sock {
     uint8_t dq_head, dq_count;
     int16_t acc_head, acc_tail, acc_next; /* socket indexes, -1 = none */
     uint16_t acc_count, backlog;
-    int16_t parent;               /* not yet accepted: index of the listener */
-    uint32_t local_ip, remote_ip; /* host order */
+    int16_t parent;          /* not yet accepted: index of the listener */
+    tern_addr local, remote; /* IPv4 ones stay IPv4 in an AF_INET6 socket */
     uint16_t local_port, remote_port;
     int so_error;                /* pending error (errno value), 0 = none */
     uint32_t rcvtimeo, sndtimeo; /* ms, 0 = forever */
@@ -248,8 +273,9 @@ typedef struct tern_sock {
     int linger;                       /* seconds, -1 = off */
     uint16_t flags;                   /* TERN_SOCKF_* */
     uint16_t users;                   /* calls in progress on this socket */
-    uint32_t mcast_groups[2];         /* joined groups (left at close) */
+    tern_addr mcast_groups[2];        /* joined groups (left at close) */
     uint8_t used, type, proto, state; /* state: TERN_SOCKST_* */
+    uint8_t family;                   /* TERN_SOCK_AF_INET or TERN_SOCK_AF_INET6 */
     uint8_t shut;                     /* TERN_SOCKSH_* */
     uint8_t keepcnt, ttl, tos, mcast_ttl;
 } tern_sock;
@@ -258,7 +284,12 @@ typedef struct tern_sock {
 #define TERN_SOCKETS_GAI_MAX 8
 typedef struct tern_sock_gai {
     struct tern_addrinfo ai; /* first: freeaddrinfo gets back here */
-    struct tern_sockaddr_in sin;
+    union {
+        struct tern_sockaddr_in sin;
+#if TERN_CFG_IPV6
+        struct tern_sockaddr_in6 sin6;
+#endif
+    } sa;
     struct tern_sockets *owner;
     uint8_t used;
 } tern_sock_gai;

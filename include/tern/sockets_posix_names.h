@@ -70,6 +70,10 @@
 #define pollfd tern_pollfd
 #define linger tern_linger
 #define ip_mreq tern_ip_mreq
+#define sockaddr_in6 tern_sockaddr_in6
+#define in6_addr tern_in6_addr
+#define s6_addr tern_s6_addr
+#define ipv6_mreq tern_ipv6_mreq
 #define addrinfo tern_addrinfo
 #define socklen_t tern_socklen_t
 #define sa_family_t tern_sa_family_t
@@ -97,6 +101,12 @@
 #define IPPROTO_ICMP TERN_IPPROTO_ICMP
 #define IPPROTO_TCP TERN_IPPROTO_TCP
 #define IPPROTO_UDP TERN_IPPROTO_UDP
+#define IPPROTO_IPV6 TERN_IPPROTO_IPV6
+#define IPV6_UNICAST_HOPS TERN_IPV6_UNICAST_HOPS
+#define IPV6_MULTICAST_HOPS TERN_IPV6_MULTICAST_HOPS
+#define IPV6_JOIN_GROUP TERN_IPV6_JOIN_GROUP
+#define IPV6_LEAVE_GROUP TERN_IPV6_LEAVE_GROUP
+#define IPV6_V6ONLY TERN_IPV6_V6ONLY
 #define INADDR_ANY TERN_INADDR_ANY
 #define INADDR_LOOPBACK TERN_INADDR_LOOPBACK
 #define INADDR_BROADCAST TERN_INADDR_BROADCAST
@@ -148,6 +158,7 @@
 #define EAI_SERVICE TERN_EAI_SERVICE
 #define EAI_FAMILY TERN_EAI_FAMILY
 #define INET_ADDRSTRLEN TERN_INET_ADDRSTRLEN
+#define INET6_ADDRSTRLEN TERN_INET6_ADDRSTRLEN
 #else
 /* The host's names are in use: they must mean what Tern's mean. */
 #define TERN_SAME(a, b) _Static_assert((a) == (b), "tern: host constant " #a " differs from Tern's")
@@ -175,6 +186,7 @@ TERN_SAME(MSG_WAITALL, TERN_MSG_WAITALL);
 TERN_SAME(MSG_NOSIGNAL, TERN_MSG_NOSIGNAL);
 TERN_SAME(SHUT_WR, TERN_SHUT_WR);
 TERN_SAME(sizeof(struct sockaddr_in), sizeof(struct tern_sockaddr_in));
+TERN_SAME(sizeof(struct sockaddr_in6), sizeof(struct tern_sockaddr_in6));
 TERN_SAME(sizeof(struct sockaddr_storage), sizeof(struct tern_sockaddr_storage));
 TERN_SAME(sizeof(struct msghdr), sizeof(struct tern_msghdr));
 TERN_SAME(sizeof(socklen_t), sizeof(tern_socklen_t));
@@ -185,6 +197,13 @@ TERN_SAME(IP_TTL, TERN_IP_TTL);
 TERN_SAME(IP_TOS, TERN_IP_TOS);
 TERN_SAME(IP_MULTICAST_TTL, TERN_IP_MULTICAST_TTL);
 TERN_SAME(IP_ADD_MEMBERSHIP, TERN_IP_ADD_MEMBERSHIP);
+TERN_SAME(IPPROTO_IPV6, TERN_IPPROTO_IPV6);
+TERN_SAME(IPV6_UNICAST_HOPS, TERN_IPV6_UNICAST_HOPS);
+TERN_SAME(IPV6_MULTICAST_HOPS, TERN_IPV6_MULTICAST_HOPS);
+TERN_SAME(IPV6_JOIN_GROUP, TERN_IPV6_JOIN_GROUP);
+TERN_SAME(IPV6_LEAVE_GROUP, TERN_IPV6_LEAVE_GROUP);
+TERN_SAME(IPV6_V6ONLY, TERN_IPV6_V6ONLY);
+TERN_SAME(sizeof(struct ipv6_mreq), sizeof(struct tern_ipv6_mreq));
 #endif
 #ifdef TCP_NODELAY
 TERN_SAME(TCP_NODELAY, TERN_TCP_NODELAY);

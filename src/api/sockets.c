@@ -37,6 +37,45 @@ static const char reuse_mark;
 static const tern_tcp_callbacks tcp_cbs = {
     .recv = tcp_on_recv, .sent = tcp_on_sent, .connected = tcp_on_connected, .err = tcp_on_err};
 
+/* ---- Endpoint addresses ------------------------------------------------------ */
+
+/* The core's endpoints keep their addresses in their own ways; the sockets
+ * layer sees them as tern_addr through these. */
+static tern_addr tcp_pcb_local(const tern_tcp_pcb *pcb) {
+    return tern_addr_ipv4(pcb->local_ip);
+}
+
+static tern_addr tcp_pcb_remote(const tern_tcp_pcb *pcb) {
+    return tern_addr_ipv4(pcb->remote_ip);
+}
+
+#if TERN_CFG_TCP_LISTENERS
+static tern_addr tcp_listener_local(const tern_tcp_listener *l) {
+    return tern_addr_ipv4(l->local_ip);
+}
+#endif
+
+static tern_addr udp_local(const tern_udp_pcb *pcb) {
+#if TERN_CFG_IPV6
+    if (pcb->v6 & TERN_UDP_V6_LOCAL)
+        return tern_addr_ipv6(pcb->local6, 0);
+#endif
+    return tern_addr_ipv4(pcb->local_ip);
+}
+
+/* The source address the stack picks for dst (left as it is if none). */
+static void source_for(tern_stack *s, const tern_addr *dst, tern_addr *out) {
+#if TERN_CFG_IPV6
+    uint8_t src[16];
+    if (dst->family == TERN_AF_INET6) {
+        if (tern_ipv6_source_for(s, dst, src))
+            *out = tern_addr_ipv6(src, tern_ipv6_is_linklocal(src) ? dst->zone : 0);
+        return;
+    }
+#endif
+    *out = tern_addr_ipv4(tern_ipv4_source_for(s, tern_addr_get_ipv4(dst)));
+}
+
 /* ---- Instances and descriptors -------------------------------------------- */
 
 int tern_sockets_init(tern_sockets *ss, tern_stack *s, tern_os_mutex *lock) {
@@ -318,14 +357,11 @@ static void sock_release(tern_sock *so) {
                 tern_tcp_close(pcb); /* unread data makes this a reset too */
         }
     } else if (so->type == TERN_SOCK_DGRAM) {
-#if TERN_CFG_IGMP
         for (unsigned i = 0; i < 2; i++)
-            if (so->mcast_groups[i]) {
-                tern_addr g = tern_addr_ipv4(so->mcast_groups[i]);
-                tern_igmp_leave(ss->stack, NULL, &g);
-                so->mcast_groups[i] = 0;
+            if (so->mcast_groups[i].family) {
+                tern_sock_mcast_leave(so, &so->mcast_groups[i]);
+                so->mcast_groups[i].family = TERN_AF_UNSPEC;
             }
-#endif
         if (so->pcb.udp)
             tern_udp_free(so->pcb.udp);
         so->pcb.udp = NULL;
@@ -368,7 +404,7 @@ static void tcp_on_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err) {
     if (err == TERN_OK) {
         so->state = SOCKST_CONNECTED;
         so->flags |= SOCKF_WAS_CONNECTED;
-        so->local_ip = pcb->local_ip;
+        so->local = tcp_pcb_local(pcb);
         so->local_port = pcb->local_port;
     } else {
         so->pcb.tcp = NULL; /* gone */
@@ -443,9 +479,10 @@ static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb
     c->tos = ls->tos;
     c->rcvtimeo = ls->rcvtimeo;
     c->sndtimeo = ls->sndtimeo;
-    c->local_ip = pcb->local_ip;
+    c->family = ls->family;
+    c->local = tcp_pcb_local(pcb);
     c->local_port = pcb->local_port;
-    c->remote_ip = pcb->remote_ip;
+    c->remote = tcp_pcb_remote(pcb);
     c->remote_port = pcb->remote_port;
     c->parent = (int16_t)(ls - ss->socks);
     tern_tcp_set_callbacks(pcb, &tcp_cbs, c);
@@ -463,13 +500,18 @@ static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb
 
 static void udp_on_recv(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
     tern_sock *so = ctx;
-    if (so->dq_count >= TERN_CFG_SOCKET_DGRAM_QUEUE || (so->shut & SOCKSH_RCV)) {
+    /* The core's endpoint bound to the wildcard takes both families; the
+     * socket only its own (an AF_INET6 one IPv4 too, unless IPv6-only). */
+    bool family_ok = so->family == TERN_SOCK_AF_INET6
+                         ? !(so->flags & SOCKF_V6ONLY) || info->src.family == TERN_AF_INET6
+                         : info->src.family == TERN_AF_INET;
+    if (!family_ok || so->dq_count >= TERN_CFG_SOCKET_DGRAM_QUEUE || (so->shut & SOCKSH_RCV)) {
         tern_pbuf_free(pcb->stack, p);
         return;
     }
     tern_sock_dgram *d = &so->dq[(so->dq_head + so->dq_count) % TERN_CFG_SOCKET_DGRAM_QUEUE];
     d->p = p;
-    d->addr = tern_addr_get_ipv4(&info->src);
+    d->addr = info->src;
     d->port = info->sport;
     so->dq_count++;
     tern_sock_wake(so);
@@ -493,7 +535,7 @@ static bool raw_on_recv(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_a
         return false;
     tern_sock_dgram *d = &so->dq[(so->dq_head + so->dq_count) % TERN_CFG_SOCKET_DGRAM_QUEUE];
     d->p = copy;
-    d->addr = tern_addr_get_ipv4(src);
+    d->addr = *src;
     d->port = 0;
     so->dq_count++;
     tern_sock_wake(so);
@@ -510,7 +552,7 @@ int tern_socket(int domain, int type, int protocol) {
         tern_os_set_errno(TERN_ENETDOWN);
         return -1;
     }
-    if (domain != TERN_SOCK_AF_INET) { /* AF_INET6 goes here once IPv6 lands */
+    if (domain != TERN_SOCK_AF_INET && !(TERN_CFG_IPV6 && domain == TERN_SOCK_AF_INET6)) {
         tern_os_set_errno(TERN_EAFNOSUPPORT);
         return -1;
     }
@@ -525,8 +567,8 @@ int tern_socket(int domain, int type, int protocol) {
             goto noproto;
         protocol = TERN_IPPROTO_UDP;
         break;
-    case TERN_SOCK_RAW:
-        if (protocol <= 0 || protocol > 255 || !TERN_CFG_RAW)
+    case TERN_SOCK_RAW: /* IPv4 raw endpoints only */
+        if (protocol <= 0 || protocol > 255 || !TERN_CFG_RAW || domain != TERN_SOCK_AF_INET)
             goto noproto;
         break;
     default:
@@ -542,9 +584,13 @@ int tern_socket(int domain, int type, int protocol) {
     }
     if (flags & TERN_SOCK_NONBLOCK)
         so->flags |= SOCKF_NONBLOCK;
+    so->family = (uint8_t)domain;
+    if (domain == TERN_SOCK_AF_INET6)
+        so->ttl = 0; /* the interface's hop limit (from router advertisements) */
     if (type == TERN_SOCK_DGRAM) {
         so->pcb.udp = tern_udp_new(ss->stack);
         if (so->pcb.udp) {
+            so->pcb.udp->ttl = so->ttl;
             tern_udp_set_recv(so->pcb.udp, udp_on_recv, so);
             tern_udp_set_err(so->pcb.udp, udp_on_err);
         }
@@ -569,27 +615,30 @@ noproto:
     return -1;
 }
 
-static bool overlap(uint32_t a, uint32_t b) {
-    return !a || !b || a == b;
+static bool overlap(const tern_addr *a, const tern_addr *b) {
+    return tern_addr_is_any(a) || tern_addr_is_any(b) || tern_addr_equal(a, b);
 }
 
 /* Linux's rule for TCP: with SO_REUSEADDR on both sides only a listener
  * conflicts; without it anything on the port does (TIME_WAIT included). */
-static bool tcp_port_conflict(tern_sock *so, uint32_t ip, uint16_t port) {
+static bool tcp_port_conflict(tern_sock *so, const tern_addr *ip, uint16_t port) {
     tern_sockets *ss = so->owner;
     tern_stack *s = ss->stack;
     bool reuse = (so->flags & SOCKF_REUSEADDR) != 0;
     for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
         tern_sock *o = &ss->socks[i];
         if (o == so || !o->used || (o->flags & SOCKF_CLOSING) || !SOCK_IS_STREAM(o) ||
-            !(o->flags & SOCKF_BOUND) || o->local_port != port || !overlap(o->local_ip, ip))
+            !(o->flags & SOCKF_BOUND) || o->local_port != port || !overlap(&o->local, ip))
             continue;
         if (!reuse || !(o->flags & SOCKF_REUSEADDR) || o->state == SOCKST_LISTEN)
             return true;
     }
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
         const tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
-        if (!pcb->stack || pcb->local_port != port || !overlap(pcb->local_ip, ip))
+        if (!pcb->stack || pcb->local_port != port)
+            continue;
+        tern_addr pl = tcp_pcb_local(pcb);
+        if (!overlap(&pl, ip))
             continue;
         if (pcb->cb == &tcp_cbs)
             continue; /* a socket's: judged above */
@@ -599,7 +648,8 @@ static bool tcp_port_conflict(tern_sock *so, uint32_t ip, uint16_t port) {
 #if TERN_CFG_TCP_LISTENERS
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
         const tern_tcp_listener *l = &s->tcp.listeners[i];
-        if (l->used && l->local_port == port && overlap(l->local_ip, ip) && l->ctx != (void *)so) {
+        tern_addr ll = tcp_listener_local(l);
+        if (l->used && l->local_port == port && overlap(&ll, ip) && l->ctx != (void *)so) {
             bool ours = false;
             for (unsigned j = 0; j < TERN_CFG_SOCKETS_MAX; j++)
                 ours |= ss->socks[j].listener == l;
@@ -611,34 +661,51 @@ static bool tcp_port_conflict(tern_sock *so, uint32_t ip, uint16_t port) {
     return false;
 }
 
-static bool local_ok(tern_sockets *ss, uint32_t ip, bool multicast_ok) {
-    if (!ip || (ip >> 24) == 127u || tern_ipv4_is_local(ss->stack, ip))
+static bool local_ok(tern_sockets *ss, const tern_addr *a, bool multicast_ok) {
+    if (tern_addr_is_any(a))
+        return true;
+#if TERN_CFG_IPV6
+    if (a->family == TERN_AF_INET6) {
+        if (tern_ipv6_is_multicast(a->bytes))
+            return multicast_ok;
+        for (tern_netif *nif = ss->stack->netifs; nif; nif = nif->next)
+            if ((!a->zone || a->zone == nif->index) && tern_ipv6_is_local(nif, a->bytes))
+                return true;
+        return false;
+    }
+#endif
+    uint32_t ip = tern_addr_get_ipv4(a);
+    if ((ip >> 24) == 127u || tern_ipv4_is_local(ss->stack, ip))
         return true;
     return multicast_ok && (ip >> 28) == 0xEu;
+}
+
+/* The address to hand the core's bind: NULL for the wildcard. */
+static const tern_addr *core_addr(const tern_addr *a) {
+    return tern_addr_is_any(a) ? NULL : a;
 }
 
 int tern_bind(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
     tern_sock *so = tern_sock_enter(fd);
     if (!so)
         return -1;
-    uint32_t ip;
+    tern_addr a;
     uint16_t port;
-    int e = tern_sock_addr_in(addr, len, &ip, &port, true);
+    int e = tern_sock_addr_in(so, addr, len, &a, &port, true);
     if (e)
         return tern_sock_fail(so, e);
     if ((so->flags & SOCKF_BOUND) || so->state != SOCKST_IDLE)
         return tern_sock_fail(so, TERN_EINVAL);
-    if (!local_ok(so->owner, ip, so->type == TERN_SOCK_DGRAM))
+    if (!local_ok(so->owner, &a, so->type == TERN_SOCK_DGRAM))
         return tern_sock_fail(so, TERN_EADDRNOTAVAIL);
-    tern_addr a = tern_addr_ipv4(ip);
     tern_err err = TERN_OK;
     if (SOCK_IS_STREAM(so)) {
-        if (port && tcp_port_conflict(so, ip, port))
+        if (port && tcp_port_conflict(so, &a, port))
             return tern_sock_fail(so, TERN_EADDRINUSE);
         tern_tcp_pcb *pcb = tern_tcp_new(so->owner->stack);
         if (!pcb)
             return tern_sock_fail(so, TERN_ENOBUFS);
-        err = tern_tcp_bind(pcb, &a, port);
+        err = tern_tcp_bind(pcb, core_addr(&a), port);
         if (err) {
             tern_tcp_close(pcb);
             return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EADDRNOTAVAIL : TERN_EADDRINUSE);
@@ -648,7 +715,7 @@ int tern_bind(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
         port = pcb->local_port;
     } else if (so->type == TERN_SOCK_DGRAM) {
         tern_udp_set_flags(so->pcb.udp, TERN_UDP_F_REUSE, (so->flags & SOCKF_REUSEADDR) != 0);
-        err = tern_udp_bind(so->pcb.udp, &a, port);
+        err = tern_udp_bind(so->pcb.udp, core_addr(&a), port);
         if (err)
             return tern_sock_fail(so, err == TERN_ERR_INVAL ? TERN_EADDRNOTAVAIL : TERN_EADDRINUSE);
         port = so->pcb.udp->local_port;
@@ -659,7 +726,7 @@ int tern_bind(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
 #endif
         port = 0;
     }
-    so->local_ip = ip;
+    so->local = a;
     so->local_port = port;
     so->flags |= SOCKF_BOUND;
     tern_sock_leave(so);
@@ -694,7 +761,7 @@ int tern_listen(int fd, int backlog) {
         }
         tern_tcp_set_callbacks(pcb, &tcp_cbs, so);
         so->pcb.tcp = pcb;
-        so->local_ip = 0;
+        so->local.family = TERN_AF_UNSPEC;
         so->local_port = pcb->local_port;
         so->flags |= SOCKF_BOUND;
     }
@@ -702,15 +769,15 @@ int tern_listen(int fd, int backlog) {
     for (unsigned i = 0; i < TERN_CFG_SOCKETS_MAX; i++) {
         tern_sock *o = &so->owner->socks[i];
         if (o != so && o->used && SOCK_IS_STREAM(o) && o->state == SOCKST_LISTEN &&
-            o->local_port == so->local_port && overlap(o->local_ip, so->local_ip))
+            o->local_port == so->local_port && overlap(&o->local, &so->local))
             return tern_sock_fail(so, TERN_EADDRINUSE);
     }
-    tern_addr a = tern_addr_ipv4(so->local_ip);
     uint8_t core_backlog = (uint8_t)(backlog + 1 > 255 ? 255 : backlog + 1);
-    tern_tcp_listener *l = tern_tcp_listen(s, &a, so->local_port, core_backlog, tcp_on_accept, so);
+    tern_tcp_listener *l =
+        tern_tcp_listen(s, core_addr(&so->local), so->local_port, core_backlog, tcp_on_accept, so);
     if (!l)
-        return tern_sock_fail(so, tcp_port_conflict(so, so->local_ip, so->local_port) ? TERN_EADDRINUSE
-                                                                                      : TERN_ENOBUFS);
+        return tern_sock_fail(so, tcp_port_conflict(so, &so->local, so->local_port) ? TERN_EADDRINUSE
+                                                                                    : TERN_ENOBUFS);
     tern_tcp_close(so->pcb.tcp); /* the port is the listener's now */
     so->pcb.tcp = NULL;
     so->listener = l;
@@ -746,7 +813,7 @@ int tern_accept(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
     c->acc_next = -1;
     c->parent = -1;
     if (addr)
-        tern_sock_addr_out(addr, len, c->remote_ip, c->remote_port);
+        tern_sock_addr_out(c, addr, len, &c->remote, c->remote_port);
     int cfd = tern_sock_fd(c);
     tern_sock_leave(so);
     return cfd;
@@ -782,8 +849,7 @@ static int stream_pcb(tern_sock *so) {
     if (!pcb)
         return TERN_EAGAIN; /* Linux: no local port/resources */
     if (so->flags & SOCKF_BOUND) {
-        tern_addr la = tern_addr_ipv4(so->local_ip);
-        if (tern_tcp_bind(pcb, &la, so->local_port)) {
+        if (tern_tcp_bind(pcb, core_addr(&so->local), so->local_port)) {
             tern_tcp_close(pcb);
             return TERN_EADDRINUSE;
         }
@@ -795,7 +861,7 @@ static int stream_pcb(tern_sock *so) {
 
 /* Send the SYN; CONNECT_WAIT unless it failed at once or the socket is
  * non-blocking. */
-static int connect_start(tern_sock *so, uint32_t ip, uint16_t port) {
+static int connect_start(tern_sock *so, const tern_addr *ra, uint16_t port) {
     int e = stream_pcb(so);
     if (e)
         return tern_sock_fail(so, e);
@@ -804,8 +870,7 @@ static int connect_start(tern_sock *so, uint32_t ip, uint16_t port) {
     so->shut = 0;
     so->so_error = 0;
     so->flags &= (uint16_t)~SOCKF_WAS_CONNECTED;
-    tern_addr ra = tern_addr_ipv4(ip);
-    tern_err err = tern_tcp_connect(pcb, &ra, port);
+    tern_err err = tern_tcp_connect(pcb, ra, port);
     if (pcb->state != TERN_TCP_SYN_SENT && so->pcb.tcp == pcb) {
         /* Refused before anything was sent. */
         if (!(so->flags & SOCKF_BOUND)) {
@@ -816,11 +881,11 @@ static int connect_start(tern_sock *so, uint32_t ip, uint16_t port) {
         return tern_sock_fail(so, e == TERN_EINVAL ? TERN_ENETUNREACH : e);
     }
     if (so->pcb.tcp == pcb) {
-        so->local_ip = pcb->local_ip;
+        so->local = tcp_pcb_local(pcb);
         so->local_port = pcb->local_port;
     }
     so->flags |= SOCKF_BOUND;
-    so->remote_ip = ip;
+    so->remote = *ra;
     so->remote_port = port;
     if (so->state == SOCKST_IDLE || so->state == SOCKST_DEAD)
         so->state = SOCKST_SYN_SENT;
@@ -852,7 +917,7 @@ static int connect_wait(tern_sock *so) {
     return 0;
 }
 
-static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
+static int connect_stream(tern_sock *so, const tern_addr *ra, uint16_t port) {
     int r;
     if (so->state == SOCKST_LISTEN)
         r = tern_sock_fail(so, TERN_EISCONN);
@@ -863,7 +928,7 @@ static int connect_stream(tern_sock *so, uint32_t ip, uint16_t port) {
     else if (so->state == SOCKST_SYN_SENT)
         r = tern_sock_fail(so, TERN_EALREADY);
     else
-        r = connect_start(so, ip, port);
+        r = connect_start(so, ra, port);
     return r == CONNECT_WAIT ? connect_wait(so) : r;
 }
 
@@ -871,7 +936,7 @@ int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
     tern_sock *so = tern_sock_enter(fd);
     if (!so)
         return -1;
-    uint32_t ip;
+    tern_addr ra;
     uint16_t port;
     if (!addr)
         return tern_sock_fail(so, TERN_EFAULT);
@@ -884,17 +949,16 @@ int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
             so->pcb.raw->remote_ip = 0;
 #endif
         so->flags &= (uint16_t)~SOCKF_CONNECTED;
-        so->remote_ip = 0;
+        so->remote.family = TERN_AF_UNSPEC;
         so->remote_port = 0;
         tern_sock_leave(so);
         return 0;
     }
-    int e = tern_sock_addr_in(addr, len, &ip, &port, false);
+    int e = tern_sock_addr_in(so, addr, len, &ra, &port, false);
     if (e)
         return tern_sock_fail(so, e);
     if (SOCK_IS_STREAM(so))
-        return connect_stream(so, ip, port);
-    tern_addr ra = tern_addr_ipv4(ip);
+        return connect_stream(so, &ra, port);
     if (so->type == TERN_SOCK_DGRAM) {
         tern_err err = tern_udp_connect(so->pcb.udp, &ra, port);
         if (err)
@@ -906,7 +970,7 @@ int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
 #endif
     }
     so->flags |= SOCKF_CONNECTED | SOCKF_BOUND;
-    so->remote_ip = ip;
+    so->remote = ra;
     so->remote_port = port;
     so->so_error = 0;
     tern_sock_leave(so);
@@ -973,18 +1037,18 @@ int tern_getsockname(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
         return -1;
     if (!addr || !len)
         return tern_sock_fail(so, TERN_EFAULT);
-    uint32_t ip = so->local_ip;
+    tern_addr a = so->local;
     uint16_t port = so->local_port;
     if (SOCK_IS_STREAM(so) && so->pcb.tcp) {
-        ip = so->pcb.tcp->local_ip;
+        a = tcp_pcb_local(so->pcb.tcp);
         port = so->pcb.tcp->local_port;
     } else if (so->type == TERN_SOCK_DGRAM && so->pcb.udp) {
-        ip = so->pcb.udp->local_ip;
+        a = udp_local(so->pcb.udp);
         port = so->pcb.udp->local_port;
-        if (!ip && (so->flags & SOCKF_CONNECTED))
-            ip = tern_ipv4_source_for(so->owner->stack, so->remote_ip);
+        if (tern_addr_is_any(&a) && (so->flags & SOCKF_CONNECTED))
+            source_for(so->owner->stack, &so->remote, &a);
     }
-    tern_sock_addr_out(addr, len, ip, port);
+    tern_sock_addr_out(so, addr, len, &a, port);
     tern_sock_leave(so);
     return 0;
 }
@@ -1000,7 +1064,7 @@ int tern_getpeername(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
                          : (so->flags & SOCKF_CONNECTED) != 0;
     if (!connected)
         return tern_sock_fail(so, TERN_ENOTCONN);
-    tern_sock_addr_out(addr, len, so->remote_ip, so->remote_port);
+    tern_sock_addr_out(so, addr, len, &so->remote, so->remote_port);
     tern_sock_leave(so);
     return 0;
 }

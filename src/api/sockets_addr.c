@@ -1,7 +1,8 @@
 /*
  * Socket addresses: sockaddr parsing and writing, inet_pton / inet_ntop and
  * getaddrinfo (numeric hosts; names through the DNS client when it is
- * compiled in). AF_INET6 belongs in the family switches here once IPv6 lands.
+ * compiled in). With IPv6, AF_INET6 sockets take struct sockaddr_in6 and
+ * see IPv4 peers as IPv4-mapped addresses.
  */
 #include "sockets_priv.h"
 
@@ -9,28 +10,86 @@
 
 #include <string.h>
 
-int tern_sock_addr_in(const struct tern_sockaddr *sa, tern_socklen_t len, uint32_t *ip, uint16_t *port,
-                      bool allow_unspec) {
+#if TERN_CFG_IPV6
+static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+/* An AF_INET6 socket's address: IPv4-mapped ones are IPv4 (unless the socket
+ * is IPv6-only), the scope id is the zone of a link-local one. */
+static int addr_in6(const tern_sock *so, const struct tern_sockaddr *sa, tern_socklen_t len, tern_addr *a,
+                    uint16_t *port) {
+    struct tern_sockaddr_in6 sin6;
+    if (len < sizeof sin6)
+        return TERN_EINVAL;
+    memcpy(&sin6, sa, sizeof sin6);
+    if (sin6.sin6_family != TERN_SOCK_AF_INET6)
+        return TERN_EAFNOSUPPORT;
+    *port = tern_ntohs(sin6.sin6_port);
+    const uint8_t *b = sin6.sin6_addr.tern_s6_addr;
+    if (memcmp(b, v4mapped, sizeof v4mapped) == 0) {
+        if (so->flags & SOCKF_V6ONLY)
+            return TERN_EINVAL;
+        *a = tern_addr_ipv4(((uint32_t)b[12] << 24) | ((uint32_t)b[13] << 16) | ((uint32_t)b[14] << 8) |
+                            b[15]);
+        return 0;
+    }
+    if (sin6.sin6_scope_id > 255u)
+        return TERN_EINVAL;
+    bool link_local = b[0] == 0xFE && (b[1] & 0xC0) == 0x80;
+    *a = tern_addr_ipv6(b, link_local ? (uint8_t)sin6.sin6_scope_id : 0);
+    return 0;
+}
+#endif
+
+int tern_sock_addr_in(const tern_sock *so, const struct tern_sockaddr *sa, tern_socklen_t len, tern_addr *a,
+                      uint16_t *port, bool allow_unspec) {
     struct tern_sockaddr_in sin;
     if (!sa)
         return TERN_EFAULT;
+#if TERN_CFG_IPV6
+    if (so->family == TERN_SOCK_AF_INET6)
+        return addr_in6(so, sa, len, a, port);
+#else
+    (void)so;
+#endif
     if (len < sizeof sin)
         return TERN_EINVAL;
     memcpy(&sin, sa, sizeof sin);
     if (sin.sin_family != TERN_SOCK_AF_INET &&
         !(allow_unspec && sin.sin_family == TERN_SOCK_AF_UNSPEC && sin.sin_addr.s_addr == 0))
         return TERN_EAFNOSUPPORT;
-    *ip = tern_ntohl(sin.sin_addr.s_addr);
+    *a = tern_addr_ipv4(tern_ntohl(sin.sin_addr.s_addr));
     *port = tern_ntohs(sin.sin_port);
     return 0;
 }
 
-void tern_sock_addr_out(struct tern_sockaddr *sa, tern_socklen_t *len, uint32_t ip, uint16_t port) {
+void tern_sock_addr_out(const tern_sock *so, struct tern_sockaddr *sa, tern_socklen_t *len,
+                        const tern_addr *a, uint16_t port) {
+#if TERN_CFG_IPV6
+    if (so->family == TERN_SOCK_AF_INET6) {
+        struct tern_sockaddr_in6 sin6;
+        memset(&sin6, 0, sizeof sin6);
+        sin6.sin6_family = TERN_SOCK_AF_INET6;
+        sin6.sin6_port = tern_htons(port);
+        if (a->family == TERN_AF_INET6) {
+            memcpy(sin6.sin6_addr.tern_s6_addr, a->bytes, 16);
+            sin6.sin6_scope_id = a->zone;
+        } else if (a->family == TERN_AF_INET && !tern_addr_is_any(a)) {
+            memcpy(sin6.sin6_addr.tern_s6_addr, v4mapped, sizeof v4mapped);
+            memcpy(sin6.sin6_addr.tern_s6_addr + 12, a->bytes, 4);
+        }
+        tern_socklen_t n = *len < sizeof sin6 ? *len : (tern_socklen_t)sizeof sin6;
+        memcpy(sa, &sin6, n);
+        *len = sizeof sin6;
+        return;
+    }
+#else
+    (void)so;
+#endif
     struct tern_sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = TERN_SOCK_AF_INET;
     sin.sin_port = tern_htons(port);
-    sin.sin_addr.s_addr = tern_htonl(ip);
+    sin.sin_addr.s_addr = tern_htonl(tern_addr_get_ipv4(a));
     tern_socklen_t n = *len < sizeof sin ? *len : (tern_socklen_t)sizeof sin;
     memcpy(sa, &sin, n);
     *len = sizeof sin;
@@ -62,7 +121,7 @@ static int pton4(const char *src, uint8_t out[4]) {
 }
 
 int tern_inet_pton(int af, const char *src, void *dst) {
-    if (af != TERN_SOCK_AF_INET) { /* AF_INET6: with IPv6 */
+    if (af != TERN_SOCK_AF_INET && !(TERN_CFG_IPV6 && af == TERN_SOCK_AF_INET6)) {
         tern_os_set_errno(TERN_EAFNOSUPPORT);
         return -1;
     }
@@ -70,6 +129,15 @@ int tern_inet_pton(int af, const char *src, void *dst) {
         tern_os_set_errno(TERN_EFAULT);
         return -1;
     }
+#if TERN_CFG_IPV6
+    if (af == TERN_SOCK_AF_INET6) {
+        tern_addr a; /* RFC 4291 text; no zone (inet_pton takes none) */
+        if (!tern_addr_parse(src, &a) || a.family != TERN_AF_INET6 || a.zone || strchr(src, '%'))
+            return 0;
+        memcpy(dst, a.bytes, 16);
+        return 1;
+    }
+#endif
     uint8_t b[4];
     if (!pton4(src, b))
         return 0;
@@ -77,8 +145,22 @@ int tern_inet_pton(int af, const char *src, void *dst) {
     return 1;
 }
 
+#if TERN_CFG_IPV6
+static const char *ntop6(const void *src, char *dst, tern_socklen_t size) {
+    char tmp[TERN_ADDR_STRLEN];
+    tern_addr a = tern_addr_ipv6(src, 0);
+    size_t n = strlen(tern_addr_format(&a, tmp, sizeof tmp)) + 1;
+    if (n > size) {
+        tern_os_set_errno(TERN_ENOSPC);
+        return NULL;
+    }
+    memcpy(dst, tmp, n);
+    return dst;
+}
+#endif
+
 const char *tern_inet_ntop(int af, const void *src, char *dst, tern_socklen_t size) {
-    if (af != TERN_SOCK_AF_INET) {
+    if (af != TERN_SOCK_AF_INET && !(TERN_CFG_IPV6 && af == TERN_SOCK_AF_INET6)) {
         tern_os_set_errno(TERN_EAFNOSUPPORT);
         return NULL;
     }
@@ -86,6 +168,10 @@ const char *tern_inet_ntop(int af, const void *src, char *dst, tern_socklen_t si
         tern_os_set_errno(TERN_EFAULT);
         return NULL;
     }
+#if TERN_CFG_IPV6
+    if (af == TERN_SOCK_AF_INET6)
+        return ntop6(src, dst, size);
+#endif
     const uint8_t *b = src;
     char tmp[TERN_INET_ADDRSTRLEN];
     size_t n = 0;
@@ -133,8 +219,9 @@ typedef struct dns_wait {
     tern_os_cond cond;
     bool done;
     tern_err err;
+    uint8_t family;
     unsigned count;
-    uint32_t addrs[TERN_CFG_DNS_ADDRS];
+    tern_addr addrs[TERN_CFG_DNS_ADDRS];
 } dns_wait;
 
 static void on_dns(void *ctx, const char *name, tern_err err, const tern_addr *addrs, unsigned count) {
@@ -143,22 +230,23 @@ static void on_dns(void *ctx, const char *name, tern_err err, const tern_addr *a
     w->err = err;
     w->count = 0;
     for (unsigned i = 0; err == TERN_OK && i < count && i < TERN_CFG_DNS_ADDRS; i++)
-        if (addrs[i].family == TERN_AF_INET)
-            w->addrs[w->count++] = tern_addr_get_ipv4(&addrs[i]);
+        if (addrs[i].family == w->family)
+            w->addrs[w->count++] = addrs[i];
     w->done = true;
     tern_os_cond_broadcast(&w->cond);
 }
 
-static int resolve(const char *node, uint32_t *addrs, unsigned *count) {
+static int resolve(const char *node, uint8_t family, tern_addr *addrs, unsigned *count) {
     tern_sockets *ss = tern_sock_current();
     if (!ss)
         return TERN_EAI_FAIL;
     dns_wait w;
     memset(&w, 0, sizeof w);
+    w.family = family;
     if (tern_os_cond_init(&w.cond))
         return TERN_EAI_MEMORY;
     tern_os_mutex_lock(ss->lock);
-    tern_err err = tern_dns_lookup(ss->stack, node, TERN_AF_INET, on_dns, &w);
+    tern_err err = tern_dns_lookup(ss->stack, node, family, on_dns, &w);
     if (err == TERN_ERR_INPROGRESS) {
         if (ss->kick)
             ss->kick(ss->kick_ctx);
@@ -194,6 +282,55 @@ static tern_sock_gai *gai_alloc(tern_sockets *ss) {
     return n;
 }
 
+/* node as a numeric address of family (or AF_UNSPEC: either); no node: the
+ * wildcard (AI_PASSIVE) or the loopback address. TERN_EAI_NONAME if it is a name. */
+static int numeric_host(const char *node, int family, int flags, tern_addr *a) {
+    uint8_t b[4];
+    if (!node) {
+#if TERN_CFG_IPV6
+        if (family == TERN_SOCK_AF_INET6) {
+            uint8_t any[16] = {0};
+            any[15] = (flags & TERN_AI_PASSIVE) ? 0 : 1;
+            *a = tern_addr_ipv6(any, 0);
+            return 0;
+        }
+#endif
+        *a = tern_addr_ipv4((flags & TERN_AI_PASSIVE) ? TERN_INADDR_ANY : TERN_INADDR_LOOPBACK);
+        return 0;
+    }
+    if (pton4(node, b)) {
+        *a = tern_addr_ipv4(((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3]);
+        return family == TERN_SOCK_AF_INET6 ? TERN_EAI_NONAME : 0; /* glibc: no mapping without AI_V4MAPPED */
+    }
+#if TERN_CFG_IPV6
+    if (tern_addr_parse(node, a) && a->family == TERN_AF_INET6)
+        return family == TERN_SOCK_AF_INET ? TERN_EAI_NONAME : 0;
+#endif
+    return TERN_EAI_NONAME;
+}
+
+/* One result's address and family. */
+static void gai_fill(tern_sock_gai *n, const tern_addr *a, uint16_t port) {
+#if TERN_CFG_IPV6
+    if (a->family == TERN_AF_INET6) {
+        n->sa.sin6.sin6_family = TERN_SOCK_AF_INET6;
+        n->sa.sin6.sin6_port = tern_htons(port);
+        memcpy(n->sa.sin6.sin6_addr.tern_s6_addr, a->bytes, 16);
+        n->sa.sin6.sin6_scope_id = a->zone;
+        n->ai.ai_family = TERN_SOCK_AF_INET6;
+        n->ai.ai_addrlen = sizeof n->sa.sin6;
+        n->ai.ai_addr = (struct tern_sockaddr *)(void *)&n->sa.sin6;
+        return;
+    }
+#endif
+    n->sa.sin.sin_family = TERN_SOCK_AF_INET;
+    n->sa.sin.sin_port = tern_htons(port);
+    n->sa.sin.sin_addr.s_addr = tern_htonl(tern_addr_get_ipv4(a));
+    n->ai.ai_family = TERN_SOCK_AF_INET;
+    n->ai.ai_addrlen = sizeof n->sa.sin;
+    n->ai.ai_addr = (struct tern_sockaddr *)(void *)&n->sa.sin;
+}
+
 int tern_getaddrinfo(const char *node, const char *service, const struct tern_addrinfo *hints,
                      struct tern_addrinfo **res) {
     int flags = hints ? hints->ai_flags : 0;
@@ -207,7 +344,8 @@ int tern_getaddrinfo(const char *node, const char *service, const struct tern_ad
         return TERN_EAI_NONAME;
     if (flags & ~(TERN_AI_PASSIVE | TERN_AI_CANONNAME | TERN_AI_NUMERICHOST | TERN_AI_NUMERICSERV))
         return TERN_EAI_BADFLAGS;
-    if (family != TERN_SOCK_AF_UNSPEC && family != TERN_SOCK_AF_INET)
+    if (family != TERN_SOCK_AF_UNSPEC && family != TERN_SOCK_AF_INET &&
+        !(TERN_CFG_IPV6 && family == TERN_SOCK_AF_INET6))
         return TERN_EAI_FAMILY;
     if (socktype != 0 && socktype != TERN_SOCK_STREAM && socktype != TERN_SOCK_DGRAM &&
         socktype != TERN_SOCK_RAW)
@@ -216,24 +354,16 @@ int tern_getaddrinfo(const char *node, const char *service, const struct tern_ad
     int err = 0;
     if (!parse_port(service, flags, &port, &err))
         return err;
-    uint32_t addrs[TERN_CFG_DNS_ADDRS > 1 ? TERN_CFG_DNS_ADDRS : 1];
+    tern_addr addrs[TERN_CFG_DNS_ADDRS > 1 ? TERN_CFG_DNS_ADDRS : 1];
     unsigned count = 1;
-    uint8_t b[4];
-    if (!node) {
-        addrs[0] = (flags & TERN_AI_PASSIVE) ? TERN_INADDR_ANY : TERN_INADDR_LOOPBACK;
-    } else if (pton4(node, b)) {
-        addrs[0] = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
-    } else if (flags & TERN_AI_NUMERICHOST) {
-        return TERN_EAI_NONAME;
-    } else {
+    err = numeric_host(node, family, flags, &addrs[0]);
+    if (err == TERN_EAI_NONAME && !(flags & TERN_AI_NUMERICHOST)) {
 #if TERN_CFG_DNS
-        int e = resolve(node, addrs, &count);
-        if (e)
-            return e;
-#else
-        return TERN_EAI_NONAME;
+        err = resolve(node, family == TERN_SOCK_AF_INET6 ? TERN_AF_INET6 : TERN_AF_INET, addrs, &count);
 #endif
     }
+    if (err)
+        return err;
     tern_sockets *ss = tern_sock_current();
     if (!ss)
         return TERN_EAI_FAIL;
@@ -249,14 +379,9 @@ int tern_getaddrinfo(const char *node, const char *service, const struct tern_ad
                 tern_freeaddrinfo(head);
                 return TERN_EAI_MEMORY;
             }
-            n->sin.sin_family = TERN_SOCK_AF_INET;
-            n->sin.sin_port = tern_htons(port);
-            n->sin.sin_addr.s_addr = tern_htonl(addrs[a]);
-            n->ai.ai_family = TERN_SOCK_AF_INET;
+            gai_fill(n, &addrs[a], port);
             n->ai.ai_socktype = types[t][0];
             n->ai.ai_protocol = protocol ? protocol : types[t][1];
-            n->ai.ai_addrlen = sizeof n->sin;
-            n->ai.ai_addr = (struct tern_sockaddr *)(void *)&n->sin;
             *tail = &n->ai;
             tail = &n->ai.ai_next;
         }

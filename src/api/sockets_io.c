@@ -216,7 +216,10 @@ static long stream_recv(tern_sock *so, iov_cursor *c, size_t len, int flags) {
 
 /* ---- UDP and raw -------------------------------------------------------------------- */
 
-static bool is_broadcast(tern_stack *s, uint32_t ip) {
+static bool is_broadcast(tern_stack *s, const tern_addr *dst) {
+    uint32_t ip = tern_addr_get_ipv4(dst);
+    if (dst->family != TERN_AF_INET)
+        return false;
     if (ip == 0xFFFFFFFFu)
         return true;
     for (tern_netif *nif = s->netifs; nif; nif = nif->next)
@@ -254,7 +257,7 @@ static void mcast_loop(tern_sock *from, tern_pbuf *q, uint32_t group, uint16_t p
             return;
         tern_sock_dgram *d = &so->dq[(so->dq_head + so->dq_count) % TERN_CFG_SOCKET_DGRAM_QUEUE];
         d->p = copy;
-        d->addr = src;
+        d->addr = tern_addr_ipv4(src);
         d->port = from->pcb.udp->local_port;
         so->dq_count++;
         tern_sock_wake(so);
@@ -265,10 +268,10 @@ static void mcast_loop(tern_sock *from, tern_pbuf *q, uint32_t group, uint16_t p
 static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct tern_sockaddr *to,
                        tern_socklen_t tolen) {
     tern_stack *s = so->owner->stack;
-    uint32_t ip = so->remote_ip;
+    tern_addr dst = so->remote;
     uint16_t port = so->remote_port;
     if (to) {
-        int e = tern_sock_addr_in(to, tolen, &ip, &port, true);
+        int e = tern_sock_addr_in(so, to, tolen, &dst, &port, true);
         if (e)
             return tern_sock_fail(so, e);
     } else if (!(so->flags & SOCKF_CONNECTED)) {
@@ -283,7 +286,8 @@ static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct te
         return tern_sock_fail(so, TERN_EMSGSIZE);
     if (so->type == TERN_SOCK_DGRAM && !port)
         return tern_sock_fail(so, TERN_EINVAL);
-    if (is_broadcast(s, ip) && !(so->flags & SOCKF_BROADCAST))
+    bool broadcast = is_broadcast(s, &dst);
+    if (broadcast && !(so->flags & SOCKF_BROADCAST))
         return tern_sock_fail(so, TERN_EACCES);
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len);
     if (!p)
@@ -293,16 +297,16 @@ static long dgram_send(tern_sock *so, iov_cursor *c, size_t len, const struct te
         tern_pbuf_copy_in(p, (uint16_t)off, c->iov[i].iov_base, (uint16_t)n);
         off += n;
     }
-    tern_addr dst = tern_addr_ipv4(ip);
+    uint32_t ip = tern_addr_get_ipv4(&dst); /* 0 for IPv6 */
     tern_err err;
     if (so->type == TERN_SOCK_DGRAM) {
         tern_udp_pcb *pcb = so->pcb.udp;
-        if (is_broadcast(s, ip))
+        if (broadcast)
             tern_udp_set_flags(pcb, TERN_UDP_F_BROADCAST, true);
         pcb->ttl = (ip >> 28) == 0xEu ? so->mcast_ttl : so->ttl;
         pcb->mcast_ttl = so->mcast_ttl;
         pcb->tos = so->tos;
-#if TERN_CFG_IGMP
+#if TERN_CFG_IGMP /* looped back for IPv4 groups (MLD groups: not yet) */
         tern_pbuf *loop =
             (ip >> 28) == 0xEu && (so->flags & SOCKF_MCAST_LOOP) ? tern_pbuf_clone(s, 0, p) : NULL;
 #endif
@@ -352,7 +356,7 @@ static long dgram_recv(tern_sock *so, iov_cursor *c, size_t len, int flags, stru
     size_t total = d->p->tot_len;
     size_t n = iov_write_pbuf(c, d->p, 0, total < len ? total : len);
     if (from && fromlen)
-        tern_sock_addr_out(from, fromlen, d->addr, d->port);
+        tern_sock_addr_out(so, from, fromlen, &d->addr, d->port);
     if (msg_flags && total > len)
         *msg_flags |= TERN_MSG_TRUNC;
     if (!(flags & TERN_MSG_PEEK)) {

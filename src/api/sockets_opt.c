@@ -147,7 +147,85 @@ static int set_tcp_level(tern_sock *so, int name, const void *val, tern_socklen_
     }
 }
 
-/* IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP: two groups per socket. */
+/* ---- Multicast groups: two per socket, of either family ----------------------------- */
+
+#if TERN_CFG_IPV6 && TERN_CFG_IPV6_MLD
+/* The interface an IPv6 group is joined on: the given one, or the first with IPv6. */
+static tern_netif *mld_netif(tern_stack *s, uint8_t ifindex) {
+    if (ifindex)
+        return tern_netif_by_index(s, ifindex);
+    for (tern_netif *nif = s->netifs; nif; nif = nif->next)
+        if (nif->ip6.enabled)
+            return nif;
+    return NULL;
+}
+#endif
+
+/* Join g in the core (its zone: the interface, 0 = default); 0 or TERN_E*. */
+static int mcast_join(tern_sock *so, const tern_addr *g) {
+    tern_stack *s = so->owner->stack;
+#if TERN_CFG_IPV6 && TERN_CFG_IPV6_MLD
+    if (g->family == TERN_AF_INET6) {
+        tern_netif *nif = mld_netif(s, g->zone);
+        if (!nif)
+            return TERN_ENODEV;
+        return tern_ipv6_join(nif, g) ? TERN_ENOBUFS : 0;
+    }
+#endif
+#if TERN_CFG_IGMP
+    if (g->family == TERN_AF_INET)
+        return tern_igmp_join(s, NULL, g) ? TERN_ENOBUFS : 0;
+#endif
+    (void)s;
+    return TERN_ENOPROTOOPT;
+}
+
+void tern_sock_mcast_leave(tern_sock *so, const tern_addr *g) {
+    tern_stack *s = so->owner->stack;
+#if TERN_CFG_IPV6 && TERN_CFG_IPV6_MLD
+    if (g->family == TERN_AF_INET6) {
+        tern_netif *nif = mld_netif(s, g->zone);
+        if (nif)
+            (void)tern_ipv6_leave(nif, g);
+        return;
+    }
+#endif
+#if TERN_CFG_IGMP
+    if (g->family == TERN_AF_INET)
+        (void)tern_igmp_leave(s, NULL, g);
+#endif
+    (void)s;
+}
+
+/* Add (join) or drop group g: EADDRINUSE if joined, ENOBUFS if both slots
+ * are taken, EADDRNOTAVAIL to drop one not joined. */
+static int membership(tern_sock *so, bool join, const tern_addr *g) {
+    int slot = -1, free_slot = -1;
+    for (int i = 1; i >= 0; i--) {
+        const tern_addr *m = &so->mcast_groups[i];
+        if (!m->family)
+            free_slot = i;
+        else if (tern_addr_equal(m, g) && m->zone == g->zone)
+            slot = i;
+    }
+    if (!join) {
+        if (slot < 0)
+            return TERN_EADDRNOTAVAIL;
+        tern_sock_mcast_leave(so, g);
+        so->mcast_groups[slot].family = TERN_AF_UNSPEC;
+        return 0;
+    }
+    if (slot >= 0)
+        return TERN_EADDRINUSE;
+    if (free_slot < 0)
+        return TERN_ENOBUFS;
+    int e = mcast_join(so, g);
+    if (!e)
+        so->mcast_groups[free_slot] = *g;
+    return e;
+}
+
+/* IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP. */
 static int set_membership(tern_sock *so, int name, const void *val, tern_socklen_t len) {
     struct tern_ip_mreq m;
     if (!val)
@@ -160,30 +238,10 @@ static int set_membership(tern_sock *so, int name, const void *val, tern_socklen
     uint32_t group = tern_ntohl(m.imr_multiaddr.s_addr);
     if ((group >> 28) != 0xEu)
         return TERN_EINVAL;
-#if TERN_CFG_IGMP
+    if (!TERN_CFG_IGMP)
+        return TERN_ENOPROTOOPT;
     tern_addr g = tern_addr_ipv4(group);
-    tern_stack *s = so->owner->stack;
-    if (name == TERN_IP_ADD_MEMBERSHIP) {
-        unsigned slot = so->mcast_groups[0] ? 1u : 0u;
-        if (so->mcast_groups[0] == group || so->mcast_groups[1] == group)
-            return TERN_EADDRINUSE;
-        if (so->mcast_groups[slot])
-            return TERN_ENOBUFS;
-        if (tern_igmp_join(s, NULL, &g))
-            return TERN_ENOBUFS;
-        so->mcast_groups[slot] = group;
-    } else {
-        unsigned slot = so->mcast_groups[0] == group ? 0u : so->mcast_groups[1] == group ? 1u : 2u;
-        if (slot == 2u)
-            return TERN_EADDRNOTAVAIL;
-        tern_igmp_leave(s, NULL, &g);
-        so->mcast_groups[slot] = 0;
-    }
-    return 0;
-#else
-    (void)name;
-    return TERN_ENOPROTOOPT;
-#endif
+    return membership(so, name == TERN_IP_ADD_MEMBERSHIP, &g);
 }
 
 static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t len) {
@@ -235,6 +293,65 @@ static int set_ip_level(tern_sock *so, int name, const void *val, tern_socklen_t
     }
 }
 
+#if TERN_CFG_IPV6
+/* IPV6_JOIN_GROUP / IPV6_LEAVE_GROUP. */
+static int set_membership6(tern_sock *so, int name, const void *val, tern_socklen_t len) {
+    struct tern_ipv6_mreq m;
+    if (len < sizeof m)
+        return TERN_EINVAL;
+    if (SOCK_IS_STREAM(so))
+        return TERN_EPROTO;
+    memcpy(&m, val, sizeof m);
+    if (!tern_ipv6_is_multicast(m.ipv6mr_multiaddr.tern_s6_addr) || m.ipv6mr_interface > 255u)
+        return TERN_EINVAL;
+    tern_addr g = tern_addr_ipv6(m.ipv6mr_multiaddr.tern_s6_addr, (uint8_t)m.ipv6mr_interface);
+    return membership(so, name == TERN_IPV6_JOIN_GROUP, &g);
+}
+
+/* A hop limit: -1 is the default, else 0..255 (Linux). */
+static int hops(const void *val, tern_socklen_t len, int *v) {
+    if (len < sizeof(int))
+        return TERN_EINVAL;
+    memcpy(v, val, sizeof *v);
+    return *v < -1 || *v > 255 ? TERN_EINVAL : 0;
+}
+
+static int set_ipv6_level(tern_sock *so, int name, const void *val, tern_socklen_t len) {
+    int v = 0, e = 0;
+    if (so->family != TERN_SOCK_AF_INET6)
+        return TERN_ENOPROTOOPT;
+    if (!val)
+        return TERN_EFAULT;
+    switch (name) {
+    case TERN_IPV6_JOIN_GROUP:
+    case TERN_IPV6_LEAVE_GROUP:
+        return set_membership6(so, name, val, len);
+    case TERN_IPV6_V6ONLY:
+        if (len < sizeof(int))
+            return TERN_EINVAL;
+        if (so->flags & SOCKF_BOUND)
+            return TERN_EINVAL; /* as Linux: only before bind/connect */
+        memcpy(&v, val, sizeof v);
+        set_flag(so, SOCKF_V6ONLY, v);
+        return 0;
+    case TERN_IPV6_UNICAST_HOPS: /* the socket's one hop limit / TTL */
+        if ((e = hops(val, len, &v)) != 0)
+            return e;
+        so->ttl = (uint8_t)(v < 0 ? 0 : v);
+        if (SOCK_IS_STREAM(so) && so->pcb.tcp)
+            (void)tern_tcp_set_ip_opts(so->pcb.tcp, so->ttl, so->tos);
+        return 0;
+    case TERN_IPV6_MULTICAST_HOPS:
+        if ((e = hops(val, len, &v)) != 0)
+            return e;
+        so->mcast_ttl = (uint8_t)(v < 0 ? 1 : v);
+        return 0;
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+#endif
+
 int tern_setsockopt(int fd, int level, int name, const void *val, tern_socklen_t len) {
     tern_sock *so = tern_sock_enter(fd);
     if (!so)
@@ -246,6 +363,10 @@ int tern_setsockopt(int fd, int level, int name, const void *val, tern_socklen_t
         e = set_tcp_level(so, name, val, len);
     else if (level == TERN_IPPROTO_IP)
         e = set_ip_level(so, name, val, len);
+#if TERN_CFG_IPV6
+    else if (level == TERN_IPPROTO_IPV6)
+        e = set_ipv6_level(so, name, val, len);
+#endif
     else
         e = TERN_ENOPROTOOPT;
     return tern_sock_done(so, e);
@@ -322,7 +443,7 @@ static int get_tcp_level(tern_sock *so, int name, void *val, tern_socklen_t *len
 static int get_ip_level(tern_sock *so, int name, void *val, tern_socklen_t *len) {
     switch (name) {
     case TERN_IP_TTL:
-        return put_int(val, len, so->ttl);
+        return put_int(val, len, so->ttl ? so->ttl : TERN_CFG_IPV4_DEFAULT_TTL);
     case TERN_IP_TOS:
         return put_int(val, len, so->tos);
     case TERN_IP_MULTICAST_TTL:
@@ -333,6 +454,23 @@ static int get_ip_level(tern_sock *so, int name, void *val, tern_socklen_t *len)
         return TERN_ENOPROTOOPT;
     }
 }
+
+#if TERN_CFG_IPV6
+static int get_ipv6_level(tern_sock *so, int name, void *val, tern_socklen_t *len) {
+    if (so->family != TERN_SOCK_AF_INET6)
+        return TERN_ENOPROTOOPT;
+    switch (name) {
+    case TERN_IPV6_V6ONLY:
+        return put_int(val, len, !!(so->flags & SOCKF_V6ONLY));
+    case TERN_IPV6_UNICAST_HOPS:
+        return put_int(val, len, so->ttl ? so->ttl : TERN_CFG_IPV6_HOP_LIMIT);
+    case TERN_IPV6_MULTICAST_HOPS:
+        return put_int(val, len, so->mcast_ttl);
+    default:
+        return TERN_ENOPROTOOPT;
+    }
+}
+#endif
 
 int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len) {
     tern_sock *so = tern_sock_enter(fd);
@@ -349,6 +487,10 @@ int tern_getsockopt(int fd, int level, int name, void *val, tern_socklen_t *len)
         e = get_tcp_level(so, name, val, len);
     else if (level == TERN_IPPROTO_IP)
         e = get_ip_level(so, name, val, len);
+#if TERN_CFG_IPV6
+    else if (level == TERN_IPPROTO_IPV6)
+        e = get_ipv6_level(so, name, val, len);
+#endif
     else
         e = TERN_ENOPROTOOPT;
     return tern_sock_done(so, e);

@@ -8,6 +8,9 @@
 
 #include "tern/sockets.h"
 #include "tern/stack.h"
+#if TERN_CFG_IPV6
+#include "wire/ipv6.h" /* address classes */
+#endif
 
 /* tern_sock.flags */
 #define SOCKF_NONBLOCK 0x0001u
@@ -23,6 +26,7 @@
 #define SOCKF_WAS_CONNECTED 0x0400u
 #define SOCKF_RCVBUF_SET 0x0800u /* SO_RCVBUF given: applied to the connection */
 #define SOCKF_SNDBUF_SET 0x1000u
+#define SOCKF_V6ONLY 0x2000u /* AF_INET6: IPv6 peers only (IPV6_V6ONLY) */
 
 /* tern_sock.state (TCP; UDP and raw stay IDLE) */
 enum { SOCKST_IDLE, SOCKST_LISTEN, SOCKST_SYN_SENT, SOCKST_CONNECTED, SOCKST_DEAD };
@@ -55,11 +59,16 @@ tern_sockets *tern_sock_current(void);
 /* Registered instance number i (NULL if none). */
 tern_sockets *tern_sock_instance(unsigned i);
 
-/* Address helpers: parse a sockaddr (TERN_EFAULT/TERN_EINVAL/TERN_EAFNOSUPPORT as errno
- * value, 0 if fine) and write one (truncating to *len as POSIX says). */
-int tern_sock_addr_in(const struct tern_sockaddr *sa, tern_socklen_t len, uint32_t *ip, uint16_t *port,
-                      bool allow_unspec);
-void tern_sock_addr_out(struct tern_sockaddr *sa, tern_socklen_t *len, uint32_t ip, uint16_t port);
+/* Address helpers, in so's family: parse a sockaddr (TERN_EFAULT/TERN_EINVAL/
+ * TERN_EAFNOSUPPORT as errno value, 0 if fine; an IPv4-mapped address comes
+ * out as IPv4) and write one (truncating to *len as POSIX says; IPv4 as
+ * IPv4-mapped in an AF_INET6 socket). */
+int tern_sock_addr_in(const tern_sock *so, const struct tern_sockaddr *sa, tern_socklen_t len, tern_addr *a,
+                      uint16_t *port, bool allow_unspec);
+void tern_sock_addr_out(const tern_sock *so, struct tern_sockaddr *sa, tern_socklen_t *len,
+                        const tern_addr *a, uint16_t port);
+/* Leave multicast group g (either family) on the default interface. */
+void tern_sock_mcast_leave(tern_sock *so, const tern_addr *g);
 /* errno value for a core error. */
 int tern_sock_errno(tern_err err);
 

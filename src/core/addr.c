@@ -183,6 +183,17 @@ static char *put_dec(char *d, const char *end, unsigned v) {
 #if TERN_CFG_IPV6
 static char *format_ipv6(const tern_addr *a, char *d, const char *end) {
     static const char hex[] = "0123456789abcdef";
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    if (memcmp(a->bytes, mapped, 12) == 0) { /* RFC 5952 5: ::ffff:192.0.2.1 */
+        for (const char *m = "::ffff:"; *m && d < end; m++)
+            *d++ = *m;
+        for (int i = 12; i < 16; i++) {
+            if (i > 12 && d < end)
+                *d++ = '.';
+            d = put_dec(d, end, a->bytes[i]);
+        }
+        return d;
+    }
     unsigned g[8];
     int best = -1, best_len = 1, run = 0;
     for (int i = 0; i < 8; i++) {

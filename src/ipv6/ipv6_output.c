@@ -109,6 +109,14 @@ tern_err tern_ipv6_route(tern_stack *s, const tern_ipv6_tx *tx, tern_netif **out
     return TERN_OK;
 }
 
+bool tern_ipv6_source_for(tern_stack *s, const tern_addr *dst, uint8_t out[16]) {
+    tern_ipv6_tx tx = {.dst = *dst};
+    tern_netif *nif;
+    uint8_t nh[16];
+    return dst->family == TERN_AF_INET6 && tern_ipv6_route(s, &tx, &nif, nh) == TERN_OK &&
+           tern_ipv6_select_source(nif, dst->bytes, out);
+}
+
 tern_err tern_ipv6_output(tern_stack *s, tern_pbuf *p, const tern_ipv6_tx *tx) {
     tern_netif *nif;
     uint8_t nh[16];

@@ -149,7 +149,8 @@ static void test_null_buffers(void **state) {
 
 static void test_addresses(void **state) {
     (void)state;
-    ERR(tern_socket(TERN_SOCK_AF_INET6, TERN_SOCK_STREAM, 0), EAFNOSUPPORT);
+    if (!TERN_CFG_IPV6)
+        ERR(tern_socket(TERN_SOCK_AF_INET6, TERN_SOCK_STREAM, 0), EAFNOSUPPORT);
     ERR(tern_socket(77, TERN_SOCK_STREAM, 0), EAFNOSUPPORT);
     ERR(tern_socket(TERN_SOCK_AF_INET, 99, 0), ESOCKTNOSUPPORT);
     ERR(tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_DGRAM, TERN_IPPROTO_TCP), EPROTONOSUPPORT);
@@ -193,10 +194,10 @@ static void test_addresses(void **state) {
     unsigned char ip[4] = {1, 2, 3, 4};
     assert_null(tern_inet_ntop(TERN_SOCK_AF_INET, ip, s, sizeof s));
     assert_int_equal(errno, ENOSPC);
-    ERR(tern_inet_pton(TERN_SOCK_AF_INET6, "::1", ip), EAFNOSUPPORT);
+    ERR(tern_inet_pton(77, "1.2.3.4", ip), EAFNOSUPPORT);
     struct tern_addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
-    hints.ai_family = TERN_SOCK_AF_INET6;
+    hints.ai_family = 77;
     assert_int_equal(tern_getaddrinfo("192.0.2.1", NULL, &hints, &res), TERN_EAI_FAMILY);
     hints.ai_family = 0;
     hints.ai_socktype = 42;

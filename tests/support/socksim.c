@@ -1,10 +1,12 @@
 /* Two stacks on a virtual wire with a real-time core thread (socksim.h). */
+#define _DEFAULT_SOURCE /* usleep */
 #include "socksim.h"
 
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tern/os.h"
 
@@ -65,10 +67,39 @@ static int attach(socksim *w, tern_stack *s, tern_netif *nif, const char *name, 
     return tern_netif_set_ipv4(nif, &a, 24, NULL) ? -1 : 0;
 }
 
+#if TERN_CFG_IPV6
+/* IPv6 on nif with address text/64. */
+static int attach6(tern_netif *nif, const char *text) {
+    tern_addr a;
+    return !tern_addr_parse(text, &a) || tern_ipv6_enable(nif, false) || tern_ipv6_add_addr(nif, &a, 64) ? -1
+                                                                                                         : 0;
+}
+
+/* Run both stacks (core lock held) until their addresses passed DAD. */
+static int wait_dad(socksim *w) {
+    tern_addr a, b;
+    tern_addr_parse(SOCKSIM_IP6_A, &a);
+    tern_addr_parse(SOCKSIM_IP6_B, &b);
+    uint32_t start = tern_os_now_ms();
+    while (!tern_ipv6_is_local(&w->nif_a, a.bytes) || !tern_ipv6_is_local(&w->nif_b, b.bytes)) {
+        if (tern_os_now_ms() - start > 5000u)
+            return -1;
+        tern_os_mutex_unlock(&w->lock);
+        usleep(10000);
+        tern_os_mutex_lock(&w->lock);
+        tern_stack_poll(w->a, tern_os_now_ms());
+        tern_stack_poll(w->b, tern_os_now_ms());
+        tern_vwire_flush(&w->wire);
+    }
+    return 0;
+}
+#endif
+
 int socksim_start(socksim *w) {
-    int spin = w->spin;
+    int spin = w->spin, ipv6 = w->ipv6;
     memset(w, 0, sizeof *w);
     w->spin = spin;
+    w->ipv6 = ipv6;
     w->a = new_stack(tern_os_random());
     w->b = new_stack(tern_os_random());
     if (!w->a || !w->b || tern_os_mutex_init(&w->lock) || tern_os_cond_init(&w->kick)) {
@@ -81,6 +112,17 @@ int socksim_start(socksim *w) {
         fprintf(stderr, "socksim: cannot set up the wire\n");
         return -1;
     }
+#if TERN_CFG_IPV6
+    if (ipv6 && (attach6(&w->nif_a, SOCKSIM_IP6_A) || attach6(&w->nif_b, SOCKSIM_IP6_B))) {
+        fprintf(stderr, "socksim: cannot enable IPv6\n");
+        return -1;
+    }
+#else
+    if (ipv6) {
+        fprintf(stderr, "socksim: IPv6 is not compiled in\n");
+        return -1;
+    }
+#endif
     if (tern_sockets_init(&w->sa, w->a, &w->lock) || tern_sockets_init(&w->sb, w->b, &w->lock)) {
         fprintf(stderr, "socksim: cannot create the socket tables\n");
         return -1;
@@ -93,6 +135,13 @@ int socksim_start(socksim *w) {
     tern_stack_poll(w->a, tern_os_now_ms());
     tern_stack_poll(w->b, tern_os_now_ms());
     tern_vwire_flush(&w->wire);
+#if TERN_CFG_IPV6
+    if (ipv6 && wait_dad(w)) {
+        tern_os_mutex_unlock(&w->lock);
+        fprintf(stderr, "socksim: the IPv6 addresses never passed DAD\n");
+        return -1;
+    }
+#endif
     w->baseline_a = tern_stack_buffers_in_use(w->a);
     w->baseline_b = tern_stack_buffers_in_use(w->b);
     tern_os_mutex_unlock(&w->lock);

@@ -21,6 +21,9 @@
 
 #define SOCKSIM_IP_A 0xC0000201u /* 192.0.2.1 */
 #define SOCKSIM_IP_B 0xC0000202u /* 192.0.2.2 */
+/* With .ipv6 set: 2001:db8::1 on A, 2001:db8::2 on B (plus link-local). */
+#define SOCKSIM_IP6_A "2001:db8::1"
+#define SOCKSIM_IP6_B "2001:db8::2"
 
 typedef struct socksim {
     tern_stack *a, *b;
@@ -32,6 +35,7 @@ typedef struct socksim {
     tern_sockets sa, sb;
     int stop, kicked;
     int spin;                        /* benchmarks: the core thread never sleeps (set before start) */
+    int ipv6;                        /* set before start: IPv6 addresses too (start waits for DAD) */
     unsigned baseline_a, baseline_b; /* buffers in use once the wire was up */
 } socksim;
 
