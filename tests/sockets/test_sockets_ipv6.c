@@ -118,9 +118,14 @@ static void test_address_arguments(void **state) {
     errno = 0;
     assert_int_equal(tern_bind(u, SA(a6), sizeof a6 - 4), -1); /* shorter than sockaddr_in6 */
     assert_int_equal(errno, EINVAL);
+    struct tern_sockaddr_in6 wrong = a6;
+    wrong.sin6_family = TERN_SOCK_AF_INET;
     errno = 0;
-    assert_int_equal(tern_bind(u, SA(a4), sizeof a6), -1); /* AF_INET address */
+    assert_int_equal(tern_bind(u, SA(wrong), sizeof wrong), -1); /* not AF_INET6 */
     assert_int_equal(errno, EAFNOSUPPORT);
+    errno = 0;
+    assert_int_equal(tern_bind(u, SA(a4), sizeof a4), -1); /* sockaddr_in: too short */
+    assert_int_equal(errno, EINVAL);
     struct tern_sockaddr_in6 other = sin6("2001:db8::99", 4000);
     errno = 0;
     assert_int_equal(tern_bind(u, SA(other), sizeof other), -1);
