@@ -90,7 +90,7 @@ static cmd_result dns_server(host *h, int argc, char **argv, char *err, size_t e
     }
     bool clear = argc == 4 && strcmp(argv[3], "none") == 0;
     if (argc != 4 || !util_parse_uint(argv[2], 0, TERN_CFG_DNS_SERVERS - 1u, &index) ||
-        (!clear && (!tern_addr_parse(argv[3], &a) || a.family != TERN_AF_INET))) {
+        (!clear && !tern_addr_parse(argv[3], &a))) {
         snprintf(err, errlen, "usage: dns server [N ADDR|none] (N 0..%u)", TERN_CFG_DNS_SERVERS - 1u);
         return CMD_ERROR;
     }

@@ -52,6 +52,7 @@ typedef struct host_options {
     unsigned dns_count;
     bool ipv6;    /* --ipv6: link-local + SLAAC */
     bool has_ip6; /* --ipv6-addr */
+    bool dhcpv6;  /* --dhcpv6: DNS servers from stateless DHCPv6 */
     tern_addr ip6;
     uint8_t prefix6;
 } host_options;
@@ -125,6 +126,10 @@ typedef struct host {
 #if TERN_CFG_AUTOIP
     bool autoip_on;
     tern_autoip autoip;
+#endif
+#if TERN_CFG_DHCP6
+    bool dhcp6_on;
+    tern_dhcp6 dhcp6;
 #endif
     host_dns dns;
     host_mcast mcast[HOST_MCAST_MAX];
