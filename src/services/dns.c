@@ -97,28 +97,28 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
 #define SERVER_SLOTS TERN_CFG_DNS_SERVERS
 #endif
 
-/* The server in slot index; false if the slot is empty. */
-static bool server_at(const tern_stack *s, unsigned index, tern_addr *out) {
-    if (index < TERN_CFG_DNS_SERVERS) {
-        *out = s->dns.servers[index];
-        return !tern_addr_is_any(out);
-    }
+/* The server in slot index; the unspecified address if the slot is empty
+ * (*tmp holds a learnt one). */
+static const tern_addr *server_at(const tern_stack *s, unsigned index, tern_addr *tmp) {
 #if TERN_CFG_IPV6
-    const tern_ipv6_dns *d = &s->ipv6.dns[index - TERN_CFG_DNS_SERVERS];
-    if (!d->ifindex)
-        return false;
-    *out = tern_addr_ipv6(d->ip, tern_ipv6_is_linklocal(d->ip) ? d->ifindex : 0);
-    return true;
+    if (index >= TERN_CFG_DNS_SERVERS) {
+        const tern_ipv6_dns *d = &s->ipv6.dns[index - TERN_CFG_DNS_SERVERS];
+        memset(tmp, 0, sizeof *tmp);
+        if (d->ifindex)
+            *tmp = tern_addr_ipv6(d->ip, tern_ipv6_is_linklocal(d->ip) ? d->ifindex : 0);
+        return tmp;
+    }
 #else
-    return false;
+    (void)tmp;
 #endif
+    return &s->dns.servers[index];
 }
 
 /* The first non-empty slot from index on. */
 static bool find_server(const tern_stack *s, unsigned index, uint8_t *found) {
-    tern_addr a;
+    tern_addr tmp;
     for (unsigned i = index; i < SERVER_SLOTS; i++) {
-        if (server_at(s, i, &a)) {
+        if (!tern_addr_is_any(server_at(s, i, &tmp))) {
             *found = (uint8_t)i;
             return true;
         }
@@ -148,13 +148,12 @@ static void send_query(tern_stack *s, tern_dns_entry *e) {
     if (!p)
         return; /* retried by the timer */
     tern_pbuf_copy_in(p, 0, msg, (uint16_t)len);
-    tern_addr dst = tern_addr_ipv4(MDNS_GROUP);
-    if (!e->mdns && !server_at(s, e->server, &dst)) {
-        tern_pbuf_free(s, p); /* the server went away: the timer moves on */
-        return;
-    }
+    /* (A server gone since the query started is the unspecified address:
+     * nothing goes out and the timer moves on.) */
+    tern_addr tmp = tern_addr_ipv4(MDNS_GROUP);
+    const tern_addr *dst = e->mdns ? &tmp : server_at(s, e->server, &tmp);
     TERN_STAT_INC(s, DNS_TX);
-    (void)tern_udp_sendto(e->pcb, p, &dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
+    (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
 }
 
 /* Does the answer's question match ours? */
@@ -199,9 +198,9 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
 static bool from_our_server(tern_stack *s, const tern_dns_entry *e, const tern_udp_info *info) {
     if (e->mdns)
         return info->sport == MDNS_PORT;
-    tern_addr server;
-    return info->sport == DNS_PORT && server_at(s, e->server, &server) &&
-           tern_addr_equal(&info->src, &server);
+    tern_addr tmp;
+    const tern_addr *server = server_at(s, e->server, &tmp);
+    return info->sport == DNS_PORT && !tern_addr_is_any(server) && tern_addr_equal(&info->src, server);
 }
 
 static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, size_t len,
