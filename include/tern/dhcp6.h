@@ -85,8 +85,10 @@ struct tern_dhcp6 {
     uint8_t replies;
 };
 
-/* Start on nif (Ethernet with IPv6 enabled); d is the caller's until
- * tern_dhcp6_stop. mode: TERN_DHCP6_NOW or TERN_DHCP6_ON_RA. cb may be NULL.
+/* Start on nif (Ethernet with IPv6 enabled; one client per interface); d
+ * is the caller's until tern_dhcp6_stop, which must come before nif is
+ * removed. mode: TERN_DHCP6_NOW or TERN_DHCP6_ON_RA. cb may be NULL.
+ * TERN_ERR_INVAL: bad arguments or a client already runs on nif;
  * TERN_ERR_NOMEM/INUSE: no UDP endpoint for port 546. */
 tern_err tern_dhcp6_start(struct tern_netif *nif, tern_dhcp6 *d, uint8_t mode, tern_dhcp6_fn cb, void *ctx);
 /* Ask again now (a new exchange), whatever the state but OFF. */
