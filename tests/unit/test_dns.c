@@ -313,6 +313,66 @@ static void test_aaaa_over_ipv6(void **state) {
     assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 77));
 }
 
+/* AAAA answers are held to the same rules as A: records of the wrong
+ * length, type, class or owner are not addresses, a truncated record makes
+ * the answer malformed, and an answer with no usable record is "not found". */
+static void test_aaaa_hostile_answers(void **state) {
+    fixture *f = *state;
+    static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x44};
+    enable_ipv6(f);
+    tern_addr srv = tern_addr_ipv6(ll_peer, f->cap.nif.index);
+    assert_int_equal(tern_dns_set_server(f->s, 0, &srv), TERN_OK);
+    assert_int_equal(tern_dns_lookup(f->s, "h.test", TERN_AF_INET6, on_result, f), TERN_ERR_INPROGRESS);
+    peer_advertises(f);
+    uint8_t dst[16];
+    uint16_t qtype;
+    sent_query q = last_query6(f, dst, &qtype);
+    msg m;
+    /* Truncated: the record claims 16 bytes, 8 are there. */
+    aaaa_answer(&m, q.id, "h.test", a6);
+    m.n -= 8;
+    uint32_t malformed = stat(f->s, "dns.drop.malformed");
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(stat(f->s, "dns.drop.malformed"), malformed + 1);
+    assert_int_equal(f->calls, 0);
+    /* The question of an A lookup: not our question. */
+    aaaa_answer(&m, q.id, "h.test", a6);
+    m.b[12 + 8] = 1; /* QTYPE (after the 8-byte name) */
+    uint32_t mismatch = stat(f->s, "dns.drop.mismatch");
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(stat(f->s, "dns.drop.mismatch"), mismatch + 1);
+    assert_int_equal(f->calls, 0);
+    /* Records that are no AAAA of ours: 4 bytes long, another owner, class CH. */
+    memset(&m, 0, sizeof m);
+    put16m(&m, q.id);
+    put16m(&m, 0x8180);
+    put16m(&m, 1);
+    put16m(&m, 3);
+    put16m(&m, 0);
+    put16m(&m, 0);
+    put_name(&m, "h.test");
+    put16m(&m, 28);
+    put16m(&m, 1);
+    static const uint16_t rr_class[3] = {1, 1, 3};
+    static const uint16_t rr_len[3] = {4, 16, 16};
+    for (int k = 0; k < 3; k++) {
+        if (k == 1)
+            put_name(&m, "other.test");
+        else
+            put16m(&m, 0xC00C);
+        put16m(&m, 28);
+        put16m(&m, rr_class[k]);
+        tern_wr32(m.b + m.n, 60);
+        m.n += 4;
+        put16m(&m, rr_len[k]);
+        memcpy(m.b + m.n, a6, rr_len[k]);
+        m.n += rr_len[k];
+    }
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_ERR_NOTFOUND);
+}
+
 /* Without configured servers, those learnt on the link (RDNSS here; DHCPv6
  * fills the same list) are asked; a configured one comes first. */
 static void test_learnt_ipv6_servers(void **state) {
@@ -555,6 +615,7 @@ int main(void) {
         T(test_aaaa_lookup),
         T(test_aaaa_over_ipv6),
         T(test_learnt_ipv6_servers),
+        T(test_aaaa_hostile_answers),
 #endif
         T(test_nxdomain),
         T(test_mismatched_answers_ignored),
