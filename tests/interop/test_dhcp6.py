@@ -28,7 +28,7 @@ def dnsmasq6(ns, tmp_path):
         pytest.skip("dnsmasq is not installed (Debian package dnsmasq-base)")
     started = []
 
-    def start():
+    def start(*extra):
         ns.exec(["ip", "addr", "add", f"{LINUX_G}/64", "dev", TAP, "nodad"], check=True)
         wait_linux_ready(ns)
         argv = [services._find("dnsmasq"), "--no-daemon", "--conf-file=/dev/null", "--interface=" + TAP,
@@ -37,7 +37,7 @@ def dnsmasq6(ns, tmp_path):
                 "--pid-file=", "--user=root", "--group=root", f"--dhcp-leasefile={tmp_path / 'leases'}",
                 "--dhcp-range=2001:db8::,ra-stateless", f"--dhcp-option=option6:dns-server,[{LINUX_G}]",
                 "--dhcp-option=option6:information-refresh-time,600", f"--host-record=v6.test,{AAAA}",
-                "--address=/device.test/192.0.2.77"]
+                "--address=/device.test/192.0.2.77"] + list(extra)
         svc = services.Service(ns, argv, tmp_path / "dnsmasq.log")
         started.append(svc)
         svc.wait_output("DHCPv6", timeout=10)
@@ -75,3 +75,19 @@ def test_dhcpv6_dns_server_and_aaaa_lookup(ns, start_tern, dnsmasq6):
     # A name the server does not know.
     ok, out, last = t.cmd("dns nope.test aaaa", timeout=20)
     assert not ok and last == "error: nope.test: not found", (out, last)
+
+
+def test_dhcpv6_waits_for_router_advertisement_o_flag(ns, start_tern, dnsmasq6):
+    """--dhcpv6=ra: nothing is asked until an RA with the O flag (dnsmasq's RAs
+    for an ra-stateless range carry it), then the server is learnt."""
+    t = start_tern("--mac", STACK_MAC, "--dhcpv6=ra", "--ipv6-addr", f"{STACK_G}/64")
+    wait_inet6(t, rf"^inet6 {re.escape(STACK_G)}/64 preferred")
+    time.sleep(2)
+    assert t.stats()["dhcp6.tx"] == 0
+    dnsmasq = dnsmasq6("--enable-ra", "--ra-param=tap0,3")
+    m = t.wait_output(r"^dhcpv6 dns (.*)$", timeout=30)
+    assert m.group(1).split() == [LINUX_G], m.group(0)
+    assert "DHCPINFORMATION-REQUEST(tap0)" in dnsmasq.output()
+    assert t.stats()["nd.ra.rx"] >= 1
+    ok, out, last = t.cmd("dns v6.test aaaa", timeout=20)
+    assert ok and out == [f"v6.test has address {AAAA}"], (out, last)

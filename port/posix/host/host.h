@@ -50,9 +50,9 @@ typedef struct host_options {
     bool autoip; /* --autoip: link-local address (alone, or as the DHCP fallback) */
     tern_addr dns[HOST_DNS_SERVERS];
     unsigned dns_count;
-    bool ipv6;    /* --ipv6: link-local + SLAAC */
-    bool has_ip6; /* --ipv6-addr */
-    bool dhcpv6;  /* --dhcpv6: DNS servers from stateless DHCPv6 */
+    bool ipv6;      /* --ipv6: link-local + SLAAC */
+    bool has_ip6;   /* --ipv6-addr */
+    uint8_t dhcpv6; /* --dhcpv6 (1), --dhcpv6=ra (2): DNS servers from stateless DHCPv6 */
     tern_addr ip6;
     uint8_t prefix6;
 } host_options;

@@ -38,7 +38,8 @@ static const char usage_text[] =
     "  --dns ADDR        DNS server (repeatable, asked in the order given)\n"
     "  --ipv6            run IPv6: link-local address, router solicitation, SLAAC\n"
     "  --ipv6-addr ADDR/LEN  an IPv6 address (implies IPv6 on, without SLAAC unless --ipv6)\n"
-    "  --dhcpv6          ask DHCPv6 servers for DNS servers (stateless; implies IPv6 on)\n"
+    "  --dhcpv6[=ra]     ask DHCPv6 servers for DNS servers (stateless; implies IPv6 on);\n"
+    "                    with =ra only once a router advertisement has the O or M flag\n"
     "  --impair SPEC     impair frames in both directions, e.g.\n"
     "                    loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,jitter=MS,rate=BPS,seed=N\n"
     "                    (received frames use seed N, sent frames seed N+1)\n"
@@ -77,7 +78,7 @@ static const struct option long_opts[] = {
     {"offload", no_argument, NULL, OPT_OFFLOAD},
     {"ipv6", no_argument, NULL, OPT_IPV6},
     {"ipv6-addr", required_argument, NULL, OPT_IPV6_ADDR},
-    {"dhcpv6", no_argument, NULL, OPT_DHCPV6},
+    {"dhcpv6", optional_argument, NULL, OPT_DHCPV6},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -202,10 +203,11 @@ static int opt_ipv6_addr(host_options *o, const char *arg) {
 }
 
 static int opt_dhcpv6(host_options *o, const char *arg) {
-    (void)arg;
     if (!TERN_CFG_DHCP6)
         return usage_error("--dhcpv6: this build has no DHCPv6 client (TERN_CFG_DHCP6)");
-    o->dhcpv6 = true;
+    if (arg != NULL && strcmp(arg, "ra") != 0)
+        return usage_error("bad --dhcpv6 '%s': expected --dhcpv6 or --dhcpv6=ra", arg);
+    o->dhcpv6 = arg != NULL ? 2 : 1;
     return 0;
 }
 
@@ -369,7 +371,8 @@ static int setup_ipv6(host *h) {
         e = tern_ipv6_add_addr(&h->nif, &o->ip6, o->prefix6);
 #if TERN_CFG_DHCP6
     if (e == TERN_OK && o->dhcpv6)
-        e = tern_dhcp6_start(&h->nif, &h->dhcp6, TERN_DHCP6_NOW, on_dhcp6, h);
+        e = tern_dhcp6_start(&h->nif, &h->dhcp6, o->dhcpv6 == 2 ? TERN_DHCP6_ON_RA : TERN_DHCP6_NOW, on_dhcp6,
+                             h);
     h->dhcp6_on = e == TERN_OK && o->dhcpv6;
 #endif
     if (e != TERN_OK) {
