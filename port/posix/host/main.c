@@ -171,8 +171,12 @@ static int opt_dns(host_options *o, const char *arg) {
         return usage_error("--dns: this build has no DNS client");
     if (o->dns_count >= HOST_DNS_SERVERS)
         return usage_error("too many --dns servers (at most %u)", (unsigned)HOST_DNS_SERVERS);
-    if (!tern_addr_parse(arg, &o->dns[o->dns_count]))
-        return usage_error("bad --dns '%s': expected an IPv4 or IPv6 address", arg);
+    tern_addr *a = &o->dns[o->dns_count];
+    bool ok = tern_addr_parse(arg, a);
+    if (ok && a->family == TERN_AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
+        ok = a->zone != 0; /* a link-local server needs its interface */
+    if (!ok)
+        return usage_error("bad --dns '%s': expected an IPv4 or IPv6 address (link-local with %%zone)", arg);
     o->dns_count++;
     return 0;
 }
