@@ -604,7 +604,8 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_DHCP6), "tern: TERN_CFG_DHCP6 must be 0 or 1");
-_Static_assert(!TERN_CFG_DHCP6 || (TERN_CFG_IPV6 && TERN_CFG_UDP), "tern: the DHCPv6 client needs IPv6 and UDP");
+_Static_assert(!TERN_CFG_DHCP6 || (TERN_CFG_IPV6 && TERN_CFG_UDP),
+               "tern: the DHCPv6 client needs IPv6 and UDP");
 _Static_assert(TERN_CFG_DHCP6_DNS_SERVERS >= 1 && TERN_CFG_DHCP6_DNS_SERVERS <= 4,
                "tern: TERN_CFG_DHCP6_DNS_SERVERS must be 1..4");
 _Static_assert(TERN_CFG_DHCP6_MSG_MAX >= 128 && TERN_CFG_DHCP6_MSG_MAX <= 1452,
