@@ -13,7 +13,8 @@
  *
  * The request goes from the interface's link-local address (port 546) to
  * All_DHCP_Relay_Agents_and_Servers (ff02::1:2, port 547), once that address
- * has passed DAD and after a random delay of up to 1 s (INF_MAX_DELAY). It
+ * has passed DAD (looked at every second, backing off to once a minute
+ * after 8 s) and after a random delay of up to 1 s (INF_MAX_DELAY). It
  * carries the client identifier (DUID-LL from the MAC), the elapsed time and
  * an option request for DNS servers (23), the domain list (24), the
  * Information Refresh Time (32) and INF_MAX_RT (83). Retransmissions follow

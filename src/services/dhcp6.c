@@ -24,8 +24,10 @@
 #define INF_MAX_RT_MAX_S 86400u
 #define IRT_DEFAULT_S 86400u /* RFC 8415 7.6 */
 #define IRT_MINIMUM_S 600u
-#define MAX_TIMED_S 2000000u /* deadlines stay within 2^31 ms (infinite is timed as this) */
-#define LL_POLL_MS 1000u     /* while the link-local address is tentative */
+#define MAX_TIMED_S 2000000u  /* deadlines stay within 2^31 ms (infinite is timed as this) */
+#define LL_POLL_MS 1000u      /* while the link-local address is tentative ... */
+#define LL_POLL_STEADY 8u     /* ... that many times, then */
+#define LL_POLL_MAX_MS 64000u /* ... doubling up to this (it may never come: duplicate) */
 
 static const uint8_t all_servers[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2};
 
@@ -107,6 +109,8 @@ static void new_exchange(tern_dhcp6 *d) {
 /* First message after a random delay of up to INF_MAX_DELAY (RFC 8415 18.2.6). */
 static void delayed_start(tern_dhcp6 *d) {
     d->state = TERN_DHCP6_WAIT_LL;
+    d->tries = 0;
+    d->rt_ms = 0;
     tern_timer_arm(stack_of(d), &d->timer, tern_random(stack_of(d)) % (INF_MAX_DELAY_MS + 1u));
 }
 
@@ -114,10 +118,16 @@ static void dhcp6_timer(tern_stack *s, tern_timer *t) {
     tern_dhcp6 *d = dhcp6_of_timer(t);
     switch (d->state) {
     case TERN_DHCP6_WAIT_LL:
-        if (linklocal_ready(d->nif))
+        if (linklocal_ready(d->nif)) {
             new_exchange(d);
-        else
-            tern_timer_arm(s, &d->timer, LL_POLL_MS);
+        } else {
+            /* Every second while DAD may still be running, then less often. */
+            d->tries++;
+            d->rt_ms = d->tries <= LL_POLL_STEADY        ? LL_POLL_MS
+                       : d->rt_ms >= LL_POLL_MAX_MS / 2u ? LL_POLL_MAX_MS
+                                                         : 2u * d->rt_ms;
+            tern_timer_arm(s, &d->timer, d->rt_ms);
+        }
         break;
     case TERN_DHCP6_REQUESTING:
         transmit(d);

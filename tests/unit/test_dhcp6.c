@@ -48,6 +48,10 @@ static void on_event(void *ctx, tern_dhcp6 *d, enum tern_dhcp6_event ev) {
     f->events++;
 }
 
+static void on_dns(void *ctx, const char *name, tern_err err, const tern_addr *addrs, unsigned count) {
+    (void)ctx, (void)name, (void)err, (void)addrs, (void)count;
+}
+
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     f->s = stack_new(33);
@@ -284,6 +288,52 @@ static void test_reply_sets_dns(void **state) {
     assert_int_equal(learnt_servers(f), 0);
 }
 
+/* The DNS client asks what DHCPv6 learnt (here a link-local server). */
+static void test_dns_uses_learnt_server(void **state) {
+    fixture *f = *state;
+    msg6 m;
+    const uint8_t servers[1][16] = {{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 1}};
+    start_and_wait(f);
+    m_reply(&m, xid_of(&f->cap.frames[find_request(&f->cap, 0)]), servers, 1);
+    inject_reply(f, &m);
+    assert_true(has_server(f, ll_peer));
+    tern_dns_set_server(f->s, 0, NULL);
+    assert_int_equal(tern_dns_lookup(f->s, "v6.test", TERN_AF_INET6, on_dns, f), TERN_ERR_INPROGRESS);
+    uint8_t b[40], fr[200];
+    size_t n = nd_body(b, 136, 0x60, ll_peer, 2, test_mac_peer); /* the query waits for ND */
+    inject(&f->cap.nif, fr, build6(fr, ll_peer, ll_us, 58, 255, b, n, 0, 58));
+    int k = -1;
+    for (unsigned i = 0; i < f->cap.count; i++) {
+        const uint8_t *d = f->cap.frames[i].data;
+        if (f->cap.frames[i].len > 62 && d[12] == 0x86 && d[13] == 0xDD && d[20] == 17 &&
+            ((d[56] << 8) | d[57]) == 53)
+            k = (int)i;
+    }
+    assert_true(k >= 0);
+    assert_memory_equal(f->cap.frames[k].data + 14 + 24, ll_peer, 16);
+    /* Stopping the client takes the server away from the DNS client too. */
+    tern_dhcp6_stop(&f->d);
+    assert_int_equal(tern_dns_lookup(f->s, "w.test", TERN_AF_INET6, on_dns, f), TERN_ERR_NOROUTE);
+}
+
+static void test_waits_backing_off_without_link_local(void **state) {
+    fixture *f = *state;
+    uint8_t b[40], fr[200];
+    assert_int_equal(tern_dhcp6_start(&f->cap.nif, &f->d, TERN_DHCP6_NOW, NULL, NULL), TERN_OK);
+    /* Another node holds our link-local address: DAD fails, it never comes. */
+    size_t n = nd_body(b, 136, 0x20, ll_us, 2, test_mac_peer);
+    advance(f, 300);
+    inject(&f->cap.nif, fr, build6(fr, ll_peer, all_nodes6, 58, 255, b, n, 0, 58));
+    advance(f, 5000);
+    assert_int_equal(f->d.state, TERN_DHCP6_WAIT_LL);
+    assert_int_equal(find_request(&f->cap, 0), -1);
+    /* Tickless: the checks back off to one a minute. */
+    jump(f, 600000);
+    assert_int_equal(f->d.rt_ms, 64000);
+    uint32_t wait = tern_stack_poll(f->s, f->now);
+    assert_true(wait > 30000);
+}
+
 static void test_reply_keeps_configured_count(void **state) {
     fixture *f = *state;
     msg6 m;
@@ -437,6 +487,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_retransmission_timing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reply_sets_dns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reply_keeps_configured_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dns_uses_learnt_server, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_waits_backing_off_without_link_local, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_replies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_on_ra_other_flag, setup, teardown),
