@@ -81,6 +81,9 @@
 #define TERN_CFG_DHCP_DOMAIN_MAX 63   /* domain name kept */
 #define TERN_CFG_DHCP_HOSTNAME_MAX 32 /* host name sent */
 #define TERN_CFG_DHCP_MSG_MAX 548     /* RFC 2131 minimum message */
+#define TERN_CFG_DHCP6 1              /* stateless DHCPv6 (RFC 8415): DNS servers */
+#define TERN_CFG_DHCP6_DNS_SERVERS 2  /* DNS servers kept from a Reply */
+#define TERN_CFG_DHCP6_MSG_MAX 512    /* largest Reply taken in pieces */
 #define TERN_CFG_DNS 1                /* DNS client ... */
 #define TERN_CFG_DNS_CACHE 8          /* ... 8 cached names */
 #define TERN_CFG_DNS_NAME_MAX 253     /* full-length names */

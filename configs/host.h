@@ -37,6 +37,7 @@
 #define TERN_CFG_DNS_SERVERS 3
 #define TERN_CFG_DNS_HOSTS 4
 #define TERN_CFG_DHCP 1
+#define TERN_CFG_DHCP6 1 /* stateless DHCPv6 client (DNS servers) */
 #define TERN_CFG_RAW_PCBS 8
 #define TERN_CFG_IMPAIR 1
 #define TERN_CFG_IMPAIR_QUEUE_LEN 256

@@ -81,6 +81,9 @@
 #define TERN_CFG_DHCP_DOMAIN_MAX 0    /* (unused: DHCP is off) */
 #define TERN_CFG_DHCP_HOSTNAME_MAX 1  /* (unused: DHCP is off) */
 #define TERN_CFG_DHCP_MSG_MAX 548     /* (unused: DHCP is off) */
+#define TERN_CFG_DHCP6 1              /* stateless DHCPv6 (RFC 8415): DNS servers */
+#define TERN_CFG_DHCP6_DNS_SERVERS 2  /* DNS servers kept from a Reply */
+#define TERN_CFG_DHCP6_MSG_MAX 512    /* largest Reply taken in pieces */
 #define TERN_CFG_DNS 0                /* no DNS client */
 #define TERN_CFG_DNS_CACHE 1          /* (unused: DNS is off) */
 #define TERN_CFG_DNS_NAME_MAX 16      /* (unused: DNS is off) */

@@ -80,6 +80,9 @@
 #define TERN_CFG_DHCP_DOMAIN_MAX 0    /* (unused: DHCP is off) */
 #define TERN_CFG_DHCP_HOSTNAME_MAX 1  /* (unused: DHCP is off) */
 #define TERN_CFG_DHCP_MSG_MAX 548     /* (unused: DHCP is off) */
+#define TERN_CFG_DHCP6 0              /* no DHCPv6 client */
+#define TERN_CFG_DHCP6_DNS_SERVERS 1  /* (unused: DHCPv6 is off) */
+#define TERN_CFG_DHCP6_MSG_MAX 128    /* (unused: DHCPv6 is off) */
 #define TERN_CFG_DNS 0                /* no DNS client */
 #define TERN_CFG_DNS_CACHE 1          /* (unused: DNS is off) */
 #define TERN_CFG_DNS_NAME_MAX 16      /* (unused: DNS is off) */

@@ -80,6 +80,9 @@
 #define TERN_CFG_DHCP_DOMAIN_MAX 63   /* domain name kept */
 #define TERN_CFG_DHCP_HOSTNAME_MAX 32 /* host name sent */
 #define TERN_CFG_DHCP_MSG_MAX 548     /* RFC 2131 minimum message */
+#define TERN_CFG_DHCP6 0              /* no DHCPv6 client (no IPv6) */
+#define TERN_CFG_DHCP6_DNS_SERVERS 1  /* (unused: DHCPv6 is off) */
+#define TERN_CFG_DHCP6_MSG_MAX 128    /* (unused: DHCPv6 is off) */
 #define TERN_CFG_DNS 1                /* DNS client ... */
 #define TERN_CFG_DNS_CACHE 4          /* ... 4 cached names ... */
 #define TERN_CFG_DNS_NAME_MAX 253     /* ... of up to 255 bytes encoded (253 characters) */

@@ -93,7 +93,7 @@ static cmd_result dns_server(sh_shell *sh, int argc, char **argv, char *err, siz
     }
     bool clear = argc == 4 && strcmp(argv[3], "none") == 0;
     if (argc != 4 || !sh_parse_uint(argv[2], 0, TERN_CFG_DNS_SERVERS - 1u, &index) ||
-        (!clear && (!tern_addr_parse(argv[3], &a) || a.family != TERN_AF_INET)))
+        (!clear && !tern_addr_parse(argv[3], &a)))
         return sh_fail(sh, err, errlen, "usage: dns server [N ADDR|none] (N 0..%u)",
                        TERN_CFG_DNS_SERVERS - 1u);
     tern_err e = tern_dns_set_server(sh->stack, index, clear ? NULL : &a);

@@ -446,6 +446,22 @@
 #define TERN_CFG_DHCP_MSG_MAX 548
 #endif
 
+/* Stateless DHCPv6 client (RFC 8415 Information-Request): DNS servers for an
+ * IPv6 link, kept with those from Router Advertisements (tern/dhcp6.h).
+ * Needs IPv6 and UDP. */
+#ifndef TERN_CFG_DHCP6
+#define TERN_CFG_DHCP6 0
+#endif
+/* DNS servers taken from a Reply (the rest are ignored). 1..4 */
+#ifndef TERN_CFG_DHCP6_DNS_SERVERS
+#define TERN_CFG_DHCP6_DNS_SERVERS 2
+#endif
+/* Largest Reply (UDP payload) accepted when the driver delivers it in
+ * several buffers (it is copied to the stack then), bytes. 128..1452 */
+#ifndef TERN_CFG_DHCP6_MSG_MAX
+#define TERN_CFG_DHCP6_MSG_MAX 512
+#endif
+
 /* ---- Applications in the library ----------------------------------------- */
 
 /* UDP echo (7) and discard (9) services. */
@@ -587,6 +603,13 @@ _Static_assert(TERN_CFG_DHCP_HOSTNAME_MAX >= 1 && TERN_CFG_DHCP_HOSTNAME_MAX <= 
                "tern: TERN_CFG_DHCP_HOSTNAME_MAX must be 1..63");
 _Static_assert(TERN_CFG_DHCP_MSG_MAX >= 548 && TERN_CFG_DHCP_MSG_MAX <= 1472,
                "tern: TERN_CFG_DHCP_MSG_MAX must be 548..1472");
+_Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_DHCP6), "tern: TERN_CFG_DHCP6 must be 0 or 1");
+_Static_assert(!TERN_CFG_DHCP6 || (TERN_CFG_IPV6 && TERN_CFG_UDP),
+               "tern: the DHCPv6 client needs IPv6 and UDP");
+_Static_assert(TERN_CFG_DHCP6_DNS_SERVERS >= 1 && TERN_CFG_DHCP6_DNS_SERVERS <= 4,
+               "tern: TERN_CFG_DHCP6_DNS_SERVERS must be 1..4");
+_Static_assert(TERN_CFG_DHCP6_MSG_MAX >= 128 && TERN_CFG_DHCP6_MSG_MAX <= 1452,
+               "tern: TERN_CFG_DHCP6_MSG_MAX must be 128..1452");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_IP_OPTS), "tern: TERN_CFG_TCP_IP_OPTS must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_NETIF_OFFLOAD), "tern: TERN_CFG_NETIF_OFFLOAD must be 0 or 1");
 _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_TCP_SACK), "tern: TERN_CFG_TCP_SACK must be 0 or 1");

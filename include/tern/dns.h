@@ -4,6 +4,12 @@
  * port and ID per query, answers accepted only when they match the question,
  * and a static hosts table. Names under ".local" are asked with one-shot
  * multicast DNS queries (RFC 6762) on 224.0.0.251:5353.
+ *
+ * Servers are asked in order: the configured ones (either family with
+ * TERN_CFG_IPV6; a link-local one needs its zone), then, with IPv6, those
+ * learnt on the links (RDNSS from Router Advertisements and DHCPv6,
+ * tern_ipv6_state.dns) while their lifetimes last. Any record type is asked
+ * over either transport.
  */
 #ifndef TERN_DNS_H
 #define TERN_DNS_H
@@ -70,7 +76,7 @@ typedef struct tern_dns_state {
  * (numeric, hosts table, cache) cb runs before this returns TERN_OK;
  * otherwise it returns TERN_ERR_INPROGRESS and cb runs later. */
 tern_err tern_dns_lookup(struct tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx);
-/* Set server slot index (0 is asked first); NULL clears it. */
+/* Set server slot index (0 is asked first), IPv4 or IPv6; NULL clears it. */
 tern_err tern_dns_set_server(struct tern_stack *s, unsigned index, const tern_addr *server);
 /* Add a static hosts-table entry. */
 tern_err tern_dns_add_host(struct tern_stack *s, const char *name, const tern_addr *addr);

@@ -69,6 +69,11 @@ typedef struct tern_ipv6_netif {
     uint8_t mld_group[16];
     uint32_t mld_due, mld_v1_until;
 #endif
+#if TERN_CFG_DHCP6
+    /* Told of each RA with the M or O flag (flags byte): the DHCPv6 client. */
+    void (*other_config)(void *ctx, uint8_t flags);
+    void *other_config_ctx;
+#endif
 } tern_ipv6_netif;
 
 enum tern_nd_state {

@@ -121,6 +121,22 @@
     X(LOOP_DROP_FULL, "loopback.drop.full")                                                                  \
     TERN_STATS_LIST_IPV6(X)
 
+/* DHCPv6 client counters, only in builds with it. */
+#if TERN_CFG_DHCP6
+#define TERN_STATS_LIST_DHCP6(X)                                                                             \
+    X(DHCP6_TX, "dhcp6.tx")                                                                                  \
+    X(DHCP6_RX, "dhcp6.rx")                                                                                  \
+    X(DHCP6_REPLY, "dhcp6.reply")                                                                            \
+    X(DHCP6_NO_DNS, "dhcp6.no_dns")                                                                          \
+    X(DHCP6_DROP_MALFORMED, "dhcp6.drop.malformed")                                                          \
+    X(DHCP6_DROP_TYPE, "dhcp6.drop.type")                                                                    \
+    X(DHCP6_DROP_MISMATCH, "dhcp6.drop.mismatch")                                                            \
+    X(DHCP6_DROP_STATUS, "dhcp6.drop.status")                                                                \
+    X(DHCP6_DROP_UNEXPECTED, "dhcp6.drop.unexpected")
+#else
+#define TERN_STATS_LIST_DHCP6(X)
+#endif
+
 /* IPv6 counters exist only in builds with IPv6 (IPv4-only tables keep their size). */
 #if TERN_CFG_IPV6
 #define TERN_STATS_LIST_IPV6(X)                                                                              \
@@ -178,7 +194,8 @@
     X(ND_REDIRECT_IGNORED, "nd.redirect_ignored")                                                            \
     X(MLD_TX, "mld.tx")                                                                                      \
     X(MLD_QUERY_RX, "mld.query.rx")                                                                          \
-    X(MLD_DROP_INVALID, "mld.drop.invalid")
+    X(MLD_DROP_INVALID, "mld.drop.invalid")                                                                  \
+    TERN_STATS_LIST_DHCP6(X)
 #else
 #define TERN_STATS_LIST_IPV6(X)
 #endif

@@ -7,6 +7,7 @@
 #include "tern/autoip.h"
 #include "tern/config.h"
 #include "tern/dhcp.h"
+#include "tern/dhcp6.h"
 #include "tern/dns.h"
 #include "tern/err.h"
 #include "tern/ethernet.h"

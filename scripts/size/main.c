@@ -80,6 +80,13 @@ static void on_dhcp(void *ctx, tern_dhcp *d, enum tern_dhcp_event ev) {
     app_events += (unsigned)ev;
 }
 #endif
+#if TERN_CFG_DHCP6
+static tern_dhcp6 size_dhcp6;
+static void on_dhcp6(void *ctx, tern_dhcp6 *d, enum tern_dhcp6_event ev) {
+    (void)ctx;
+    app_events += d->ndns + (unsigned)ev;
+}
+#endif
 #if TERN_CFG_DNS
 static void on_dns(void *ctx, const char *name, tern_err err, const tern_addr *addrs, unsigned count) {
     (void)ctx, (void)name, (void)addrs;
@@ -160,6 +167,9 @@ int main(void) {
 #if TERN_CFG_DHCP
     tern_dhcp_config dcfg = {.hostname = "tern", .autoip_after_s = TERN_CFG_AUTOIP ? 10 : 0};
     tern_dhcp_start(nif, &size_dhcp, &dcfg, on_dhcp, NULL);
+#endif
+#if TERN_CFG_DHCP6
+    tern_dhcp6_start(nif, &size_dhcp6, TERN_DHCP6_ON_RA, on_dhcp6, NULL); /* DNS servers when an RA says O */
 #endif
 #if TERN_CFG_DNS
     tern_dns_set_server(s, 0, &gw);

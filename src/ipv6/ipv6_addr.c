@@ -523,32 +523,37 @@ static void ra_slaac(tern_netif *nif, const tern_nd_prefix_repr *pi) {
         a->state = TERN_IPV6_ADDR_PREFERRED;
 }
 
+void tern_ipv6_dns_update(tern_netif *nif, const uint8_t ip[16], uint32_t lifetime_s) {
+    tern_stack *s = nif->stack;
+    tern_ipv6_dns *slot = NULL;
+    for (unsigned i = 0; i < TERN_CFG_IPV6_RDNSS; i++) {
+        tern_ipv6_dns *d = &s->ipv6.dns[i];
+        if (d->ifindex == nif->index && memcmp(d->ip, ip, 16) == 0) {
+            slot = d;
+            break;
+        }
+        if (!d->ifindex && !slot)
+            slot = d;
+    }
+    if (!slot) {
+        if (lifetime_s)
+            TERN_STAT_INC(s, ND_RA_LIST_FULL);
+        return;
+    }
+    if (!lifetime_s) {
+        if (slot->ifindex)
+            memset(slot, 0, sizeof *slot);
+        return;
+    }
+    memcpy(slot->ip, ip, 16);
+    slot->ifindex = nif->index;
+    slot->until = deadline(s, lifetime_s);
+}
+
 static void ra_dns(tern_netif *nif, const tern_nd_opts *o) {
     tern_stack *s = nif->stack;
-    for (unsigned k = 0; k < o->nrdnss; k++) {
-        tern_ipv6_dns *slot = NULL;
-        for (unsigned i = 0; i < TERN_CFG_IPV6_RDNSS; i++) {
-            tern_ipv6_dns *d = &s->ipv6.dns[i];
-            if (d->ifindex == nif->index && memcmp(d->ip, o->rdnss[k], 16) == 0) {
-                slot = d;
-                break;
-            }
-            if (!d->ifindex && !slot)
-                slot = d;
-        }
-        if (!slot) {
-            TERN_STAT_INC(s, ND_RA_LIST_FULL);
-            continue;
-        }
-        if (!o->rdnss_lifetime) {
-            if (slot->ifindex)
-                memset(slot, 0, sizeof *slot);
-            continue;
-        }
-        memcpy(slot->ip, o->rdnss[k], 16);
-        slot->ifindex = nif->index;
-        slot->until = deadline(s, o->rdnss_lifetime);
-    }
+    for (unsigned k = 0; k < o->nrdnss; k++)
+        tern_ipv6_dns_update(nif, o->rdnss[k], o->rdnss_lifetime);
     if (o->dnssl && o->dnssl_lifetime) { /* the first domain, labels to dotted text */
         size_t i = 0, w = 0;
         char *out = s->ipv6.dnssl;
@@ -595,6 +600,10 @@ void tern_ipv6_ra_input(tern_netif *nif, const uint8_t *msg, uint16_t len, const
             ra_slaac(nif, pi);
     }
     ra_dns(nif, o);
+#if TERN_CFG_DHCP6
+    if ((msg[5] & 0xC0u) && nif->ip6.other_config) /* M or O: ask DHCPv6 (RFC 4861 4.2) */
+        nif->ip6.other_config(nif->ip6.other_config_ctx, msg[5]);
+#endif
     tern_ipv6_rearm(s);
 }
 

@@ -101,6 +101,10 @@ void tern_ipv6_dad_failed(tern_netif *nif, tern_ipv6_ifaddr *a);
 void tern_ipv6_ra_input(tern_netif *nif, const uint8_t *msg, uint16_t len, const tern_ipv6_repr *ip,
                         const tern_nd_opts *o);
 void tern_ipv6_addr_timer(tern_stack *s);
+/* Add, refresh or (lifetime 0) remove a DNS server of nif in the list the
+ * DNS client asks after its configured servers (RDNSS from RAs, DHCPv6).
+ * The caller re-arms the IPv6 timer (tern_ipv6_rearm). */
+void tern_ipv6_dns_update(tern_netif *nif, const uint8_t ip[16], uint32_t lifetime_s);
 void tern_ipv6_addr_next_due(tern_stack *s, bool *any, uint32_t *next);
 /* Re-arm the one IPv6 timer at the earliest deadline. */
 void tern_ipv6_rearm(tern_stack *s);

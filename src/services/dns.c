@@ -12,6 +12,7 @@
 #include "tern/stack.h"
 #include "tern/udp.h"
 #include "wire/dns.h"
+#include "wire/ipv6.h"
 #include "wire/wire.h"
 
 #if TERN_CFG_DNS
@@ -88,17 +89,48 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
     }
 }
 
-static bool next_server(tern_stack *s, tern_dns_entry *e) {
-    if (e->mdns)
-        return false;
-    for (unsigned i = (unsigned)e->server + 1u; i < TERN_CFG_DNS_SERVERS; i++) {
-        if (!tern_addr_is_any(&s->dns.servers[i])) {
-            e->server = (uint8_t)i;
-            e->tries = 0;
+/* The servers asked, in order: the configured ones (tern_dns_set_server),
+ * then, with IPv6, those learnt on the links (RDNSS in RAs, DHCPv6). */
+#if TERN_CFG_IPV6
+#define SERVER_SLOTS (TERN_CFG_DNS_SERVERS + TERN_CFG_IPV6_RDNSS)
+#else
+#define SERVER_SLOTS TERN_CFG_DNS_SERVERS
+#endif
+
+/* The server in slot index; the unspecified address if the slot is empty
+ * (*tmp holds a learnt one). */
+static const tern_addr *server_at(const tern_stack *s, unsigned index, tern_addr *tmp) {
+#if TERN_CFG_IPV6
+    if (index >= TERN_CFG_DNS_SERVERS) {
+        const tern_ipv6_dns *d = &s->ipv6.dns[index - TERN_CFG_DNS_SERVERS];
+        memset(tmp, 0, sizeof *tmp);
+        if (d->ifindex)
+            *tmp = tern_addr_ipv6(d->ip, tern_ipv6_is_linklocal(d->ip) ? d->ifindex : 0);
+        return tmp;
+    }
+#else
+    (void)tmp;
+#endif
+    return &s->dns.servers[index];
+}
+
+/* The first non-empty slot from index on. */
+static bool find_server(const tern_stack *s, unsigned index, uint8_t *found) {
+    tern_addr tmp;
+    for (unsigned i = index; i < SERVER_SLOTS; i++) {
+        if (!tern_addr_is_any(server_at(s, i, &tmp))) {
+            *found = (uint8_t)i;
             return true;
         }
     }
     return false;
+}
+
+static bool next_server(tern_stack *s, tern_dns_entry *e) {
+    if (e->mdns || !find_server(s, (unsigned)e->server + 1u, &e->server))
+        return false;
+    e->tries = 0;
+    return true;
 }
 
 /* The record type an entry asks for: A, or AAAA for IPv6 addresses. */
@@ -116,9 +148,12 @@ static void send_query(tern_stack *s, tern_dns_entry *e) {
     if (!p)
         return; /* retried by the timer */
     tern_pbuf_copy_in(p, 0, msg, (uint16_t)len);
-    tern_addr dst = e->mdns ? tern_addr_ipv4(MDNS_GROUP) : s->dns.servers[e->server];
+    /* (A server gone since the query started is the unspecified address:
+     * nothing goes out and the timer moves on.) */
+    tern_addr tmp = tern_addr_ipv4(MDNS_GROUP);
+    const tern_addr *dst = e->mdns ? &tmp : server_at(s, e->server, &tmp);
     TERN_STAT_INC(s, DNS_TX);
-    (void)tern_udp_sendto(e->pcb, p, &dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
+    (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
 }
 
 /* Does the answer's question match ours? */
@@ -163,7 +198,9 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
 static bool from_our_server(tern_stack *s, const tern_dns_entry *e, const tern_udp_info *info) {
     if (e->mdns)
         return info->sport == MDNS_PORT;
-    return info->sport == DNS_PORT && tern_addr_equal(&info->src, &s->dns.servers[e->server]);
+    tern_addr tmp;
+    const tern_addr *server = server_at(s, e->server, &tmp);
+    return info->sport == DNS_PORT && !tern_addr_is_any(server) && tern_addr_equal(&info->src, server);
 }
 
 static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, size_t len,
@@ -254,16 +291,6 @@ static tern_udp_pcb *open_random_port(tern_stack *s) {
     return NULL;
 }
 
-static bool first_server(tern_stack *s, uint8_t *index) {
-    for (unsigned i = 0; i < TERN_CFG_DNS_SERVERS; i++) {
-        if (!tern_addr_is_any(&s->dns.servers[i])) {
-            *index = (uint8_t)i;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* An entry for a new query: a free one, else the one expiring first. */
 static tern_dns_entry *alloc_entry(tern_stack *s) {
     tern_dns_entry *victim = NULL;
@@ -335,7 +362,7 @@ static tern_err start_query(tern_stack *s, const char *name, uint8_t family, ter
      * good cached answer for a query that cannot go out would lose it. */
     bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name);
     uint8_t server = 0;
-    if (!mdns && !first_server(s, &server))
+    if (!mdns && !find_server(s, 0, &server))
         return TERN_ERR_NOROUTE;
     tern_udp_pcb *pcb = open_random_port(s);
     if (!pcb)
@@ -383,7 +410,8 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
 }
 
 tern_err tern_dns_set_server(tern_stack *s, unsigned index, const tern_addr *server) {
-    if (index >= TERN_CFG_DNS_SERVERS || (server && server->family != TERN_AF_INET))
+    if (index >= TERN_CFG_DNS_SERVERS ||
+        (server && server->family != TERN_AF_INET && !(TERN_CFG_IPV6 && server->family == TERN_AF_INET6)))
         return TERN_ERR_INVAL;
     if (server)
         s->dns.servers[index] = *server;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testutil.h"
+#include "ipv6util.h"
 #include "wire/wire.h"
 
 #define SERVER1 IP4(192, 0, 2, 1)
@@ -203,6 +203,221 @@ static void test_aaaa_lookup(void **state) {
 }
 #endif
 
+#if TERN_CFG_IPV6
+/* ---- DNS over IPv6 transport ---- */
+
+static void enable_ipv6(fixture *f) {
+    assert_int_equal(tern_ipv6_enable(&f->cap.nif, false), TERN_OK);
+    run(f, 2500); /* DAD of the link-local address */
+}
+
+/* Answer the stack's neighbor solicitation for the peer's link-local address. */
+static void peer_advertises(fixture *f) {
+    uint8_t b[40], fr[200];
+    size_t n = nd_body(b, 136, 0x60, ll_peer, 2, test_mac_peer);
+    inject(&f->cap.nif, fr, build6(fr, ll_peer, ll_us, 58, 255, b, n, 0, 58));
+}
+
+/* The last query sent over IPv6: id, ports, destination; the QTYPE. */
+static sent_query last_query6(fixture *f, uint8_t dst[16], uint16_t *qtype) {
+    int i = -1;
+    for (int k = (int)f->cap.count - 1; k >= 0 && i < 0; k--) {
+        const uint8_t *d = f->cap.frames[k].data;
+        if (f->cap.frames[k].len > 62 + 12 && d[12] == 0x86 && d[13] == 0xDD && d[20] == 17)
+            i = k;
+    }
+    assert_true(i >= 0);
+    const cap_frame *fr = &f->cap.frames[i];
+    const uint8_t *ip = fr->data + 14, *udp = ip + 40, *dns = udp + 8;
+    memcpy(dst, ip + 24, 16);
+    size_t off = 12;
+    while (off < fr->len - 62u && dns[off])
+        off += dns[off] + 1u;
+    *qtype = tern_rd16(dns + off + 1);
+    sent_query q = {tern_rd16(dns), tern_rd16(udp), tern_rd16(udp + 2), 0, ip[7]};
+    return q;
+}
+
+static void reply6(fixture *f, const uint8_t from[16], uint16_t sport, uint16_t dport, const msg *m) {
+    uint8_t body[700], fr[800];
+    tern_wr16(body, sport);
+    tern_wr16(body + 2, dport);
+    tern_wr16(body + 4, (uint16_t)(m->n + 8));
+    memcpy(body + 8, m->b, m->n);
+    inject(&f->cap.nif, fr, build6(fr, from, ll_us, 17, 64, body, m->n + 8, 0, 17));
+}
+
+static void aaaa_answer(msg *m, uint16_t id, const char *name, const uint8_t a6[16]) {
+    memset(m, 0, sizeof *m);
+    put16m(m, id);
+    put16m(m, 0x8180);
+    put16m(m, 1);
+    put16m(m, 1);
+    put16m(m, 0);
+    put16m(m, 0);
+    put_name(m, name);
+    put16m(m, 28);
+    put16m(m, 1);
+    put16m(m, 0xC00C);
+    put16m(m, 28);
+    put16m(m, 1);
+    tern_wr32(m->b + m->n, 600);
+    m->n += 4;
+    put16m(m, 16);
+    memcpy(m->b + m->n, a6, 16);
+    m->n += 16;
+}
+
+/* An IPv6 server (configured, link-local with its zone) is asked over
+ * IPv6; the answer counts only from that server's address and port 53. */
+static void test_aaaa_over_ipv6(void **state) {
+    fixture *f = *state;
+    static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42};
+    static const uint8_t other[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 9};
+    enable_ipv6(f);
+    tern_addr srv = tern_addr_ipv6(ll_peer, f->cap.nif.index);
+    assert_int_equal(tern_dns_set_server(f->s, 0, &srv), TERN_OK);
+    assert_int_equal(tern_dns_lookup(f->s, "v6.test", TERN_AF_INET6, on_result, f), TERN_ERR_INPROGRESS);
+    peer_advertises(f); /* the query waited for neighbor discovery */
+    uint8_t dst[16];
+    uint16_t qtype;
+    sent_query q = last_query6(f, dst, &qtype);
+    assert_memory_equal(dst, ll_peer, 16);
+    assert_int_equal(q.dport, 53);
+    assert_int_equal(qtype, 28);
+    msg m;
+    aaaa_answer(&m, q.id, "v6.test", a6);
+    uint32_t mismatch = stat(f->s, "dns.drop.mismatch");
+    reply6(f, other, 53, q.sport, &m);     /* another host */
+    reply6(f, ll_peer, 5353, q.sport, &m); /* another port */
+    assert_int_equal(stat(f->s, "dns.drop.mismatch"), mismatch + 2);
+    assert_int_equal(f->calls, 0);
+    m.b[1] ^= 1; /* another id */
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(f->calls, 0);
+    m.b[1] ^= 1;
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    assert_int_equal(f->count, 1);
+    assert_int_equal(f->addrs[0].family, TERN_AF_INET6);
+    assert_memory_equal(f->addrs[0].bytes, a6, 16);
+    /* An A lookup goes to the same IPv6 server. */
+    assert_int_equal(tern_dns_lookup(f->s, "v4.test", TERN_AF_INET, on_result, f), TERN_ERR_INPROGRESS);
+    q = last_query6(f, dst, &qtype);
+    assert_int_equal(qtype, 1);
+    begin(&m, q.id, 0x8180, 1, "v4.test");
+    answer_a(&m, 12, 300, IP4(192, 0, 2, 77));
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(f->calls, 2);
+    assert_int_equal(tern_addr_get_ipv4(&f->addrs[0]), IP4(192, 0, 2, 77));
+}
+
+/* AAAA answers are held to the same rules as A: records of the wrong
+ * length, type, class or owner are not addresses, a truncated record makes
+ * the answer malformed, and an answer with no usable record is "not found". */
+static void test_aaaa_hostile_answers(void **state) {
+    fixture *f = *state;
+    static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x44};
+    enable_ipv6(f);
+    tern_addr srv = tern_addr_ipv6(ll_peer, f->cap.nif.index);
+    assert_int_equal(tern_dns_set_server(f->s, 0, &srv), TERN_OK);
+    assert_int_equal(tern_dns_lookup(f->s, "h.test", TERN_AF_INET6, on_result, f), TERN_ERR_INPROGRESS);
+    peer_advertises(f);
+    uint8_t dst[16];
+    uint16_t qtype;
+    sent_query q = last_query6(f, dst, &qtype);
+    msg m;
+    /* Truncated: the record claims 16 bytes, 8 are there. */
+    aaaa_answer(&m, q.id, "h.test", a6);
+    m.n -= 8;
+    uint32_t malformed = stat(f->s, "dns.drop.malformed");
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(stat(f->s, "dns.drop.malformed"), malformed + 1);
+    assert_int_equal(f->calls, 0);
+    /* The question of an A lookup: not our question. */
+    aaaa_answer(&m, q.id, "h.test", a6);
+    m.b[12 + 8] = 1; /* QTYPE (after the 8-byte name) */
+    uint32_t mismatch = stat(f->s, "dns.drop.mismatch");
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(stat(f->s, "dns.drop.mismatch"), mismatch + 1);
+    assert_int_equal(f->calls, 0);
+    /* Records that are no AAAA of ours: 4 bytes long, another owner, class CH. */
+    memset(&m, 0, sizeof m);
+    put16m(&m, q.id);
+    put16m(&m, 0x8180);
+    put16m(&m, 1);
+    put16m(&m, 3);
+    put16m(&m, 0);
+    put16m(&m, 0);
+    put_name(&m, "h.test");
+    put16m(&m, 28);
+    put16m(&m, 1);
+    static const uint16_t rr_class[3] = {1, 1, 3};
+    static const uint16_t rr_len[3] = {4, 16, 16};
+    for (int k = 0; k < 3; k++) {
+        if (k == 1)
+            put_name(&m, "other.test");
+        else
+            put16m(&m, 0xC00C);
+        put16m(&m, 28);
+        put16m(&m, rr_class[k]);
+        tern_wr32(m.b + m.n, 60);
+        m.n += 4;
+        put16m(&m, rr_len[k]);
+        memcpy(m.b + m.n, a6, rr_len[k]);
+        m.n += rr_len[k];
+    }
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_ERR_NOTFOUND);
+}
+
+/* Without configured servers, those learnt on the link (RDNSS here; DHCPv6
+ * fills the same list) are asked; a configured one comes first. */
+static void test_learnt_ipv6_servers(void **state) {
+    fixture *f = *state;
+    static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x43};
+    enable_ipv6(f);
+    tern_dns_set_server(f->s, 0, NULL);
+    assert_int_equal(tern_dns_lookup(f->s, "x.test", TERN_AF_INET6, on_result, f), TERN_ERR_NOROUTE);
+    uint8_t b[64], fr[200];
+    memset(b, 0, sizeof b);
+    b[0] = 134; /* RA, router lifetime 0, with RDNSS ll_peer for 100 s */
+    b[16] = 25;
+    b[17] = 3;
+    b[23] = 100;
+    memcpy(b + 24, ll_peer, 16);
+    inject(&f->cap.nif, fr, build6(fr, ll_peer, all_nodes6, 58, 255, b, 40, 0, 58));
+    assert_int_equal(f->s->ipv6.dns[0].ifindex, f->cap.nif.index);
+    assert_int_equal(tern_dns_lookup(f->s, "x.test", TERN_AF_INET6, on_result, f), TERN_ERR_INPROGRESS);
+    peer_advertises(f);
+    uint8_t dst[16];
+    uint16_t qtype;
+    sent_query q = last_query6(f, dst, &qtype);
+    assert_memory_equal(dst, ll_peer, 16);
+    msg m;
+    aaaa_answer(&m, q.id, "x.test", a6);
+    reply6(f, ll_peer, 53, q.sport, &m);
+    assert_int_equal(f->calls, 1);
+    assert_int_equal(f->err, TERN_OK);
+    assert_memory_equal(f->addrs[0].bytes, a6, 16);
+    /* A configured IPv4 server is asked first; it fails over to the learnt one. */
+    tern_addr s1 = tern_addr_ipv4(SERVER1);
+    tern_dns_set_server(f->s, 0, &s1);
+    assert_int_equal(tern_dns_lookup(f->s, "y.test", TERN_AF_INET6, on_result, f), TERN_ERR_INPROGRESS);
+    assert_int_equal(last_query(f).dst, SERVER1);
+    unsigned before = f->cap.count;
+    run(f, TERN_CFG_DNS_TRIES * TERN_CFG_DNS_TIMEOUT_MS + 20);
+    assert_true(f->cap.count > before);
+    q = last_query6(f, dst, &qtype);
+    assert_memory_equal(dst, ll_peer, 16);
+    /* The RDNSS lifetime ends: the server is gone. */
+    run(f, 101000);
+    assert_int_equal(f->s->ipv6.dns[0].ifindex, 0);
+}
+#endif
+
 static void test_nxdomain(void **state) {
     fixture *f = *state;
     tern_dns_lookup(f->s, "nope.test", TERN_AF_INET, on_result, f);
@@ -398,6 +613,9 @@ int main(void) {
         T(test_lookup_answer_and_cache),
 #if TERN_CFG_IPV6
         T(test_aaaa_lookup),
+        T(test_aaaa_over_ipv6),
+        T(test_learnt_ipv6_servers),
+        T(test_aaaa_hostile_answers),
 #endif
         T(test_nxdomain),
         T(test_mismatched_answers_ignored),

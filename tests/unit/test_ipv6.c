@@ -93,7 +93,8 @@ static void test_addr_text(void **state) {
         {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},    /* the first of two equal runs */
         {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"}, /* one zero group stays */
         {"fe80::1%2", "fe80::1%2"},
-        {"::ffff:192.0.2.1", "::ffff:c000:201"},
+        {"::ffff:192.0.2.1", "::ffff:192.0.2.1"},
+        {"::fffe:c000:201", "::fffe:c000:201"}, /* only ::ffff:0:0/96 is written dotted */
         {"2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:6"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

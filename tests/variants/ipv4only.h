@@ -6,4 +6,6 @@
 #include "../../configs/host.h"
 #undef TERN_CFG_IPV6
 #define TERN_CFG_IPV6 0
+#undef TERN_CFG_DHCP6
+#define TERN_CFG_DHCP6 0
 #endif

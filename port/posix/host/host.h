@@ -47,8 +47,9 @@ typedef struct host_options {
     bool autoip; /* --autoip: link-local address (alone, or as the DHCP fallback) */
     tern_addr dns[HOST_DNS_SERVERS];
     unsigned dns_count;
-    bool ipv6;    /* --ipv6: link-local + SLAAC */
-    bool has_ip6; /* --ipv6-addr */
+    bool ipv6;      /* --ipv6: link-local + SLAAC */
+    bool has_ip6;   /* --ipv6-addr */
+    uint8_t dhcpv6; /* --dhcpv6 (1), --dhcpv6=ra (2): DNS servers from stateless DHCPv6 */
     tern_addr ip6;
     uint8_t prefix6;
 } host_options;
@@ -72,6 +73,10 @@ typedef struct host {
     bool in_overflow; /* discarding the rest of an over-long line */
     char in[HOST_LINE_MAX + 1];
     sh_shell sh; /* the shell's commands and what they hold; sh.quit ends the program */
+#if TERN_CFG_DHCP6
+    bool dhcp6_on;
+    tern_dhcp6 dhcp6;
+#endif
 #if TERN_CFG_SOCKETS
     tern_os_mutex core_lock; /* held by the main loop except while it sleeps */
     tern_sockets socks;

@@ -38,6 +38,8 @@ static const char usage_text[] =
     "  --dns ADDR        DNS server (repeatable, asked in the order given)\n"
     "  --ipv6            run IPv6: link-local address, router solicitation, SLAAC\n"
     "  --ipv6-addr ADDR/LEN  an IPv6 address (implies IPv6 on, without SLAAC unless --ipv6)\n"
+    "  --dhcpv6[=ra]     ask DHCPv6 servers for DNS servers (stateless; implies IPv6 on);\n"
+    "                    with =ra only once a router advertisement has the O or M flag\n"
     "  --impair SPEC     impair frames in both directions, e.g.\n"
     "                    loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,jitter=MS,rate=BPS,seed=N\n"
     "                    (received frames use seed N, sent frames seed N+1)\n"
@@ -58,6 +60,7 @@ enum {
     OPT_OFFLOAD,
     OPT_IPV6,
     OPT_IPV6_ADDR,
+    OPT_DHCPV6,
     OPT_HELP
 };
 
@@ -75,6 +78,7 @@ static const struct option long_opts[] = {
     {"offload", no_argument, NULL, OPT_OFFLOAD},
     {"ipv6", no_argument, NULL, OPT_IPV6},
     {"ipv6-addr", required_argument, NULL, OPT_IPV6_ADDR},
+    {"dhcpv6", optional_argument, NULL, OPT_DHCPV6},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -167,8 +171,12 @@ static int opt_dns(host_options *o, const char *arg) {
         return usage_error("--dns: this build has no DNS client");
     if (o->dns_count >= HOST_DNS_SERVERS)
         return usage_error("too many --dns servers (at most %u)", (unsigned)HOST_DNS_SERVERS);
-    if (!tern_addr_parse(arg, &o->dns[o->dns_count]) || o->dns[o->dns_count].family != TERN_AF_INET)
-        return usage_error("bad --dns '%s': expected an IPv4 address", arg);
+    tern_addr *a = &o->dns[o->dns_count];
+    bool ok = tern_addr_parse(arg, a);
+    if (ok && a->family == TERN_AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
+        ok = a->zone != 0; /* a link-local server needs its interface */
+    if (!ok)
+        return usage_error("bad --dns '%s': expected an IPv4 or IPv6 address (link-local with %%zone)", arg);
     o->dns_count++;
     return 0;
 }
@@ -198,6 +206,15 @@ static int opt_ipv6_addr(host_options *o, const char *arg) {
     return 0;
 }
 
+static int opt_dhcpv6(host_options *o, const char *arg) {
+    if (!TERN_CFG_DHCP6)
+        return usage_error("--dhcpv6: this build has no DHCPv6 client (TERN_CFG_DHCP6)");
+    if (arg != NULL && strcmp(arg, "ra") != 0)
+        return usage_error("bad --dhcpv6 '%s': expected --dhcpv6 or --dhcpv6=ra", arg);
+    o->dhcpv6 = arg != NULL ? 2 : 1;
+    return 0;
+}
+
 typedef int (*opt_fn)(host_options *o, const char *arg);
 
 /* Indexed by the OPT_* values. */
@@ -215,6 +232,7 @@ static const opt_fn opt_parsers[] = {
     [OPT_OFFLOAD] = opt_offload,
     [OPT_IPV6] = opt_ipv6,
     [OPT_IPV6_ADDR] = opt_ipv6_addr,
+    [OPT_DHCPV6] = opt_dhcpv6,
 };
 
 static int apply_option(host_options *o, int opt, const char *arg) {
@@ -332,14 +350,35 @@ static void setup_impair(host *h) {
 #endif
 }
 
+#if TERN_CFG_DHCP6
+/* One line per accepted Reply: "dhcpv6 dns ADDR ..." ("dhcpv6 dns none"). */
+static void on_dhcp6(void *ctx, tern_dhcp6 *d, enum tern_dhcp6_event ev) {
+    char ip[TERN_ADDR_STRLEN];
+    (void)ctx, (void)ev;
+    printf("dhcpv6 dns");
+    for (unsigned i = 0; i < d->ndns; i++) {
+        tern_addr a = tern_addr_ipv6(d->dns[i], 0);
+        printf(" %s", tern_addr_format(&a, ip, sizeof(ip)));
+    }
+    printf("%s\n", d->ndns ? "" : " none");
+    fflush(stdout);
+}
+#endif
+
 static int setup_ipv6(host *h) {
 #if TERN_CFG_IPV6
     host_options *o = &h->opt;
-    if (!o->ipv6 && !o->has_ip6)
+    if (!o->ipv6 && !o->has_ip6 && !o->dhcpv6)
         return 0;
     tern_err e = tern_ipv6_enable(&h->nif, o->ipv6);
     if (e == TERN_OK && o->has_ip6)
         e = tern_ipv6_add_addr(&h->nif, &o->ip6, o->prefix6);
+#if TERN_CFG_DHCP6
+    if (e == TERN_OK && o->dhcpv6)
+        e = tern_dhcp6_start(&h->nif, &h->dhcp6, o->dhcpv6 == 2 ? TERN_DHCP6_ON_RA : TERN_DHCP6_NOW, on_dhcp6,
+                             h);
+    h->dhcp6_on = e == TERN_OK && o->dhcpv6;
+#endif
     if (e != TERN_OK) {
         fprintf(stderr, "tern: cannot start IPv6: %s\n", tern_strerror(e));
         return 1;
@@ -487,6 +526,10 @@ static void run_loop(host *h) {
 
 static void shutdown_host(host *h) {
     sh_close(&h->sh);
+#if TERN_CFG_DHCP6
+    if (h->dhcp6_on)
+        tern_dhcp6_stop(&h->dhcp6);
+#endif
     printf("statistics\n");
     sh_print_stats(&h->sh, true);
     fflush(stdout);
