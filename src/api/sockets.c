@@ -544,6 +544,17 @@ static bool raw_on_recv(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_a
 
 /* ---- socket, bind, listen, accept, connect -------------------------------------- */
 
+#if TERN_CFG_RAW
+static tern_raw_pcb *raw_new(tern_stack *s, int domain, uint8_t proto) {
+#if TERN_CFG_IPV6
+    if (domain == TERN_SOCK_AF_INET6)
+        return tern_raw_new6(s, proto);
+#endif
+    (void)domain;
+    return tern_raw_new(s, proto);
+}
+#endif
+
 int tern_socket(int domain, int type, int protocol) {
     tern_sockets *ss = tern_sock_current();
     int flags = type & (TERN_SOCK_NONBLOCK | TERN_SOCK_CLOEXEC);
@@ -567,8 +578,8 @@ int tern_socket(int domain, int type, int protocol) {
             goto noproto;
         protocol = TERN_IPPROTO_UDP;
         break;
-    case TERN_SOCK_RAW: /* IPv4 raw endpoints only */
-        if (protocol <= 0 || protocol > 255 || !TERN_CFG_RAW || domain != TERN_SOCK_AF_INET)
+    case TERN_SOCK_RAW:
+        if (protocol <= 0 || protocol > 255 || !TERN_CFG_RAW)
             goto noproto;
         break;
     default:
@@ -596,7 +607,7 @@ int tern_socket(int domain, int type, int protocol) {
         }
     } else if (type == TERN_SOCK_RAW) {
 #if TERN_CFG_RAW
-        so->pcb.raw = tern_raw_new(ss->stack, (uint8_t)protocol);
+        so->pcb.raw = raw_new(ss->stack, domain, (uint8_t)protocol);
         if (so->pcb.raw)
             tern_raw_set_recv(so->pcb.raw, raw_on_recv, so);
 #endif
@@ -946,7 +957,7 @@ int tern_connect(int fd, const struct tern_sockaddr *addr, tern_socklen_t len) {
             tern_udp_disconnect(so->pcb.udp);
 #if TERN_CFG_RAW
         else
-            so->pcb.raw->remote_ip = 0;
+            tern_raw_disconnect(so->pcb.raw);
 #endif
         so->flags &= (uint16_t)~SOCKF_CONNECTED;
         so->remote.family = TERN_AF_UNSPEC;

@@ -21,6 +21,16 @@ static const ipv6_proto protos[] = {
     {0, NULL},
 };
 
+/* A raw IPv6 endpoint takes this datagram (then it is no "unknown next header"). */
+static bool raw_wants(tern_stack *s, uint8_t proto, const tern_ipv6_repr *ip) {
+#if TERN_CFG_RAW
+    return tern_raw_wants6(s, proto, ip);
+#else
+    (void)s, (void)proto, (void)ip;
+    return false;
+#endif
+}
+
 static const ipv6_proto *find_proto(uint8_t proto) {
     for (const ipv6_proto *p = protos; p->input; p++)
         if (p->proto == proto)
@@ -263,7 +273,7 @@ void tern_ipv6_input(tern_netif *nif, tern_pbuf *p) {
 #endif
     }
     const ipv6_proto *tp = find_proto(proto);
-    if (!tp) {
+    if (!tp && !raw_wants(s, proto, &ip)) {
         TERN_STAT_INC(s, IPV6_DROP_PROTO);
         tern_icmp6_send_error(nif, p, TERN_ICMP6_PARAM_PROBLEM, 1, field, false);
         drop(s, p);
@@ -275,6 +285,14 @@ void tern_ipv6_input(tern_netif *nif, tern_pbuf *p) {
     ip.hlen = off;
     TERN_STAT_INC(s, IPV6_DELIVER);
     p = tern_pbuf_strip(s, p, off);
+#if TERN_CFG_RAW
+    if (tern_raw_input6(s, p, &ip))
+        return; /* a raw endpoint kept it */
+    if (!tp) {
+        drop(s, p); /* raw endpoints only (counted as delivered) */
+        return;
+    }
+#endif
     tp->input(nif, p, &ip);
 }
 

@@ -74,6 +74,12 @@ void tern_ipv6_pmtu_update(tern_stack *s, const uint8_t dst[16], uint32_t mtu);
 
 #if TERN_CFG_UDP
 void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip);
+#if TERN_CFG_RAW
+/* Raw IPv6 endpoints (transport/raw.c): does one take this datagram with
+ * next header proto; hand it p (at the upper-layer header): true if one kept it. */
+bool tern_raw_wants6(tern_stack *s, uint8_t proto, const tern_ipv6_repr *ip);
+bool tern_raw_input6(tern_stack *s, tern_pbuf *p, const tern_ipv6_repr *ip);
+#endif
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 #endif
 

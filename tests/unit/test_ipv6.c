@@ -459,6 +459,93 @@ static void test_udp_errors_and_pmtu(void **state) {
     tern_udp_free(pcb);
 }
 
+#if TERN_CFG_RAW
+typedef struct raw_seen {
+    int count;
+    uint16_t len;
+    uint8_t first;
+    tern_addr src;
+    bool keep;
+} raw_seen;
+
+static bool on_raw(void *ctx, tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *src) {
+    raw_seen *r = ctx;
+    r->count++;
+    r->len = p->tot_len;
+    (void)tern_pbuf_copy_out(p, 0, &r->first, 1);
+    r->src = *src;
+    if (r->keep)
+        tern_pbuf_free(pcb->stack, p);
+    return r->keep;
+}
+
+/* Raw IPv6 endpoints (RFC 3542 semantics): the upper-layer bytes after the
+ * extension headers, a protocol nobody else takes is no error, ICMPv6 still
+ * reaches the stack when the endpoint lets it go on, and an ICMPv6 endpoint's
+ * checksum is computed on output. */
+static void test_raw_endpoints(void **state) {
+    fixture *f = *state;
+    uint8_t fr[256], body[16] = {0x42, 1, 2, 3};
+    raw_seen seen = {0};
+    tern_raw_pcb *raw = tern_raw_new6(f->s, 253);
+    assert_non_null(raw);
+    tern_raw_set_recv(raw, on_raw, &seen);
+    seen.keep = true;
+    unsigned before = f->cap.count;
+    inject(&f->cap.nif, fr, build6(fr, ll_peer, ll_us, 253, 64, body, 4, -1, 0));
+    assert_int_equal(seen.count, 1);
+    assert_int_equal(seen.len, 4);
+    assert_int_equal(seen.first, 0x42);
+    assert_int_equal(seen.src.family, TERN_AF_INET6);
+    assert_memory_equal(seen.src.bytes, ll_peer, 16);
+    assert_int_equal(seen.src.zone, f->cap.nif.index);
+    assert_int_equal(f->cap.count, before); /* no parameter problem */
+    /* After a destination options header: still the bytes after it. */
+    uint8_t ext[12] = {253, 0, 1, 4, 0, 0, 0, 0, 0x42, 9, 9, 9};
+    inject(&f->cap.nif, fr, build6(fr, ll_peer, ll_us, 60, 64, ext, sizeof ext, -1, 0));
+    assert_int_equal(seen.count, 2);
+    assert_int_equal(seen.len, 4);
+    assert_int_equal(seen.first, 0x42);
+    /* Connected elsewhere: not for it, and then the protocol is unknown. */
+    uint8_t other[16];
+    memcpy(other, ll_peer, 16);
+    other[15] = 9;
+    tern_addr o = tern_addr_ipv6(other, 0);
+    assert_int_equal(tern_raw_connect(raw, &o), TERN_OK);
+    inject_and_expect(f, fr, build6(fr, ll_peer, ll_us, 253, 64, body, 4, -1, 0), "ipv6.drop.protocol", 4);
+    assert_int_equal(seen.count, 2);
+    tern_addr v4 = TERN_ADDR4(192, 0, 2, 1);
+    assert_int_equal(tern_raw_connect(raw, &v4), TERN_ERR_INVAL); /* the endpoint's family only */
+    tern_raw_free(raw);
+
+    /* ICMPv6: the endpoint sees echo requests, the stack still answers. */
+    raw = tern_raw_new6(f->s, 58);
+    tern_raw_set_recv(raw, on_raw, &seen);
+    seen.keep = false;
+    before = f->cap.count;
+    size_t n = build_icmp6(fr, ll_peer, ll_us, 64, 128, 0, 0x12340001u, (const uint8_t *)"ping", 4);
+    inject(&f->cap.nif, fr, n);
+    assert_int_equal(seen.count, 3);
+    assert_int_equal(seen.first, 128);
+    assert_int_equal(f->cap.count, before + 1); /* the echo reply */
+    /* Output: an echo request with the checksum filled in. */
+    tern_pbuf *p = tern_pbuf_alloc(f->s, TERN_PBUF_TRANSPORT_HEADROOM, 12);
+    static const uint8_t echo[12] = {0x80, 0, 0xff, 0xff, 0, 1, 0, 1, 'a', 'b', 'c', 'd'};
+    memcpy(p->payload, echo, sizeof echo);
+    tern_addr peer = tern_addr_ipv6(ll_peer, f->cap.nif.index);
+    raw->ttl = 33;
+    assert_int_equal(tern_raw_sendto(raw, p, &peer), TERN_OK);
+    assert_int_equal(f->cap.count, before + 2);
+    const cap_frame *r = &f->cap.frames[before + 1];
+    assert_int_equal(r->len, 14 + 40 + 12);
+    assert_int_equal(r->data[20], 58);
+    assert_int_equal(r->data[21], 33);
+    assert_memory_equal(r->data + 22, ll_us, 16);
+    assert_int_equal(csum6(r->data + 22, r->data + 38, 58, r->data + 54, 12), 0);
+    tern_raw_free(raw);
+}
+#endif
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addr_text),
@@ -472,6 +559,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_reassembly_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_udp_echo_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_udp_errors_and_pmtu, setup, teardown),
+#if TERN_CFG_RAW
+        cmocka_unit_test_setup_teardown(test_raw_endpoints, setup, teardown),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
