@@ -368,7 +368,7 @@ static void tcp_on_connected(void *ctx, tern_tcp_pcb *pcb, tern_err err) {
     if (err == TERN_OK) {
         so->state = SOCKST_CONNECTED;
         so->flags |= SOCKF_WAS_CONNECTED;
-        so->local_ip = pcb->local_ip;
+        so->local_ip = tern_tcp_ip_v4(&pcb->local_ip);
         so->local_port = pcb->local_port;
     } else {
         so->pcb.tcp = NULL; /* gone */
@@ -443,9 +443,9 @@ static tern_err tcp_on_accept(void *ctx, tern_tcp_listener *l, tern_tcp_pcb *pcb
     c->tos = ls->tos;
     c->rcvtimeo = ls->rcvtimeo;
     c->sndtimeo = ls->sndtimeo;
-    c->local_ip = pcb->local_ip;
+    c->local_ip = tern_tcp_ip_v4(&pcb->local_ip);
     c->local_port = pcb->local_port;
-    c->remote_ip = pcb->remote_ip;
+    c->remote_ip = tern_tcp_ip_v4(&pcb->remote_ip);
     c->remote_port = pcb->remote_port;
     c->parent = (int16_t)(ls - ss->socks);
     tern_tcp_set_callbacks(pcb, &tcp_cbs, c);
@@ -589,7 +589,7 @@ static bool tcp_port_conflict(tern_sock *so, uint32_t ip, uint16_t port) {
     }
     for (unsigned i = 0; i < TERN_CFG_TCP_PCBS; i++) {
         const tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
-        if (!pcb->stack || pcb->local_port != port || !overlap(pcb->local_ip, ip))
+        if (!pcb->stack || pcb->local_port != port || !overlap(tern_tcp_ip_v4(&pcb->local_ip), ip))
             continue;
         if (pcb->cb == &tcp_cbs)
             continue; /* a socket's: judged above */
@@ -599,7 +599,8 @@ static bool tcp_port_conflict(tern_sock *so, uint32_t ip, uint16_t port) {
 #if TERN_CFG_TCP_LISTENERS
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
         const tern_tcp_listener *l = &s->tcp.listeners[i];
-        if (l->used && l->local_port == port && overlap(l->local_ip, ip) && l->ctx != (void *)so) {
+        if (l->used && l->local_port == port && overlap(tern_tcp_ip_v4(&l->local_ip), ip) &&
+            l->ctx != (void *)so) {
             bool ours = false;
             for (unsigned j = 0; j < TERN_CFG_SOCKETS_MAX; j++)
                 ours |= ss->socks[j].listener == l;
@@ -816,7 +817,7 @@ static int connect_start(tern_sock *so, uint32_t ip, uint16_t port) {
         return tern_sock_fail(so, e == TERN_EINVAL ? TERN_ENETUNREACH : e);
     }
     if (so->pcb.tcp == pcb) {
-        so->local_ip = pcb->local_ip;
+        so->local_ip = tern_tcp_ip_v4(&pcb->local_ip);
         so->local_port = pcb->local_port;
     }
     so->flags |= SOCKF_BOUND;
@@ -976,7 +977,7 @@ int tern_getsockname(int fd, struct tern_sockaddr *addr, tern_socklen_t *len) {
     uint32_t ip = so->local_ip;
     uint16_t port = so->local_port;
     if (SOCK_IS_STREAM(so) && so->pcb.tcp) {
-        ip = so->pcb.tcp->local_ip;
+        ip = tern_tcp_ip_v4(&so->pcb.tcp->local_ip);
         port = so->pcb.tcp->local_port;
     } else if (so->type == TERN_SOCK_DGRAM && so->pcb.udp) {
         ip = so->pcb.udp->local_ip;
