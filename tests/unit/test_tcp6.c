@@ -114,8 +114,9 @@ static int teardown(void **state) {
 typedef struct pseg {
     const uint8_t *src, *dst;
     uint32_t seq, ack;
-    uint16_t dport, mss, len;
-    uint8_t flags, bad_csum;
+    uint32_t tsval;
+    uint16_t sport, dport, mss, len;
+    uint8_t flags, bad_csum, opts; /* opts: window scale 7, SACK permitted, timestamps */
     const uint8_t *data;
 } pseg;
 
@@ -128,7 +129,14 @@ static void inject6(fx *f, const pseg *g) {
         tern_wr16(t + hl + 2, g->mss);
         hl += 4;
     }
-    tern_wr16(t, PPORT);
+    if (g->opts) {
+        const uint8_t o[16] = {1, 3, 3, 7, 1, 1, 4, 2, 1, 1, 8, 10, 0, 0, 0, 0};
+        memcpy(t + hl, o, 16);
+        tern_wr32(t + hl + 12, g->tsval);
+        memset(t + hl + 16, 0, 4); /* TSecr */
+        hl += 20;
+    }
+    tern_wr16(t, g->sport ? g->sport : PPORT);
     tern_wr16(t + 2, g->dport ? g->dport : LPORT);
     tern_wr32(t + 4, g->seq);
     tern_wr32(t + 8, g->ack);
@@ -149,7 +157,7 @@ static void inject6(fx *f, const pseg *g) {
 typedef struct out {
     uint32_t seq, ack;
     uint16_t len, mss, iplen; /* iplen: the whole IPv6 packet */
-    uint8_t flags;
+    uint8_t flags, wscale, sack_ok, has_ts;
     const uint8_t *ip; /* its IPv6 header in the capture */
 } out;
 
@@ -171,6 +179,7 @@ static bool next_out(fx *f, out *o) {
         memset(o, 0, sizeof *o);
         o->seq = r.seq, o->ack = r.ack, o->flags = r.flags, o->mss = r.mss;
         o->len = (uint16_t)(tl - r.hlen), o->iplen = (uint16_t)(40u + tl), o->ip = ip;
+        o->wscale = r.wscale, o->sack_ok = r.sack_ok, o->has_ts = r.has_ts;
         return true;
     }
     return false;
@@ -454,6 +463,98 @@ static void test_dual_stack_listener(void **state) {
     tern_tcp_listener_close(l4);
 }
 
+static void test_options_negotiated(void **state) {
+    fx *f = *state;
+    f->l = tern_tcp_listen(f->s, NULL, LPORT, 4, app_accept, &f->a);
+    pseg syn = {.seq = PISS, .flags = TERN_TCP_SYN, .mss = 1440, .opts = 1, .tsval = 100};
+    inject6(f, &syn);
+    out o;
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.flags, TERN_TCP_SYN | TERN_TCP_ACK);
+    assert_int_not_equal(o.wscale, TERN_TCP_NO_WSCALE);
+    assert_true(o.sack_ok);
+    assert_true(o.has_ts);
+    pseg ack = {.seq = PISS + 1u, .ack = o.seq + 1u, .flags = TERN_TCP_ACK};
+    inject6(f, &ack);
+    assert_int_equal(f->a.accepted, 1);
+    tern_tcp_info i;
+    tern_tcp_get_info(f->a.pcb, &i);
+    assert_true(i.wscale_ok && i.sack_ok);
+}
+
+/* SYN cookies over IPv6: the cookie covers the whole 16-byte addresses. */
+static void test_syncookies(void **state) {
+    fx *f = *state;
+    f->l = tern_tcp_listen(f->s, NULL, LPORT, 1, app_accept, &f->a);
+    pseg syn = {.seq = PISS, .flags = TERN_TCP_SYN, .mss = 1440};
+    inject6(f, &syn); /* takes the backlog */
+    out o;
+    assert_true(next_out(f, &o));
+    uint32_t tx = stat(f->s, "tcp.syncookie.tx");
+    syn.sport = PPORT + 1;
+    inject6(f, &syn);
+    assert_int_equal(stat(f->s, "tcp.syncookie.tx"), tx + 1);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.flags, TERN_TCP_SYN | TERN_TCP_ACK);
+    uint32_t cookie = o.seq;
+    /* The same ACK from another address (differing only in its first half) fails. */
+    uint8_t other[16];
+    memcpy(other, ll_peer, 16);
+    other[7] = 1;
+    uint32_t bad = stat(f->s, "tcp.syncookie.bad");
+    pseg ack = {
+        .src = other, .sport = PPORT + 1, .seq = PISS + 1u, .ack = cookie + 1u, .flags = TERN_TCP_ACK};
+    inject6(f, &ack);
+    assert_int_equal(stat(f->s, "tcp.syncookie.bad"), bad + 1);
+    assert_int_equal(f->a.accepted, 0);
+    /* From the right peer it opens the connection. */
+    ack.src = NULL;
+    inject6(f, &ack);
+    assert_int_equal(stat(f->s, "tcp.syncookie.ok"), 1);
+    assert_int_equal(f->a.accepted, 1);
+    tern_tcp_info i;
+    tern_tcp_get_info(f->a.pcb, &i);
+    assert_int_equal(i.state, TERN_TCP_ESTABLISHED);
+    assert_int_equal(i.remote_port, PPORT + 1);
+    assert_memory_equal(i.remote.bytes, ll_peer, 16);
+    poll_for(f, 5000); /* the reset to the unknown address waits for ND, which gives up */
+}
+
+/* Our close ends in TIME-WAIT; a newer SYN for the same IPv6 4-tuple reopens it. */
+static void test_time_wait(void **state) {
+    fx *f = *state;
+    uint32_t iss1 = establish(f, 1440);
+    tern_tcp_pcb *pcb = f->a.pcb;
+    f->a.pcb = NULL;
+    assert_int_equal(tern_tcp_close(pcb), TERN_OK);
+    out o;
+    assert_true(next_out(f, &o));
+    assert_true(o.flags & TERN_TCP_FIN);
+    pseg fin = {.seq = PISS + 1u, .ack = iss1 + 1u, .flags = TERN_TCP_ACK | TERN_TCP_FIN};
+    inject6(f, &fin);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.flags, TERN_TCP_ACK);
+    assert_int_equal(o.ack, PISS + 2u);
+    unsigned tw = 0;
+    tern_tcp_info i;
+    for (uint32_t k = 0; k < f->s->tcp.used_hi; k++)
+        if (f->s->tcp.pcbs[k].stack) {
+            tern_tcp_get_info(&f->s->tcp.pcbs[k], &i);
+            tw += i.state == TERN_TCP_TIME_WAIT;
+        }
+    assert_int_equal(tw, 1);
+    /* The peer's FIN again: acknowledged again. */
+    inject6(f, &fin);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.ack, PISS + 2u);
+    /* A new SYN beyond the old sequence space: a new connection. */
+    pseg syn = {.seq = PISS + 100000u, .flags = TERN_TCP_SYN, .mss = 1440};
+    inject6(f, &syn);
+    assert_true(next_out(f, &o));
+    assert_int_equal(o.flags, TERN_TCP_SYN | TERN_TCP_ACK);
+    assert_int_equal(o.ack, PISS + 100001u);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_handshake_and_data, setup, teardown),
@@ -464,6 +565,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_packet_too_big, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_tcp_to_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dual_stack_listener, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_options_negotiated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_syncookies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_wait, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
