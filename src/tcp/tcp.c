@@ -74,24 +74,13 @@ void tern_tcp_deinit(tern_stack *s) {
     tern_timer_cancel(s, &s->tcp.timer);
 }
 
-tern_addr tern_tcp_ip_addr(const tern_tcp_ip *a, uint8_t zone) {
+static tern_addr ip_addr(const tern_tcp_ip *a, uint8_t zone) {
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(a))
         return tern_addr_ipv6(a->b, tern_ipv6_is_linklocal(a->b) ? zone : 0);
 #endif
     (void)zone;
     return tern_addr_ipv4(tern_tcp_ip_v4(a));
-}
-
-unsigned tern_tcp_ip_words(const tern_tcp_ip *a, uint32_t *m) {
-#if TERN_CFG_IPV6
-    for (unsigned i = 0; i < 4; i++)
-        m[i] = tern_rd32(a->b + 4u * i);
-    return 4;
-#else
-    m[0] = *a;
-    return 1;
-#endif
 }
 
 /* The remote address folded to 32 bits, for the lookup hash. */
@@ -363,29 +352,36 @@ static bool ipv6_local_anywhere(tern_stack *s, const uint8_t a[16]) {
 }
 #endif
 
-/* addr as a connection's local address (NULL: unspecified); false if it is not ours. */
-static bool local_addr(tern_stack *s, const tern_addr *addr, tern_tcp_ip *out) {
+/* addr (NULL: unspecified) as a connection's address. */
+static tern_tcp_ip ip_of(const tern_addr *addr) {
 #if TERN_CFG_IPV6
-    if (addr && addr->family == TERN_AF_INET6) {
-        *out = tcp_ip_from_v6(addr->bytes);
-        return tern_ipv6_is_unspecified(addr->bytes) || ipv6_local_anywhere(s, addr->bytes);
-    }
+    if (addr && addr->family == TERN_AF_INET6)
+        return tcp_ip_from_v6(addr->bytes);
     if (!addr || addr->family != TERN_AF_INET) {
-        memset(out, 0, sizeof *out);
-        return !addr || tern_addr_is_any(addr);
+        tern_tcp_ip any = {{0}};
+        return any;
     }
-#else
-    if (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr))
-        return false;
 #endif
-    uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
-    *out = tcp_ip_from_v4(ip);
-    return !ip || tern_ipv4_is_local(s, ip) || tern_ipv4_is_loopback(ip);
+    return tcp_ip_from_v4(addr ? tern_addr_get_ipv4(addr) : 0);
+}
+
+/* Is ip (from ip_of) unspecified or one of ours? */
+static bool is_ours(tern_stack *s, const tern_tcp_ip *ip) {
+#if TERN_CFG_IPV6
+    if (!tcp_ip_is_v4(ip))
+        return tern_ipv6_is_unspecified(ip->b) || ipv6_local_anywhere(s, ip->b);
+#endif
+    uint32_t v4 = tern_tcp_ip_v4(ip);
+    return !v4 || tern_ipv4_is_local(s, v4) || tern_ipv4_is_loopback(v4);
 }
 
 tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    tern_tcp_ip ip;
-    if (!pcb || pcb->state != TERN_TCP_CLOSED || !local_addr(pcb->stack, addr, &ip))
+    if (!pcb || pcb->state != TERN_TCP_CLOSED ||
+        (addr && addr->family != TERN_AF_INET && (!TERN_CFG_IPV6 || addr->family != TERN_AF_INET6) &&
+         !tern_addr_is_any(addr)))
+        return TERN_ERR_INVAL;
+    tern_tcp_ip ip = ip_of(addr);
+    if (!is_ours(pcb->stack, &ip))
         return TERN_ERR_INVAL;
     if (!port && !(port = ephemeral(pcb->stack)))
         return TERN_ERR_INUSE;
@@ -479,8 +475,8 @@ tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t por
 tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_t port, uint8_t backlog,
                                    tern_tcp_accept_fn accept, void *ctx) {
 #if TERN_CFG_TCP_LISTENERS
-    tern_tcp_ip ip;
-    if (!s || !port || !accept || !local_addr(s, addr, &ip))
+    tern_tcp_ip ip = ip_of(addr);
+    if (!s || !port || !accept)
         return NULL;
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
         const tern_tcp_listener *l = &s->tcp.listeners[i];
@@ -776,8 +772,8 @@ void tern_tcp_abort(tern_tcp_pcb *pcb) {
 void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     memset(info, 0, sizeof *info);
     info->state = pcb->state;
-    info->local = tern_tcp_ip_addr(&pcb->local_ip, TCP_ZONE(pcb));
-    info->remote = tern_tcp_ip_addr(&pcb->remote_ip, TCP_ZONE(pcb));
+    info->local = ip_addr(&pcb->local_ip, TCP_ZONE(pcb));
+    info->remote = ip_addr(&pcb->remote_ip, TCP_ZONE(pcb));
     info->local_port = pcb->local_port;
     info->remote_port = pcb->remote_port;
     info->cwnd = pcb->cwnd;

@@ -776,30 +776,29 @@ void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
 }
 #endif
 
-static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg_in) {
-    tcp_seg seg = *seg_in;
-    tern_tcp_pcb *pcb = tern_tcp_lookup(s, &seg.dst, seg.h.dport, &seg.src, seg.h.sport);
-    if (pcb && time_wait_reusable(pcb, &seg) && tern_tcp_find_listener(s, &seg.dst, seg.h.dport)) {
+static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
+    tern_tcp_pcb *pcb = tern_tcp_lookup(s, &seg->dst, seg->h.dport, &seg->src, seg->h.sport);
+    if (pcb && time_wait_reusable(pcb, seg) && tern_tcp_find_listener(s, &seg->dst, seg->h.dport)) {
         tern_tcp_free(pcb, TERN_OK);
         pcb = NULL;
     }
 #if TERN_CFG_TCP_SYNCOOKIES
-    if (!pcb && (seg.h.flags & (TERN_TCP_ACK | TERN_TCP_SYN | TERN_TCP_RST)) == TERN_TCP_ACK) {
-        tern_tcp_listener *l = tern_tcp_find_listener(s, &seg.dst, seg.h.dport);
-        pcb = l ? tern_tcp_cookie_accept(l, &seg) : NULL; /* then its ACK completes it below */
+    if (!pcb && (seg->h.flags & (TERN_TCP_ACK | TERN_TCP_SYN | TERN_TCP_RST)) == TERN_TCP_ACK) {
+        tern_tcp_listener *l = tern_tcp_find_listener(s, &seg->dst, seg->h.dport);
+        pcb = l ? tern_tcp_cookie_accept(l, seg) : NULL; /* then its ACK completes it below */
     }
 #endif
     if (!pcb) {
-        no_connection(s, &seg);
+        no_connection(s, seg);
         tern_pbuf_free(s, p);
         return;
     }
     if (pcb->state == TERN_TCP_SYN_SENT) {
-        syn_sent_input(pcb, &seg);
+        syn_sent_input(pcb, seg);
         tern_pbuf_free(s, p);
         return;
     }
-    established_input(pcb, &seg, p);
+    established_input(pcb, seg, p);
     if (!pcb->stack)
         return;
     if (dead(pcb)) {

@@ -88,10 +88,18 @@ static inline tern_tcp_ip tcp_ip_from_v6(const uint8_t b[16]) {
 #define TCP_ZONE(x) 0u
 #endif
 
-/* The address as a tern_addr (zone: the interface of a link-local address). */
-tern_addr tern_tcp_ip_addr(const tern_tcp_ip *a, uint8_t zone);
 /* The 32-bit words of a into m (1 for IPv4-only builds, else 4); returns the count. */
-unsigned tern_tcp_ip_words(const tern_tcp_ip *a, uint32_t *m);
+static inline unsigned tern_tcp_ip_words(const tern_tcp_ip *a, uint32_t *m) {
+#if TERN_CFG_IPV6
+    for (unsigned i = 0; i < 4; i++)
+        m[i] = (uint32_t)a->b[4 * i] << 24 | (uint32_t)a->b[4 * i + 1] << 16 |
+               (uint32_t)a->b[4 * i + 2] << 8 | a->b[4 * i + 3];
+    return 4;
+#else
+    m[0] = *a;
+    return 1;
+#endif
+}
 
 /* A received segment, parsed. */
 typedef struct tcp_seg {
