@@ -1,11 +1,13 @@
 """TCP over IPv6 against the Linux kernel, over a TAP in a private namespace:
 100 MB each way (Linux through the stack's echo service, and the stack as
-client echoing for a Linux socket), sha256 checked; and a Packet Too Big
-(scapy) after which the stack's segments fit the new path MTU.
+client echoing for a Linux socket), sha256 checked; 20 MB through the
+stack's impairment (loss, reordering, duplicates, corruption); and a Packet
+Too Big (scapy) after which the stack's segments fit the new path MTU.
 
 Only 2001:db8::/32 and fe80::/10 are used; every transfer is bounded in
 size and time, and only the processes a test started are stopped.
 """
+import os
 import re
 import time
 
@@ -15,21 +17,27 @@ from tcpflow import ECHO_PORT, Flow, listen, wait_tcp_list
 from test_ipv6 import LINUX_G, STACK_G, STACK_LL, STACK_MAC, recv_frames, wait_inet6, wait_linux_ready
 
 MB = 1 << 20
+IMPAIRED_MB = int(os.environ.get("TERN_TCP_IMPAIRED_MB", "20"))
+IMPAIRMENT = "loss=5,reorder=5,dup=1,corrupt=1,seed={seed}"
 CLIENT_PORT = 5001
 CLEAN_DROPS = ["tcp.drop.short", "tcp.drop.header_length", "tcp.drop.options", "tcp.drop.checksum",
                "tcp.drop.flags", "tcp.drop.address", "tcp.drop.no_port", "tcp.drop.bad_ack", "tcp.drop.paws",
                "tcp.drop.backlog", "tcp.drop.no_memory", "tcp.rst.tx", "tcp.rst.rx", "tcp.timeout"]
 
 
-@pytest.fixture
-def v6(ns, start_tern):
+def start_v6(ns, start_tern, *extra):
     """Linux with 2001:db8::1/64 on tap0; the stack with its link-local and 2001:db8::2/64."""
     ns.exec(["ip", "addr", "add", f"{LINUX_G}/64", "dev", "tap0", "nodad"], check=True)
-    t = start_tern("--mac", STACK_MAC, "--ipv6", "--ipv6-addr", f"{STACK_G}/64")
+    t = start_tern("--mac", STACK_MAC, "--ipv6", "--ipv6-addr", f"{STACK_G}/64", *extra)
     wait_inet6(t, rf"^inet6 {re.escape(STACK_LL)}%\d+/64 preferred")
     wait_inet6(t, rf"^inet6 {re.escape(STACK_G)}/64 preferred")
     wait_linux_ready(ns)
     return t
+
+
+@pytest.fixture
+def v6(ns, start_tern):
+    return start_v6(ns, start_tern)
 
 
 def settle(tern, baseline, timeout=15):
@@ -81,6 +89,28 @@ def test_client_echo_100mb_ipv6(v6, ns):
     settle(v6, baseline)
     after = drops(v6)
     assert after == before, f"drop/reset counters moved during a clean transfer: {before} -> {after}"
+
+
+def test_echo_impaired_ipv6(ns, start_tern):
+    """Through the stack's impairment (loss, reordering, duplicates, corruption
+    both ways): 20 MB (TERN_TCP_IMPAIRED_MB) echoed whole over IPv6."""
+    seed = 4343
+    t = start_v6(ns, start_tern, "--impair", IMPAIRMENT.format(seed=seed))
+    baseline = t.stats().used()
+    flow = Flow(ns, ECHO_PORT, size=IMPAIRED_MB * MB, seed=seed, timeout=max(90, 5 * IMPAIRED_MB), host=STACK_G)
+    flow.start()
+    try:
+        elapsed = flow.wait()
+        flow.check_echo()
+    finally:
+        flow.close()
+    print(f"{IMPAIRED_MB} MB echoed over IPv6 through the impairment in {elapsed:.1f} s")
+    st = t.stats()
+    for c in ("impair.rx.lost", "impair.tx.lost", "impair.rx.corrupted"):
+        assert st[c] > 0, f"{c} is 0: the impairment did not act"
+    assert st["tcp.retransmit"] > 0
+    assert st["tcp.drop.checksum"] > 0, "corrupted segments were not caught by the IPv6 pseudo-header checksum"
+    settle(t, baseline, timeout=30)
 
 
 def test_packet_too_big_shrinks_segments(v6, ns):
