@@ -91,6 +91,41 @@ def test_client_echo_100mb_ipv6(v6, ns):
     assert after == before, f"drop/reset counters moved during a clean transfer: {before} -> {after}"
 
 
+def test_link_local_both_ways(v6, ns):
+    """Link-local addresses with their zones: Linux -> [fe80::ff:fe00:2%tap0]:7
+    and the stack connecting to Linux's fe80:: address %2 (its tap0), 5 MB each."""
+    scope = int(ns.exec(["cat", "/sys/class/net/tap0/ifindex"]).stdout)
+    flow = Flow(ns, ECHO_PORT, size=5 * MB, seed=64, timeout=60, host=STACK_LL, scope=scope).start()
+    try:
+        flow.wait()
+        flow.check_echo()
+    finally:
+        flow.close()
+    linux_ll = wait_linux_ready(ns)
+    listener = listen(ns, CLIENT_PORT, host=linux_ll, scope=scope)
+    flow = Flow(ns, CLIENT_PORT, size=5 * MB, seed=65, timeout=60)
+    try:
+        out = v6.must(f"tcp connect {linux_ll}%2 {CLIENT_PORT} echo", timeout=10)
+        assert any("connected, echoing" in line for line in out), out
+        flow.start(listener)
+        assert flow.sock.getpeername()[0].split("%")[0] == STACK_LL  # its link-local for a link-local peer
+        conns = v6.must("tcp list")
+        assert any(f"{linux_ll}%2:{CLIENT_PORT} ESTABLISHED" in line for line in conns), conns
+        flow.wait()
+        flow.check_echo()
+    finally:
+        flow.close()
+
+
+def test_connect_refused_ipv6(v6, ns):
+    import socket
+    with ns.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        with pytest.raises(ConnectionRefusedError):
+            s.connect((STACK_G, 4444))
+    assert v6.stats()["tcp.drop.no_port"] >= 1 and v6.stats()["tcp.rst.tx"] >= 1
+
+
 def test_echo_impaired_ipv6(ns, start_tern):
     """Through the stack's impairment (loss, reordering, duplicates, corruption
     both ways): 20 MB (TERN_TCP_IMPAIRED_MB) echoed whole over IPv6."""
