@@ -96,18 +96,13 @@ typedef uint32_t tern_tcp_ip;
 #endif
 
 /* The IPv4 address (host order) in a, or 0 when a is IPv6. */
-static inline uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a) {
 #if TERN_CFG_IPV6
-    for (unsigned i = 0; i < 10; i++)
-        if (a->b[i])
-            return 0;
-    if (a->b[10] != 0xFFu || a->b[11] != 0xFFu)
-        return 0;
-    return (uint32_t)a->b[12] << 24 | (uint32_t)a->b[13] << 16 | (uint32_t)a->b[14] << 8 | a->b[15];
+uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a);
 #else
+static inline uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a) {
     return *a;
-#endif
 }
+#endif
 
 /* Window-sized quantities (windows, buffers, cwnd): 16 bits when no window
  * can pass 64 KB (no window scaling), else 32. */

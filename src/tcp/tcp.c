@@ -74,6 +74,27 @@ void tern_tcp_deinit(tern_stack *s) {
     tern_timer_cancel(s, &s->tcp.timer);
 }
 
+#if TERN_CFG_IPV6
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+bool tern_tcp_ip_is_v4(const tern_tcp_ip *a) {
+    return memcmp(a->b, v4_mapped, 12) == 0;
+}
+
+uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a) {
+    return tern_tcp_ip_is_v4(a) ? tern_rd32(a->b + 12) : 0;
+}
+
+bool tern_tcp_ip_is_any(const tern_tcp_ip *a) {
+    return tern_ipv6_is_unspecified(a->b) || (tern_tcp_ip_is_v4(a) && !tern_rd32(a->b + 12));
+}
+
+void tern_tcp_ip_set_v4(tern_tcp_ip *a, uint32_t v4) {
+    memcpy(a->b, v4_mapped, 12);
+    tern_wr32(a->b + 12, v4);
+}
+#endif
+
 static tern_addr ip_addr(const tern_tcp_ip *a, uint8_t zone) {
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(a))

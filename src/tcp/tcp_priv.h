@@ -46,11 +46,17 @@ static inline bool tcp_ip_eq(const tern_tcp_ip *a, const tern_tcp_ip *b) {
 #endif
 }
 
+#if TERN_CFG_IPV6
+/* (tcp.c: out of line, they are used everywhere) */
+bool tern_tcp_ip_is_v4(const tern_tcp_ip *a);
+bool tern_tcp_ip_is_any(const tern_tcp_ip *a);
+void tern_tcp_ip_set_v4(tern_tcp_ip *a, uint32_t v4);
+#endif
+
 /* Does a hold an IPv4 address (IPv4-mapped)? */
 static inline bool tcp_ip_is_v4(const tern_tcp_ip *a) {
 #if TERN_CFG_IPV6
-    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-    return memcmp(a->b, mapped, 12) == 0;
+    return tern_tcp_ip_is_v4(a);
 #else
     (void)a;
     return true;
@@ -60,7 +66,7 @@ static inline bool tcp_ip_is_v4(const tern_tcp_ip *a) {
 /* The unspecified address: "::" or IPv4 0.0.0.0 (mapped). */
 static inline bool tcp_ip_is_any(const tern_tcp_ip *a) {
 #if TERN_CFG_IPV6
-    return tern_ipv6_is_unspecified(a->b) || (tcp_ip_is_v4(a) && !tern_tcp_ip_v4(a));
+    return tern_tcp_ip_is_any(a);
 #else
     return *a == 0;
 #endif
@@ -68,9 +74,8 @@ static inline bool tcp_ip_is_any(const tern_tcp_ip *a) {
 
 static inline tern_tcp_ip tcp_ip_from_v4(uint32_t v4) {
 #if TERN_CFG_IPV6
-    tern_tcp_ip a = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}};
-    a.b[12] = (uint8_t)(v4 >> 24), a.b[13] = (uint8_t)(v4 >> 16);
-    a.b[14] = (uint8_t)(v4 >> 8), a.b[15] = (uint8_t)v4;
+    tern_tcp_ip a;
+    tern_tcp_ip_set_v4(&a, v4);
     return a;
 #else
     return v4;
