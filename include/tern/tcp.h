@@ -104,6 +104,10 @@ static inline uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a) {
 }
 #endif
 
+/* a as a tern_addr (an IPv4-mapped one as IPv4); zone: the interface of a
+ * link-local IPv6 address (a connection's pcb->zone), else ignored. */
+tern_addr tern_tcp_ip_addr(const tern_tcp_ip *a, uint8_t zone);
+
 /* Window-sized quantities (windows, buffers, cwnd): 16 bits when no window
  * can pass 64 KB (no window scaling), else 32. */
 #if TERN_CFG_TCP_WSCALE

@@ -95,7 +95,7 @@ void tern_tcp_ip_set_v4(tern_tcp_ip *a, uint32_t v4) {
 }
 #endif
 
-static tern_addr ip_addr(const tern_tcp_ip *a, uint8_t zone) {
+tern_addr tern_tcp_ip_addr(const tern_tcp_ip *a, uint8_t zone) {
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(a))
         return tern_addr_ipv6(a->b, tern_ipv6_is_linklocal(a->b) ? zone : 0);
@@ -793,8 +793,8 @@ void tern_tcp_abort(tern_tcp_pcb *pcb) {
 void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     memset(info, 0, sizeof *info);
     info->state = pcb->state;
-    info->local = ip_addr(&pcb->local_ip, TCP_ZONE(pcb));
-    info->remote = ip_addr(&pcb->remote_ip, TCP_ZONE(pcb));
+    info->local = tern_tcp_ip_addr(&pcb->local_ip, TCP_ZONE(pcb));
+    info->remote = tern_tcp_ip_addr(&pcb->remote_ip, TCP_ZONE(pcb));
     info->local_port = pcb->local_port;
     info->remote_port = pcb->remote_port;
     info->cwnd = pcb->cwnd;
