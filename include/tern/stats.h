@@ -100,6 +100,7 @@
     X(TCP_DROP_OPTIONS, "tcp.drop.options")                                                                  \
     X(TCP_DROP_CHECKSUM, "tcp.drop.checksum")                                                                \
     X(TCP_DROP_FLAGS, "tcp.drop.flags")                                                                      \
+    X(TCP_DROP_ADDR, "tcp.drop.address")                                                                     \
     X(TCP_DROP_NOPORT, "tcp.drop.no_port")                                                                   \
     X(TCP_DROP_SEQ, "tcp.drop.out_of_window")                                                                \
     X(TCP_DROP_ACK, "tcp.drop.bad_ack")                                                                      \

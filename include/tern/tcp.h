@@ -82,6 +82,32 @@ typedef tern_err (*tern_tcp_accept_fn)(void *ctx, tern_tcp_listener *l, tern_tcp
 #define TERN_TCPF_SACK 0x4000u          /* the peer takes SACK blocks (RFC 2018) */
 #define TERN_TCPF_PASSIVE 0x8000u       /* SYN_RCVD from a listener: ctx holds the listener until accepted */
 
+/* A connection endpoint's address. With IPv6 compiled in: 16 bytes in
+ * network order, an IPv4 address in its IPv4-mapped form (::ffff:a.b.c.d,
+ * RFC 4291 2.5.5.2), so one compare and one hash serve both families and
+ * "::" is the unspecified address of either. IPv4 only: the host-order
+ * value, as before (no byte more). */
+#if TERN_CFG_IPV6
+typedef struct tern_tcp_ip {
+    uint8_t b[16];
+} tern_tcp_ip;
+#else
+typedef uint32_t tern_tcp_ip;
+#endif
+
+/* The IPv4 address (host order) in a, or 0 when a is IPv6. */
+#if TERN_CFG_IPV6
+uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a);
+#else
+static inline uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a) {
+    return *a;
+}
+#endif
+
+/* a as a tern_addr (an IPv4-mapped one as IPv4); zone: the interface of a
+ * link-local IPv6 address (a connection's pcb->zone), else ignored. */
+tern_addr tern_tcp_ip_addr(const tern_tcp_ip *a, uint8_t zone);
+
 /* Window-sized quantities (windows, buffers, cwnd): 16 bits when no window
  * can pass 64 KB (no window scaling), else 32. */
 #if TERN_CFG_TCP_WSCALE
@@ -99,7 +125,7 @@ struct tern_tcp_pcb {
     void *ctx;            /* the application's; the listener while TERN_TCPF_PASSIVE */
     tern_pbuf *sndq_tail; /* send buffer (unacked then unsent bytes): a next_pkt ring held by its last pbuf */
     tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
-    uint32_t local_ip, remote_ip;
+    tern_tcp_ip local_ip, remote_ip;
     uint16_t local_port, remote_port;
     uint32_t snd_una, snd_nxt,
         snd_max; /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
@@ -135,6 +161,9 @@ struct tern_tcp_pcb {
     uint8_t keep_cnt, keep_sent;
     uint8_t ooseq_n;
     uint8_t tmask; /* armed timers */
+#if TERN_CFG_IPV6
+    uint8_t zone; /* interface index of a link-local peer, else 0 */
+#endif
 #if TERN_CFG_TCP_SACK
     uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
     uint32_t high_rxt;     /* loss recovery: retransmitted up to here (RFC 6675 HighRxt) */
@@ -166,10 +195,14 @@ struct tern_tcp_listener {
     struct tern_stack *stack;
     tern_tcp_accept_fn accept;
     void *ctx;
-    uint32_t local_ip;
+    tern_tcp_ip
+        local_ip; /* unspecified: any; with IPv6, "::" takes both families, ::ffff:0.0.0.0 IPv4 only */
     uint16_t local_port;
     uint8_t backlog, pending; /* half-open + not yet accepted connections */
     uint8_t used;
+#if TERN_CFG_IPV6
+    uint8_t v6only; /* bound to "::": IPv6 only (IPV6_V6ONLY) */
+#endif
 };
 
 typedef struct tern_tcp_state_s {
@@ -206,8 +239,15 @@ tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port);
 tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port);
 void tern_tcp_set_callbacks(tern_tcp_pcb *pcb, const tern_tcp_callbacks *cb, void *ctx);
 
+/* A listener on addr (NULL: any address of either family; an IPv4
+ * 0.0.0.0: any IPv4 address; IPv6 "::": any address of either family until
+ * tern_tcp_listener_set_v6only). The most specific listener takes a SYN. */
 tern_tcp_listener *tern_tcp_listen(struct tern_stack *s, const tern_addr *addr, uint16_t port,
                                    uint8_t backlog, tern_tcp_accept_fn accept, void *ctx);
+#if TERN_CFG_IPV6
+/* A listener on "::" takes IPv6 connections only (on) or both families. */
+void tern_tcp_listener_set_v6only(tern_tcp_listener *l, bool on);
+#endif
 void tern_tcp_listener_close(tern_tcp_listener *l);
 
 /* Queue len bytes (copied). TERN_ERR_WOULDBLOCK when the send buffer is full. */

@@ -42,16 +42,16 @@ static const tern_tcp_callbacks tcp_cbs = {
 /* The core's endpoints keep their addresses in their own ways; the sockets
  * layer sees them as tern_addr through these. */
 static tern_addr tcp_pcb_local(const tern_tcp_pcb *pcb) {
-    return tern_addr_ipv4(pcb->local_ip);
+    return tern_tcp_ip_addr(&pcb->local_ip, pcb->zone);
 }
 
 static tern_addr tcp_pcb_remote(const tern_tcp_pcb *pcb) {
-    return tern_addr_ipv4(pcb->remote_ip);
+    return tern_tcp_ip_addr(&pcb->remote_ip, pcb->zone);
 }
 
 #if TERN_CFG_TCP_LISTENERS
 static tern_addr tcp_listener_local(const tern_tcp_listener *l) {
-    return tern_addr_ipv4(l->local_ip);
+    return tern_tcp_ip_addr(&l->local_ip, 0);
 }
 #endif
 
@@ -784,8 +784,15 @@ int tern_listen(int fd, int backlog) {
             return tern_sock_fail(so, TERN_EADDRINUSE);
     }
     uint8_t core_backlog = (uint8_t)(backlog + 1 > 255 ? 255 : backlog + 1);
-    tern_tcp_listener *l =
-        tern_tcp_listen(s, core_addr(&so->local), so->local_port, core_backlog, tcp_on_accept, so);
+    /* An AF_INET socket's wildcard is IPv4's only (the core's NULL takes both). */
+    tern_addr any4 = tern_addr_ipv4(0);
+    const tern_addr *la = core_addr(&so->local);
+    tern_tcp_listener *l = tern_tcp_listen(s, la || so->family == TERN_SOCK_AF_INET6 ? la : &any4,
+                                           so->local_port, core_backlog, tcp_on_accept, so);
+#if TERN_CFG_IPV6
+    if (l && (so->flags & SOCKF_V6ONLY))
+        tern_tcp_listener_set_v6only(l, true);
+#endif
     if (!l)
         return tern_sock_fail(so, tcp_port_conflict(so, &so->local, so->local_port) ? TERN_EADDRINUSE
                                                                                     : TERN_ENOBUFS);

@@ -112,19 +112,32 @@ static void error_input(tern_stack *s, const tern_pbuf *p, uint8_t type, uint8_t
     uint32_t param = ((uint32_t)q[4] << 24) | ((uint32_t)q[5] << 16) | ((uint32_t)q[6] << 8) | q[7];
     if (type == TERN_ICMP6_PACKET_TOO_BIG)
         tern_ipv6_pmtu_update(s, qip.dst, param);
+#if TERN_CFG_UDP || TERN_CFG_TCP
+    /* The transport header right after the quoted fixed header (we send no
+     * extension headers with UDP or TCP). */
+    if ((qip.next_header == TERN_IP_PROTO_UDP || qip.next_header == TERN_IP_PROTO_TCP) && got == sizeof q) {
+        tern_icmp_error e = {.type = type, .code = code, .proto = qip.next_header, .family = TERN_AF_INET6};
+        e.mtu = type == TERN_ICMP6_PACKET_TOO_BIG ? (uint16_t)(param > 0xFFFFu ? 0xFFFFu : param) : 0;
+        memcpy(e.src6, qip.src, 16);
+        memcpy(e.dst6, qip.dst, 16);
+        e.sport = (uint16_t)((q[48] << 8) | q[49]);
+        e.dport = (uint16_t)((q[50] << 8) | q[51]);
+        e.seq = ((uint32_t)q[52] << 24) | ((uint32_t)q[53] << 16) | ((uint32_t)q[54] << 8) | q[55];
 #if TERN_CFG_UDP
-    /* The transport header right after the quoted fixed header (we send no extension headers with UDP). */
-    if (qip.next_header != TERN_IP_PROTO_UDP || got < sizeof q)
-        return;
-    tern_icmp_error e = {.type = type, .code = code, .proto = TERN_IP_PROTO_UDP, .family = TERN_AF_INET6};
-    e.mtu = type == TERN_ICMP6_PACKET_TOO_BIG ? (uint16_t)(param > 0xFFFFu ? 0xFFFFu : param) : 0;
-    memcpy(e.src6, qip.src, 16);
-    memcpy(e.dst6, qip.dst, 16);
-    e.sport = (uint16_t)((q[48] << 8) | q[49]);
-    e.dport = (uint16_t)((q[50] << 8) | q[51]);
-    tern_udp_icmp_error(s, &e);
+        if (e.proto == TERN_IP_PROTO_UDP)
+            tern_udp_icmp_error(s, &e);
+#endif
+#if TERN_CFG_TCP
+        if (e.proto == TERN_IP_PROTO_TCP)
+            tern_tcp_icmp_error(s, &e); /* the quoted connection resends at once */
+#endif
+    }
 #else
     (void)code;
+#endif
+#if TERN_CFG_TCP
+    if (type == TERN_ICMP6_PACKET_TOO_BIG)
+        tern_tcp_pmtu_lowered(s, qip.dst); /* every connection to that destination */
 #endif
 }
 

@@ -18,6 +18,9 @@ static const ipv6_proto protos[] = {
 #if TERN_CFG_UDP
     {TERN_IP_PROTO_UDP, tern_udp_input6},
 #endif
+#if TERN_CFG_TCP
+    {TERN_IP_PROTO_TCP, tern_tcp_input6},
+#endif
     {0, NULL},
 };
 

@@ -83,6 +83,14 @@ bool tern_raw_input6(tern_stack *s, tern_pbuf *p, const tern_ipv6_repr *ip);
 void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 #endif
 
+#if TERN_CFG_TCP
+void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip);
+/* ICMPv6 errors reach it as family TERN_AF_INET6 tern_icmp_errors. */
+void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
+/* The path MTU toward dst went down (Packet Too Big): connections to it send smaller segments. */
+void tern_tcp_pmtu_lowered(tern_stack *s, const uint8_t dst[16]);
+#endif
+
 #if TERN_CFG_IPV6_MLD
 /* MLD (mld.c). */
 void tern_mld_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint8_t type);

@@ -74,32 +74,72 @@ void tern_tcp_deinit(tern_stack *s) {
     tern_timer_cancel(s, &s->tcp.timer);
 }
 
-static unsigned bucket_of(uint32_t rip, uint16_t rport, uint16_t lport) {
-    uint32_t h = rip ^ ((uint32_t)rport << 16 | lport);
+#if TERN_CFG_IPV6
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+bool tern_tcp_ip_is_v4(const tern_tcp_ip *a) {
+    return memcmp(a->b, v4_mapped, 12) == 0;
+}
+
+uint32_t tern_tcp_ip_v4(const tern_tcp_ip *a) {
+    return tern_tcp_ip_is_v4(a) ? tern_rd32(a->b + 12) : 0;
+}
+
+bool tern_tcp_ip_is_any(const tern_tcp_ip *a) {
+    return tern_ipv6_is_unspecified(a->b) || (tern_tcp_ip_is_v4(a) && !tern_rd32(a->b + 12));
+}
+
+void tern_tcp_ip_set_v4(tern_tcp_ip *a, uint32_t v4) {
+    memcpy(a->b, v4_mapped, 12);
+    tern_wr32(a->b + 12, v4);
+}
+#endif
+
+tern_addr tern_tcp_ip_addr(const tern_tcp_ip *a, uint8_t zone) {
+#if TERN_CFG_IPV6
+    if (!tcp_ip_is_v4(a))
+        return tern_addr_ipv6(a->b, tern_ipv6_is_linklocal(a->b) ? zone : 0);
+#endif
+    (void)zone;
+    return tern_addr_ipv4(tern_tcp_ip_v4(a));
+}
+
+/* The remote address folded to 32 bits, for the lookup hash. */
+static uint32_t fold(const tern_tcp_ip *a) {
+#if TERN_CFG_IPV6
+    return tern_rd32(a->b) ^ tern_rd32(a->b + 4) ^ tern_rd32(a->b + 8) ^ tern_rd32(a->b + 12);
+#else
+    return *a;
+#endif
+}
+
+static unsigned bucket_of(const tern_tcp_ip *rip, uint16_t rport, uint16_t lport) {
+    uint32_t h = fold(rip) ^ ((uint32_t)rport << 16 | lport);
     h ^= h >> 16;
     h *= 0x45D9F3Bu;
     h ^= h >> 16;
     return h & (TERN_CFG_TCP_HASH - 1u);
 }
 
-tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport) {
+tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, const tern_tcp_ip *lip, uint16_t lport, const tern_tcp_ip *rip,
+                              uint16_t rport) {
     for (tern_tcp_pcb *pcb = s->tcp.buckets[bucket_of(rip, rport, lport)]; pcb; pcb = pcb->next)
-        if (pcb->remote_port == rport && pcb->local_port == lport && pcb->remote_ip == rip &&
-            (pcb->local_ip == lip))
+        if (pcb->remote_port == rport && pcb->local_port == lport && tcp_ip_eq(&pcb->remote_ip, rip) &&
+            tcp_ip_eq(&pcb->local_ip, lip))
             return pcb;
     return NULL;
 }
 
 void tern_tcp_hash_insert(tern_tcp_pcb *pcb) {
     tern_tcp_pcb **head =
-        &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
+        &pcb->stack->tcp.buckets[bucket_of(&pcb->remote_ip, pcb->remote_port, pcb->local_port)];
     pcb->next = *head;
     *head = pcb;
 }
 
 static void hash_remove(tern_tcp_pcb *pcb) {
     tern_tcp_pcb **pp =
-        &pcb->stack->tcp.buckets[bucket_of(pcb->remote_ip, pcb->remote_port, pcb->local_port)];
+        &pcb->stack->tcp.buckets[bucket_of(&pcb->remote_ip, pcb->remote_port, pcb->local_port)];
     for (; *pp; pp = &(*pp)->next) {
         if (*pp == pcb) {
             *pp = pcb->next;
@@ -176,14 +216,14 @@ static void halfsip_round(uint32_t v[4]) {
     v[2] += v[1], v[1] = rotl32(v[1], 13), v[1] ^= v[2], v[2] = rotl32(v[2], 16);
 }
 
-static uint32_t halfsiphash(const uint32_t key[4], const uint32_t m[3]) {
+static uint32_t halfsiphash(const uint32_t key[4], const uint32_t *m, unsigned n) {
     uint32_t v[4] = {key[0], key[1], key[0] ^ 0x6c796765u, key[1] ^ 0x74656462u};
-    const uint32_t words[4] = {m[0], m[1], m[2], (uint32_t)12u << 24};
-    for (unsigned i = 0; i < 4; i++) {
-        v[3] ^= words[i];
+    for (unsigned i = 0; i <= n; i++) {
+        uint32_t w = i < n ? m[i] : (uint32_t)(4u * n) << 24; /* the last word: the length */
+        v[3] ^= w;
         halfsip_round(v);
         halfsip_round(v);
-        v[0] ^= words[i];
+        v[0] ^= w;
     }
     v[2] ^= 0xFFu ^ key[2] ^ key[3]; /* the other half of the 128-bit secret */
     for (unsigned i = 0; i < 4; i++)
@@ -191,39 +231,83 @@ static uint32_t halfsiphash(const uint32_t key[4], const uint32_t m[3]) {
     return v[1] ^ v[3];
 }
 
-uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t m[3]) {
-    return halfsiphash(s->tcp.isn_secret, m);
+uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t *m, unsigned n) {
+    return halfsiphash(s->tcp.isn_secret, m, n);
 }
 
 uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb) {
-    const uint32_t m[3] = {pcb->local_ip, pcb->remote_ip, (uint32_t)pcb->local_port << 16 | pcb->remote_port};
-    return tern_tcp_hash(s, m) + s->now * 250u;
+    uint32_t m[9];
+    unsigned n = tern_tcp_ip_words(&pcb->local_ip, m);
+    n += tern_tcp_ip_words(&pcb->remote_ip, m + n);
+    m[n++] = (uint32_t)pcb->local_port << 16 | pcb->remote_port;
+    return tern_tcp_hash(s, m, n) + s->now * 250u;
 }
 
-uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss) {
+#if TERN_CFG_IPV6
+/* The IPv6 MTU toward dst: the interface's (to advertise), or the path's. */
+static uint32_t ipv6_mtu_to(tern_stack *s, const uint8_t dst[16], uint8_t zone, bool path) {
+    tern_ipv6_tx tx = {.proto = TERN_IP_PROTO_TCP};
+    tern_netif *nif;
+    uint8_t nh[16];
+    tx.dst = tern_addr_ipv6(dst, zone);
+    if (tern_ipv6_route(s, &tx, &nif, nh) != TERN_OK)
+        return TERN_IPV6_MIN_MTU;
+    return path ? tern_ipv6_path_mtu(s, nif, dst) : tern_ipv6_mtu(nif);
+}
+#endif
+
+uint16_t tern_tcp_mss_for(tern_stack *s, const tern_tcp_ip *remote_ip, uint8_t zone, uint16_t peer_mss) {
     uint32_t mss = TERN_CFG_TCP_MSS;
-    tern_ipv4_hop hop;
-    if (tern_ipv4_route_lookup(s, remote_ip, &hop) == TERN_OK && hop.nif->mtu > 40u &&
-        hop.nif->mtu - 40u < mss)
-        mss = hop.nif->mtu - 40u;
+#if TERN_CFG_IPV6
+    if (!tcp_ip_is_v4(remote_ip)) {
+        uint32_t mtu = ipv6_mtu_to(s, remote_ip->b, zone, peer_mss != 0);
+        if (mtu > 60u && mtu - 60u < mss) /* fixed IPv6 header + TCP header (RFC 8200 5) */
+            mss = mtu - 60u;
+    } else
+#endif
+    {
+        tern_ipv4_hop hop;
+        (void)zone;
+        if (tern_ipv4_route_lookup(s, tern_tcp_ip_v4(remote_ip), &hop) == TERN_OK && hop.nif->mtu > 40u &&
+            hop.nif->mtu - 40u < mss)
+            mss = hop.nif->mtu - 40u;
+    }
     if (peer_mss && peer_mss < mss)
         mss = peer_mss;
     return (uint16_t)(mss < 64u ? 64u : mss);
 }
 
-tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t lport) {
 #if TERN_CFG_TCP_LISTENERS
-    tern_tcp_listener *any = NULL;
+/* How well l takes a segment to lip: 0 not, 1 the dual-stack "::", 2 any
+ * address of lip's family, 3 exactly lip. */
+static unsigned listener_match(const tern_tcp_listener *l, const tern_tcp_ip *lip) {
+    if (tcp_ip_eq(&l->local_ip, lip))
+        return 3;
+    if (!tcp_ip_is_any(&l->local_ip))
+        return 0;
+#if TERN_CFG_IPV6
+    if (tern_ipv6_is_unspecified(l->local_ip.b)) /* "::" */
+        return !tcp_ip_is_v4(lip) ? 2u : l->v6only ? 0u : 1u;
+    return tcp_ip_is_v4(lip) ? 2u : 0u; /* 0.0.0.0 */
+#else
+    return 2;
+#endif
+}
+#endif
+
+tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, const tern_tcp_ip *lip, uint16_t lport) {
+#if TERN_CFG_TCP_LISTENERS
+    tern_tcp_listener *best = NULL;
+    unsigned best_m = 0;
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
         tern_tcp_listener *l = &s->tcp.listeners[i];
         if (!l->used || l->local_port != lport)
             continue;
-        if (l->local_ip == lip)
-            return l;
-        if (!l->local_ip)
-            any = l;
+        unsigned m = listener_match(l, lip);
+        if (m > best_m)
+            best = l, best_m = m;
     }
-    return any;
+    return best;
 #else
     (void)s, (void)lip, (void)lport;
     return NULL;
@@ -261,7 +345,12 @@ static bool port_used(tern_stack *s, uint16_t port) {
     for (uint32_t i = 0; i < s->tcp.used_hi; i++)
         if (s->tcp.pcbs[i].stack && s->tcp.pcbs[i].local_port == port)
             return true;
-    return tern_tcp_find_listener(s, 0, port) != NULL;
+#if TERN_CFG_TCP_LISTENERS
+    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++)
+        if (s->tcp.listeners[i].used && s->tcp.listeners[i].local_port == port)
+            return true;
+#endif
+    return false;
 }
 
 static uint16_t ephemeral(tern_stack *s) {
@@ -275,12 +364,45 @@ static uint16_t ephemeral(tern_stack *s) {
     return 0;
 }
 
+#if TERN_CFG_IPV6
+static bool ipv6_local_anywhere(tern_stack *s, const uint8_t a[16]) {
+    for (tern_netif *nif = s->netifs; nif; nif = nif->next)
+        if (tern_ipv6_is_local(nif, a))
+            return true;
+    return false;
+}
+#endif
+
+/* addr (NULL: unspecified) as a connection's address. */
+static tern_tcp_ip ip_of(const tern_addr *addr) {
+#if TERN_CFG_IPV6
+    if (addr && addr->family == TERN_AF_INET6)
+        return tcp_ip_from_v6(addr->bytes);
+    if (!addr || addr->family != TERN_AF_INET) {
+        tern_tcp_ip any = {{0}};
+        return any;
+    }
+#endif
+    return tcp_ip_from_v4(addr ? tern_addr_get_ipv4(addr) : 0);
+}
+
+/* Is ip (from ip_of) unspecified or one of ours? */
+static bool is_ours(tern_stack *s, const tern_tcp_ip *ip) {
+#if TERN_CFG_IPV6
+    if (!tcp_ip_is_v4(ip))
+        return tern_ipv6_is_unspecified(ip->b) || ipv6_local_anywhere(s, ip->b);
+#endif
+    uint32_t v4 = tern_tcp_ip_v4(ip);
+    return !v4 || tern_ipv4_is_local(s, v4) || tern_ipv4_is_loopback(v4);
+}
+
 tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
     if (!pcb || pcb->state != TERN_TCP_CLOSED ||
-        (addr && addr->family != TERN_AF_INET && !tern_addr_is_any(addr)))
+        (addr && addr->family != TERN_AF_INET && (!TERN_CFG_IPV6 || addr->family != TERN_AF_INET6) &&
+         !tern_addr_is_any(addr)))
         return TERN_ERR_INVAL;
-    uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
-    if (ip && !tern_ipv4_is_local(pcb->stack, ip) && !tern_ipv4_is_loopback(ip))
+    tern_tcp_ip ip = ip_of(addr);
+    if (!is_ours(pcb->stack, &ip))
         return TERN_ERR_INVAL;
     if (!port && !(port = ephemeral(pcb->stack)))
         return TERN_ERR_INUSE;
@@ -294,25 +416,77 @@ void tern_tcp_set_callbacks(tern_tcp_pcb *pcb, const tern_tcp_callbacks *cb, voi
     pcb->ctx = ctx;
 }
 
+#if TERN_CFG_IPV6
+/* The IPv6 peer and our source address toward it (*zone: the interface of a
+ * link-local peer). TERN_ERR_NOROUTE without a route or a source address. */
+static tern_err ipv6_endpoints(tern_stack *s, const tern_addr *addr, const tern_tcp_ip *bound,
+                               tern_tcp_ip *lip, tern_tcp_ip *rip, uint8_t *zone) {
+    const uint8_t *dst = addr->bytes;
+    if (tern_ipv6_is_unspecified(dst) || tern_ipv6_is_multicast(dst))
+        return TERN_ERR_INVAL;
+    *rip = tcp_ip_from_v6(dst);
+    if (tcp_ip_is_v4(rip) || (!tcp_ip_is_any(bound) && tcp_ip_is_v4(bound)))
+        return TERN_ERR_INVAL; /* IPv4-mapped peers are IPv4 ones: connect with an IPv4 address */
+    tern_ipv6_tx tx = {.proto = TERN_IP_PROTO_TCP, .dst = *addr};
+    tern_netif *nif;
+    uint8_t nh[16];
+    if (tern_ipv6_route(s, &tx, &nif, nh) != TERN_OK)
+        return TERN_ERR_NOROUTE;
+    *zone = tern_ipv6_is_linklocal(dst) ? nif->index : 0;
+    if (!tcp_ip_is_any(bound)) {
+        *lip = *bound;
+        return TERN_OK;
+    }
+    return tern_ipv6_select_source(nif, dst, lip->b) ? TERN_OK : TERN_ERR_NOROUTE;
+}
+#endif
+
+/* The IPv4 peer and our source address toward it. */
+static tern_err ipv4_endpoints(tern_stack *s, const tern_addr *addr, const tern_tcp_ip *bound,
+                               tern_tcp_ip *lip, tern_tcp_ip *rip) {
+    uint32_t r = tern_addr_get_ipv4(addr);
+    if (!r || r == TERN_IPV4_BROADCAST || tern_ipv4_is_multicast(r))
+        return TERN_ERR_INVAL;
+    uint32_t l = tern_tcp_ip_v4(bound);
+    if (TERN_CFG_IPV6 && !tcp_ip_is_any(bound) && !tcp_ip_is_v4(bound))
+        return TERN_ERR_INVAL; /* bound to an IPv6 address */
+    if (!l)
+        l = tern_ipv4_source_for(s, r);
+    if (!l)
+        return TERN_ERR_NOROUTE;
+    *lip = tcp_ip_from_v4(l);
+    *rip = tcp_ip_from_v4(r);
+    return TERN_OK;
+}
+
 tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    if (!pcb || pcb->state != TERN_TCP_CLOSED || !addr || addr->family != TERN_AF_INET || !port)
+    if (!pcb || pcb->state != TERN_TCP_CLOSED || !addr || !port ||
+        (addr->family != TERN_AF_INET && (!TERN_CFG_IPV6 || addr->family != TERN_AF_INET6)))
         return TERN_ERR_INVAL;
     tern_stack *s = pcb->stack;
-    uint32_t rip = tern_addr_get_ipv4(addr);
-    if (!rip || rip == TERN_IPV4_BROADCAST || tern_ipv4_is_multicast(rip))
-        return TERN_ERR_INVAL;
-    uint32_t lip = pcb->local_ip ? pcb->local_ip : tern_ipv4_source_for(s, rip);
-    if (!lip)
-        return TERN_ERR_NOROUTE;
+    tern_tcp_ip lip, rip;
+    uint8_t zone = 0;
+    tern_err err;
+#if TERN_CFG_IPV6
+    if (addr->family == TERN_AF_INET6)
+        err = ipv6_endpoints(s, addr, &pcb->local_ip, &lip, &rip, &zone);
+    else
+#endif
+        err = ipv4_endpoints(s, addr, &pcb->local_ip, &lip, &rip);
+    if (err != TERN_OK)
+        return err;
     if (!pcb->local_port && !(pcb->local_port = ephemeral(s)))
         return TERN_ERR_INUSE;
-    if (tern_tcp_lookup(s, lip, pcb->local_port, rip, port))
+    if (tern_tcp_lookup(s, &lip, pcb->local_port, &rip, port))
         return TERN_ERR_INUSE;
     pcb->local_ip = lip;
     pcb->remote_ip = rip;
     pcb->remote_port = port;
+#if TERN_CFG_IPV6
+    pcb->zone = zone;
+#endif
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
-    pcb->mss = tern_tcp_mss_for(s, rip, 0);
+    pcb->mss = tern_tcp_mss_for(s, &rip, zone, 0);
     pcb->state = TERN_TCP_SYN_SENT;
     tern_tcp_cc_init(pcb);
     tern_tcp_hash_insert(pcb);
@@ -322,9 +496,14 @@ tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t por
 tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_t port, uint8_t backlog,
                                    tern_tcp_accept_fn accept, void *ctx) {
 #if TERN_CFG_TCP_LISTENERS
-    uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
-    if (!s || !port || !accept || tern_tcp_find_listener(s, ip, port))
+    tern_tcp_ip ip = ip_of(addr);
+    if (!s || !port || !accept)
         return NULL;
+    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
+        const tern_tcp_listener *l = &s->tcp.listeners[i];
+        if (l->used && l->local_port == port && listener_match(l, &ip) >= 2u)
+            return NULL; /* that address and port are taken */
+    }
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
         tern_tcp_listener *l = &s->tcp.listeners[i];
         if (l->used)
@@ -344,6 +523,13 @@ tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_
 #endif
     return NULL;
 }
+
+#if TERN_CFG_IPV6
+void tern_tcp_listener_set_v6only(tern_tcp_listener *l, bool on) {
+    if (l && l->used)
+        l->v6only = on;
+}
+#endif
 
 void tern_tcp_listener_close(tern_tcp_listener *l) {
     if (!l || !l->used)
@@ -607,8 +793,8 @@ void tern_tcp_abort(tern_tcp_pcb *pcb) {
 void tern_tcp_get_info(const tern_tcp_pcb *pcb, tern_tcp_info *info) {
     memset(info, 0, sizeof *info);
     info->state = pcb->state;
-    info->local = tern_addr_ipv4(pcb->local_ip);
-    info->remote = tern_addr_ipv4(pcb->remote_ip);
+    info->local = tern_tcp_ip_addr(&pcb->local_ip, TCP_ZONE(pcb));
+    info->remote = tern_tcp_ip_addr(&pcb->remote_ip, TCP_ZONE(pcb));
     info->local_port = pcb->local_port;
     info->remote_port = pcb->remote_port;
     info->cwnd = pcb->cwnd;

@@ -42,7 +42,7 @@ static void challenge_ack(tern_tcp_pcb *pcb) {
 
 /* Options from the peer's SYN: MSS, window scale, timestamps. */
 TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
-    pcb->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, h->mss ? h->mss : 536u);
+    pcb->mss = tern_tcp_mss_for(pcb->stack, &pcb->remote_ip, TCP_ZONE(pcb), h->mss ? h->mss : 536u);
 #if TERN_CFG_TCP_WSCALE
     if (h->wscale != TERN_TCP_NO_WSCALE) {
         pcb->flags |= TERN_TCPF_WSCALE;
@@ -98,6 +98,9 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
     pcb->local_port = seg->h.dport;
     pcb->remote_ip = seg->src;
     pcb->remote_port = seg->h.sport;
+#if TERN_CFG_IPV6
+    pcb->zone = seg->zone;
+#endif
     pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq + 1u;
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
     pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
@@ -686,7 +689,7 @@ static bool time_wait_reusable(const tern_tcp_pcb *pcb, const tcp_seg *seg) {
 
 /* Segments that match no connection (or a TIME-WAIT one being reopened). */
 static void no_connection(tern_stack *s, tcp_seg *seg) {
-    tern_tcp_listener *l = tern_tcp_find_listener(s, seg->dst, seg->h.dport);
+    tern_tcp_listener *l = tern_tcp_find_listener(s, &seg->dst, seg->h.dport);
     if (l) {
         listen_input(l, seg);
     } else {
@@ -695,15 +698,13 @@ static void no_connection(tern_stack *s, tcp_seg *seg) {
     }
 }
 
-static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip,
-                  tcp_seg *seg) {
+/* Validate and parse p; pseudo is its pseudo-header sum (either family). */
+static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, uint32_t pseudo, tcp_seg *seg) {
     uint8_t scratch[TERN_WIRE_TCP_MAX_HLEN];
     /* Checksum first: a corrupted segment is counted as such, not as
      * whatever its damaged header looks like. */
     if (p->tot_len >= TERN_WIRE_TCP_HLEN && !(nif->offload & TERN_OFFLOAD_RX_TCP) &&
-        !(p->flags & TERN_PBUF_F_CSUM_OK) &&
-        !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len,
-                                     tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len)))) {
+        !(p->flags & TERN_PBUF_F_CSUM_OK) && !tern_csum_ok(tern_csum_pbuf(p, 0, p->tot_len, pseudo))) {
         TERN_STAT_INC(s, TCP_DROP_CHECKSUM);
         return false;
     }
@@ -727,41 +728,77 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, const tern
     }
     seg->len = (uint16_t)(p->tot_len - seg->h.hlen);
     seg->old = 0;
-    seg->src = ip->src;
-    seg->dst = ip->dst;
     return true;
 }
+
+/* A parsed segment (seg: header, addresses) with its payload p: to its
+ * connection, a listener, or a reset. Consumes p. */
+static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg);
 
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_stack *s = nif->stack;
     tcp_seg seg;
     TERN_STAT_INC(s, TCP_RX);
-    if (!parse(s, nif, p, ip, &seg)) {
+    if (!parse(s, nif, p, tern_csum_pseudo4(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len), &seg)) {
         tern_pbuf_free(s, p);
         return;
     }
-    tern_tcp_pcb *pcb = tern_tcp_lookup(s, seg.dst, seg.h.dport, seg.src, seg.h.sport);
-    if (pcb && time_wait_reusable(pcb, &seg) && tern_tcp_find_listener(s, seg.dst, seg.h.dport)) {
+    seg.src = tcp_ip_from_v4(ip->src);
+    seg.dst = tcp_ip_from_v4(ip->dst);
+#if TERN_CFG_IPV6
+    seg.zone = 0;
+#endif
+    segment_input(s, p, &seg);
+}
+
+#if TERN_CFG_IPV6
+void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
+    tern_stack *s = nif->stack;
+    tcp_seg seg;
+    TERN_STAT_INC(s, TCP_RX);
+    seg.src = tcp_ip_from_v6(ip->src);
+    seg.dst = tcp_ip_from_v6(ip->dst);
+    /* Never to a group (RFC 9293 3.9.1: no multicast), nor from "::"; and no
+     * IPv4-mapped address on the wire (RFC 4291 2.5.5.2): those name IPv4
+     * connections here. */
+    if ((p->flags & TERN_PBUF_F_IP_GROUP) || tern_ipv6_is_multicast(ip->dst) ||
+        tern_ipv6_is_unspecified(ip->src) || tcp_ip_is_v4(&seg.src) || tcp_ip_is_v4(&seg.dst)) {
+        TERN_STAT_INC(s, TCP_DROP_ADDR);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    if (!parse(s, nif, p, tern_csum_pseudo6(ip->src, ip->dst, TERN_IP_PROTO_TCP, p->tot_len), &seg)) {
+        tern_pbuf_free(s, p);
+        return;
+    }
+    seg.zone = tern_ipv6_is_linklocal(ip->src) ? nif->index : 0;
+    segment_input(s, p, &seg);
+}
+#endif
+
+static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
+    tern_tcp_pcb *pcb = tern_tcp_lookup(s, &seg->dst, seg->h.dport, &seg->src, seg->h.sport);
+    if (pcb && time_wait_reusable(pcb, seg) && tern_tcp_find_listener(s, &seg->dst, seg->h.dport)) {
         tern_tcp_free(pcb, TERN_OK);
         pcb = NULL;
     }
 #if TERN_CFG_TCP_SYNCOOKIES
-    if (!pcb && (seg.h.flags & (TERN_TCP_ACK | TERN_TCP_SYN | TERN_TCP_RST)) == TERN_TCP_ACK) {
-        tern_tcp_listener *l = tern_tcp_find_listener(s, seg.dst, seg.h.dport);
-        pcb = l ? tern_tcp_cookie_accept(l, &seg) : NULL; /* then its ACK completes it below */
+    if (!pcb && (seg->h.flags & (TERN_TCP_ACK | TERN_TCP_SYN | TERN_TCP_RST)) == TERN_TCP_ACK) {
+        tern_tcp_listener *l = tern_tcp_find_listener(s, &seg->dst, seg->h.dport);
+        pcb = l ? tern_tcp_cookie_accept(l, seg) : NULL; /* then its ACK completes it below */
     }
 #endif
     if (!pcb) {
-        no_connection(s, &seg);
+        no_connection(s, seg);
         tern_pbuf_free(s, p);
         return;
     }
     if (pcb->state == TERN_TCP_SYN_SENT) {
-        syn_sent_input(pcb, &seg);
+        syn_sent_input(pcb, seg);
         tern_pbuf_free(s, p);
         return;
     }
-    established_input(pcb, &seg, p);
+    established_input(pcb, seg, p);
     if (!pcb->stack)
         return;
     if (dead(pcb)) {
@@ -771,23 +808,55 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     (void)tern_tcp_output(pcb);
 }
 
+/* A smaller MSS for pcb; with resend, go back and send the unacknowledged
+ * data again at once in segments of the new size. */
+static void lower_mss(tern_tcp_pcb *pcb, uint16_t mss, bool resend) {
+    if (mss >= pcb->mss)
+        return;
+    pcb->mss = mss;
+    if (!resend || pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD)
+        return;
+    pcb->snd_nxt = pcb->snd_una;
+    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
+    (void)tern_tcp_output(pcb);
+}
+
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
-    tern_tcp_pcb *pcb = tern_tcp_lookup(s, e->src, e->sport, e->dst, e->dport);
+    tern_tcp_ip lip, rip;
+#if TERN_CFG_IPV6
+    bool v6 = e->family == TERN_AF_INET6;
+    lip = v6 ? tcp_ip_from_v6(e->src6) : tcp_ip_from_v4(e->src);
+    rip = v6 ? tcp_ip_from_v6(e->dst6) : tcp_ip_from_v4(e->dst);
+#else
+    lip = e->src, rip = e->dst;
+#endif
+    tern_tcp_pcb *pcb = tern_tcp_lookup(s, &lip, e->sport, &rip, e->dport);
     /* The quoted segment must be one we have in flight (RFC 5927 4.1):
      * a blind attacker must not shrink our segments. */
     if (!pcb || SEQ_LT(e->seq, pcb->snd_una) || SEQ_GEQ(e->seq, pcb->snd_max))
         return;
-    if (e->type == TERN_ICMP_DEST_UNREACH && e->code == TERN_ICMP_UNREACH_NEEDFRAG && e->mtu >= 68u + 40u) {
-        /* RFC 1191: a smaller path MTU lowers the MSS; resend at once. */
-        uint16_t mss = (uint16_t)(e->mtu - 40u);
-        if (mss < pcb->mss) {
-            pcb->mss = mss;
-            pcb->snd_nxt = pcb->snd_una;
-            pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
-            (void)tern_tcp_output(pcb);
-        }
+#if TERN_CFG_IPV6
+    if (v6) {
+        /* The destination cache has the new path MTU (RFC 8201 5.2): every
+         * connection to it follows (tern_tcp_pmtu_lowered); this one resends. */
+        if (e->type == TERN_ICMP6_PACKET_TOO_BIG)
+            lower_mss(pcb, tern_tcp_mss_for(s, &rip, TCP_ZONE(pcb), pcb->mss), true);
+        return;
     }
+#endif
+    if (e->type == TERN_ICMP_DEST_UNREACH && e->code == TERN_ICMP_UNREACH_NEEDFRAG && e->mtu >= 68u + 40u)
+        lower_mss(pcb, (uint16_t)(e->mtu - 40u), true); /* RFC 1191: a smaller path MTU lowers the MSS */
     /* Other errors are soft (RFC 1122 4.2.3.9): the retransmission timer decides. */
 }
+
+#if TERN_CFG_IPV6
+void tern_tcp_pmtu_lowered(tern_stack *s, const uint8_t dst[16]) {
+    for (uint32_t i = 0; i < s->tcp.used_hi; i++) {
+        tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
+        if (pcb->stack && pcb->state != TERN_TCP_CLOSED && memcmp(pcb->remote_ip.b, dst, 16) == 0)
+            lower_mss(pcb, tern_tcp_mss_for(s, &pcb->remote_ip, pcb->zone, pcb->mss), false);
+    }
+}
+#endif
 
 #endif

@@ -95,7 +95,7 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
     memset(o, 0, sizeof *o);
     o->wscale = TERN_TCP_NO_WSCALE;
     if (flags & TERN_TCP_SYN) {
-        o->mss = tern_tcp_mss_for(pcb->stack, pcb->remote_ip, 0);
+        o->mss = tern_tcp_mss_for(pcb->stack, &pcb->remote_ip, TCP_ZONE(pcb), 0);
         bool offer = pcb->state == TERN_TCP_SYN_SENT;
 #if TERN_CFG_TCP_WSCALE
         if (offer || (pcb->flags & TERN_TCPF_WSCALE)) {
@@ -172,7 +172,8 @@ static const tern_netif *offload_nif(const tern_tcp_pcb *pcb) {
     if (!any)
         return NULL;
     tern_ipv4_hop hop;
-    if (tern_ipv4_route_lookup(pcb->stack, pcb->remote_ip, &hop) == TERN_OK &&
+    if (tcp_ip_is_v4(&pcb->remote_ip) &&
+        tern_ipv4_route_lookup(pcb->stack, tern_tcp_ip_v4(&pcb->remote_ip), &hop) == TERN_OK &&
         (hop.nif->offload & TERN_OFFLOAD_TX_TCP))
         return hop.nif;
 #else
@@ -191,6 +192,33 @@ static uint32_t max_segment(const tern_tcp_pcb *pcb) {
         return nif->gso_max / smss * smss;
 #endif
     return smss;
+}
+
+/* The pseudo-header sum of a segment from src to dst, len bytes (RFC 9293 3.1, RFC 8200 8.1). */
+static uint32_t pseudo(const tern_tcp_ip *src, const tern_tcp_ip *dst, uint16_t len) {
+#if TERN_CFG_IPV6
+    if (!tcp_ip_is_v4(dst))
+        return tern_csum_pseudo6(src->b, dst->b, TERN_IP_PROTO_TCP, len);
+#endif
+    return tern_csum_pseudo4(tern_tcp_ip_v4(src), tern_tcp_ip_v4(dst), TERN_IP_PROTO_TCP, len);
+}
+
+/* Send p (TCP header first, checksum done) from src to dst by the IP of their family. */
+static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src, const tern_tcp_ip *dst,
+                          uint8_t zone, uint8_t ttl, uint8_t tos) {
+#if TERN_CFG_IPV6
+    if (!tcp_ip_is_v4(dst)) {
+        tern_ipv6_tx tx = {.proto = TERN_IP_PROTO_TCP, .hop_limit = ttl, .tclass = tos};
+        tx.dst = tern_addr_ipv6(dst->b, zone);
+        memcpy(tx.src, src->b, 16);
+        return tern_ipv6_output(s, p, &tx);
+    }
+#endif
+    (void)zone;
+    tern_ipv4_tx tx = {.src = tern_tcp_ip_v4(src), .dst = tern_tcp_ip_v4(dst), .proto = TERN_IP_PROTO_TCP};
+    tx.ttl = ttl;
+    tx.tos = tos;
+    return tern_ipv4_output(s, p, &tx);
 }
 
 static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
@@ -212,7 +240,7 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
     uint32_t ack = (flags & TERN_TCP_ACK) ? pcb->rcv_nxt : 0;
     tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
     if (!TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb)) {
-        uint32_t acc = tern_csum_pseudo4(pcb->local_ip, pcb->remote_ip, TERN_IP_PROTO_TCP, p->tot_len);
+        uint32_t acc = pseudo(&pcb->local_ip, &pcb->remote_ip, p->tot_len);
         tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
     } /* else the interface computes it (checksum field left 0) */
 #if TERN_CFG_NETIF_OFFLOAD
@@ -222,12 +250,11 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
     pcb->flags &= (uint16_t) ~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
     tern_tcp_timer_clear(pcb, TCP_T_DELACK);
     TERN_STAT_INC(s, TCP_TX);
-    tern_ipv4_tx tx = {.src = pcb->local_ip, .dst = pcb->remote_ip, .proto = TERN_IP_PROTO_TCP};
 #if TERN_CFG_TCP_IP_OPTS
-    tx.ttl = pcb->ip_ttl;
-    tx.tos = pcb->ip_tos;
+    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, TCP_ZONE(pcb), pcb->ip_ttl, pcb->ip_tos);
+#else
+    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, TCP_ZONE(pcb), 0, 0);
 #endif
-    return tern_ipv4_output(s, p, &tx);
 }
 
 tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
@@ -266,11 +293,10 @@ void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, ui
     uint16_t wnd = TERN_CFG_TCP_WND > 0xFFFFu ? 0xFFFFu : (uint16_t)TERN_CFG_TCP_WND;
     tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, (flags & TERN_TCP_RST) ? 0 : wnd,
                   &o);
-    uint32_t acc = tern_csum_pseudo4(seg->dst, seg->src, TERN_IP_PROTO_TCP, hlen);
+    uint32_t acc = pseudo(&seg->dst, &seg->src, hlen);
     tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, hlen, acc)));
     TERN_STAT_INC(s, TCP_TX);
-    tern_ipv4_tx tx = {.src = seg->dst, .dst = seg->src, .proto = TERN_IP_PROTO_TCP};
-    (void)tern_ipv4_output(s, p, &tx);
+    (void)ip_output(s, p, &seg->dst, &seg->src, TCP_ZONE(seg), 0, 0);
 }
 
 void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {

@@ -14,8 +14,11 @@
 #ifndef TERN_TCP_PRIV_H
 #define TERN_TCP_PRIV_H
 
+#include <string.h>
+
 #include "core/core.h"
 #include "ipv4/ipv4_priv.h"
+#include "ipv6/ipv6_priv.h"
 #include "tern/tcp.h"
 #include "wire/tcp.h"
 
@@ -33,26 +36,104 @@
 #define TCP_POLL_MAX_MS 32767u /* poll deadlines are 16-bit */
 #define TCP_RTT_MAX_MS 8191u   /* RTT samples are clamped here: srtt x 8 fits 16 bits */
 
+/* ---- Addresses of either family (tern_tcp_ip, see tern/tcp.h) ---- */
+
+static inline bool tcp_ip_eq(const tern_tcp_ip *a, const tern_tcp_ip *b) {
+#if TERN_CFG_IPV6
+    return memcmp(a->b, b->b, 16) == 0;
+#else
+    return *a == *b;
+#endif
+}
+
+#if TERN_CFG_IPV6
+/* (tcp.c: out of line, they are used everywhere) */
+bool tern_tcp_ip_is_v4(const tern_tcp_ip *a);
+bool tern_tcp_ip_is_any(const tern_tcp_ip *a);
+void tern_tcp_ip_set_v4(tern_tcp_ip *a, uint32_t v4);
+#endif
+
+/* Does a hold an IPv4 address (IPv4-mapped)? */
+static inline bool tcp_ip_is_v4(const tern_tcp_ip *a) {
+#if TERN_CFG_IPV6
+    return tern_tcp_ip_is_v4(a);
+#else
+    (void)a;
+    return true;
+#endif
+}
+
+/* The unspecified address: "::" or IPv4 0.0.0.0 (mapped). */
+static inline bool tcp_ip_is_any(const tern_tcp_ip *a) {
+#if TERN_CFG_IPV6
+    return tern_tcp_ip_is_any(a);
+#else
+    return *a == 0;
+#endif
+}
+
+static inline tern_tcp_ip tcp_ip_from_v4(uint32_t v4) {
+#if TERN_CFG_IPV6
+    tern_tcp_ip a;
+    tern_tcp_ip_set_v4(&a, v4);
+    return a;
+#else
+    return v4;
+#endif
+}
+
+#if TERN_CFG_IPV6
+static inline tern_tcp_ip tcp_ip_from_v6(const uint8_t b[16]) {
+    tern_tcp_ip a;
+    memcpy(a.b, b, 16);
+    return a;
+}
+#define TCP_ZONE(x) ((x)->zone)
+#else
+#define TCP_ZONE(x) 0u
+#endif
+
+/* The 32-bit words of a into m (1 for IPv4-only builds, else 4); returns the count. */
+static inline unsigned tern_tcp_ip_words(const tern_tcp_ip *a, uint32_t *m) {
+#if TERN_CFG_IPV6
+    for (unsigned i = 0; i < 4; i++)
+        m[i] = (uint32_t)a->b[4 * i] << 24 | (uint32_t)a->b[4 * i + 1] << 16 |
+               (uint32_t)a->b[4 * i + 2] << 8 | a->b[4 * i + 3];
+    return 4;
+#else
+    m[0] = *a;
+    return 1;
+#endif
+}
+
 /* A received segment, parsed. */
 typedef struct tcp_seg {
     tern_tcp_repr h;
-    tern_pbuf *p;      /* the payload (header stripped), may be empty */
-    uint16_t len;      /* payload bytes */
-    uint32_t src, dst; /* addresses, host order */
-    uint8_t old;       /* entirely before rcv_nxt: only its ACK field counts */
+    tern_pbuf *p;         /* the payload (header stripped), may be empty */
+    uint16_t len;         /* payload bytes */
+    tern_tcp_ip src, dst; /* addresses */
+    uint8_t old;          /* entirely before rcv_nxt: only its ACK field counts */
+#if TERN_CFG_IPV6
+    uint8_t zone; /* the arrival interface when the source is link-local, else 0 */
+#endif
 } tcp_seg;
 
 /* tcp.c */
-tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
-tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, uint32_t lip, uint16_t lport);
+tern_tcp_pcb *tern_tcp_lookup(tern_stack *s, const tern_tcp_ip *lip, uint16_t lport, const tern_tcp_ip *rip,
+                              uint16_t rport);
+/* The listener for a segment to lip:lport (the most specific one), or NULL. */
+tern_tcp_listener *tern_tcp_find_listener(tern_stack *s, const tern_tcp_ip *lip, uint16_t lport);
 tern_tcp_pcb *tern_tcp_alloc(tern_stack *s);
 void tern_tcp_hash_insert(tern_tcp_pcb *pcb);
 /* Remove and free pcb; report err to the application if it still listens. */
 void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err);
 uint32_t tern_tcp_isn(tern_stack *s, const tern_tcp_pcb *pcb);
-/* The keyed hash (HalfSipHash-2-4, per-boot secret) behind ISNs and cookies. */
-uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t m[3]);
-uint16_t tern_tcp_mss_for(tern_stack *s, uint32_t remote_ip, uint16_t peer_mss);
+/* The keyed hash (HalfSipHash-2-4, per-boot secret) of n words behind ISNs and cookies. */
+uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t *m, unsigned n);
+/* The MSS toward remote_ip: with peer_mss 0, the one to advertise (from the
+ * interface MTU); else the send MSS, also bounded by peer_mss and the path
+ * MTU (IPv6 destination cache). */
+uint16_t tern_tcp_mss_for(tern_stack *s, const tern_tcp_ip *remote_ip, uint8_t zone, uint16_t peer_mss);
 
 /* tcp_out.c */
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb);
@@ -126,6 +207,7 @@ uint32_t tern_tcp_cc_loss(tern_tcp_pcb *pcb);
 /* tcp_in.c */
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
+/* (tern_tcp_input6 and tern_tcp_pmtu_lowered: ipv6/ipv6_priv.h) */
 
 /* Payload bytes per full segment: the MSS less the options every segment
  * carries (RFC 6691). */

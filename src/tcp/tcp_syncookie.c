@@ -20,13 +20,17 @@ static uint32_t period(const tern_stack *s) {
 
 static uint32_t cookie_hash(const tern_stack *s, const tcp_seg *seg, uint32_t peer_isn, uint32_t t,
                             uint32_t idx) {
-    const uint32_t m[3] = {seg->src ^ peer_isn, seg->dst ^ (t << 3 | idx),
-                           (uint32_t)seg->h.sport << 16 | seg->h.dport};
-    return tern_tcp_hash(s, m) & 0x00FFFFFFu;
+    uint32_t m[9]; /* both whole addresses (16 bytes each with IPv6), then the ports */
+    unsigned n = tern_tcp_ip_words(&seg->src, m);
+    n += tern_tcp_ip_words(&seg->dst, m + n);
+    m[0] ^= peer_isn;
+    m[n - 1u] ^= t << 3 | idx;
+    m[n++] = (uint32_t)seg->h.sport << 16 | seg->h.dport;
+    return tern_tcp_hash(s, m, n) & 0x00FFFFFFu;
 }
 
 void tern_tcp_cookie_reply(tern_stack *s, const tcp_seg *seg) {
-    uint16_t mss = tern_tcp_mss_for(s, seg->src, seg->h.mss ? seg->h.mss : 536u);
+    uint16_t mss = tern_tcp_mss_for(s, &seg->src, TCP_ZONE(seg), seg->h.mss ? seg->h.mss : 536u);
     uint32_t idx = 7;
     while (idx && cookie_mss[idx] > mss)
         idx--;
@@ -54,6 +58,9 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg) {
     pcb->local_port = seg->h.dport;
     pcb->remote_ip = seg->src;
     pcb->remote_port = seg->h.sport;
+#if TERN_CFG_IPV6
+    pcb->zone = seg->zone;
+#endif
     pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq; /* the peer's ISN + 1 */
     pcb->snd_una = pcb->recover = cookie;
     pcb->snd_nxt = pcb->snd_max = cookie + 1u;

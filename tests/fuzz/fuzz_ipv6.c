@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: IPv6 input, from tern_netif_input() up: the extension
- * header chain, reassembly, ICMPv6, Neighbor Discovery, SLAAC, MLD, UDP.
+ * header chain, reassembly, ICMPv6, Neighbor Discovery, SLAAC, MLD, UDP, TCP.
  *
  * One stack, one Ethernet interface (MAC 02:00:00:00:00:02, link-local
  * fe80::ff:fe00:2 and 2001:db8::2/64, SLAAC on, DAD done before the first

@@ -5,8 +5,8 @@ Same record format as make_corpus.py (u16 header: bits 0..11 frame length,
 12..14 clock step, 15 split in two segments; then an Ethernet frame). The
 frames are valid IPv6 addressed to the fuzz target (MAC 02:00:00:00:00:02,
 fe80::ff:fe00:2, 2001:db8::2) with correct checksums: echo, NS/NA, RA with
-every option, MLD queries, extension header chains, fragments, UDP, Packet
-Too Big. Standard library only:  python3 tests/fuzz/make_ipv6_corpus.py
+every option, MLD queries, extension header chains, fragments, UDP, TCP
+(handshake, data, closed port, Packet Too Big quoting TCP), Packet Too Big. Standard library only:  python3 tests/fuzz/make_ipv6_corpus.py
 """
 import os
 import struct
@@ -57,6 +57,16 @@ def icmp(src, dst, typ, code, rest, hlim=64, ext=b"", first_nh=58):
 def udp(src, dst, sport, dport, data):
     msg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
     return frame(src, dst, 17, upper_csum(src, dst, 17, msg, 6))
+
+
+def tcp(src, dst, sport, dport, seq, ack, flags, data=b"", opts=b""):
+    hl = 20 + len(opts)
+    msg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, (hl // 4) << 4, flags, 65535, 0, 0) + opts + data
+    return frame(src, dst, 6, upper_csum(src, dst, 6, msg, 16))
+
+
+# MSS 1440, window scale 7, SACK permitted, timestamps.
+SYN_OPTS = bytes([2, 4, 0x05, 0xA0, 1, 3, 3, 7, 1, 1, 4, 2, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0])
 
 
 def opt_lla(typ, mac):
@@ -130,6 +140,15 @@ SEEDS = {
     "fragment_timeout": [(fragments(ident=9)[0], STEP_400S)],
     "udp_echo": [udp(G_PEER, G_US, 4000, 7, b"hello")],
     "udp_no_port": [udp(LL_PEER, LL_US, 4000, 9999, b"x")],
+    "tcp_syn_echo": [(tcp(G_PEER, G_US, 40000, 7, 1000, 0, 0x02, opts=SYN_OPTS), STEP_1MS),
+                     (tcp(G_PEER, G_US, 40000, 7, 1001, 1, 0x10), STEP_1MS),
+                     (tcp(G_PEER, G_US, 40000, 7, 1001, 1, 0x18, b"hello"), STEP_10MS),
+                     (tcp(G_PEER, G_US, 40000, 7, 1006, 1, 0x11), STEP_1S)],
+    "tcp_link_local_syn": [tcp(LL_PEER, LL_US, 40001, 9, 5, 0, 0x02, opts=SYN_OPTS[:4])],
+    "tcp_closed_port": [tcp(G_PEER, G_US, 40002, 4444, 77, 0, 0x02)],
+    "tcp_syn_then_ptb": [(tcp(G_PEER, G_US, 40000, 7, 1000, 0, 0x02, opts=SYN_OPTS), STEP_1MS),
+                         icmp(G_PEER, G_US, 2, 0, struct.pack("!I", 1280) +
+                              frame(G_US, G_PEER, 6, struct.pack("!HHII", 7, 40000, 1, 1001) + bytes(12))[14:])],
     "packet_too_big": [icmp(G_PEER, G_US, 2, 0, struct.pack("!I", 1280) +
                             frame(G_US, G_PEER, 17, struct.pack("!HHHH", 7, 4000, 16, 0) + bytes(8))[14:])],
 }

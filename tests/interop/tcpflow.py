@@ -27,8 +27,10 @@ class Flow:
     for the stack's FIN. pause: seconds to sleep after each chunk (to stretch a
     transfer over an attack)."""
 
-    def __init__(self, ns, port=ECHO_PORT, size=1 << 20, seed=1, timeout=60, pause=0.0, op_timeout=20):
-        self.ns, self.port, self.size, self.seed = ns, port, size, seed
+    def __init__(self, ns, port=ECHO_PORT, size=1 << 20, seed=1, timeout=60, pause=0.0, op_timeout=20,
+                 host=STACK_IP, scope=0):
+        self.ns, self.port, self.size, self.seed, self.host = ns, port, size, seed, host
+        self.scope = scope  # IPv6 link-local: the interface index (inside the namespace)
         self.timeout, self.pause, self.op_timeout = timeout, pause, op_timeout
         self.sent_hash, self.recv_hash = hashlib.sha256(), hashlib.sha256()
         self.sent = self.received = 0
@@ -46,8 +48,8 @@ class Flow:
             finally:
                 listener.close()
         else:
-            self.sock = self.ns.socket(socket.AF_INET, socket.SOCK_STREAM)
-            self.sock.connect((STACK_IP, self.port))
+            self.sock = self.ns.socket(family_of(self.host), socket.SOCK_STREAM)
+            self.sock.connect((self.host, self.port, 0, self.scope) if self.scope else (self.host, self.port))
         self.sock.settimeout(self.op_timeout)
         self.started = time.monotonic()
         for fn in (self._send, self._recv):
@@ -119,11 +121,16 @@ class Flow:
                 pass
 
 
-def listen(ns, port):
-    """A listening socket on LINUX_IP:port inside the namespace (for the stack as client)."""
-    sock = ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def listen(ns, port, host=LINUX_IP, scope=0):
+    """A listening socket on host:port inside the namespace (for the stack as client);
+    scope: the interface index of an IPv6 link-local host."""
+    sock = ns.socket(family_of(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((LINUX_IP, port))
+    sock.bind((host, port, 0, scope) if scope else (host, port))
     sock.listen(1)
     return sock
 

@@ -105,13 +105,30 @@ typedef struct cost {
     uint32_t ms, rto, tlp, fast;
 } cost;
 
-static cost run_transfer(uint32_t total, const char *impair, uint32_t ms_limit) {
+/* 2001:db8::1 (the server) and 2001:db8::2. */
+static tern_addr addr6(uint8_t last) {
+    const uint8_t b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last};
+    return tern_addr_ipv6(b, 0);
+}
+
+/* An echo transfer of total bytes, over IPv6 when v6 (else IPv4). */
+static cost run_transfer_af(uint32_t total, const char *impair, uint32_t ms_limit, bool v6) {
     cost k = {0};
     sim sm;
     sim_init(&sm);
     sim_host *a = sim_add_host(&sm, 1), *b = sim_add_host(&sm, 2);
     tern_netif *na = sim_attach(&sm, a, 0, SERVER, 24, 0);
     tern_netif *nb = sim_attach(&sm, b, 0, CLIENT, 24, 0);
+    tern_addr dst = tern_addr_ipv4(SERVER);
+    if (v6) {
+        tern_addr a6 = addr6(1), b6 = addr6(2);
+        assert_int_equal(tern_ipv6_enable(na, false), TERN_OK);
+        assert_int_equal(tern_ipv6_enable(nb, false), TERN_OK);
+        assert_int_equal(tern_ipv6_add_addr(na, &a6, 64), TERN_OK);
+        assert_int_equal(tern_ipv6_add_addr(nb, &b6, 64), TERN_OK);
+        sim_run(&sm, 3000); /* DAD, before the wire turns bad */
+        dst = a6;
+    }
     if (impair) {
         tern_impair_config cfg;
         assert_true(tern_impair_parse(impair, &cfg, NULL));
@@ -127,8 +144,13 @@ static cost run_transfer(uint32_t total, const char *impair, uint32_t ms_limit) 
     assert_non_null(pcb);
     c.pcb = pcb;
     tern_tcp_set_callbacks(pcb, &client_cbs, &c);
-    tern_addr dst = tern_addr_ipv4(SERVER);
     assert_int_equal(tern_tcp_connect(pcb, &dst, 7), TERN_OK);
+    if (v6) {
+        tern_tcp_info info;
+        tern_tcp_get_info(pcb, &info);
+        assert_int_equal(info.local.family, TERN_AF_INET6);
+        assert_memory_equal(info.local.bytes, addr6(2).bytes, 16); /* the global source for a global peer */
+    }
     uint32_t t0 = sm.now;
     sim_run_until(&sm, &c.eof, ms_limit);
     k.ms = sm.now - t0;
@@ -153,8 +175,16 @@ static cost run_transfer(uint32_t total, const char *impair, uint32_t ms_limit) 
     assert_int_equal(c.received, total);
     assert_int_equal(c.bad, 0);
     assert_true(c.eof);
+    if (v6) { /* it all went over IPv6: the server saw no IPv4 TCP */
+        assert_true(stat(a->stack, "ipv6.rx") > total / 1500u);
+        assert_true(stat(a->stack, "ipv4.rx") < 10u);
+    }
     sim_free_checked(&sm);
     return k;
+}
+
+static cost run_transfer(uint32_t total, const char *impair, uint32_t ms_limit) {
+    return run_transfer_af(total, impair, ms_limit, false);
 }
 
 static void test_echo_small_clean(void **state) {
@@ -185,6 +215,18 @@ static void test_loss_recovery_mostly_without_timeouts(void **state) {
         fail_msg("%u retransmission timeouts against %u fast retransmits", k.rto, k.fast);
 }
 
+/* The same over IPv6 (2001:db8::/64 on the wire): loss, reordering,
+ * duplicates and corruption, every byte checked. */
+static void test_echo_impaired_ipv6(void **state) {
+    (void)state;
+    run_transfer_af(1000000u, "loss=5,reorder=5,dup=1,corrupt=1,seed=5", 6000000, true);
+}
+
+static void test_echo_1mb_clean_ipv6(void **state) {
+    (void)state;
+    run_transfer_af(1u << 20, NULL, 60000, true);
+}
+
 static void test_connect_refused(void **state) {
     (void)state;
     sim sm;
@@ -206,8 +248,12 @@ static void test_connect_refused(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_echo_small_clean), cmocka_unit_test(test_echo_1mb_clean),
-        cmocka_unit_test(test_echo_impaired),    cmocka_unit_test(test_loss_recovery_mostly_without_timeouts),
+        cmocka_unit_test(test_echo_small_clean),
+        cmocka_unit_test(test_echo_1mb_clean),
+        cmocka_unit_test(test_echo_impaired),
+        cmocka_unit_test(test_echo_impaired_ipv6),
+        cmocka_unit_test(test_echo_1mb_clean_ipv6),
+        cmocka_unit_test(test_loss_recovery_mostly_without_timeouts),
         cmocka_unit_test(test_connect_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
