@@ -41,12 +41,21 @@ static const tern_tcp_callbacks tcp_cbs = {
 
 /* The core's endpoints keep their addresses in their own ways; the sockets
  * layer sees them as tern_addr through these. */
+static uint8_t tcp_zone(const tern_tcp_pcb *pcb) {
+#if TERN_CFG_IPV6
+    return pcb->zone;
+#else
+    (void)pcb;
+    return 0;
+#endif
+}
+
 static tern_addr tcp_pcb_local(const tern_tcp_pcb *pcb) {
-    return tern_tcp_ip_addr(&pcb->local_ip, pcb->zone);
+    return tern_tcp_ip_addr(&pcb->local_ip, tcp_zone(pcb));
 }
 
 static tern_addr tcp_pcb_remote(const tern_tcp_pcb *pcb) {
-    return tern_tcp_ip_addr(&pcb->remote_ip, pcb->zone);
+    return tern_tcp_ip_addr(&pcb->remote_ip, tcp_zone(pcb));
 }
 
 #if TERN_CFG_TCP_LISTENERS

@@ -385,12 +385,74 @@ static void test_tcp_v4_mapped(void **state) {
     tern_close(c);
 }
 
+/* TCP over IPv6 between the stacks; an IPv6-only listener refuses IPv4
+ * clients and an AF_INET listener refuses IPv6 ones. */
+static void test_tcp_over_ipv6(void **state) {
+    (void)state;
+    char buf[TERN_INET6_ADDRSTRLEN];
+    int on = 1;
+    tern_sockets_set_thread_default(&sim.sb);
+    int l = tern_socket(TERN_SOCK_AF_INET6, TERN_SOCK_STREAM, 0);
+    assert_int_equal(tern_setsockopt(l, TERN_IPPROTO_IPV6, TERN_IPV6_V6ONLY, &on, sizeof on), 0);
+    struct tern_sockaddr_in6 any = sin6("::", 6001);
+    assert_int_equal(tern_bind(l, SA(any), sizeof any), 0);
+    assert_int_equal(tern_listen(l, 4), 0);
+    int l4 = tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_STREAM, 0);
+    struct tern_sockaddr_in any4 = sin4(0, 6002);
+    assert_int_equal(tern_bind(l4, SA(any4), sizeof any4), 0);
+    assert_int_equal(tern_listen(l4, 4), 0);
+    tern_sockets_set_thread_default(&sim.sa);
+
+    int c = tern_socket(TERN_SOCK_AF_INET6, TERN_SOCK_STREAM, 0);
+    struct tern_sockaddr_in6 dst = sin6(SOCKSIM_IP6_B, 6001);
+    assert_int_equal(tern_connect(c, SA(dst), sizeof dst), 0);
+    struct tern_sockaddr_in6 name;
+    tern_socklen_t len = sizeof name;
+    assert_int_equal(tern_getsockname(c, SA(name), &len), 0);
+    assert_string_equal(text6(&name, buf), SOCKSIM_IP6_A);
+    static char big[20000];
+    memset(big, 'z', sizeof big);
+    assert_int_equal(tern_send(c, big, sizeof big, 0), (long)sizeof big);
+    tern_sockets_set_thread_default(&sim.sb);
+    struct tern_sockaddr_in6 peer;
+    len = sizeof peer;
+    int a = tern_accept(l, SA(peer), &len);
+    assert_true(a >= 0);
+    assert_string_equal(text6(&peer, buf), SOCKSIM_IP6_A);
+    static char got[20000];
+    long n = tern_recv(a, got, sizeof got, TERN_MSG_WAITALL);
+    assert_int_equal(n, (long)sizeof got);
+    assert_memory_equal(got, big, sizeof big);
+    tern_close(a);
+    tern_sockets_set_thread_default(&sim.sa);
+    tern_close(c);
+
+    /* An IPv4 client at the IPv6-only listener's port: refused. */
+    int c4 = tern_socket(TERN_SOCK_AF_INET, TERN_SOCK_STREAM, 0);
+    struct tern_sockaddr_in dst4 = sin4(SOCKSIM_IP_B, 6001);
+    errno = 0;
+    assert_int_equal(tern_connect(c4, SA(dst4), sizeof dst4), -1);
+    assert_int_equal(errno, ECONNREFUSED);
+    tern_close(c4);
+    /* An IPv6 client at the AF_INET listener's port: refused. */
+    int c6 = tern_socket(TERN_SOCK_AF_INET6, TERN_SOCK_STREAM, 0);
+    struct tern_sockaddr_in6 dst6 = sin6(SOCKSIM_IP6_B, 6002);
+    errno = 0;
+    assert_int_equal(tern_connect(c6, SA(dst6), sizeof dst6), -1);
+    assert_int_equal(errno, ECONNREFUSED);
+    tern_close(c6);
+    tern_sockets_set_thread_default(&sim.sb);
+    tern_close(l);
+    tern_close(l4);
+    tern_sockets_set_thread_default(&sim.sa);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_address_arguments),    cmocka_unit_test(test_getaddrinfo_ipv6),
         cmocka_unit_test(test_udp_over_ipv6),        cmocka_unit_test(test_udp_v4_mapped_and_v6only),
         cmocka_unit_test(test_multicast_membership), cmocka_unit_test(test_raw_icmpv6_echo),
-        cmocka_unit_test(test_tcp_v4_mapped),
+        cmocka_unit_test(test_tcp_v4_mapped),        cmocka_unit_test(test_tcp_over_ipv6),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
