@@ -134,10 +134,13 @@ typedef struct tern_ipv6_reass {
     uint8_t ifindex;
 } tern_ipv6_reass;
 
-/* Path MTU learnt from a Packet Too Big (RFC 8201). */
+/* Destination cache: a path MTU learnt from a Packet Too Big (RFC 8201)
+ * and/or a first hop learnt from a Redirect (RFC 4861 8.3). */
 typedef struct tern_ipv6_dest {
     uint8_t dst[16];
-    uint16_t pmtu; /* 0: free */
+    uint16_t pmtu; /* 0: free; 0xffff: none learnt (a redirect only) */
+    uint8_t via;   /* redirected: the interface of next_hop, else 0 */
+    uint8_t next_hop[16];
     uint32_t until;
 } tern_ipv6_dest;
 

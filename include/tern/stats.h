@@ -192,7 +192,8 @@
     X(ND_RA_RX, "nd.ra.rx")                                                                                  \
     X(ND_RA_BAD_PREFIX, "nd.ra.bad_prefix")                                                                  \
     X(ND_RA_LIST_FULL, "nd.ra.list_full")                                                                    \
-    X(ND_REDIRECT_IGNORED, "nd.redirect_ignored")                                                            \
+    X(ND_REDIRECT, "nd.redirect")                                                                            \
+    X(ND_DROP_REDIRECT, "nd.drop.redirect")                                                                  \
     X(MLD_TX, "mld.tx")                                                                                      \
     X(MLD_QUERY_RX, "mld.query.rx")                                                                          \
     X(MLD_DROP_INVALID, "mld.drop.invalid")                                                                  \

@@ -27,27 +27,54 @@ uint16_t tern_ipv6_path_mtu(tern_stack *s, const tern_netif *nif, const uint8_t 
     return mtu;
 }
 
+/* The live destination cache entry for dst, or NULL. */
+static tern_ipv6_dest *dest_find(tern_stack *s, const uint8_t dst[16]) {
+    for (unsigned i = 0; i < TERN_CFG_IPV6_DEST_CACHE; i++) {
+        tern_ipv6_dest *d = &s->ipv6.dests[i];
+        if (!d->pmtu || memcmp(d->dst, dst, 16) != 0)
+            continue;
+        if (tern_time_before(s->now, d->until))
+            return d;
+        d->pmtu = 0; /* aged out */
+    }
+    return NULL;
+}
+
+/* The entry for dst: the live one, else a free or the oldest slot, fresh. */
+static tern_ipv6_dest *dest_get(tern_stack *s, const uint8_t dst[16]) {
+    tern_ipv6_dest *slot = dest_find(s, dst);
+    if (slot)
+        return slot;
+    for (unsigned i = 0; i < TERN_CFG_IPV6_DEST_CACHE; i++) {
+        tern_ipv6_dest *d = &s->ipv6.dests[i];
+        if (!slot || (slot->pmtu && (!d->pmtu || tern_time_before(d->until, slot->until))))
+            slot = d;
+    }
+    memset(slot, 0, sizeof *slot);
+    memcpy(slot->dst, dst, 16);
+    slot->pmtu = 0xFFFFu;
+    return slot;
+}
+
 void tern_ipv6_pmtu_update(tern_stack *s, const uint8_t dst[16], uint32_t mtu) {
-    tern_ipv6_dest *slot = NULL;
     if (mtu < TERN_IPV6_MIN_MTU) /* RFC 8201 4: never below the minimum (no atomic fragments) */
         mtu = TERN_IPV6_MIN_MTU;
     if (mtu > 0xFFFFu)
         return;
-    for (unsigned i = 0; i < TERN_CFG_IPV6_DEST_CACHE; i++) {
-        tern_ipv6_dest *d = &s->ipv6.dests[i];
-        if (d->pmtu && memcmp(d->dst, dst, 16) == 0) {
-            slot = d;
-            break;
-        }
-        if (!slot || (slot->pmtu && (!d->pmtu || tern_time_before(d->until, slot->until))))
-            slot = d; /* a free slot, else the oldest */
-    }
-    if (slot->pmtu && memcmp(slot->dst, dst, 16) == 0 && slot->pmtu <= mtu)
+    tern_ipv6_dest *d = dest_get(s, dst);
+    if (d->pmtu <= mtu)
         return; /* a Packet Too Big never raises the estimate */
-    memcpy(slot->dst, dst, 16);
-    slot->pmtu = (uint16_t)mtu;
-    slot->until = s->now + PMTU_AGE_MS;
+    d->pmtu = (uint16_t)mtu;
+    d->until = s->now + PMTU_AGE_MS;
     TERN_STAT_INC(s, IPV6_PMTU_UPDATE);
+}
+
+void tern_ipv6_redirect_set(tern_stack *s, const uint8_t dst[16], const uint8_t next_hop[16],
+                            uint8_t ifindex) {
+    tern_ipv6_dest *d = dest_get(s, dst);
+    memcpy(d->next_hop, next_hop, 16);
+    d->via = ifindex;
+    d->until = s->now + PMTU_AGE_MS;
 }
 
 static tern_netif *first_enabled(tern_stack *s) {
@@ -83,10 +110,14 @@ tern_err tern_ipv6_route(tern_stack *s, const tern_ipv6_tx *tx, tern_netif **out
     const uint8_t *dst = tx->dst.bytes;
     uint8_t index = tx->ifindex ? tx->ifindex : tx->dst.zone;
     tern_netif *nif = index ? tern_netif_by_index(s, index) : NULL;
+    tern_ipv6_dest *d;
     memcpy(next_hop, dst, 16);
     if (tern_ipv6_is_multicast(dst) || tern_ipv6_is_linklocal(dst)) {
         if (!nif)
             nif = first_enabled(s);
+    } else if ((d = dest_find(s, dst)) != NULL && d->via && (!nif || nif->index == d->via)) {
+        nif = tern_netif_by_index(s, d->via); /* redirected (RFC 4861 8.3) */
+        memcpy(next_hop, d->next_hop, 16);
     } else {
         tern_netif *direct = onlink(s, dst);
         if (direct && (!nif || nif == direct)) {

@@ -71,6 +71,9 @@ tern_err tern_ipv6_fragment(tern_netif *nif, tern_pbuf *p, const uint8_t next_ho
 uint16_t tern_ipv6_path_mtu(tern_stack *s, const tern_netif *nif, const uint8_t dst[16]);
 /* A Packet Too Big for dst: remember mtu (at least 1280) for a while. */
 void tern_ipv6_pmtu_update(tern_stack *s, const uint8_t dst[16], uint32_t mtu);
+/* A Redirect's lesson: packets to dst go to next_hop on interface ifindex. */
+void tern_ipv6_redirect_set(tern_stack *s, const uint8_t dst[16], const uint8_t next_hop[16],
+                            uint8_t ifindex);
 
 #if TERN_CFG_UDP
 void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip);

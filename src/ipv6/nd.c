@@ -3,7 +3,8 @@
  * STALE, DELAY, PROBE; bounded, least recently confirmed entry evicted),
  * Neighbor Solicitation / Advertisement in both directions with the RFC's
  * validity checks, and the dispatch of Router Advertisements to SLAAC.
- * Redirects are counted and ignored (a host may: RFC 4861 8.3 "SHOULD").
+ * Redirects are validated (RFC 4861 8.1) before they change the first hop
+ * of a destination in the destination cache (8.3).
  */
 #include "ipv6/ipv6_priv.h"
 
@@ -239,6 +240,29 @@ static void na_input(tern_netif *nif, const uint8_t *m, const tern_ipv6_repr *ip
     tern_ipv6_rearm(s);
 }
 
+/* RFC 4861 8.1 and 8.3: a Redirect from the router we use for its
+ * destination, whose target is a link-local router or the destination
+ * itself (on-link), moves that destination's first hop to the target. */
+static void redirect_input(tern_netif *nif, const uint8_t *m, const tern_ipv6_repr *ip,
+                           const tern_nd_opts *o) {
+    tern_stack *s = nif->stack;
+    const uint8_t *target = m + 8, *dst = m + 24;
+    tern_ipv6_tx tx = {.dst = tern_addr_ipv6(dst, 0)};
+    tern_netif *out;
+    uint8_t first_hop[16];
+    bool onlink = memcmp(target, dst, 16) == 0;
+    if (!tern_ipv6_is_linklocal(ip->src) || tern_ipv6_is_multicast(dst) || tern_ipv6_is_linklocal(dst) ||
+        (!onlink && !tern_ipv6_is_linklocal(target)) || tern_ipv6_route(s, &tx, &out, first_hop) != TERN_OK ||
+        out != nif || memcmp(first_hop, ip->src, 16) != 0) {
+        TERN_STAT_INC(s, ND_DROP_REDIRECT);
+        return;
+    }
+    if (o->has_tlla)
+        tern_nd_learn(nif, target, o->tlla, !onlink);
+    tern_ipv6_redirect_set(s, dst, target, nif->index);
+    TERN_STAT_INC(s, ND_REDIRECT);
+}
+
 /* RFC 4861 6.1 / 7.1: checks every ND message must pass. */
 static bool valid(tern_stack *s, const uint8_t *m, uint16_t len, const tern_ipv6_repr *ip, uint8_t type,
                   uint16_t *opt_off) {
@@ -304,7 +328,7 @@ void tern_nd_input(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip, uint
         tern_ipv6_ra_input(nif, m, len, ip, &o);
         break;
     case TERN_ICMP6_REDIRECT:
-        TERN_STAT_INC(s, ND_REDIRECT_IGNORED);
+        redirect_input(nif, m, ip, &o);
         break;
     default: /* RS: hosts do not answer them */
         break;

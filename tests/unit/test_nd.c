@@ -325,6 +325,80 @@ static void test_slaac_from_ra(void **state) {
     assert_non_null(addr_of(f, g));
 }
 
+/* A Redirect (type 137) from src about dst: target, with the target's MAC
+ * in a TLLA option when mac is given. */
+static size_t redirect_body(uint8_t *b, const uint8_t target[16], const uint8_t dst[16], const uint8_t *mac) {
+    memset(b, 0, 48);
+    b[0] = 137;
+    memcpy(b + 8, target, 16);
+    memcpy(b + 24, dst, 16);
+    if (!mac)
+        return 40;
+    b[40] = 2; /* target link-layer address */
+    b[41] = 1;
+    memcpy(b + 42, mac, 6);
+    return 48;
+}
+
+/* The first hop of a frame the stack sends to far (an echo reply). */
+static const uint8_t *first_hop_mac(fixture *f, const uint8_t far[16], const uint8_t g[16]) {
+    uint8_t fr[256];
+    cap_clear(&f->cap);
+    size_t fl = build_icmp6(fr, far, g, 64, 128, 0, 1, (const uint8_t *)"x", 1);
+    inject(&f->cap.nif, fr, fl);
+    int i = find_icmp6(&f->cap, 0, 129);
+    if (i < 0)
+        i = find_icmp6(&f->cap, 0, 135); /* resolving the new first hop first */
+    assert_true(i >= 0);
+    return f->cap.frames[i].data;
+}
+
+/* RFC 4861 8: a Redirect from the router in use moves the destination's
+ * first hop to a better router, or onto the link; forged or malformed ones
+ * change nothing and are counted. */
+static void test_redirect(void **state) {
+    fixture *f = *state;
+    uint8_t b[256], g[16];
+    enable_ready(f, true);
+    size_t n = ra_body(b, 1800, g1_prefix, 64, 0xC0, 86400, 3600, false);
+    inject_nd(f, ll_peer, all_nodes6, 255, b, n);
+    memcpy(g, g1_prefix, 8);
+    memcpy(g + 8, ll_us + 8, 8);
+    advance(f, 2500);
+    uint8_t far[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    assert_memory_equal(first_hop_mac(f, far, g), test_mac_peer, 6); /* the default router */
+    uint8_t better[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x77};
+    uint8_t stranger[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x66};
+    uint8_t global_target[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+    /* Forged: from a node that is not our first hop toward far. */
+    n = redirect_body(b, better, far, mac_b);
+    inject_nd(f, stranger, ll_us, 255, b, n);
+    /* Malformed: hop limit, a global target that is not the destination, a multicast destination. */
+    inject_nd(f, ll_peer, ll_us, 254, b, n);
+    n = redirect_body(b, global_target, far, mac_b);
+    inject_nd(f, ll_peer, ll_us, 255, b, n);
+    n = redirect_body(b, better, all_nodes6, mac_b);
+    inject_nd(f, ll_peer, ll_us, 255, b, n);
+    assert_int_equal(stat(f->s, "nd.drop.redirect"), 3);
+    assert_int_equal(stat(f->s, "nd.drop.hop_limit"), 1);
+    assert_int_equal(stat(f->s, "nd.redirect"), 0);
+    assert_memory_equal(first_hop_mac(f, far, g), test_mac_peer, 6);
+    /* The router in use sends far to a better router, with its MAC. */
+    n = redirect_body(b, better, far, mac_b);
+    inject_nd(f, ll_peer, ll_us, 255, b, n);
+    assert_int_equal(stat(f->s, "nd.redirect"), 1);
+    assert_memory_equal(first_hop_mac(f, far, g), mac_b, 6);
+    /* Now only the better router may redirect far again: on-link (target = destination). */
+    n = redirect_body(b, far, far, NULL);
+    inject_nd(f, ll_peer, ll_us, 255, b, n);
+    assert_int_equal(stat(f->s, "nd.drop.redirect"), 4);
+    inject_nd(f, better, ll_us, 255, b, n);
+    assert_int_equal(stat(f->s, "nd.redirect"), 2);
+    const uint8_t *d = first_hop_mac(f, far, g); /* far is resolved on the link now */
+    assert_int_equal(d[0], 0x33);                /* a neighbor solicitation ... */
+    assert_int_equal(f->cap.frames[find_icmp6(&f->cap, 0, 135)].data[14 + 40 + 8 + 15], 1); /* ... for far */
+}
+
 static void test_two_hour_rule(void **state) {
     fixture *f = *state;
     uint8_t b[256], g[16];
@@ -548,6 +622,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_nd_validity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slaac_from_ra, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_redirect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_hour_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ra_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_selection, setup, teardown),
