@@ -1,12 +1,16 @@
 /*
- * Tern preset "ipv6only": the "minimal" node speaking IPv6: link-local and
- * SLAAC addresses with DAD, Neighbor Discovery, MLD, ICMPv6 echo and
- * errors, reassembly of datagrams up to 8 KB, UDP over IPv6.
+ * Tern preset "ipv6only": the "minimal" node speaking IPv6 only: link-local
+ * and SLAAC addresses with DAD, Neighbor Discovery, MLD, ICMPv6 echo and
+ * errors, reassembly of datagrams up to 8 KB, UDP and TCP over IPv6, the
+ * stateless DHCPv6 client.
  *
- * Not yet IPv6 *only*: the stack still needs TERN_CFG_IPV4 (the IPv4 input
- * path, ARP and the IPv4 parts of ICMP/UDP stay linked; see docs/IPV6.md,
- * "missing"). So this preset measures minimal + IPv6; its IPv6 cost is the
- * difference to "minimal". `make size` builds it for Cortex-M4.
+ * TERN_CFG_IPV4 is 0: no IPv4, ARP, ICMPv4 or IGMP code or state is
+ * compiled, the interfaces have no IPv4 address, and Ethernet frames of
+ * type IPv4 or ARP are dropped (counted in eth.drop.type when counters are
+ * on). What needs IPv4 (DHCP, AutoIP, IGMP, ARP conflict detection, IPv4
+ * fragmentation and forwarding, the ping client, the 127.0.0.1 loopback)
+ * is off; config.h refuses it with IPv4 off. The ARP and IPv4 values below
+ * are unused. `make size` builds it for Cortex-M4.
  */
 #ifndef TERN_PRESET_IPV6ONLY_H
 #define TERN_PRESET_IPV6ONLY_H
@@ -18,7 +22,7 @@
 #define TERN_CFG_LINK_EXTRA_HEADROOM 0 /* plain Ethernet, nothing in front of it */
 
 /* ---- Interfaces ---- */
-#define TERN_CFG_ETHERNET 1           /* Ethernet II with ARP */
+#define TERN_CFG_ETHERNET 1           /* Ethernet II (IPv6 only: no ARP) */
 #define TERN_CFG_LOOPBACK 0           /* no loopback interface */
 #define TERN_CFG_LOOPBACK_QUEUE_LEN 1 /* (unused: loopback is off) */
 #define TERN_CFG_IMPAIR 0             /* no impairment layer (test tool) */
@@ -26,7 +30,7 @@
 #define TERN_CFG_NETIF_TEE 0          /* no frame tee (pcap capture) */
 #define TERN_CFG_NETIF_OFFLOAD 0      /* no TCP checksum/segmentation offload */
 
-/* ---- ARP ---- */
+/* ---- ARP (unused: no IPv4) ---- */
 #define TERN_CFG_ARP_TABLE_SIZE 10      /* 10 cache entries */
 #define TERN_CFG_ARP_QUEUE 1            /* queue packets while resolving ... */
 #define TERN_CFG_ARP_QUEUE_LEN 3        /* ... up to 3 per pending entry */
@@ -34,8 +38,8 @@
 #define TERN_CFG_ARP_MAX_TRIES 3        /* requests before giving up */
 #define TERN_CFG_ARP_ACD 0              /* no RFC 5227 conflict detection */
 
-/* ---- IPv4 ---- */
-#define TERN_CFG_IPV4 1                       /* IPv4 */
+/* ---- IP versions; IPv4 (off: its values below are unused) ---- */
+#define TERN_CFG_IPV4 0                       /* no IPv4: IPv6 only */
 #define TERN_CFG_IPV6 1                       /* IPv6 */
 #define TERN_CFG_IPV4_DEFAULT_TTL 64          /* TTL of packets we originate */
 #define TERN_CFG_IPV4_FRAG 0                  /* no fragmentation, no reassembly */
@@ -67,7 +71,7 @@
 #define TERN_CFG_IPV6_DEST_CACHE 4            /* path MTUs of 4 destinations */
 
 /* ---- ICMP ---- */
-#define TERN_CFG_ICMP 1                   /* answer echo requests, send errors */
+#define TERN_CFG_ICMP 0                   /* no ICMPv4 (ICMPv6 comes with IPv6) */
 #define TERN_CFG_ICMP_ERR_BURST 10        /* ICMP error rate limit: burst ... */
 #define TERN_CFG_ICMP_ERR_INTERVAL_MS 100 /* ... refilled one per 100 ms */
 #define TERN_CFG_PING 0                   /* no ping client */

@@ -65,6 +65,8 @@ typedef struct tern_arp_state_s {
 #endif
 } tern_arp_state_s;
 
+/* The calls exist only in builds with IPv4 (TERN_CFG_IPV4). */
+#if TERN_CFG_IPV4
 /* Send IP packet p to next_hop (host order) on nif, resolving its MAC;
  * queues p while resolving. Consumes p. */
 tern_err tern_arp_output(struct tern_netif *nif, tern_pbuf *p, uint32_t next_hop);
@@ -91,6 +93,7 @@ typedef struct tern_arp_info {
 unsigned tern_arp_entries(struct tern_stack *s, tern_arp_info *out, unsigned max);
 
 void tern_arp_set_conflict_cb(struct tern_stack *s, tern_arp_conflict_fn fn, void *ctx);
+#endif
 
 #if TERN_CFG_ARP_ACD
 /* Probe ip (RFC 5227: 3 probes, then 2 announcements) on nif; cb reports the

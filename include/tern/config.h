@@ -42,7 +42,7 @@
 #endif
 /* Loopback interface for 127.0.0.0/8 and for the stack's own addresses. */
 #ifndef TERN_CFG_LOOPBACK
-#define TERN_CFG_LOOPBACK 1
+#define TERN_CFG_LOOPBACK TERN_CFG_IPV4 /* 127.0.0.1: IPv4 only */
 #endif
 /* Packets that may wait on the loopback queue at once. 1..255 */
 #ifndef TERN_CFG_LOOPBACK_QUEUE_LEN
@@ -179,7 +179,7 @@
 #endif
 /* Fragment on output and reassemble on input. */
 #ifndef TERN_CFG_IPV4_FRAG
-#define TERN_CFG_IPV4_FRAG 1
+#define TERN_CFG_IPV4_FRAG TERN_CFG_IPV4
 #endif
 /* Datagrams reassembled concurrently. 1..64 */
 #ifndef TERN_CFG_IPV4_REASS_MAX
@@ -208,8 +208,9 @@
 
 /* ---- ICMP ------------------------------------------------------------------ */
 
+/* ICMPv4 (echo, errors) and the ping client need IPv4; ICMPv6 comes with IPv6. */
 #ifndef TERN_CFG_ICMP
-#define TERN_CFG_ICMP 1
+#define TERN_CFG_ICMP TERN_CFG_IPV4
 #endif
 /* ICMP error generation: at most BURST errors, refilled one per INTERVAL ms. */
 #ifndef TERN_CFG_ICMP_ERR_BURST
@@ -220,7 +221,7 @@
 #endif
 /* Ping client API. */
 #ifndef TERN_CFG_PING
-#define TERN_CFG_PING 1
+#define TERN_CFG_PING TERN_CFG_IPV4
 #endif
 
 /* ---- IGMP and multicast -------------------------------------------------- */
@@ -528,7 +529,16 @@ _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_ETHERNET) && TERN_CFG_IS_BOOL(TERN_CFG_
                    TERN_CFG_IS_BOOL(TERN_CFG_UDP) && TERN_CFG_IS_BOOL(TERN_CFG_RAW) &&
                    TERN_CFG_IS_BOOL(TERN_CFG_ICMP) && TERN_CFG_IS_BOOL(TERN_CFG_STATS),
                "tern: feature switches must be 0 or 1");
-_Static_assert(TERN_CFG_IPV4, "tern: IPv4 is required until IPv6 support lands");
+_Static_assert(TERN_CFG_IPV4 || TERN_CFG_IPV6, "tern: enable TERN_CFG_IPV4, TERN_CFG_IPV6 or both");
+_Static_assert(
+    TERN_CFG_IPV4 || (!TERN_CFG_ICMP && !TERN_CFG_PING && !TERN_CFG_IGMP),
+    "tern: TERN_CFG_ICMP, TERN_CFG_PING and TERN_CFG_IGMP need IPv4 (ICMPv6 and MLD come with IPv6)");
+_Static_assert(
+    TERN_CFG_IPV4 || (!TERN_CFG_DHCP && !TERN_CFG_AUTOIP && !TERN_CFG_ARP_ACD),
+    "tern: TERN_CFG_DHCP, TERN_CFG_AUTOIP and TERN_CFG_ARP_ACD need IPv4 (DHCPv6 and SLAAC come with IPv6)");
+_Static_assert(TERN_CFG_IPV4 || (!TERN_CFG_IPV4_FRAG && !TERN_CFG_IPV4_FORWARD),
+               "tern: TERN_CFG_IPV4_FRAG and TERN_CFG_IPV4_FORWARD need IPv4");
+_Static_assert(TERN_CFG_IPV4 || !TERN_CFG_LOOPBACK, "tern: the loopback interface (127.0.0.1) needs IPv4");
 _Static_assert(!TERN_CFG_IPV6 || TERN_CFG_ETHERNET, "tern: IPv6 needs Ethernet (Neighbor Discovery)");
 _Static_assert(TERN_CFG_IPV6_ADDRS >= 2 && TERN_CFG_IPV6_ADDRS <= 16,
                "tern: TERN_CFG_IPV6_ADDRS must be 2..16");

@@ -75,6 +75,8 @@ typedef struct tern_ipv4_hop {
     uint32_t next_hop; /* host order */
 } tern_ipv4_hop;
 
+/* The calls exist only in builds with IPv4 (TERN_CFG_IPV4). */
+#if TERN_CFG_IPV4
 /* Build the IPv4 header in front of p (the transport segment) and send it,
  * fragmenting when needed. Consumes p. */
 tern_err tern_ipv4_output(struct tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx);
@@ -109,5 +111,6 @@ void tern_ipv4_input(struct tern_netif *nif, tern_pbuf *p);
 
 /* Prefix length <-> mask helpers (host order). */
 uint32_t tern_ipv4_mask(uint8_t prefix_len);
+#endif
 
 #endif

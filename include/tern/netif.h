@@ -75,8 +75,10 @@ typedef struct tern_netif {
     uint16_t gso_max; /* TCP payload bytes per segment the driver cuts up itself (TSO); 0: none */
 #endif
     uint8_t hwaddr[6];
+#if TERN_CFG_IPV4
     /* IPv4 configuration, host byte order (0 = unset) */
     uint32_t ip4, mask4, gw4;
+#endif
     tern_netif_status_fn status_cb; /* address or up/down changes */
     tern_netif_status_fn link_cb;   /* link up/down changes */
     void *cb_ctx;
@@ -112,10 +114,12 @@ static inline bool tern_netif_is_up(const tern_netif *nif) {
     return (nif->flags & (TERN_NETIF_UP | TERN_NETIF_LINK_UP)) == (TERN_NETIF_UP | TERN_NETIF_LINK_UP);
 }
 
+#if TERN_CFG_IPV4
 /* Set the IPv4 address, prefix length and gateway (gw may be NULL). A
  * non-zero address on an Ethernet interface that is up sends a gratuitous
  * ARP. Pass addr NULL to clear. */
 tern_err tern_netif_set_ipv4(tern_netif *nif, const tern_addr *addr, uint8_t prefix_len, const tern_addr *gw);
+#endif
 
 tern_netif *tern_netif_find(struct tern_stack *s, const char *name);
 tern_netif *tern_netif_by_index(struct tern_stack *s, uint8_t index);

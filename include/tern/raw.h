@@ -29,9 +29,11 @@ struct tern_raw_pcb {
     struct tern_stack *stack;
     tern_raw_recv_fn recv;
     void *ctx;
+#if TERN_CFG_IPV4
     uint32_t local_ip, remote_ip; /* host order, 0 = any */
-    uint8_t proto;                /* 0 = free */
-    uint8_t ttl, tos;             /* IPv6: hop limit (0 = the interface's) and traffic class */
+#endif
+    uint8_t proto;    /* 0 = free */
+    uint8_t ttl, tos; /* IPv6: hop limit (0 = the interface's) and traffic class */
 #if TERN_CFG_IPV6
     uint8_t v6;                      /* an IPv6 endpoint */
     uint8_t local6[16], remote6[16]; /* all zero = any */

@@ -66,10 +66,12 @@ typedef struct tern_stack {
     tern_pbuf *loop_head, *loop_tail;
     uint8_t loop_len;
 #endif
-#if TERN_CFG_ETHERNET
+#if TERN_CFG_ETHERNET && TERN_CFG_IPV4
     tern_arp_state_s arp;
 #endif
+#if TERN_CFG_IPV4
     tern_ipv4_state ipv4;
+#endif
 #if TERN_CFG_IPV6
     tern_ipv6_state ipv6;
 #endif

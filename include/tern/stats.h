@@ -17,6 +17,59 @@
     X(ETH_DROP_SHORT, "eth.drop.short")                                                                      \
     X(ETH_DROP_TYPE, "eth.drop.type")                                                                        \
     X(ETH_DROP_NOT_OURS, "eth.drop.not_ours")                                                                \
+    TERN_STATS_LIST_IPV4(X)                                                                                  \
+    X(ICMP_DROP_QUOTE, "icmp.drop.bad_quote") /* ICMPv6 counts bad quotes here too */                        \
+    TERN_STATS_LIST_IPV4_2(X)                                                                                \
+    X(UDP_RX, "udp.rx")                                                                                      \
+    X(UDP_TX, "udp.tx")                                                                                      \
+    X(UDP_DROP_SHORT, "udp.drop.short")                                                                      \
+    X(UDP_DROP_LEN, "udp.drop.length")                                                                       \
+    X(UDP_DROP_CHECKSUM, "udp.drop.checksum")                                                                \
+    X(UDP_DROP_NOPORT, "udp.drop.no_port")                                                                   \
+    X(DNS_TX, "dns.tx")                                                                                      \
+    X(DNS_RX, "dns.rx")                                                                                      \
+    X(DNS_CACHE_HIT, "dns.cache_hit")                                                                        \
+    X(DNS_DROP_MALFORMED, "dns.drop.malformed")                                                              \
+    X(DNS_DROP_MISMATCH, "dns.drop.mismatch")                                                                \
+    X(DNS_NXDOMAIN, "dns.nxdomain")                                                                          \
+    X(DNS_TIMEOUT, "dns.timeout")                                                                            \
+    TERN_STATS_LIST_DHCP(X)                                                                                  \
+    X(TCP_RX, "tcp.rx")                                                                                      \
+    X(TCP_TX, "tcp.tx")                                                                                      \
+    X(TCP_RETRANSMIT, "tcp.retransmit")                                                                      \
+    X(TCP_RTO, "tcp.rto")                                                                                    \
+    X(TCP_TLP, "tcp.tail_loss_probe")                                                                        \
+    X(TCP_FAST_RETRANSMIT, "tcp.fast_retransmit")                                                            \
+    X(TCP_DROP_SHORT, "tcp.drop.short")                                                                      \
+    X(TCP_DROP_HLEN, "tcp.drop.header_length")                                                               \
+    X(TCP_DROP_OPTIONS, "tcp.drop.options")                                                                  \
+    X(TCP_DROP_CHECKSUM, "tcp.drop.checksum")                                                                \
+    X(TCP_DROP_FLAGS, "tcp.drop.flags")                                                                      \
+    X(TCP_DROP_ADDR, "tcp.drop.address")                                                                     \
+    X(TCP_DROP_NOPORT, "tcp.drop.no_port")                                                                   \
+    X(TCP_DROP_SEQ, "tcp.drop.out_of_window")                                                                \
+    X(TCP_DROP_ACK, "tcp.drop.bad_ack")                                                                      \
+    X(TCP_DROP_PAWS, "tcp.drop.paws")                                                                        \
+    X(TCP_DROP_OOSEQ, "tcp.drop.ooseq_full")                                                                 \
+    X(TCP_OOSEQ_RECLAIM, "tcp.ooseq_reclaimed")                                                              \
+    X(TCP_DROP_BACKLOG, "tcp.drop.backlog")                                                                  \
+    X(TCP_DROP_NOMEM, "tcp.drop.no_memory")                                                                  \
+    X(TCP_SYNCOOKIE_TX, "tcp.syncookie.tx")                                                                  \
+    X(TCP_SYNCOOKIE_OK, "tcp.syncookie.ok")                                                                  \
+    X(TCP_SYNCOOKIE_BAD, "tcp.syncookie.bad")                                                                \
+    X(TCP_CHALLENGE_ACK, "tcp.challenge_ack")                                                                \
+    X(TCP_RST_TX, "tcp.rst.tx")                                                                              \
+    X(TCP_RST_RX, "tcp.rst.rx")                                                                              \
+    X(TCP_TIMEOUT, "tcp.timeout")                                                                            \
+    X(RAW_RX, "raw.rx")                                                                                      \
+    X(RAW_TX, "raw.tx")                                                                                      \
+    X(NETIF_DROP_DOWN, "netif.drop.down")                                                                    \
+    X(LOOP_DROP_FULL, "loopback.drop.full")                                                                  \
+    TERN_STATS_LIST_IPV6(X)
+
+/* ARP, IPv4, ICMP and IGMP counters exist only in builds with IPv4. */
+#if TERN_CFG_IPV4
+#define TERN_STATS_LIST_IPV4(X)                                                                              \
     X(ARP_RX, "arp.rx")                                                                                      \
     X(ARP_TX, "arp.tx")                                                                                      \
     X(ARP_DROP_SHORT, "arp.drop.short")                                                                      \
@@ -56,8 +109,14 @@
     X(ICMP_TX, "icmp.tx")                                                                                    \
     X(ICMP_DROP_SHORT, "icmp.drop.short")                                                                    \
     X(ICMP_DROP_CHECKSUM, "icmp.drop.checksum")                                                              \
-    X(ICMP_DROP_TYPE, "icmp.drop.type")                                                                      \
-    X(ICMP_DROP_QUOTE, "icmp.drop.bad_quote")                                                                \
+    X(ICMP_DROP_TYPE, "icmp.drop.type")
+#else
+#define TERN_STATS_LIST_IPV4(X)
+#endif
+
+/* The rest of the ICMP and the IGMP counters (likewise). */
+#if TERN_CFG_IPV4
+#define TERN_STATS_LIST_IPV4_2(X)                                                                            \
     X(ICMP_DROP_BCAST, "icmp.drop.broadcast")                                                                \
     X(ICMP_ERR_RX, "icmp.err.rx")                                                                            \
     X(ICMP_ERR_TX, "icmp.err.tx")                                                                            \
@@ -67,20 +126,14 @@
     X(IGMP_QUERY_RX, "igmp.query.rx")                                                                        \
     X(IGMP_DROP_SHORT, "igmp.drop.short")                                                                    \
     X(IGMP_DROP_CHECKSUM, "igmp.drop.checksum")                                                              \
-    X(IGMP_DROP_FORMAT, "igmp.drop.format")                                                                  \
-    X(UDP_RX, "udp.rx")                                                                                      \
-    X(UDP_TX, "udp.tx")                                                                                      \
-    X(UDP_DROP_SHORT, "udp.drop.short")                                                                      \
-    X(UDP_DROP_LEN, "udp.drop.length")                                                                       \
-    X(UDP_DROP_CHECKSUM, "udp.drop.checksum")                                                                \
-    X(UDP_DROP_NOPORT, "udp.drop.no_port")                                                                   \
-    X(DNS_TX, "dns.tx")                                                                                      \
-    X(DNS_RX, "dns.rx")                                                                                      \
-    X(DNS_CACHE_HIT, "dns.cache_hit")                                                                        \
-    X(DNS_DROP_MALFORMED, "dns.drop.malformed")                                                              \
-    X(DNS_DROP_MISMATCH, "dns.drop.mismatch")                                                                \
-    X(DNS_NXDOMAIN, "dns.nxdomain")                                                                          \
-    X(DNS_TIMEOUT, "dns.timeout")                                                                            \
+    X(IGMP_DROP_FORMAT, "igmp.drop.format")
+#else
+#define TERN_STATS_LIST_IPV4_2(X)
+#endif
+
+/* DHCP (IPv4) client counters, likewise. */
+#if TERN_CFG_IPV4
+#define TERN_STATS_LIST_DHCP(X)                                                                              \
     X(DHCP_TX, "dhcp.tx")                                                                                    \
     X(DHCP_RX, "dhcp.rx")                                                                                    \
     X(DHCP_DROP_MALFORMED, "dhcp.drop.malformed")                                                            \
@@ -88,39 +141,10 @@
     X(DHCP_DROP_UNEXPECTED, "dhcp.drop.unexpected")                                                          \
     X(DHCP_DECLINE, "dhcp.decline")                                                                          \
     X(DHCP_NAK, "dhcp.nak")                                                                                  \
-    X(DHCP_LEASE_LOST, "dhcp.lease_lost")                                                                    \
-    X(TCP_RX, "tcp.rx")                                                                                      \
-    X(TCP_TX, "tcp.tx")                                                                                      \
-    X(TCP_RETRANSMIT, "tcp.retransmit")                                                                      \
-    X(TCP_RTO, "tcp.rto")                                                                                    \
-    X(TCP_TLP, "tcp.tail_loss_probe")                                                                        \
-    X(TCP_FAST_RETRANSMIT, "tcp.fast_retransmit")                                                            \
-    X(TCP_DROP_SHORT, "tcp.drop.short")                                                                      \
-    X(TCP_DROP_HLEN, "tcp.drop.header_length")                                                               \
-    X(TCP_DROP_OPTIONS, "tcp.drop.options")                                                                  \
-    X(TCP_DROP_CHECKSUM, "tcp.drop.checksum")                                                                \
-    X(TCP_DROP_FLAGS, "tcp.drop.flags")                                                                      \
-    X(TCP_DROP_ADDR, "tcp.drop.address")                                                                     \
-    X(TCP_DROP_NOPORT, "tcp.drop.no_port")                                                                   \
-    X(TCP_DROP_SEQ, "tcp.drop.out_of_window")                                                                \
-    X(TCP_DROP_ACK, "tcp.drop.bad_ack")                                                                      \
-    X(TCP_DROP_PAWS, "tcp.drop.paws")                                                                        \
-    X(TCP_DROP_OOSEQ, "tcp.drop.ooseq_full")                                                                 \
-    X(TCP_OOSEQ_RECLAIM, "tcp.ooseq_reclaimed")                                                              \
-    X(TCP_DROP_BACKLOG, "tcp.drop.backlog")                                                                  \
-    X(TCP_DROP_NOMEM, "tcp.drop.no_memory")                                                                  \
-    X(TCP_SYNCOOKIE_TX, "tcp.syncookie.tx")                                                                  \
-    X(TCP_SYNCOOKIE_OK, "tcp.syncookie.ok")                                                                  \
-    X(TCP_SYNCOOKIE_BAD, "tcp.syncookie.bad")                                                                \
-    X(TCP_CHALLENGE_ACK, "tcp.challenge_ack")                                                                \
-    X(TCP_RST_TX, "tcp.rst.tx")                                                                              \
-    X(TCP_RST_RX, "tcp.rst.rx")                                                                              \
-    X(TCP_TIMEOUT, "tcp.timeout")                                                                            \
-    X(RAW_RX, "raw.rx")                                                                                      \
-    X(RAW_TX, "raw.tx")                                                                                      \
-    X(NETIF_DROP_DOWN, "netif.drop.down")                                                                    \
-    X(LOOP_DROP_FULL, "loopback.drop.full")                                                                  \
-    TERN_STATS_LIST_IPV6(X)
+    X(DHCP_LEASE_LOST, "dhcp.lease_lost")
+#else
+#define TERN_STATS_LIST_DHCP(X)
+#endif
 
 /* DHCPv6 client counters, only in builds with it. */
 #if TERN_CFG_DHCP6

@@ -52,7 +52,9 @@ struct tern_udp_pcb {
     tern_udp_recv_fn recv;
     tern_udp_err_fn err;
     void *ctx;
-    uint32_t local_ip, remote_ip; /* host order, 0 = any */
+#if TERN_CFG_IPV4
+    uint32_t local_ip, remote_ip; /* host order, 0 = any (read with tern_udp_local_ip4) */
+#endif
     uint16_t local_port, remote_port;
     uint8_t flags;
     uint8_t ttl, tos;
@@ -68,6 +70,17 @@ struct tern_udp_pcb {
 };
 #define TERN_UDP_V6_LOCAL 0x01u  /* bound to one IPv6 address (receives no IPv4) */
 #define TERN_UDP_V6_REMOTE 0x02u /* connected to an IPv6 peer */
+
+/* The IPv4 address an endpoint is bound to, host order (0: any; always 0
+ * in an IPv6-only build, whose endpoints have no IPv4 addresses). */
+static inline uint32_t tern_udp_local_ip4(const tern_udp_pcb *pcb) {
+#if TERN_CFG_IPV4
+    return pcb->local_ip;
+#else
+    (void)pcb;
+    return 0;
+#endif
+}
 
 typedef struct tern_udp_state {
     tern_udp_pcb pcbs[TERN_CFG_UDP_PCBS];

@@ -138,9 +138,15 @@ int main(void) {
     tern_netif_add(s, nif);
     tern_netif_set_up(nif, true);
     tern_netif_set_link(nif, true);
+#if TERN_CFG_IPV4
     tern_addr ip = TERN_ADDR4(192, 0, 2, 2);
     tern_addr gw = TERN_ADDR4(192, 0, 2, 1);
     tern_netif_set_ipv4(nif, &ip, 24, &gw);
+#else
+    static const uint8_t gw6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+    tern_addr gw = tern_addr_ipv6(gw6, 0); /* 2001:db8::1: the DNS server, when DNS is on */
+    (void)gw;
+#endif
 #if TERN_CFG_IPV6
     tern_ipv6_enable(nif, true); /* link-local, DAD, router solicitation, SLAAC */
 #endif
@@ -157,7 +163,11 @@ int main(void) {
     tern_ping_start(s, &size_ping, &gw, 4, 32, 1000, 1000, on_ping, NULL);
 #endif
 #if TERN_CFG_RAW
+#if TERN_CFG_IPV4
     tern_raw_pcb *raw = tern_raw_new(s, 89);
+#else
+    tern_raw_pcb *raw = tern_raw_new6(s, 89);
+#endif
     if (raw != NULL)
         tern_raw_set_recv(raw, on_raw, NULL);
 #endif
@@ -173,7 +183,7 @@ int main(void) {
 #endif
 #if TERN_CFG_DNS
     tern_dns_set_server(s, 0, &gw);
-    tern_dns_lookup(s, "device.test", TERN_AF_INET, on_dns, NULL);
+    tern_dns_lookup(s, "device.test", TERN_CFG_IPV4 ? TERN_AF_INET : TERN_AF_INET6, on_dns, NULL);
 #endif
 #if TERN_CFG_IGMP
     tern_addr group = TERN_ADDR4(239, 1, 2, 3);

@@ -69,7 +69,7 @@ static tern_addr udp_local(const tern_udp_pcb *pcb) {
     if (pcb->v6 & TERN_UDP_V6_LOCAL)
         return tern_addr_ipv6(pcb->local6, 0);
 #endif
-    return tern_addr_ipv4(pcb->local_ip);
+    return tern_addr_ipv4(tern_udp_local_ip4(pcb));
 }
 
 /* The source address the stack picks for dst (left as it is if none). */
@@ -82,7 +82,11 @@ static void source_for(tern_stack *s, const tern_addr *dst, tern_addr *out) {
         return;
     }
 #endif
+#if TERN_CFG_IPV4
     *out = tern_addr_ipv4(tern_ipv4_source_for(s, tern_addr_get_ipv4(dst)));
+#else
+    (void)s, (void)dst, (void)out;
+#endif
 }
 
 /* ---- Instances and descriptors -------------------------------------------- */
@@ -572,7 +576,7 @@ int tern_socket(int domain, int type, int protocol) {
         tern_os_set_errno(TERN_ENETDOWN);
         return -1;
     }
-    if (domain != TERN_SOCK_AF_INET && !(TERN_CFG_IPV6 && domain == TERN_SOCK_AF_INET6)) {
+    if (!(TERN_CFG_IPV4 && domain == TERN_SOCK_AF_INET) && !(TERN_CFG_IPV6 && domain == TERN_SOCK_AF_INET6)) {
         tern_os_set_errno(TERN_EAFNOSUPPORT);
         return -1;
     }
@@ -694,10 +698,15 @@ static bool local_ok(tern_sockets *ss, const tern_addr *a, bool multicast_ok) {
         return false;
     }
 #endif
+#if TERN_CFG_IPV4
     uint32_t ip = tern_addr_get_ipv4(a);
     if ((ip >> 24) == 127u || tern_ipv4_is_local(ss->stack, ip))
         return true;
     return multicast_ok && (ip >> 28) == 0xEu;
+#else
+    (void)ss, (void)multicast_ok;
+    return false; /* an IPv4 address in an IPv6-only build */
+#endif
 }
 
 /* The address to hand the core's bind: NULL for the wildcard. */

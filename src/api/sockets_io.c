@@ -222,9 +222,13 @@ static bool is_broadcast(tern_stack *s, const tern_addr *dst) {
         return false;
     if (ip == 0xFFFFFFFFu)
         return true;
+#if TERN_CFG_IPV4
     for (tern_netif *nif = s->netifs; nif; nif = nif->next)
         if (nif->ip4 && nif->mask4 != 0xFFFFFFFFu && ip == (nif->ip4 | ~nif->mask4))
             return true;
+#else
+    (void)s;
+#endif
     return false;
 }
 

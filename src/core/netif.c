@@ -47,7 +47,7 @@ void tern_netif_remove(tern_stack *s, tern_netif *nif) {
             break;
         }
     }
-#if TERN_CFG_ETHERNET
+#if TERN_CFG_ETHERNET && TERN_CFG_IPV4
     tern_arp_netif_removed(s, nif);
 #endif
 #if TERN_CFG_IGMP
@@ -73,7 +73,7 @@ static void notify(tern_netif *nif, tern_netif_status_fn fn) {
 }
 
 static void announce_if_ready(tern_netif *nif) {
-#if TERN_CFG_ETHERNET
+#if TERN_CFG_ETHERNET && TERN_CFG_IPV4
     if (nif->link_type == TERN_LINK_ETHERNET && nif->ip4 && tern_netif_is_up(nif))
         (void)tern_arp_announce(nif);
 #else
@@ -100,6 +100,7 @@ void tern_netif_set_link(tern_netif *nif, bool up) {
     }
 }
 
+#if TERN_CFG_IPV4
 tern_err tern_netif_set_ipv4(tern_netif *nif, const tern_addr *addr, uint8_t prefix_len,
                              const tern_addr *gw) {
     if (prefix_len > 32 || (addr && addr->family != TERN_AF_INET) || (gw && gw->family != TERN_AF_INET))
@@ -111,6 +112,7 @@ tern_err tern_netif_set_ipv4(tern_netif *nif, const tern_addr *addr, uint8_t pre
     notify(nif, nif->status_cb);
     return TERN_OK;
 }
+#endif
 
 tern_netif *tern_netif_find(tern_stack *s, const char *name) {
     for (tern_netif *nif = s->netifs; nif; nif = nif->next)
@@ -150,7 +152,13 @@ void tern_netif_deliver(tern_netif *nif, tern_pbuf *p) {
         return;
     }
 #endif
+#if TERN_CFG_IPV4
     tern_ipv4_input(nif, p);
+#else
+    /* IP interfaces carry IPv4 only (loopback): nothing takes the packet. */
+    nif->counters.rx_drops++;
+    tern_pbuf_free(nif->stack, p);
+#endif
 }
 
 void tern_netif_input(tern_netif *nif, tern_pbuf *p) {

@@ -14,10 +14,12 @@ void tern_stack_init(tern_stack *s, uint32_t now, uint32_t seed) {
 #if TERN_CFG_PBUF_REF_COUNT
     tern_pool_init(&s->ref_pool, "pbuf_ref", s->ref_mem, sizeof s->ref_mem[0], TERN_CFG_PBUF_REF_COUNT);
 #endif
-#if TERN_CFG_ETHERNET
+#if TERN_CFG_ETHERNET && TERN_CFG_IPV4
     tern_arp_init(s);
 #endif
+#if TERN_CFG_IPV4
     tern_ipv4_init(s);
+#endif
 #if TERN_CFG_IPV6
     tern_ipv6_init(s);
 #endif
@@ -56,10 +58,12 @@ void tern_stack_deinit(tern_stack *s) {
 #if TERN_CFG_ICMP
     tern_icmp_deinit(s);
 #endif
-#if TERN_CFG_ETHERNET
+#if TERN_CFG_ETHERNET && TERN_CFG_IPV4
     tern_arp_deinit(s);
 #endif
+#if TERN_CFG_IPV4
     tern_ipv4_deinit(s);
+#endif
 #if TERN_CFG_IPV6
     tern_ipv6_deinit(s);
 #endif

@@ -7,6 +7,8 @@
 #include "wire/transport.h"
 #include "wire/wire.h"
 
+#if TERN_CFG_IPV4
+
 #if TERN_CFG_ICMP
 
 /* Largest error message: RFC 1812 4.3.2.3, 576 bytes with the IP header. */
@@ -187,3 +189,5 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
 }
 
 #endif
+
+#endif /* TERN_CFG_IPV4 */

@@ -10,6 +10,8 @@
 #include "wire/eth.h"
 #include "wire/igmp.h"
 
+#if TERN_CFG_IPV4
+
 #if TERN_CFG_IGMP
 
 #define ALL_ROUTERS 0xE0000002u  /* 224.0.0.2, v2 leaves */
@@ -259,3 +261,5 @@ void tern_igmp_netif_removed(tern_stack *s, tern_netif *nif) {
 }
 
 #endif
+
+#endif /* TERN_CFG_IPV4 */

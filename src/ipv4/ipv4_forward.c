@@ -6,6 +6,8 @@
 #include "tern/icmp.h"
 #include "wire/wire.h"
 
+#if TERN_CFG_IPV4
+
 #if TERN_CFG_IPV4_FORWARD
 
 static void icmp_error(tern_stack *s, tern_pbuf *p, uint8_t type, uint8_t code, uint16_t mtu) {
@@ -61,3 +63,5 @@ void tern_ipv4_forward(tern_netif *in, tern_pbuf *p, const tern_ipv4_repr *ip) {
 }
 
 #endif
+
+#endif /* TERN_CFG_IPV4 */

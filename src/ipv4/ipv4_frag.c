@@ -5,6 +5,8 @@
 #include "core/chksum.h"
 #include "ipv4/ipv4_priv.h"
 
+#if TERN_CFG_IPV4
+
 #if TERN_CFG_IPV4_FRAG || TERN_CFG_IPV4_FORWARD
 
 /* Options that must be copied into every fragment (copy flag set). */
@@ -71,3 +73,5 @@ tern_err tern_ipv4_fragment(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr 
 }
 
 #endif
+
+#endif /* TERN_CFG_IPV4 */

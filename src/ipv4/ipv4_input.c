@@ -2,6 +2,8 @@
  * reassemble, then hand to raw endpoints and the transport demux table. */
 #include "ipv4/ipv4_priv.h"
 
+#if TERN_CFG_IPV4
+
 /* The transports compiled into this build. Lower layers call upward only
  * through this table, so a transport compiled out leaves no reference. */
 typedef struct ipv4_proto {
@@ -188,3 +190,5 @@ void tern_ipv4_input(tern_netif *nif, tern_pbuf *p) {
     }
     deliver(nif, p, &ip, kind);
 }
+
+#endif /* TERN_CFG_IPV4 */

@@ -3,6 +3,8 @@
 
 #include "tern/arp.h"
 
+#if TERN_CFG_IPV4
+
 tern_err tern_ipv4_send_on(tern_netif *nif, tern_pbuf *p, uint32_t next_hop) {
 #if TERN_CFG_ETHERNET
     if (nif->link_type == TERN_LINK_ETHERNET)
@@ -93,3 +95,5 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
     }
     return tern_ipv4_send_on(hop.nif, p, hop.next_hop);
 }
+
+#endif /* TERN_CFG_IPV4 */

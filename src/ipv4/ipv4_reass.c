@@ -12,6 +12,8 @@
 #include "ipv4/ipv4_priv.h"
 #include "wire/wire.h"
 
+#if TERN_CFG_IPV4
+
 #if TERN_CFG_IPV4_FRAG
 
 typedef struct frag_range {
@@ -256,3 +258,5 @@ tern_pbuf *tern_ipv4_reass_input(tern_stack *s, tern_pbuf *p, tern_ipv4_repr *ip
 }
 
 #endif
+
+#endif /* TERN_CFG_IPV4 */

@@ -1,6 +1,8 @@
 /* IPv4 routing: connected networks, static routes, default gateway. */
 #include "ipv4/ipv4_priv.h"
 
+#if TERN_CFG_IPV4
+
 uint32_t tern_ipv4_mask(uint8_t prefix_len) {
     if (prefix_len == 0)
         return 0;
@@ -186,3 +188,5 @@ tern_err tern_ipv4_set_forwarding(tern_stack *s, bool on) {
     s->ipv4.forward = on;
     return TERN_OK;
 }
+
+#endif /* TERN_CFG_IPV4 */

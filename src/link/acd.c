@@ -7,6 +7,8 @@
 #include "core/core.h"
 #include "link/link.h"
 
+#if TERN_CFG_IPV4
+
 #if TERN_CFG_ARP_ACD
 
 /* RFC 5227 section 1.1 constants, milliseconds. */
@@ -154,3 +156,5 @@ void tern_acd_arp_input(tern_netif *nif, const tern_arp_repr *r) {
 }
 
 #endif
+
+#endif /* TERN_CFG_IPV4 */

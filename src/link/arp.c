@@ -11,6 +11,8 @@
 #include "link/link.h"
 #include "wire/eth.h"
 
+#if TERN_CFG_IPV4
+
 #define ARP_RETRY_MS 1000u
 
 static tern_arp_entry *find(tern_stack *s, uint32_t ip, uint8_t ifindex) {
@@ -357,3 +359,5 @@ unsigned tern_arp_entries(tern_stack *s, tern_arp_info *out, unsigned max) {
     }
     return n;
 }
+
+#endif /* TERN_CFG_IPV4 */

@@ -31,18 +31,20 @@ void tern_eth_input(tern_netif *nif, tern_pbuf *p) {
     }
     p = tern_pbuf_strip(s, p, TERN_WIRE_ETH_HLEN);
     switch (eth.type) {
+#if TERN_CFG_IPV4
     case TERN_ETH_TYPE_ARP:
         tern_arp_input(nif, p);
         return;
     case TERN_ETH_TYPE_IPV4:
         tern_ipv4_input(nif, p);
         return;
+#endif
 #if TERN_CFG_IPV6
     case TERN_ETH_TYPE_IPV6:
         tern_ipv6_input(nif, p);
         return;
 #endif
-    default:
+    default: /* IPv4 and ARP too in an IPv6-only build */
         TERN_STAT_INC(s, ETH_DROP_TYPE);
         drop(s, p);
         return;

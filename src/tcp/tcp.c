@@ -256,6 +256,18 @@ static uint32_t ipv6_mtu_to(tern_stack *s, const uint8_t dst[16], uint8_t zone, 
 }
 #endif
 
+/* The MTU of the interface toward the IPv4 peer v4, 0 if unknown. */
+static uint32_t ipv4_mtu_to(tern_stack *s, uint32_t v4) {
+#if TERN_CFG_IPV4
+    tern_ipv4_hop hop;
+    if (tern_ipv4_route_lookup(s, v4, &hop) == TERN_OK)
+        return hop.nif->mtu;
+#else
+    (void)s, (void)v4;
+#endif
+    return 0;
+}
+
 uint16_t tern_tcp_mss_for(tern_stack *s, const tern_tcp_ip *remote_ip, uint8_t zone, uint16_t peer_mss) {
     uint32_t mss = TERN_CFG_TCP_MSS;
 #if TERN_CFG_IPV6
@@ -266,11 +278,10 @@ uint16_t tern_tcp_mss_for(tern_stack *s, const tern_tcp_ip *remote_ip, uint8_t z
     } else
 #endif
     {
-        tern_ipv4_hop hop;
+        uint32_t mtu = ipv4_mtu_to(s, tern_tcp_ip_v4(remote_ip));
         (void)zone;
-        if (tern_ipv4_route_lookup(s, tern_tcp_ip_v4(remote_ip), &hop) == TERN_OK && hop.nif->mtu > 40u &&
-            hop.nif->mtu - 40u < mss)
-            mss = hop.nif->mtu - 40u;
+        if (mtu > 40u && mtu - 40u < mss)
+            mss = mtu - 40u;
     }
     if (peer_mss && peer_mss < mss)
         mss = peer_mss;
@@ -392,14 +403,22 @@ static bool is_ours(tern_stack *s, const tern_tcp_ip *ip) {
     if (!tcp_ip_is_v4(ip))
         return tern_ipv6_is_unspecified(ip->b) || ipv6_local_anywhere(s, ip->b);
 #endif
+#if TERN_CFG_IPV4
     uint32_t v4 = tern_tcp_ip_v4(ip);
     return !v4 || tern_ipv4_is_local(s, v4) || tern_ipv4_is_loopback(v4);
+#else
+    return false; /* an IPv4 address in an IPv6-only build */
+#endif
+}
+
+/* Does the build speak addr's family? */
+static bool family_ok(const tern_addr *addr) {
+    return (TERN_CFG_IPV4 && addr->family == TERN_AF_INET) ||
+           (TERN_CFG_IPV6 && addr->family == TERN_AF_INET6);
 }
 
 tern_err tern_tcp_bind(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    if (!pcb || pcb->state != TERN_TCP_CLOSED ||
-        (addr && addr->family != TERN_AF_INET && (!TERN_CFG_IPV6 || addr->family != TERN_AF_INET6) &&
-         !tern_addr_is_any(addr)))
+    if (!pcb || pcb->state != TERN_TCP_CLOSED || (addr && !family_ok(addr) && !tern_addr_is_any(addr)))
         return TERN_ERR_INVAL;
     tern_tcp_ip ip = ip_of(addr);
     if (!is_ours(pcb->stack, &ip))
@@ -444,6 +463,10 @@ static tern_err ipv6_endpoints(tern_stack *s, const tern_addr *addr, const tern_
 /* The IPv4 peer and our source address toward it. */
 static tern_err ipv4_endpoints(tern_stack *s, const tern_addr *addr, const tern_tcp_ip *bound,
                                tern_tcp_ip *lip, tern_tcp_ip *rip) {
+#if !TERN_CFG_IPV4
+    (void)s, (void)addr, (void)bound, (void)lip, (void)rip;
+    return TERN_ERR_NOTSUP;
+#else
     uint32_t r = tern_addr_get_ipv4(addr);
     if (!r || r == TERN_IPV4_BROADCAST || tern_ipv4_is_multicast(r))
         return TERN_ERR_INVAL;
@@ -457,11 +480,11 @@ static tern_err ipv4_endpoints(tern_stack *s, const tern_addr *addr, const tern_
     *lip = tcp_ip_from_v4(l);
     *rip = tcp_ip_from_v4(r);
     return TERN_OK;
+#endif
 }
 
 tern_err tern_tcp_connect(tern_tcp_pcb *pcb, const tern_addr *addr, uint16_t port) {
-    if (!pcb || pcb->state != TERN_TCP_CLOSED || !addr || !port ||
-        (addr->family != TERN_AF_INET && (!TERN_CFG_IPV6 || addr->family != TERN_AF_INET6)))
+    if (!pcb || pcb->state != TERN_TCP_CLOSED || !addr || !port || !family_ok(addr))
         return TERN_ERR_INVAL;
     tern_stack *s = pcb->stack;
     tern_tcp_ip lip, rip;

@@ -735,6 +735,7 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, uint32_t p
  * connection, a listener, or a reset. Consumes p. */
 static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg);
 
+#if TERN_CFG_IPV4
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_stack *s = nif->stack;
     tcp_seg seg;
@@ -750,6 +751,7 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
 #endif
     segment_input(s, p, &seg);
 }
+#endif
 
 #if TERN_CFG_IPV6
 void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {

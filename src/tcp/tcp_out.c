@@ -171,11 +171,13 @@ static const tern_netif *offload_nif(const tern_tcp_pcb *pcb) {
         any = (nif->offload & TERN_OFFLOAD_TX_TCP) != 0;
     if (!any)
         return NULL;
+#if TERN_CFG_IPV4
     tern_ipv4_hop hop;
     if (tcp_ip_is_v4(&pcb->remote_ip) &&
         tern_ipv4_route_lookup(pcb->stack, tern_tcp_ip_v4(&pcb->remote_ip), &hop) == TERN_OK &&
         (hop.nif->offload & TERN_OFFLOAD_TX_TCP))
         return hop.nif;
+#endif
 #else
     (void)pcb;
 #endif
@@ -200,7 +202,11 @@ static uint32_t pseudo(const tern_tcp_ip *src, const tern_tcp_ip *dst, uint16_t 
     if (!tcp_ip_is_v4(dst))
         return tern_csum_pseudo6(src->b, dst->b, TERN_IP_PROTO_TCP, len);
 #endif
+#if TERN_CFG_IPV4
     return tern_csum_pseudo4(tern_tcp_ip_v4(src), tern_tcp_ip_v4(dst), TERN_IP_PROTO_TCP, len);
+#else
+    return 0; /* not reached: every address is an IPv6 one */
+#endif
 }
 
 /* Send p (TCP header first, checksum done) from src to dst by the IP of their family. */
@@ -215,10 +221,16 @@ static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src, c
     }
 #endif
     (void)zone;
+#if TERN_CFG_IPV4
     tern_ipv4_tx tx = {.src = tern_tcp_ip_v4(src), .dst = tern_tcp_ip_v4(dst), .proto = TERN_IP_PROTO_TCP};
     tx.ttl = ttl;
     tx.tos = tos;
     return tern_ipv4_output(s, p, &tx);
+#else
+    (void)src, (void)ttl, (void)tos;
+    tern_pbuf_free(s, p); /* not reached: every address is an IPv6 one */
+    return TERN_ERR_NOTSUP;
+#endif
 }
 
 static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {

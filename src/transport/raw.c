@@ -51,8 +51,12 @@ static tern_err set_end(tern_raw_pcb *pcb, const tern_addr *addr, bool local) {
         return TERN_OK;
     }
 #endif
+#if TERN_CFG_IPV4
     *(local ? &pcb->local_ip : &pcb->remote_ip) = tern_addr_get_ipv4(addr);
     return TERN_OK;
+#else
+    return TERN_ERR_NOTSUP;        /* an IPv4 endpoint in an IPv6-only build */
+#endif
 }
 
 tern_err tern_raw_bind(tern_raw_pcb *pcb, const tern_addr *addr) {
@@ -64,7 +68,9 @@ tern_err tern_raw_connect(tern_raw_pcb *pcb, const tern_addr *addr) {
 }
 
 void tern_raw_disconnect(tern_raw_pcb *pcb) {
+#if TERN_CFG_IPV4
     pcb->remote_ip = 0;
+#endif
 #if TERN_CFG_IPV6
     memset(pcb->remote6, 0, sizeof pcb->remote6);
 #endif
@@ -154,6 +160,7 @@ tern_err tern_raw_sendto(tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *dst) 
     if (pcb->v6)
         return sendto6(pcb, p, dst);
 #endif
+#if TERN_CFG_IPV4
     tern_ipv4_tx tx = {.src = pcb->local_ip,
                        .dst = tern_addr_get_ipv4(dst),
                        .proto = pcb->proto,
@@ -161,8 +168,13 @@ tern_err tern_raw_sendto(tern_raw_pcb *pcb, tern_pbuf *p, const tern_addr *dst) 
                        .tos = pcb->tos};
     TERN_STAT_INC(pcb->stack, RAW_TX);
     return tern_ipv4_output(pcb->stack, p, &tx);
+#else
+    tern_pbuf_free(pcb->stack, p); /* an IPv4 endpoint in an IPv6-only build */
+    return TERN_ERR_NOTSUP;
+#endif
 }
 
+#if TERN_CFG_IPV4
 bool tern_raw_input(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
     for (unsigned i = 0; i < TERN_CFG_RAW_PCBS; i++) {
         tern_raw_pcb *pcb = &s->raw.pcbs[i];
@@ -176,5 +188,6 @@ bool tern_raw_input(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
     }
     return false;
 }
+#endif
 
 #endif

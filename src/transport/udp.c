@@ -46,10 +46,29 @@ static bool port_in_use(tern_stack *s, uint32_t ip, uint16_t port, const tern_ud
             continue;
         if ((q->flags & TERN_UDP_F_REUSE) && (self->flags & TERN_UDP_F_REUSE))
             continue;
-        if (!q->local_ip || !ip || q->local_ip == ip)
+        if (!tern_udp_local_ip4(q) || !ip || tern_udp_local_ip4(q) == ip)
             return true;
     }
     return false;
+}
+
+/* Set the endpoint's local or remote IPv4 address (an IPv6-only build has none). */
+static void set_ip4(tern_udp_pcb *pcb, bool local, uint32_t ip) {
+#if TERN_CFG_IPV4
+    *(local ? &pcb->local_ip : &pcb->remote_ip) = ip;
+#else
+    (void)pcb, (void)local, (void)ip;
+#endif
+}
+
+/* The connected IPv4 peer (0: none, always in an IPv6-only build). */
+static uint32_t remote_ip4(const tern_udp_pcb *pcb) {
+#if TERN_CFG_IPV4
+    return pcb->remote_ip;
+#else
+    (void)pcb;
+    return 0;
+#endif
 }
 
 static uint16_t ephemeral_port(tern_stack *s, const tern_udp_pcb *self) {
@@ -57,7 +76,7 @@ static uint16_t ephemeral_port(tern_stack *s, const tern_udp_pcb *self) {
         uint16_t port = s->udp.next_port;
         s->udp.next_port =
             (uint16_t)(port + 1u < EPHEMERAL_FIRST + EPHEMERAL_COUNT ? port + 1u : EPHEMERAL_FIRST);
-        if (!port_in_use(s, self->local_ip, port, self))
+        if (!port_in_use(s, tern_udp_local_ip4(self), port, self))
             return port;
     }
     return 0;
@@ -81,13 +100,23 @@ static tern_err bind6(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
         return TERN_ERR_INUSE;
     if (!port)
         return TERN_ERR_INUSE;
-    pcb->local_ip = 0;
+    set_ip4(pcb, true, 0);
     memcpy(pcb->local6, addr->bytes, 16);
     pcb->v6 |= TERN_UDP_V6_LOCAL;
     pcb->local_port = port;
     return TERN_OK;
 }
 #endif
+
+/* May an endpoint bind to the IPv4 address ip (host order, not 0)? */
+static bool ipv4_bindable(tern_stack *s, uint32_t ip) {
+#if TERN_CFG_IPV4
+    return tern_ipv4_is_local(s, ip) || tern_ipv4_is_multicast(ip) || tern_ipv4_is_loopback(ip);
+#else
+    (void)s, (void)ip;
+    return false;
+#endif
+}
 
 tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
 #if TERN_CFG_IPV6
@@ -100,9 +129,9 @@ tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) 
         return TERN_ERR_INVAL;
     tern_stack *s = pcb->stack;
     uint32_t ip = addr ? tern_addr_get_ipv4(addr) : 0;
-    if (ip && !tern_ipv4_is_local(s, ip) && !tern_ipv4_is_multicast(ip) && !tern_ipv4_is_loopback(ip))
+    if (ip && !ipv4_bindable(s, ip))
         return TERN_ERR_INVAL;
-    pcb->local_ip = ip;
+    set_ip4(pcb, true, ip);
     if (!port) {
         port = ephemeral_port(s, pcb);
         if (!port)
@@ -115,8 +144,9 @@ tern_err tern_udp_bind(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) 
 }
 
 tern_err tern_udp_connect(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t port) {
+    bool v4 = TERN_CFG_IPV4 && addr && addr->family == TERN_AF_INET;
     bool v6 = TERN_CFG_IPV6 && addr && addr->family == TERN_AF_INET6;
-    if (!pcb || !addr || (addr->family != TERN_AF_INET && !v6) || !port)
+    if (!pcb || !addr || (!v4 && !v6) || !port)
         return TERN_ERR_INVAL;
     if (!pcb->local_port) {
         tern_err err = tern_udp_bind(pcb, NULL, 0);
@@ -131,7 +161,7 @@ tern_err tern_udp_connect(tern_udp_pcb *pcb, const tern_addr *addr, uint16_t por
         pcb->v6 |= TERN_UDP_V6_REMOTE;
     }
 #endif
-    pcb->remote_ip = tern_addr_get_ipv4(addr);
+    set_ip4(pcb, false, tern_addr_get_ipv4(addr));
     pcb->remote_port = port;
     pcb->flags |= TERN_UDP_F_CONNECTED;
     return TERN_OK;
@@ -141,7 +171,7 @@ void tern_udp_disconnect(tern_udp_pcb *pcb) {
 #if TERN_CFG_IPV6
     pcb->v6 &= (uint8_t)~TERN_UDP_V6_REMOTE;
 #endif
-    pcb->remote_ip = 0;
+    set_ip4(pcb, false, 0);
     pcb->remote_port = 0;
     pcb->flags &= (uint8_t)~TERN_UDP_F_CONNECTED;
 }
@@ -202,6 +232,10 @@ static tern_err sendto6(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, u
 }
 #endif
 
+#if TERN_CFG_IPV4
+static tern_err sendto4(tern_udp_pcb *pcb, tern_pbuf *p, uint32_t d, uint16_t port);
+#endif
+
 tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, uint16_t port) {
     tern_stack *s = pcb ? pcb->stack : NULL;
 #if TERN_CFG_IPV6
@@ -213,7 +247,17 @@ tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, 
             tern_pbuf_free(s, p);
         return TERN_ERR_INVAL;
     }
-    uint32_t d = tern_addr_get_ipv4(dst);
+#if TERN_CFG_IPV4
+    return sendto4(pcb, p, tern_addr_get_ipv4(dst), port);
+#else
+    tern_pbuf_free(s, p);
+    return TERN_ERR_NOTSUP; /* an IPv6-only build */
+#endif
+}
+
+#if TERN_CFG_IPV4
+static tern_err sendto4(tern_udp_pcb *pcb, tern_pbuf *p, uint32_t d, uint16_t port) {
+    tern_stack *s = pcb->stack;
     if (d == TERN_IPV4_BROADCAST && !(pcb->flags & TERN_UDP_F_BROADCAST)) {
         tern_pbuf_free(s, p);
         return TERN_ERR_INVAL;
@@ -253,6 +297,7 @@ tern_err tern_udp_sendto(tern_udp_pcb *pcb, tern_pbuf *p, const tern_addr *dst, 
     }
     return tern_ipv4_output(s, p, &tx);
 }
+#endif
 
 tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
     if (!pcb || !(pcb->flags & TERN_UDP_F_CONNECTED)) {
@@ -260,7 +305,7 @@ tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
             tern_pbuf_free(pcb->stack, p);
         return TERN_ERR_NOTCONN;
     }
-    tern_addr dst = tern_addr_ipv4(pcb->remote_ip);
+    tern_addr dst = tern_addr_ipv4(remote_ip4(pcb));
 #if TERN_CFG_IPV6
     if (pcb->v6 & TERN_UDP_V6_REMOTE)
         dst = tern_addr_ipv6(pcb->remote6, pcb->remote6_zone);
@@ -268,6 +313,7 @@ tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
     return tern_udp_sendto(pcb, p, &dst, pcb->remote_port);
 }
 
+#if TERN_CFG_IPV4
 /* How well pcb matches: 0 no, higher is more specific. */
 static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
     if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport)
@@ -317,6 +363,8 @@ static void no_port(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_pbuf_free(s, p);
 }
 
+#endif /* TERN_CFG_IPV4 */
+
 static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
     if (pcb->recv)
         pcb->recv(pcb->ctx, pcb, p, info);
@@ -324,6 +372,7 @@ static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
         tern_pbuf_free(s, p);
 }
 
+#if TERN_CFG_IPV4
 /* Broadcast and multicast go to every matching endpoint: each other one
  * gets its own copy (the best match keeps the original). */
 static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip,
@@ -337,6 +386,7 @@ static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_re
             deliver(s, pcb, copy, info);
     }
 }
+#endif /* TERN_CFG_IPV4 */
 
 /* The header, checked against the datagram, and p trimmed to the length it
  * gives (IP may carry padding); false, with p counted and freed, if bad. */
@@ -358,6 +408,7 @@ static bool read_header(tern_stack *s, tern_pbuf *p, tern_udp_repr *u) {
     return false;
 }
 
+#if TERN_CFG_IPV4
 void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_stack *s = nif->stack;
     tern_udp_repr u;
@@ -386,10 +437,11 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         deliver_copies(s, p, ip, &u, &info, pcb);
     deliver(s, pcb, p, &info);
 }
+#endif /* TERN_CFG_IPV4 */
 
 #if TERN_CFG_IPV6
 static int match6(const tern_udp_pcb *pcb, const tern_ipv6_repr *ip, const tern_udp_repr *u, bool group) {
-    if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport || pcb->local_ip)
+    if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport || tern_udp_local_ip4(pcb))
         return 0;
     if ((pcb->v6 & TERN_UDP_V6_LOCAL) && memcmp(pcb->local6, ip->dst, 16) != 0)
         return 0;
@@ -458,7 +510,8 @@ void tern_udp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
 static void icmp_error6(tern_stack *s, const tern_icmp_error *e) {
     for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
         tern_udp_pcb *pcb = &s->udp.pcbs[i];
-        if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err || pcb->local_ip)
+        if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err ||
+            tern_udp_local_ip4(pcb))
             continue;
         if ((pcb->flags & TERN_UDP_F_CONNECTED) &&
             (!(pcb->v6 & TERN_UDP_V6_REMOTE) || memcmp(pcb->remote6, e->dst6, 16) != 0 ||
@@ -480,6 +533,7 @@ void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
         return;
     }
 #endif
+#if TERN_CFG_IPV4
     for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
         tern_udp_pcb *pcb = &s->udp.pcbs[i];
         if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err)
@@ -495,6 +549,7 @@ void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
         pcb->err(pcb->ctx, pcb, refused ? TERN_ERR_REFUSED : TERN_ERR_HOSTUNREACH, e);
         return;
     }
+#endif
 }
 
 #endif

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "tern/config.h"
 #include "wire/wire.h"
+
+#if TERN_CFG_IPV4
 
 enum tern_arp_parse_result tern_arp_parse(const uint8_t *b, size_t n, tern_arp_repr *r) {
     if (n < TERN_WIRE_ARP_LEN)
@@ -31,3 +34,5 @@ void tern_arp_emit(uint8_t *b, const tern_arp_repr *r) {
     memcpy(b + 18, r->tha, 6);
     tern_wr32(b + 24, r->tpa);
 }
+
+#endif /* TERN_CFG_IPV4 */

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "tern/config.h"
 #include "wire/wire.h"
+
+#if TERN_CFG_IPV4
 
 /* ---- Parsing ------------------------------------------------------------- */
 
@@ -239,3 +242,5 @@ size_t tern_dhcp_build(uint8_t *buf, size_t size, const tern_dhcp_out *o) {
     size_t len = write_options(buf, TERN_DHCP_MIN_LEN, o);
     return len < TERN_DHCP_BOOTP_MIN ? TERN_DHCP_BOOTP_MIN : len;
 }
+
+#endif /* TERN_CFG_IPV4 */

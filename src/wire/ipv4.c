@@ -2,7 +2,10 @@
 #include "wire/ipv4.h"
 
 #include "core/chksum.h"
+#include "tern/config.h"
 #include "wire/wire.h"
+
+#if TERN_CFG_IPV4
 
 /* Options: EOL ends the list, NOP is one byte, every other option carries a
  * length of at least 2 that must stay inside the header. */
@@ -85,3 +88,5 @@ void tern_ipv4_add_router_alert(uint8_t *b, bool csum) {
     if (csum)
         tern_csum_store(b + 10, tern_csum_finish(tern_csum_partial(b, 24, 0)));
 }
+
+#endif /* TERN_CFG_IPV4 */

@@ -1,9 +1,12 @@
-/* The size presets (configs/minimal.h, typical.h, full.h) are what `make
- * size` measures, so their code must work: this test is built against each
- * of them (CMake variants preset_minimal, preset_typical, preset_full) and
- * drives two hosts over the virtual wire through what every preset has: ARP,
- * IPv4, UDP to the echo service, and a TCP transfer through the echo service
- * with its close, with every packet buffer back in its pool at the end. */
+/* The size presets (configs/minimal.h, typical.h, full.h, ipv6only.h) are
+ * what `make size` measures, so their code must work: this test is built
+ * against each of them (CMake variants preset_minimal, preset_typical,
+ * preset_full, preset_ipv6only) and drives two hosts over the virtual wire
+ * through what every preset has: UDP to the echo service and a TCP transfer
+ * through the echo service with its close, over IPv4 (ARP) where the preset
+ * has IPv4 and over IPv6 link-local (Neighbor Discovery) where it has IPv6,
+ * with every packet buffer back in its pool at the end. An IPv6-only preset
+ * must also drop, count and leave unanswered the IPv4 and ARP frames it gets. */
 #include <string.h>
 
 #include "testutil.h"
@@ -34,6 +37,7 @@ static void udp_recv(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_
     tern_pbuf_free(pcb->stack, p);
 }
 
+#if TERN_CFG_IPV4
 static void test_udp_echo(void **state) {
     (void)state;
     sim sm;
@@ -60,6 +64,7 @@ static void test_udp_echo(void **state) {
     tern_udp_free(u);
     sim_free_checked(&sm);
 }
+#endif
 
 /* ---- TCP ---- */
 
@@ -126,19 +131,34 @@ static void on_err(void *ctx, tern_stack *s, tern_err err) {
 static const tern_tcp_callbacks client_cbs = {
     .recv = on_recv, .sent = on_sent, .connected = on_connected, .err = on_err};
 
-static void test_tcp_echo_transfer(void **state) {
-    (void)state;
+/* Connect b to a's echo service at dst (NULL: a's IPv6 link-local address,
+ * once DAD is over), send TCP_BYTES and read them back, then close. */
+static void tcp_echo_transfer(const tern_addr *dst4) {
     sim sm;
     sim_init(&sm);
     sim_host *a = sim_add_host(&sm, 3), *b = sim_add_host(&sm, 4);
-    sim_attach(&sm, a, 0, SERVER, 24, 0);
-    sim_attach(&sm, b, 0, CLIENT, 24, 0);
+    tern_netif *na = sim_attach(&sm, a, 0, SERVER, 24, 0);
+    tern_netif *nb = sim_attach(&sm, b, 0, CLIENT, 24, 0);
     assert_int_equal(tern_echo_start(a->stack), TERN_OK);
+    tern_addr dst;
+    if (dst4) {
+        dst = *dst4;
+    } else {
+#if TERN_CFG_IPV6
+        assert_int_equal(tern_ipv6_enable(na, false), TERN_OK);
+        assert_int_equal(tern_ipv6_enable(nb, false), TERN_OK);
+        sim_run(&sm, 3000);
+        assert_int_equal(na->ip6.addrs[0].state, TERN_IPV6_ADDR_PREFERRED);
+        dst = tern_addr_ipv6(na->ip6.addrs[0].addr, nb->index);
+#else
+        fail();
+#endif
+    }
+    (void)na, (void)nb;
     tcp_client c = {0};
     c.pcb = tern_tcp_new(b->stack);
     assert_non_null(c.pcb);
     tern_tcp_set_callbacks(c.pcb, &client_cbs, &c);
-    tern_addr dst = tern_addr_ipv4(SERVER);
     assert_int_equal(tern_tcp_connect(c.pcb, &dst, 7), TERN_OK);
     sim_run_until(&sm, &c.eof, 60000);
     assert_int_equal(c.err, 0);
@@ -148,6 +168,14 @@ static void test_tcp_echo_transfer(void **state) {
     sim_run(&sm, 2u * TERN_CFG_TCP_MSL_MS + 1000u); /* TIME-WAIT over */
     sim_free_checked(&sm);
 }
+
+#if TERN_CFG_IPV4
+static void test_tcp_echo_transfer(void **state) {
+    (void)state;
+    tern_addr dst = tern_addr_ipv4(SERVER);
+    tcp_echo_transfer(&dst);
+}
+#endif
 
 #if TERN_CFG_IPV6
 /* IPv6 presets: link-local addresses after DAD, UDP echo over IPv6, and a
@@ -187,14 +215,59 @@ static void test_ipv6_udp_echo(void **state) {
     tern_udp_free(u);
     sim_free_checked(&sm);
 }
+
+/* TCP over IPv6 link-local: 64 KB through the echo service and back. */
+static void test_ipv6_tcp_echo_transfer(void **state) {
+    (void)state;
+    tcp_echo_transfer(NULL);
+}
+#endif
+
+#if !TERN_CFG_IPV4
+/* An IPv6-only stack takes no IPv4: an ARP request and an IPv4 echo request
+ * are dropped and counted (as an unknown EtherType), never answered, and
+ * their buffers go back to the pool. */
+static void test_ipv4_frames_dropped(void **state) {
+    (void)state;
+    tern_stack *s = stack_new(5);
+    cap_netif c;
+    cap_init(&c, s);
+    assert_int_equal(tern_ipv6_enable(&c.nif, false), TERN_OK);
+    tern_stack_poll(s, 3000); /* DAD over */
+    cap_clear(&c);
+    static const uint8_t zero_mac[6];
+    uint8_t frame[128];
+    size_t n = build_arp(frame, 1, test_mac_peer, IP4(192, 0, 2, 1), zero_mac, IP4(192, 0, 2, 2));
+    inject(&c.nif, frame, n);
+    static const uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    n = build_icmp_echo(frame, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2), 7, 1, data, sizeof data);
+    inject(&c.nif, frame, n);
+    tern_stack_poll(s, 4000);
+    assert_int_equal(c.count, 0);
+    assert_int_equal(c.nif.counters.rx_packets, 2);
+#if TERN_CFG_STATS
+    assert_int_equal(stat(s, "eth.drop.type"), 2);
+    assert_int_equal(tern_stats_get_by_name(s, "ipv4.rx"), -1); /* no IPv4 counters at all */
+    assert_int_equal(tern_stats_get_by_name(s, "arp.rx"), -1);
+#endif
+    assert_int_equal(tern_stack_buffers_in_use(s), 0);
+    cap_clear(&c);
+    stack_free_checked(s);
+}
 #endif
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+#if TERN_CFG_IPV4
         cmocka_unit_test(test_udp_echo),
         cmocka_unit_test(test_tcp_echo_transfer),
+#endif
 #if TERN_CFG_IPV6
         cmocka_unit_test(test_ipv6_udp_echo),
+        cmocka_unit_test(test_ipv6_tcp_echo_transfer),
+#endif
+#if !TERN_CFG_IPV4
+        cmocka_unit_test(test_ipv4_frames_dropped),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,16 @@ static tern_err cap_output(tern_netif *nif, tern_pbuf *p) {
 
 static const tern_netif_ops cap_ops = {.link_output = cap_output};
 
+/* Give nif an IPv4 address (gw may be 0); an IPv6-only build has none to give. */
+static void set_ipv4(tern_netif *nif, uint32_t ip, uint8_t prefix, uint32_t gw) {
+#if TERN_CFG_IPV4
+    tern_addr a = tern_addr_ipv4(ip), g = tern_addr_ipv4(gw);
+    assert_int_equal(tern_netif_set_ipv4(nif, &a, prefix, gw ? &g : NULL), TERN_OK);
+#else
+    (void)nif, (void)ip, (void)prefix, (void)gw;
+#endif
+}
+
 void cap_init(cap_netif *c, tern_stack *s) {
     memset(c, 0, sizeof *c);
     tern_netif_init(&c->nif, "cap0", TERN_LINK_ETHERNET, &cap_ops, c);
@@ -27,8 +37,7 @@ void cap_init(cap_netif *c, tern_stack *s) {
     assert_int_equal(tern_netif_add(s, &c->nif), TERN_OK);
     tern_netif_set_up(&c->nif, true);
     tern_netif_set_link(&c->nif, true);
-    tern_addr ip = TERN_ADDR4(192, 0, 2, 2), gw = TERN_ADDR4(192, 0, 2, 1);
-    assert_int_equal(tern_netif_set_ipv4(&c->nif, &ip, 24, &gw), TERN_OK);
+    set_ipv4(&c->nif, IP4(192, 0, 2, 2), 24, IP4(192, 0, 2, 1));
     cap_clear(c); /* forget the gratuitous ARP */
 }
 
@@ -40,8 +49,7 @@ void cap_init_as(cap_netif *c, tern_stack *s, const char *name, const uint8_t ma
     assert_int_equal(tern_netif_add(s, &c->nif), TERN_OK);
     tern_netif_set_up(&c->nif, true);
     tern_netif_set_link(&c->nif, true);
-    tern_addr a = tern_addr_ipv4(ip), g = tern_addr_ipv4(gw);
-    assert_int_equal(tern_netif_set_ipv4(&c->nif, &a, prefix, gw ? &g : NULL), TERN_OK);
+    set_ipv4(&c->nif, ip, prefix, gw);
     cap_clear(c);
 }
 
@@ -261,8 +269,7 @@ tern_netif *sim_attach(sim *sm, sim_host *h, unsigned wire, uint32_t ip, uint8_t
     assert_int_equal(tern_netif_add(h->stack, nif), TERN_OK);
     tern_netif_set_up(nif, true);
     tern_netif_set_link(nif, true);
-    tern_addr a = tern_addr_ipv4(ip), g = tern_addr_ipv4(gw);
-    assert_int_equal(tern_netif_set_ipv4(nif, &a, prefix, gw ? &g : NULL), TERN_OK);
+    set_ipv4(nif, ip, prefix, gw);
     return nif;
 }
 
