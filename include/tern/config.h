@@ -221,7 +221,7 @@
 #endif
 /* Ping client API. */
 #ifndef TERN_CFG_PING
-#define TERN_CFG_PING TERN_CFG_IPV4
+#define TERN_CFG_PING 1
 #endif
 
 /* ---- IGMP and multicast -------------------------------------------------- */
@@ -530,9 +530,8 @@ _Static_assert(TERN_CFG_IS_BOOL(TERN_CFG_ETHERNET) && TERN_CFG_IS_BOOL(TERN_CFG_
                    TERN_CFG_IS_BOOL(TERN_CFG_ICMP) && TERN_CFG_IS_BOOL(TERN_CFG_STATS),
                "tern: feature switches must be 0 or 1");
 _Static_assert(TERN_CFG_IPV4 || TERN_CFG_IPV6, "tern: enable TERN_CFG_IPV4, TERN_CFG_IPV6 or both");
-_Static_assert(
-    TERN_CFG_IPV4 || (!TERN_CFG_ICMP && !TERN_CFG_PING && !TERN_CFG_IGMP),
-    "tern: TERN_CFG_ICMP, TERN_CFG_PING and TERN_CFG_IGMP need IPv4 (ICMPv6 and MLD come with IPv6)");
+_Static_assert(TERN_CFG_IPV4 || (!TERN_CFG_ICMP && !TERN_CFG_IGMP),
+               "tern: TERN_CFG_ICMP and TERN_CFG_IGMP need IPv4 (ICMPv6 and MLD come with IPv6)");
 _Static_assert(
     TERN_CFG_IPV4 || (!TERN_CFG_DHCP && !TERN_CFG_AUTOIP && !TERN_CFG_ARP_ACD),
     "tern: TERN_CFG_DHCP, TERN_CFG_AUTOIP and TERN_CFG_ARP_ACD need IPv4 (DHCPv6 and SLAAC come with IPv6)");
@@ -656,7 +655,8 @@ _Static_assert((TERN_CFG_TCP_HASH & (TERN_CFG_TCP_HASH - 1)) == 0 && TERN_CFG_TC
 _Static_assert(TERN_CFG_TCP_RTO_MIN_MS <= TERN_CFG_TCP_RTO_INIT_MS &&
                    TERN_CFG_TCP_RTO_INIT_MS <= TERN_CFG_TCP_RTO_MAX_MS,
                "tern: TCP RTO bounds must satisfy MIN <= INIT <= MAX");
-_Static_assert(!TERN_CFG_PING || TERN_CFG_ICMP, "tern: the ping client needs ICMP");
+_Static_assert(!TERN_CFG_PING || !TERN_CFG_IPV4 || TERN_CFG_ICMP,
+               "tern: the ping client needs ICMP (for IPv4)");
 _Static_assert(!TERN_CFG_APP_ECHO || TERN_CFG_UDP, "tern: the echo service needs UDP");
 _Static_assert(TERN_CFG_UDP_PCBS >= 1 && TERN_CFG_UDP_PCBS <= 65535,
                "tern: TERN_CFG_UDP_PCBS must be 1..65535");

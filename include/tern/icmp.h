@@ -1,4 +1,4 @@
-/* ICMPv4 (RFC 792): echo, errors (rate-limited), and a ping client. */
+/* ICMPv4 (RFC 792): echo and errors (rate-limited); the ping client is in tern/ping.h. */
 #ifndef TERN_ICMP_H
 #define TERN_ICMP_H
 
@@ -9,6 +9,7 @@
 #include "tern/config.h"
 #include "tern/err.h"
 #include "tern/pbuf.h"
+#include "tern/ping.h"
 #include "tern/timer.h"
 
 struct tern_stack;
@@ -39,50 +40,9 @@ typedef struct tern_icmp_error {
 #endif
 } tern_icmp_error;
 
-#if TERN_CFG_PING
-enum tern_ping_event { TERN_PING_REPLY, TERN_PING_TIMEOUT, TERN_PING_DONE, TERN_PING_ERROR };
-typedef struct tern_ping tern_ping;
-typedef struct tern_ping_result {
-    enum tern_ping_event event;
-    uint16_t seq;
-    uint16_t bytes; /* ICMP payload bytes in the reply */
-    uint8_t ttl;
-    uint32_t rtt_ms;
-    uint16_t sent, received; /* totals so far */
-    tern_err err;            /* TERN_PING_ERROR: why the request could not be sent */
-} tern_ping_result;
-typedef void (*tern_ping_fn)(void *ctx, tern_ping *ping, const tern_ping_result *r);
-struct tern_ping {
-    tern_ping *next;
-    tern_timer timer;
-    tern_ping_fn cb;
-    void *ctx;
-    uint32_t dst;
-#if TERN_CFG_IPV6
-    tern_addr dst6; /* an IPv6 destination (family TERN_AF_INET6), else unused */
-#endif
-    uint32_t sent_at, next_send;
-    uint32_t interval_ms, timeout_ms;
-    uint16_t id, seq, count, size;
-    uint16_t sent, received;
-    uint8_t awaiting;
-};
-/* Send count echo requests (ICMPv6 echo for an IPv6 dst) of size payload bytes, interval_ms apart, each
- * waiting up to timeout_ms. ping is owned by the caller until TERN_PING_DONE
- * (or tern_ping_stop). */
-tern_err tern_ping_start(struct tern_stack *s, tern_ping *ping, const tern_addr *dst, uint16_t count,
-                         uint16_t size, uint32_t interval_ms, uint32_t timeout_ms, tern_ping_fn cb,
-                         void *ctx);
-void tern_ping_stop(struct tern_stack *s, tern_ping *ping);
-#endif
-
 typedef struct tern_icmp_state {
     uint32_t last_refill;
     uint16_t tokens;
-#if TERN_CFG_PING
-    tern_ping *pings;
-    uint16_t next_ping_id;
-#endif
 } tern_icmp_state;
 
 /* Send an ICMP error (type, code) about the datagram `orig` (which starts with

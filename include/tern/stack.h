@@ -17,6 +17,7 @@
 #include "tern/config.h"
 #include "tern/dns.h"
 #include "tern/icmp.h"
+#include "tern/ping.h"
 #include "tern/igmp.h"
 #include "tern/ipv4.h"
 #include "tern/ipv6.h"
@@ -77,6 +78,9 @@ typedef struct tern_stack {
 #endif
 #if TERN_CFG_ICMP
     tern_icmp_state icmp;
+#endif
+#if TERN_CFG_PING
+    tern_ping_state ping;
 #endif
 #if TERN_CFG_IGMP
     tern_igmp_state igmp;

@@ -12,6 +12,7 @@
 #include "tern/err.h"
 #include "tern/ethernet.h"
 #include "tern/icmp.h"
+#include "tern/ping.h"
 #include "tern/igmp.h"
 #include "tern/impair.h"
 #include "tern/ipv4.h"

@@ -50,7 +50,7 @@ void tern_dns_init(tern_stack *s);
 void tern_igmp_init(tern_stack *s);
 void tern_igmp_netif_removed(tern_stack *s, tern_netif *nif);
 void tern_icmp_init(tern_stack *s);
-void tern_icmp_deinit(tern_stack *s);
+void tern_ping_deinit(tern_stack *s);
 #if TERN_CFG_IMPAIR
 void tern_impair_deliver(tern_netif *nif, tern_pbuf *p, bool outgoing);
 #endif

@@ -55,8 +55,8 @@ void tern_stack_deinit(tern_stack *s) {
 #if TERN_CFG_TCP
     tern_tcp_deinit(s);
 #endif
-#if TERN_CFG_ICMP
-    tern_icmp_deinit(s);
+#if TERN_CFG_PING
+    tern_ping_deinit(s);
 #endif
 #if TERN_CFG_ETHERNET && TERN_CFG_IPV4
     tern_arp_deinit(s);

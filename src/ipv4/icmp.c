@@ -19,14 +19,6 @@ void tern_icmp_init(tern_stack *s) {
     s->icmp.last_refill = s->now;
 }
 
-void tern_icmp_deinit(tern_stack *s) {
-#if TERN_CFG_PING
-    tern_ping_deinit(s);
-#else
-    (void)s;
-#endif
-}
-
 static void reply_echo(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     tern_stack *s = nif->stack;
     /* The request's buffer becomes the reply: type 8 -> 0, checksum anew. */

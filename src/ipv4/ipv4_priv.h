@@ -52,7 +52,6 @@ void tern_icmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 #if TERN_CFG_PING
 /* An echo reply arrived (p at the ICMP header). Returns true if a ping took it. */
 bool tern_ping_input(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, uint16_t id, uint16_t seq);
-void tern_ping_deinit(tern_stack *s);
 #endif
 void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);

@@ -216,6 +216,40 @@ static void test_ipv6_udp_echo(void **state) {
     sim_free_checked(&sm);
 }
 
+#if TERN_CFG_PING
+typedef struct ping_seen {
+    unsigned replies, done;
+} ping_seen;
+
+static void on_ping(void *ctx, tern_ping *ping, const tern_ping_result *r) {
+    ping_seen *seen = ctx;
+    (void)ping;
+    seen->replies += r->event == TERN_PING_REPLY;
+    seen->done += r->event == TERN_PING_DONE;
+}
+
+/* The ping client over IPv6 link-local (in an IPv6-only build too). */
+static void test_ipv6_ping(void **state) {
+    (void)state;
+    sim sm;
+    sim_init(&sm);
+    sim_host *a = sim_add_host(&sm, 1), *b = sim_add_host(&sm, 2);
+    tern_netif *na = sim_attach(&sm, a, 0, SERVER, 24, 0);
+    tern_netif *nb = sim_attach(&sm, b, 0, CLIENT, 24, 0);
+    assert_int_equal(tern_ipv6_enable(na, false), TERN_OK);
+    assert_int_equal(tern_ipv6_enable(nb, false), TERN_OK);
+    sim_run(&sm, 3000);
+    tern_addr dst = tern_addr_ipv6(na->ip6.addrs[0].addr, nb->index);
+    tern_ping ping;
+    ping_seen seen = {0};
+    assert_int_equal(tern_ping_start(b->stack, &ping, &dst, 3, 56, 100, 1000, on_ping, &seen), TERN_OK);
+    sim_run(&sm, 2000);
+    assert_int_equal(seen.replies, 3);
+    assert_int_equal(seen.done, 1);
+    sim_free_checked(&sm);
+}
+#endif
+
 /* TCP over IPv6 link-local: 64 KB through the echo service and back. */
 static void test_ipv6_tcp_echo_transfer(void **state) {
     (void)state;
@@ -265,6 +299,9 @@ int main(void) {
 #if TERN_CFG_IPV6
         cmocka_unit_test(test_ipv6_udp_echo),
         cmocka_unit_test(test_ipv6_tcp_echo_transfer),
+#if TERN_CFG_PING
+        cmocka_unit_test(test_ipv6_ping),
+#endif
 #endif
 #if !TERN_CFG_IPV4
         cmocka_unit_test(test_ipv4_frames_dropped),

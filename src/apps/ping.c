@@ -1,9 +1,15 @@
-/* Ping client: echo requests on a timer, replies matched by id and seq. */
-#include "core/chksum.h"
-#include "ipv4/ipv4_priv.h"
+/* Ping client (tern/ping.h): echo requests on a timer, ICMP for IPv4
+ * destinations and ICMPv6 for IPv6 ones, replies matched by id and seq. */
+#include "core/core.h"
+#include "tern/ping.h"
+#include "tern/stack.h"
 #include "wire/transport.h"
 
 #include <string.h>
+#if TERN_CFG_IPV4
+#include "core/chksum.h"
+#include "ipv4/ipv4_priv.h"
+#endif
 #if TERN_CFG_IPV6
 #include "ipv6/ipv6_priv.h"
 #endif
@@ -15,7 +21,7 @@ static tern_ping *ping_of(tern_timer *t) {
 }
 
 static void unlink_ping(tern_stack *s, tern_ping *ping) {
-    for (tern_ping **pp = &s->icmp.pings; *pp; pp = &(*pp)->next) {
+    for (tern_ping **pp = &s->ping.list; *pp; pp = &(*pp)->next) {
         if (*pp == ping) {
             *pp = ping->next;
             break;
@@ -37,11 +43,9 @@ static tern_err send_request(tern_stack *s, tern_ping *ping) {
                                    (uint16_t)(TERN_WIRE_ICMP_HLEN + ping->size));
     if (!p)
         return TERN_ERR_NOMEM;
-    tern_icmp_repr r = {.type = TERN_ICMP_ECHO, .id = ping->id, .seq = ping->seq};
-#if TERN_CFG_IPV6
-    if (ping->dst6.family == TERN_AF_INET6)
-        r.type = TERN_ICMP6_ECHO_REQUEST;
-#endif
+    bool v6 = TERN_CFG_IPV6 && ping->dst.family == TERN_AF_INET6;
+    tern_icmp_repr r = {
+        .type = v6 ? 128 /* ICMPv6 echo request */ : 8 /* ICMP echo */, .id = ping->id, .seq = ping->seq};
     uint8_t hdr[TERN_WIRE_ICMP_HLEN];
     tern_icmp_write(hdr, &r);
     tern_pbuf_copy_in(p, 0, hdr, sizeof hdr);
@@ -51,17 +55,22 @@ static tern_err send_request(tern_stack *s, tern_ping *ping) {
             if (off >= TERN_WIRE_ICMP_HLEN)
                 q->payload[i] = (uint8_t)(off - TERN_WIRE_ICMP_HLEN);
 #if TERN_CFG_IPV6
-    if (ping->dst6.family == TERN_AF_INET6) {
-        tern_ipv6_tx tx6 = {.dst = ping->dst6};
+    if (v6) {
+        tern_ipv6_tx tx6 = {.dst = ping->dst};
         return tern_icmp6_send(s, p, &tx6); /* checksum with the pseudo header */
     }
 #endif
+#if TERN_CFG_IPV4
     uint8_t cb[2];
     tern_csum_store(cb, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
     tern_pbuf_copy_in(p, 2, cb, 2);
-    tern_ipv4_tx tx = {.dst = ping->dst, .proto = TERN_IP_PROTO_ICMP};
+    tern_ipv4_tx tx = {.dst = tern_addr_get_ipv4(&ping->dst), .proto = TERN_IP_PROTO_ICMP};
     TERN_STAT_INC(s, ICMP_TX);
     return tern_ipv4_output(s, p, &tx);
+#else
+    tern_pbuf_free(s, p);
+    return TERN_ERR_NOTSUP; /* not reached: start takes IPv6 destinations only */
+#endif
 }
 
 static void finish(tern_stack *s, tern_ping *ping) {
@@ -99,30 +108,26 @@ static void ping_timer(tern_stack *s, tern_timer *t) {
 tern_err tern_ping_start(tern_stack *s, tern_ping *ping, const tern_addr *dst, uint16_t count, uint16_t size,
                          uint32_t interval_ms, uint32_t timeout_ms, tern_ping_fn cb, void *ctx) {
     bool v6 = TERN_CFG_IPV6 && dst && dst->family == TERN_AF_INET6;
-    if (!ping || !dst || (dst->family != TERN_AF_INET && !v6) || !count || !timeout_ms ||
-        size > 0xFFFFu - TERN_WIRE_IPV4_HLEN - TERN_WIRE_ICMP_HLEN)
+    bool v4 = TERN_CFG_IPV4 && dst && dst->family == TERN_AF_INET;
+    if (!ping || (!v4 && !v6) || !count || !timeout_ms || size > 0xFFFFu - 20u - TERN_WIRE_ICMP_HLEN)
         return TERN_ERR_INVAL;
-    for (tern_ping *q = s->icmp.pings; q; q = q->next)
+    for (tern_ping *q = s->ping.list; q; q = q->next)
         if (q == ping)
             return TERN_ERR_ALREADY;
     *ping = (tern_ping){0};
     ping->cb = cb;
     ping->ctx = ctx;
-    ping->dst = tern_addr_get_ipv4(dst);
-#if TERN_CFG_IPV6
-    if (v6)
-        ping->dst6 = *dst;
-#endif
+    ping->dst = *dst;
     ping->interval_ms = interval_ms;
     ping->timeout_ms = timeout_ms;
     ping->count = count;
     ping->size = size;
-    ping->id = ++s->icmp.next_ping_id;
+    ping->id = ++s->ping.next_id;
     ping->seq = 1; /* like ping(8) */
     ping->next_send = s->now;
     tern_timer_init(&ping->timer, ping_timer);
-    ping->next = s->icmp.pings;
-    s->icmp.pings = ping;
+    ping->next = s->ping.list;
+    s->ping.list = ping;
     tern_timer_arm(s, &ping->timer, 0);
     return TERN_OK;
 }
@@ -132,8 +137,8 @@ void tern_ping_stop(tern_stack *s, tern_ping *ping) {
 }
 
 void tern_ping_deinit(tern_stack *s) {
-    while (s->icmp.pings)
-        unlink_ping(s, s->icmp.pings);
+    while (s->ping.list)
+        unlink_ping(s, s->ping.list);
 }
 
 /* The reply for ping: report it. */
@@ -158,8 +163,8 @@ static void take_reply(tern_stack *s, tern_ping *ping, uint16_t len, uint8_t ttl
 #if TERN_CFG_IPV6
 bool tern_ping_input6(tern_stack *s, const tern_pbuf *p, const uint8_t src[16], uint8_t hop_limit,
                       uint16_t id, uint16_t seq) {
-    for (tern_ping *ping = s->icmp.pings; ping; ping = ping->next) {
-        if (ping->id != id || ping->dst6.family != TERN_AF_INET6 || memcmp(ping->dst6.bytes, src, 16) != 0)
+    for (tern_ping *ping = s->ping.list; ping; ping = ping->next) {
+        if (ping->id != id || ping->dst.family != TERN_AF_INET6 || memcmp(ping->dst.bytes, src, 16) != 0)
             continue;
         take_reply(s, ping, p->tot_len, hop_limit, seq);
         return true;
@@ -168,18 +173,16 @@ bool tern_ping_input6(tern_stack *s, const tern_pbuf *p, const uint8_t src[16], 
 }
 #endif
 
+#if TERN_CFG_IPV4
 bool tern_ping_input(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, uint16_t id, uint16_t seq) {
-    for (tern_ping *ping = s->icmp.pings; ping; ping = ping->next) {
-        if (ping->id != id || ping->dst != ip->src)
+    for (tern_ping *ping = s->ping.list; ping; ping = ping->next) {
+        if (ping->id != id || ping->dst.family != TERN_AF_INET || tern_addr_get_ipv4(&ping->dst) != ip->src)
             continue;
-#if TERN_CFG_IPV6
-        if (ping->dst6.family == TERN_AF_INET6)
-            continue;
-#endif
         take_reply(s, ping, p->tot_len, ip->ttl, seq);
         return true;
     }
     return false;
 }
+#endif
 
 #endif
