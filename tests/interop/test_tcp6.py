@@ -1,6 +1,6 @@
 """TCP over IPv6 against the Linux kernel, over a TAP in a private namespace:
 100 MB each way (Linux through the stack's echo service, and the stack as
-client echoing for a Linux socket), sha256 checked; 20 MB through the
+client echoing for a Linux socket), sha256 checked; 5 MB through the
 stack's impairment (loss, reordering, duplicates, corruption); and a Packet
 Too Big (scapy) after which the stack's segments fit the new path MTU.
 
@@ -17,7 +17,9 @@ from tcpflow import ECHO_PORT, Flow, listen, wait_tcp_list
 from test_ipv6 import LINUX_G, STACK_G, STACK_LL, STACK_MAC, recv_frames, wait_inet6, wait_linux_ready
 
 MB = 1 << 20
-IMPAIRED_MB = int(os.environ.get("TERN_TCP_IMPAIRED_MB", "20"))
+# The impairment itself is exercised at 20 MB over IPv4 (test_tcp.py); over
+# IPv6 5 MB shows the same recovery paths (TERN_TCP6_IMPAIRED_MB for more).
+IMPAIRED_MB = int(os.environ.get("TERN_TCP6_IMPAIRED_MB", "5"))
 IMPAIRMENT = "loss=5,reorder=5,dup=1,corrupt=1,seed={seed}"
 CLIENT_PORT = 5001
 CLEAN_DROPS = ["tcp.drop.short", "tcp.drop.header_length", "tcp.drop.options", "tcp.drop.checksum",
@@ -128,7 +130,7 @@ def test_connect_refused_ipv6(v6, ns):
 
 def test_echo_impaired_ipv6(ns, start_tern):
     """Through the stack's impairment (loss, reordering, duplicates, corruption
-    both ways): 20 MB (TERN_TCP_IMPAIRED_MB) echoed whole over IPv6."""
+    both ways): 5 MB (TERN_TCP6_IMPAIRED_MB) echoed whole over IPv6."""
     seed = 4343
     t = start_v6(ns, start_tern, "--impair", IMPAIRMENT.format(seed=seed))
     baseline = t.stats().used()
