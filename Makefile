@@ -98,9 +98,8 @@ test-clang:
 
 # The sockets layer's tests under ThreadSanitizer: conformance, bad arguments,
 # the example and the 16-thread stress test (STRESS_SECONDS).
-TSAN_TESTS := sockets_stress test_sockets_args test_sockets_behaviour test_sockets_ipv6 conformance_linux \
-	conformance_tern \
-	sockets_example_echo
+TSAN_TESTS := sockets_stress test_sockets_args test_sockets_behaviour test_sockets_ipv6 test_sockets_ipv6only \
+	conformance_linux conformance_tern sockets_example_echo
 test-tsan:
 	$(call section,ThreadSanitizer: sockets tests$(,) stress $(STRESS_SECONDS) s ($(BUILD_TSAN)/))
 	cmake -S . -B $(BUILD_TSAN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DTERN_WERROR=ON \
