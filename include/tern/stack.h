@@ -56,10 +56,11 @@ typedef struct tern_stack {
     uint8_t netif_count;
 
     tern_pool pbuf_pool;
-    tern_pbuf_pool_elem pbuf_mem[TERN_CFG_PBUF_COUNT];
 #if TERN_CFG_PBUF_REF_COUNT
     tern_pool ref_pool;
-    tern_pbuf_ref_elem ref_mem[TERN_CFG_PBUF_REF_COUNT];
+#endif
+#if TERN_CFG_TCP
+    tern_tcp_state_s tcp;
 #endif
 
 #if TERN_CFG_LOOPBACK
@@ -88,9 +89,6 @@ typedef struct tern_stack {
 #if TERN_CFG_UDP
     tern_udp_state udp;
 #endif
-#if TERN_CFG_TCP
-    tern_tcp_state_s tcp;
-#endif
 #if TERN_CFG_RAW
     tern_raw_state raw;
 #endif
@@ -110,6 +108,14 @@ typedef struct tern_stack {
     void *assert_ctx;
 #endif
     tern_stats stats;
+
+    /* The buffer memory last: every field above stays within the short
+     * load/store offsets of small targets (Thumb: 4 KB from the base), so
+     * the code that uses them is smaller. */
+#if TERN_CFG_PBUF_REF_COUNT
+    tern_pbuf_ref_elem ref_mem[TERN_CFG_PBUF_REF_COUNT];
+#endif
+    tern_pbuf_pool_elem pbuf_mem[TERN_CFG_PBUF_COUNT];
 } tern_stack;
 
 /* Value tern_stack_poll returns when no timer is armed. */

@@ -119,50 +119,53 @@ typedef uint16_t tern_tcp_wnd;
 #endif
 
 struct tern_tcp_pcb {
+    /* Ordered for small code: the fields used most come first, bytes
+     * within 32 bytes of the start, halfwords within 64 and words within
+     * 128, where a Thumb load or store of them is one 16-bit instruction. */
     tern_tcp_pcb *next; /* lookup bucket chain */
     struct tern_stack *stack;
     const tern_tcp_callbacks *cb;
-    void *ctx;            /* the application's; the listener while TERN_TCPF_PASSIVE */
-    tern_pbuf *sndq_tail; /* send buffer (unacked then unsent bytes): a next_pkt ring held by its last pbuf */
-    tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
-    tern_tcp_ip local_ip, remote_ip;
-    uint16_t local_port, remote_port;
-    uint32_t snd_una, snd_nxt,
-        snd_max; /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
-    uint32_t snd_wl1;
-    tern_tcp_wnd snd_wnd;      /* window from the peer (scaled), last updated by seq snd_wl1 */
-    uint32_t rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
-    tern_tcp_wnd rcv_pending;  /* delivered, not yet consumed by the application */
-    tern_tcp_wnd sndq_len;     /* bytes in the send buffer */
-    tern_tcp_wnd cwnd, ssthresh;
-    uint32_t recover;
-    uint32_t rtt_seq; /* RTT sample in flight (no timestamps): its sequence number ... */
-#if TERN_CFG_TCP_TIMESTAMPS
-    uint32_t ts_recent; /* the peer's timestamp to echo (RFC 7323 4.3) */
-#endif
-    uint32_t rto_due, keep_due;         /* deadlines (when armed; delayed ACKs share the stack's) */
-    uint16_t poll_ms;                   /* poll callback interval, 0 = off */
-    uint16_t poll_at;                   /* next poll, low 16 bits of the ms clock */
-    uint16_t srtt, rttvar;              /* ms, scaled by 8 and 4 (RFC 6298 in fixed point; RTTs up to 8 s) */
-    uint16_t rto;                       /* ms */
-    uint16_t rtt_start;                 /* ... and when it left (low 16 bits of the ms clock) */
-    uint16_t oow_ack_at;                /* last ACK sent for an unacceptable empty segment (low 16 bits) */
-    uint16_t keep_idle_s, keep_intvl_s; /* keepalive timing, seconds */
-    uint16_t sndq_off;                  /* bytes of the first send-buffer pbuf already acked */
-    uint16_t mss;                       /* send MSS */
+    void *ctx; /* the application's; the listener while TERN_TCPF_PASSIVE */
     uint16_t flags;
     uint8_t state;
-    uint8_t nrtx;          /* retransmissions of the current segment, or unanswered probes */
-    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift */
+    uint8_t tmask; /* armed timers */
+    uint8_t nrtx;  /* retransmissions of the current segment, or unanswered probes */
     uint8_t dupacks;
+    uint8_t ooseq_n;
+    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift */
+    uint8_t keep_cnt, keep_sent;
 #if TERN_CFG_TCP_WSCALE
     uint8_t snd_wscale, rcv_wscale;
 #endif
-    uint8_t keep_cnt, keep_sent;
-    uint8_t ooseq_n;
-    uint8_t tmask; /* armed timers */
 #if TERN_CFG_IPV6
     uint8_t zone; /* interface index of a link-local peer, else 0 */
+#endif
+    uint16_t mss;                       /* send MSS */
+    uint16_t sndq_off;                  /* bytes of the first send-buffer pbuf already acked */
+    uint16_t rto;                       /* ms */
+    uint16_t srtt, rttvar;              /* ms, scaled by 8 and 4 (RFC 6298 in fixed point; RTTs up to 8 s) */
+    uint16_t rtt_start;                 /* when the timed segment left (low 16 bits of the ms clock) */
+    uint16_t oow_ack_at;                /* last ACK sent for an unacceptable empty segment (low 16 bits) */
+    uint16_t poll_ms;                   /* poll callback interval, 0 = off */
+    uint16_t poll_at;                   /* next poll, low 16 bits of the ms clock */
+    uint16_t keep_idle_s, keep_intvl_s; /* keepalive timing, seconds */
+    tern_tcp_wnd snd_wnd;               /* window from the peer (scaled), last updated by seq snd_wl1 */
+    tern_tcp_wnd rcv_pending;           /* delivered, not yet consumed by the application */
+    tern_tcp_wnd sndq_len;              /* bytes in the send buffer */
+    tern_tcp_wnd cwnd, ssthresh;
+    uint32_t snd_una, snd_nxt,
+        snd_max;               /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
+    uint32_t rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
+    uint32_t snd_wl1;
+    uint32_t recover;
+    uint32_t rtt_seq;           /* RTT sample in flight (no timestamps): its sequence number */
+    uint32_t rto_due, keep_due; /* deadlines (when armed; delayed ACKs share the stack's) */
+    tern_pbuf *sndq_tail; /* send buffer (unacked then unsent bytes): a next_pkt ring held by its last pbuf */
+    tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
+    uint16_t local_port, remote_port;
+    tern_tcp_ip local_ip, remote_ip;
+#if TERN_CFG_TCP_TIMESTAMPS
+    uint32_t ts_recent; /* the peer's timestamp to echo (RFC 7323 4.3) */
 #endif
 #if TERN_CFG_TCP_SACK
     uint32_t ooseq_recent; /* start of the latest out-of-order segment (first SACK block) */
@@ -206,19 +209,19 @@ struct tern_tcp_listener {
 };
 
 typedef struct tern_tcp_state_s {
-    tern_tcp_pcb pcbs[TERN_CFG_TCP_PCBS];
+    tern_tcp_pcb *active; /* the connection input is working on */
     tern_tcp_pcb *free;
+    uint32_t used_hi;    /* connections ever allocated lie below this index (the timer's walk) */
+    uint32_t delack_due; /* when the owed delayed ACKs go out (if delack_armed) */
+    bool delack_armed;
+    uint16_t next_port;
+    tern_timer timer; /* one timer for every connection: the earliest deadline */
+    uint32_t isn_secret[4];
     tern_tcp_pcb *buckets[TERN_CFG_TCP_HASH];
 #if TERN_CFG_TCP_LISTENERS
     tern_tcp_listener listeners[TERN_CFG_TCP_LISTENERS];
 #endif
-    tern_tcp_pcb *active; /* the connection input is working on */
-    tern_timer timer;     /* one timer for every connection: the earliest deadline */
-    uint32_t used_hi;     /* connections ever allocated lie below this index (the timer's walk) */
-    uint32_t delack_due;  /* when the owed delayed ACKs go out (if delack_armed) */
-    bool delack_armed;
-    uint32_t isn_secret[4];
-    uint16_t next_port;
+    tern_tcp_pcb pcbs[TERN_CFG_TCP_PCBS];
 } tern_tcp_state_s;
 
 /* What tern_tcp_info reports. */
