@@ -26,15 +26,15 @@ typedef struct tern_autoip tern_autoip;
 typedef void (*tern_autoip_fn)(void *ctx, tern_autoip *a, bool bound);
 
 struct tern_autoip {
+    tern_timer timer; /* rate limiting after many conflicts; first: it is the autoip */
     struct tern_netif *nif;
-    tern_acd acd;
-    tern_timer timer; /* rate limiting after many conflicts */
-    tern_autoip_fn cb;
-    void *ctx;
-    uint32_t ip; /* candidate or claimed address, host order */
-    uint16_t conflicts;
     uint8_t state;      /* enum tern_autoip_state */
     uint8_t configured; /* the netif carries our address */
+    uint16_t conflicts;
+    uint32_t ip; /* candidate or claimed address, host order */
+    tern_autoip_fn cb;
+    void *ctx;
+    tern_acd acd;
 };
 
 /* Start on nif; a is owned by the caller until tern_autoip_stop. */

@@ -73,41 +73,45 @@ typedef struct tern_dhcp_config {
 /* A lease as offered or bound (host order). */
 typedef struct tern_dhcp_lease {
     uint32_t ip, mask, router, server;
+    uint32_t lease_s;    /* as given; UINT32_MAX = infinite */
+    uint32_t t1_s, t2_s; /* as used (defaults 1/2 and 7/8 of the lease) */
+    uint16_t mtu;        /* 0 = not given */
+    uint8_t ndns, nntp;
     uint32_t dns[TERN_CFG_DHCP_SERVERS];
     uint32_t ntp[TERN_CFG_DHCP_SERVERS]; /* kept for an SNTP client */
-    uint32_t lease_s;                    /* as given; UINT32_MAX = infinite */
-    uint32_t t1_s, t2_s;                 /* as used (defaults 1/2 and 7/8 of the lease) */
-    uint16_t mtu;                        /* 0 = not given */
-    uint8_t ndns, nntp;
     char domain[TERN_CFG_DHCP_DOMAIN_MAX + 1];
 } tern_dhcp_lease;
 
+/* The fields used most come first (short load/store offsets on small
+ * targets); the timer at offset 0 is the client itself. */
 struct tern_dhcp {
-    struct tern_netif *nif;
-    struct tern_udp_pcb *pcb; /* port 68 */
     tern_timer timer;
-    tern_dhcp_fn cb;
-    void *ctx;
-    tern_dhcp_lease lease;
-    uint32_t xid;
-    uint32_t exchange_start; /* first message of this exchange (secs field) */
-    uint32_t lease_start;    /* first REQUEST of the exchange that got the lease */
-    uint32_t unbound_since;  /* start, or when the last lease was lost (AutoIP fallback) */
-    uint32_t t1_at, t2_at, expires_at;
-    uint32_t previous; /* remembered address for INIT-REBOOT */
-    uint16_t autoip_after_s;
-    uint16_t link_mtu;  /* the interface's MTU before a lease changed it */
+    struct tern_netif *nif;
     uint8_t state;      /* enum tern_dhcp_state */
     uint8_t tries;      /* transmissions in this state */
     uint8_t configured; /* the interface carries lease.ip */
     uint8_t infinite;   /* the lease never expires */
+#if TERN_CFG_AUTOIP
+    uint8_t autoip_on;
+#endif
+    uint16_t autoip_after_s;
+    uint16_t link_mtu;        /* the interface's MTU before a lease changed it */
+    struct tern_udp_pcb *pcb; /* port 68 */
+    uint32_t xid;
+    uint32_t previous;       /* remembered address for INIT-REBOOT */
+    uint32_t lease_start;    /* first REQUEST of the exchange that got the lease */
+    uint32_t t1_at, t2_at, expires_at;
+    uint32_t exchange_start; /* first message of this exchange (secs field) */
+    uint32_t unbound_since;  /* start, or when the last lease was lost (AutoIP fallback) */
+    tern_dhcp_fn cb;
+    void *ctx;
+    tern_dhcp_lease lease;
     char hostname[TERN_CFG_DHCP_HOSTNAME_MAX + 1];
 #if TERN_CFG_ARP_ACD
     tern_acd acd;
 #endif
 #if TERN_CFG_AUTOIP
     tern_autoip autoip;
-    uint8_t autoip_on;
 #endif
 };
 

@@ -34,8 +34,6 @@ typedef void (*tern_dns_fn)(void *ctx, const char *name, tern_err err, const ter
 enum tern_dns_entry_state { TERN_DNS_FREE, TERN_DNS_PENDING, TERN_DNS_DONE };
 
 typedef struct tern_dns_entry {
-    char name[TERN_CFG_DNS_NAME_MAX + 1];
-    tern_addr addrs[TERN_CFG_DNS_ADDRS];
     uint32_t expires;         /* DONE: end of the TTL; PENDING: retransmission time */
     struct tern_udp_pcb *pcb; /* PENDING: the query's endpoint (random port) */
     uint16_t id;              /* PENDING: transaction ID */
@@ -45,6 +43,8 @@ typedef struct tern_dns_entry {
     uint8_t tries;            /* PENDING: attempts at this server */
     uint8_t mdns;             /* asked with multicast DNS */
     uint8_t family;
+    tern_addr addrs[TERN_CFG_DNS_ADDRS];
+    char name[TERN_CFG_DNS_NAME_MAX + 1]; /* last: the fields above keep short offsets */
 } tern_dns_entry;
 
 typedef struct tern_dns_request {
