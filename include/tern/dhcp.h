@@ -98,8 +98,8 @@ struct tern_dhcp {
     uint16_t link_mtu;        /* the interface's MTU before a lease changed it */
     struct tern_udp_pcb *pcb; /* port 68 */
     uint32_t xid;
-    uint32_t previous;       /* remembered address for INIT-REBOOT */
-    uint32_t lease_start;    /* first REQUEST of the exchange that got the lease */
+    uint32_t previous;    /* remembered address for INIT-REBOOT */
+    uint32_t lease_start; /* first REQUEST of the exchange that got the lease */
     uint32_t t1_at, t2_at, expires_at;
     uint32_t exchange_start; /* first message of this exchange (secs field) */
     uint32_t unbound_since;  /* start, or when the last lease was lost (AutoIP fallback) */
