@@ -29,24 +29,17 @@ static uint8_t version_of(tern_stack *s, tern_netif *nif) {
     return 3;
 }
 
-static tern_igmp_group *find(tern_stack *s, uint8_t ifindex, uint32_t group) {
+static tern_igmp_group *find(const tern_stack *s, unsigned ifindex, uint32_t group) {
     for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
-        tern_igmp_group *g = &s->igmp.groups[i];
+        const tern_igmp_group *g = &s->igmp.groups[i];
         if (g->group == group && g->ifindex == ifindex)
-            return g;
+            return (tern_igmp_group *)(uintptr_t)g;
     }
     return NULL;
 }
 
 bool tern_igmp_is_member(const tern_stack *s, const tern_netif *nif, uint32_t group) {
-    if (group == TERN_IPV4_ALL_HOSTS)
-        return true;
-    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
-        const tern_igmp_group *g = &s->igmp.groups[i];
-        if (g->group == group && g->ifindex == nif->index)
-            return true;
-    }
-    return false;
+    return group == TERN_IPV4_ALL_HOSTS || find(s, nif->index, group);
 }
 
 /* Build and send one report (or leave) for group on nif. */
@@ -61,22 +54,21 @@ static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, bool le
     uint8_t *b = p->payload;
     memset(b, 0, len);
     uint32_t dst = group;
-    if (version == 3) {
+    if (version == 3) { /* one group record */
         b[0] = TERN_IGMP_V3_REPORT;
-        tern_wr16(b + 6, 1);
+        b[7] = 1;
         b[8] = (uint8_t)(leave      ? TERN_IGMP_CHANGE_TO_INCLUDE
                          : response ? TERN_IGMP_MODE_IS_EXCLUDE
                                     : TERN_IGMP_CHANGE_TO_EXCLUDE);
-        tern_wr32(b + 12, group);
         dst = V3_ROUTERS;
     } else {
         b[0] = (uint8_t)(leave          ? TERN_IGMP_V2_LEAVE
                          : version == 2 ? TERN_IGMP_V2_REPORT
                                         : TERN_IGMP_V1_REPORT);
-        tern_wr32(b + 4, group);
         if (leave)
             dst = ALL_ROUTERS;
     }
+    tern_wr32(b + len - 4u, group); /* the last field of either format */
     tern_csum_store(b + 2, tern_csum_finish(tern_csum_partial(b, len, 0)));
     tern_ipv4_tx tx = {.src = nif->ip4,
                        .dst = dst,
@@ -104,6 +96,11 @@ static void rearm(tern_stack *s) {
         tern_timer_arm_at(s, &s->igmp.timer, next);
 }
 
+/* Between unsolicited reports (RFC 3376 8.11, RFC 2236 8.10). */
+static uint32_t unsolicited_ms(tern_stack *s, tern_netif *nif) {
+    return version_of(s, nif) == 3 ? UNSOLICITED_V3_MS : UNSOLICITED_V2_MS;
+}
+
 static void schedule(tern_stack *s, tern_igmp_group *g, uint8_t kind, uint32_t max_ms) {
     uint32_t due = s->now + (max_ms ? tern_random(s) % (max_ms + 1u) : 0);
     /* A pending report keeps its time if that is sooner (RFC 2236 3). */
@@ -127,7 +124,7 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
         send_message(s, nif, g->group, false, kind == PENDING_RESPONSE);
         if (kind == PENDING_CHANGE && g->retrans) {
             g->retrans--;
-            schedule(s, g, PENDING_CHANGE, version_of(s, nif) == 3 ? UNSOLICITED_V3_MS : UNSOLICITED_V2_MS);
+            schedule(s, g, PENDING_CHANGE, unsolicited_ms(s, nif));
         }
     }
     rearm(s);
@@ -173,8 +170,7 @@ tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) 
     program_filter(nif, g, true);
     /* Unsolicited report now, and once more later (robustness 2). */
     send_message(s, nif, g, false, false);
-    slot->retrans = 0;
-    schedule(s, slot, PENDING_CHANGE, version_of(s, nif) == 3 ? UNSOLICITED_V3_MS : UNSOLICITED_V2_MS);
+    schedule(s, slot, PENDING_CHANGE, unsolicited_ms(s, nif)); /* (retrans 0: no more after it) */
     rearm(s);
     return TERN_OK;
 }
@@ -234,10 +230,9 @@ void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
             tern_pbuf_free(s, p);
             return;
         }
-        /* Sources beyond the fixed part are checked against len, not read. */
-        uint8_t head[TERN_WIRE_IGMP_V3_QUERY_MIN];
-        memcpy(head, b, len < sizeof head ? len : sizeof head);
-        res = tern_igmp_parse(head, len, &r);
+        /* b holds the first min(len, 12) bytes, all the parser reads:
+         * sources beyond the fixed part are checked against len, not read. */
+        res = tern_igmp_parse(b, len, &r);
     }
     if (res != TERN_IGMP_PARSE_OK) {
         if (res == TERN_IGMP_PARSE_SHORT)

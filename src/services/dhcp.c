@@ -35,8 +35,12 @@ const char *tern_dhcp_state_name(uint8_t state) {
     return state < sizeof state_names / sizeof state_names[0] ? state_names[state] : "?";
 }
 
+_Static_assert(offsetof(tern_dhcp, timer) == 0, "the timer is the client");
+_Static_assert(TERN_DHCP_RENEWING == TERN_DHCP_BOUND + 1 && TERN_DHCP_REBINDING == TERN_DHCP_RENEWING + 1,
+               "the lease states follow each other");
+
 static tern_dhcp *dhcp_of_timer(tern_timer *t) {
-    return (tern_dhcp *)(void *)((uint8_t *)t - offsetof(tern_dhcp, timer));
+    return (tern_dhcp *)(void *)t;
 }
 
 static tern_stack *stack_of(const tern_dhcp *d) {
@@ -135,12 +139,17 @@ static void transmit(tern_dhcp *d, uint8_t type) {
     tern_timer_arm(stack_of(d), &d->timer, backoff_ms(d));
 }
 
-static void new_exchange(tern_dhcp *d, uint8_t state) {
-    tern_stack *s = stack_of(d);
-    d->state = state;
+/* Enter state with no transmission yet; a lease got from here starts now. */
+static void enter(tern_dhcp *d, unsigned state) {
+    d->state = (uint8_t)state;
     d->tries = 0;
-    d->xid = tern_random(s);
-    d->exchange_start = s->now;
+    d->lease_start = stack_of(d)->now;
+}
+
+static void new_exchange(tern_dhcp *d, unsigned state) {
+    enter(d, state);
+    d->xid = tern_random(stack_of(d));
+    d->exchange_start = d->lease_start;
 }
 
 /* ---- The interface's configuration ----------------------------------------- */
@@ -217,51 +226,39 @@ static void discover(tern_dhcp *d) {
     transmit(d, TERN_DHCP_DISCOVER);
 }
 
-/* Start again from INIT, at once or after delay_ms. */
-static void restart(tern_dhcp *d, uint32_t delay_ms) {
+enum { RESTART, RESTART_REFUSED, RESTART_DECLINE };
+
+/* Leave the exchange or the lease in use (the address goes) and start again
+ * from INIT: at once, or (RESTART_DECLINE: the address is in use) after a
+ * DECLINE and a wait. An address refused (NAK, conflict) is not asked for
+ * again. The application hears of a lease lost. */
+static void restart(tern_dhcp *d, unsigned how) {
     tern_stack *s = stack_of(d);
     bool was_configured = d->configured;
-    unconfigure(d);
+    unconfigure(d); /* stop using the address before anything else */
     if (was_configured)
         d->unbound_since = s->now;
-    if (!delay_ms) {
-        discover(d);
-        return;
+    if (how == RESTART_DECLINE) {
+        TERN_STAT_INC(s, DHCP_DECLINE);
+        broadcast(d, TERN_DHCP_DECLINE);
     }
-    d->state = TERN_DHCP_INIT;
-    tern_timer_arm(s, &d->timer, delay_ms);
+    if (how != RESTART && d->previous == d->lease.ip)
+        d->previous = 0;
+    if (how == RESTART_DECLINE) {
+        d->state = TERN_DHCP_INIT;
+        tern_timer_arm(s, &d->timer, DECLINE_WAIT_MS);
+    } else {
+        discover(d);
+    }
+    if (was_configured)
+        notify(d, TERN_DHCP_EV_LOST);
 }
 
 static void reboot(tern_dhcp *d) {
     new_exchange(d, TERN_DHCP_REBOOTING);
-    d->lease_start = stack_of(d)->now;
     d->lease.ip = d->previous;
     d->lease.server = 0;
     transmit(d, TERN_DHCP_REQUEST);
-}
-
-#if TERN_CFG_ARP_ACD
-static void decline(tern_dhcp *d) {
-    bool was_configured = d->configured;
-    unconfigure(d); /* stop using the address before anything else */
-    if (was_configured)
-        d->unbound_since = stack_of(d)->now;
-    TERN_STAT_INC(stack_of(d), DHCP_DECLINE);
-    broadcast(d, TERN_DHCP_DECLINE);
-    if (d->previous == d->lease.ip)
-        d->previous = 0; /* do not ask for it again */
-    restart(d, DECLINE_WAIT_MS);
-    if (was_configured)
-        notify(d, TERN_DHCP_EV_LOST);
-}
-#endif
-
-static void lose_lease(tern_dhcp *d) {
-    bool was_configured = d->configured;
-    TERN_STAT_INC(stack_of(d), DHCP_LEASE_LOST);
-    restart(d, 0);
-    if (was_configured)
-        notify(d, TERN_DHCP_EV_LOST);
 }
 
 /* Arm the timer for a deadline (absolute), at most max_ms away. */
@@ -271,25 +268,28 @@ static void arm_until(tern_dhcp *d, uint32_t at, uint32_t max_ms) {
     tern_timer_arm(s, &d->timer, left < max_ms ? left : max_ms);
 }
 
-static void enter_bound(tern_dhcp *d) {
+/* Use the lease (again: ev is TERN_DHCP_EV_RENEWED) until T1. */
+static void bind(tern_dhcp *d, enum tern_dhcp_event ev) {
+    configure(d);
+    d->previous = d->lease.ip;
     d->state = TERN_DHCP_BOUND;
     if (d->infinite)
         tern_timer_cancel(stack_of(d), &d->timer);
     else
         arm_until(d, d->t1_at, UINT32_MAX);
+    notify(d, ev);
 }
 
-static void bind(tern_dhcp *d) {
-    configure(d);
-    d->previous = d->lease.ip;
-    enter_bound(d);
-    notify(d, TERN_DHCP_EV_BOUND);
+/* RENEWING: until T2; REBINDING: until the lease expires. */
+static uint32_t deadline_of(const tern_dhcp *d) {
+    return d->state == TERN_DHCP_RENEWING ? d->t2_at : d->expires_at;
 }
 
 /* RENEWING and REBINDING: retransmit after half the time left to the
  * deadline, at least 60 s, and never past it (RFC 2131 4.4.5). */
-static void lease_retransmit(tern_dhcp *d, uint32_t deadline) {
+static void lease_retransmit(tern_dhcp *d) {
     tern_stack *s = stack_of(d);
+    uint32_t deadline = deadline_of(d);
     uint32_t left = tern_time_before(s->now, deadline) ? deadline - s->now : 0;
     uint32_t wait = left / 2u < LEASE_RETX_MIN_MS ? LEASE_RETX_MIN_MS : left / 2u;
     d->tries++;
@@ -297,10 +297,9 @@ static void lease_retransmit(tern_dhcp *d, uint32_t deadline) {
     arm_until(d, deadline, wait);
 }
 
-static void enter_lease_state(tern_dhcp *d, uint8_t state) {
+static void enter_lease_state(tern_dhcp *d, unsigned state) {
     new_exchange(d, state);
-    d->lease_start = stack_of(d)->now;
-    lease_retransmit(d, state == TERN_DHCP_RENEWING ? d->t2_at : d->expires_at);
+    lease_retransmit(d);
 }
 
 #if TERN_CFG_ARP_ACD
@@ -309,11 +308,11 @@ static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
     (void)acd;
     if (ev == TERN_ACD_OK) {
         if (d->state == TERN_DHCP_CHECKING)
-            bind(d);
+            bind(d, TERN_DHCP_EV_BOUND);
         return;
     }
     if (d->state != TERN_DHCP_OFF)
-        decline(d); /* probe found it in use, or a defence was lost */
+        restart(d, RESTART_DECLINE); /* probe found it in use, or a defence was lost */
 }
 #endif
 
@@ -326,7 +325,7 @@ static void check(tern_dhcp *d) {
     if (tern_acd_start(d->nif, &d->acd, &ip, on_acd, d) == TERN_OK)
         return;
 #endif
-    bind(d);
+    bind(d, TERN_DHCP_EV_BOUND);
 }
 
 /* ---- AutoIP fallback ----------------------------------------------------------------- */
@@ -342,7 +341,8 @@ static void on_autoip(void *ctx, tern_autoip *a, bool bound) {
 static void maybe_fallback(tern_dhcp *d) {
 #if TERN_CFG_AUTOIP
     tern_stack *s = stack_of(d);
-    if (!d->autoip_after_s || d->autoip_on || d->configured)
+    /* (Only while SELECTING: no lease is configured.) */
+    if (!d->autoip_after_s || d->autoip_on)
         return;
     if (s->now - d->unbound_since < (uint32_t)d->autoip_after_s * 1000u)
         return;
@@ -355,16 +355,10 @@ static void maybe_fallback(tern_dhcp *d) {
 
 /* ---- The timer ----------------------------------------------------------------------- */
 
-static void retransmit_or_give_up(tern_dhcp *d, unsigned max_tries) {
-    if (d->tries >= max_tries)
-        restart(d, 0);
-    else
-        transmit(d, TERN_DHCP_REQUEST);
-}
-
 static void dhcp_timer(tern_stack *s, tern_timer *t) {
     tern_dhcp *d = dhcp_of_timer(t);
-    switch (d->state) {
+    unsigned state = d->state;
+    switch (state) {
     case TERN_DHCP_INIT:
         discover(d);
         break;
@@ -373,25 +367,23 @@ static void dhcp_timer(tern_stack *s, tern_timer *t) {
         transmit(d, TERN_DHCP_DISCOVER);
         break;
     case TERN_DHCP_REQUESTING:
-        retransmit_or_give_up(d, REQUEST_TRIES);
-        break;
     case TERN_DHCP_REBOOTING:
-        retransmit_or_give_up(d, REBOOT_TRIES);
+        if (d->tries >= (state == TERN_DHCP_REQUESTING ? REQUEST_TRIES : REBOOT_TRIES))
+            restart(d, RESTART);
+        else
+            transmit(d, TERN_DHCP_REQUEST);
         break;
     case TERN_DHCP_BOUND:
-        enter_lease_state(d, TERN_DHCP_RENEWING);
-        break;
     case TERN_DHCP_RENEWING:
-        if (tern_time_before(s->now, d->t2_at))
-            lease_retransmit(d, d->t2_at);
-        else
-            enter_lease_state(d, TERN_DHCP_REBINDING);
-        break;
     case TERN_DHCP_REBINDING:
-        if (tern_time_before(s->now, d->expires_at))
-            lease_retransmit(d, d->expires_at);
-        else
-            lose_lease(d);
+        if (state != TERN_DHCP_BOUND && tern_time_before(s->now, deadline_of(d))) {
+            lease_retransmit(d);
+        } else if (state == TERN_DHCP_REBINDING) {
+            TERN_STAT_INC(s, DHCP_LEASE_LOST);
+            restart(d, RESTART);
+        } else {
+            enter_lease_state(d, state + 1u); /* BOUND -> RENEWING -> REBINDING */
+        }
         break;
     default:
         break;
@@ -442,9 +434,7 @@ static void start_lease_clock(tern_dhcp *d) {
 
 static void on_offer(tern_dhcp *d, const tern_dhcp_msg *m) {
     lease_from(&d->lease, m);
-    d->state = TERN_DHCP_REQUESTING;
-    d->tries = 0;
-    d->lease_start = stack_of(d)->now;
+    enter(d, TERN_DHCP_REQUESTING);
     transmit(d, TERN_DHCP_REQUEST);
 }
 
@@ -462,19 +452,7 @@ static void on_ack(tern_dhcp *d, const tern_dhcp_msg *m) {
             notify(d, TERN_DHCP_EV_LOST);
         return;
     }
-    configure(d); /* options may have changed */
-    enter_bound(d);
-    notify(d, TERN_DHCP_EV_RENEWED);
-}
-
-static void on_nak(tern_dhcp *d) {
-    bool was_configured = d->configured;
-    TERN_STAT_INC(stack_of(d), DHCP_NAK);
-    if (d->previous == d->lease.ip)
-        d->previous = 0;
-    restart(d, 0);
-    if (was_configured)
-        notify(d, TERN_DHCP_EV_LOST);
+    bind(d, TERN_DHCP_EV_RENEWED); /* options may have changed */
 }
 
 /* An address a server may hand out: not 0/8, loopback, class D/E. */
@@ -515,9 +493,10 @@ static void dispatch(tern_dhcp *d, const tern_dhcp_msg *m) {
         on_offer(d, m);
     else if (m->type == TERN_DHCP_ACK && from_our_server(d, m))
         on_ack(d, m);
-    else if (m->type == TERN_DHCP_NAK && from_our_server(d, m))
-        on_nak(d);
-    else
+    else if (m->type == TERN_DHCP_NAK && from_our_server(d, m)) {
+        TERN_STAT_INC(s, DHCP_NAK);
+        restart(d, RESTART_REFUSED);
+    } else
         TERN_STAT_INC(s, DHCP_DROP_UNEXPECTED);
 }
 
@@ -609,7 +588,7 @@ tern_err tern_dhcp_renew(tern_dhcp *d) {
     if (d->state == TERN_DHCP_OFF)
         d->unbound_since = stack_of(d)->now;
     if (d->state != TERN_DHCP_CHECKING)
-        restart(d, 0);
+        restart(d, RESTART);
     return TERN_OK;
 }
 

@@ -23,19 +23,12 @@
 #define MAX_TTL_S 86400u
 #define UDP_DNS_MAX 512u /* without EDNS (RFC 1035 4.2.1) */
 
-static bool is_mdns_name(const char *name) {
-    static const char suffix[] = ".local";
-    size_t n = strlen(name), k = sizeof suffix - 1;
-    if (n && name[n - 1] == '.')
+/* Does name (n characters) end in ".local" (any case, trailing dot or not)
+ * with something before it? */
+static bool is_mdns_name(const char *name, size_t n) {
+    if (name[n - 1] == '.')
         n--;
-    if (n <= k)
-        return false;
-    for (size_t i = 0; i < k; i++) {
-        char c = name[n - k + i];
-        if ((c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c) != suffix[i])
-            return false;
-    }
-    return true;
+    return n > 6 && tern_dns_name_equal(name + n - 6, ".local");
 }
 
 static tern_dns_entry *entry_of_pcb(tern_stack *s, const tern_udp_pcb *pcb) {
@@ -185,9 +178,10 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
                 return false;
         } else if (rr.type == qtype_of(e) && rr.rdlen == (rr.type == TERN_DNS_TYPE_A ? 4u : 16u) &&
                    e->count < TERN_CFG_DNS_ADDRS) {
-            tern_addr a = {e->family, 0, {0}};
-            memcpy(a.bytes, msg + rr.rdata, rr.rdlen);
-            e->addrs[e->count++] = a;
+            tern_addr *a = &e->addrs[e->count++];
+            memset(a, 0, sizeof *a);
+            a->family = e->family;
+            memcpy(a->bytes, msg + rr.rdata, rr.rdlen);
             if (rr.ttl < *ttl)
                 *ttl = rr.ttl;
         }
@@ -301,9 +295,7 @@ static tern_dns_entry *alloc_entry(tern_stack *s) {
         if (e->state == TERN_DNS_DONE && (!victim || tern_time_before(e->expires, victim->expires)))
             victim = e;
     }
-    if (victim)
-        memset(victim, 0, sizeof *victim);
-    return victim;
+    return victim; /* (cleared by the caller) */
 }
 
 static tern_dns_request *alloc_request(tern_stack *s) {
@@ -313,9 +305,10 @@ static tern_dns_request *alloc_request(tern_stack *s) {
     return NULL;
 }
 
-/* Answers known without a query: numeric, hosts table, fresh cache entry. */
+/* Answers known without a query: numeric, hosts table. */
 static bool answer_locally(tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx) {
     tern_addr a;
+    (void)s;
     if (tern_addr_parse(name, &a)) {
         if (a.family == family)
             cb(ctx, name, TERN_OK, &a, 1);
@@ -332,35 +325,13 @@ static bool answer_locally(tern_stack *s, const char *name, uint8_t family, tern
         }
     }
 #endif
-    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
-        tern_dns_entry *e = &s->dns.entries[i];
-        if (e->state != TERN_DNS_DONE || e->family != family || !tern_dns_name_equal(e->name, name))
-            continue;
-        if (!tern_time_before(s->now, e->expires)) {
-            memset(e, 0, sizeof *e); /* TTL over */
-            continue;
-        }
-        TERN_STAT_INC(s, DNS_CACHE_HIT);
-        tern_addr addrs[TERN_CFG_DNS_ADDRS];
-        memcpy(addrs, e->addrs, sizeof addrs);
-        cb(ctx, name, TERN_OK, addrs, e->count);
-        return true;
-    }
     return false;
 }
 
-static tern_dns_entry *pending_for(tern_stack *s, const char *name, uint8_t family) {
-    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
-        if (s->dns.entries[i].state == TERN_DNS_PENDING && s->dns.entries[i].family == family &&
-            tern_dns_name_equal(s->dns.entries[i].name, name))
-            return &s->dns.entries[i];
-    return NULL;
-}
-
-static tern_err start_query(tern_stack *s, const char *name, uint8_t family, tern_dns_entry **out) {
+static tern_err start_query(tern_stack *s, const char *name, size_t n, uint8_t family, tern_dns_entry **out) {
     /* Everything that can fail comes before an entry is taken: evicting a
      * good cached answer for a query that cannot go out would lose it. */
-    bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name);
+    bool mdns = TERN_CFG_DNS_MDNS && is_mdns_name(name, n);
     uint8_t server = 0;
     if (!mdns && !find_server(s, 0, &server))
         return TERN_ERR_NOROUTE;
@@ -373,7 +344,7 @@ static tern_err start_query(tern_stack *s, const char *name, uint8_t family, ter
         return TERN_ERR_NOMEM;
     }
     memset(e, 0, sizeof *e);
-    memcpy(e->name, name, strlen(name) + 1);
+    memcpy(e->name, name, n + 1);
     e->state = TERN_DNS_PENDING;
     e->family = family;
     e->mdns = mdns;
@@ -388,24 +359,45 @@ static tern_err start_query(tern_stack *s, const char *name, uint8_t family, ter
 }
 
 tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_dns_fn cb, void *ctx) {
-    if (!s || !name || !cb || !name[0] || strlen(name) > TERN_CFG_DNS_NAME_MAX)
+    size_t n;
+    if (!s || !name || !cb || !(n = strlen(name)) || n > TERN_CFG_DNS_NAME_MAX)
         return TERN_ERR_INVAL;
     if (family != TERN_AF_INET && !(TERN_CFG_IPV6 && family == TERN_AF_INET6))
         return TERN_ERR_NOTSUP;
     if (answer_locally(s, name, family, cb, ctx))
         return TERN_OK;
+    /* The cache: a fresh answer, or the query already asking. */
+    tern_dns_entry *pending = NULL;
+    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
+        tern_dns_entry *e = &s->dns.entries[i];
+        if (e->state == TERN_DNS_FREE || e->family != family || !tern_dns_name_equal(e->name, name))
+            continue;
+        if (e->state == TERN_DNS_PENDING) {
+            if (!pending)
+                pending = e;
+            continue;
+        }
+        if (!tern_time_before(s->now, e->expires)) {
+            memset(e, 0, sizeof *e); /* TTL over */
+            continue;
+        }
+        TERN_STAT_INC(s, DNS_CACHE_HIT);
+        tern_addr addrs[TERN_CFG_DNS_ADDRS];
+        memcpy(addrs, e->addrs, sizeof addrs);
+        cb(ctx, name, TERN_OK, addrs, e->count);
+        return TERN_OK;
+    }
     tern_dns_request *r = alloc_request(s);
     if (!r)
         return TERN_ERR_NOMEM;
-    tern_dns_entry *e = pending_for(s, name, family);
-    if (!e) {
-        tern_err err = start_query(s, name, family, &e);
+    if (!pending) {
+        tern_err err = start_query(s, name, n, family, &pending);
         if (err)
             return err;
     }
     r->cb = cb;
     r->ctx = ctx;
-    r->entry = (uint8_t)(e - s->dns.entries + 1);
+    r->entry = (uint8_t)(pending - s->dns.entries + 1);
     return TERN_ERR_INPROGRESS;
 }
 

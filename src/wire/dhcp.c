@@ -8,6 +8,13 @@
 
 #if TERN_CFG_IPV4
 
+/* Keep a helper out of line where calls are smaller than its body. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* ---- Parsing ------------------------------------------------------------- */
 
 static bool read_u32(const uint8_t *d, uint8_t len, uint32_t *out) {
@@ -186,60 +193,72 @@ static const uint8_t param_list[] = {
 };
 _Static_assert(sizeof param_list == 9, "TERN_DHCP_OUT_MAX counts 9 requested parameters");
 
-static size_t put_opt(uint8_t *b, size_t off, uint8_t code, const uint8_t *data, uint8_t len) {
-    b[off] = code;
-    b[off + 1u] = len;
-    memcpy(b + off + 2u, data, len);
-    return off + 2u + len;
+/* Big-endian 32-bit store; out of line, a call is smaller than the shifts. */
+static NOINLINE uint8_t *put_u32(uint8_t *p, uint32_t v) {
+    tern_wr32(p, v);
+    return p + 4;
 }
 
-static size_t put_u32_opt(uint8_t *b, size_t off, uint8_t code, uint32_t v) {
-    uint8_t d[4];
-    tern_wr32(d, v);
-    return put_opt(b, off, code, d, 4);
+static NOINLINE uint8_t *put_opt(uint8_t *p, unsigned code, const void *data, unsigned len) {
+    p[0] = (uint8_t)code;
+    p[1] = (uint8_t)len;
+    memcpy(p + 2, data, len);
+    return p + 2 + len;
 }
 
-static void write_fixed(uint8_t *b, const tern_dhcp_out *o) {
-    b[0] = TERN_DHCP_OP_REQUEST;
-    b[1] = TERN_DHCP_HTYPE_ETH;
-    b[2] = 6;
-    tern_wr32(b + 4, o->xid);
-    tern_wr16(b + 8, o->secs);
-    tern_wr16(b + 10, o->flags);
-    tern_wr32(b + 12, o->ciaddr);
-    memcpy(b + 28, o->mac, 6);
-    tern_wr32(b + TERN_DHCP_FIXED_LEN, TERN_DHCP_COOKIE);
-}
-
-static size_t write_options(uint8_t *b, size_t off, const tern_dhcp_out *o) {
-    uint8_t type = o->type, id[7] = {TERN_DHCP_HTYPE_ETH, 0, 0, 0, 0, 0, 0};
-    memcpy(id + 1, o->mac, 6);
-    off = put_opt(b, off, TERN_DHCP_OPT_MSG_TYPE, &type, 1);
-    off = put_opt(b, off, TERN_DHCP_OPT_CLIENT_ID, id, sizeof id);
-    if (o->requested_ip)
-        off = put_u32_opt(b, off, TERN_DHCP_OPT_REQUESTED_IP, o->requested_ip);
-    if (o->server_id)
-        off = put_u32_opt(b, off, TERN_DHCP_OPT_SERVER_ID, o->server_id);
-    if (o->max_size) {
-        uint8_t d[2];
-        tern_wr16(d, o->max_size);
-        off = put_opt(b, off, TERN_DHCP_OPT_MAX_SIZE, d, 2);
-    }
-    size_t hn = o->hostname ? strlen(o->hostname) : 0;
-    if (hn && hn <= TERN_DHCP_WIRE_HOSTNAME_MAX)
-        off = put_opt(b, off, TERN_DHCP_OPT_HOSTNAME, (const uint8_t *)o->hostname, (uint8_t)hn);
-    if (o->params)
-        off = put_opt(b, off, TERN_DHCP_OPT_PARAMS, param_list, sizeof param_list);
-    b[off++] = TERN_DHCP_OPT_END;
-    return off;
+static uint8_t *put_u32_opt(uint8_t *p, unsigned code, uint32_t v) {
+    p[0] = (uint8_t)code;
+    p[1] = 4;
+    return put_u32(p + 2, v);
 }
 
 size_t tern_dhcp_build(uint8_t *buf, size_t size, const tern_dhcp_out *o) {
     if (size < TERN_DHCP_OUT_MAX)
         return 0;
     memset(buf, 0, TERN_DHCP_OUT_MAX);
-    write_fixed(buf, o);
-    size_t len = write_options(buf, TERN_DHCP_MIN_LEN, o);
+    buf[0] = TERN_DHCP_OP_REQUEST;
+    buf[1] = TERN_DHCP_HTYPE_ETH;
+    buf[2] = 6;
+    put_u32(buf + 4, o->xid);
+    put_u32(buf + 8, (uint32_t)o->secs << 16 | o->flags);
+    put_u32(buf + 12, o->ciaddr);
+    memcpy(buf + 28, o->mac, 6);
+    /* The cookie, then the message type and the client identifier (hardware
+     * type and address), which every message carries. */
+    static const uint8_t head[] = {
+        TERN_DHCP_COOKIE >> 24,
+        (TERN_DHCP_COOKIE >> 16) & 0xFFu,
+        (TERN_DHCP_COOKIE >> 8) & 0xFFu,
+        TERN_DHCP_COOKIE & 0xFFu,
+        TERN_DHCP_OPT_MSG_TYPE,
+        1,
+        0,
+        TERN_DHCP_OPT_CLIENT_ID,
+        7,
+        TERN_DHCP_HTYPE_ETH,
+    };
+    uint8_t *p = buf + TERN_DHCP_FIXED_LEN;
+    memcpy(p, head, sizeof head);
+    p[6] = o->type;
+    memcpy(p + 10, o->mac, 6);
+    p += 16;
+    if (o->requested_ip)
+        p = put_u32_opt(p, TERN_DHCP_OPT_REQUESTED_IP, o->requested_ip);
+    if (o->server_id)
+        p = put_u32_opt(p, TERN_DHCP_OPT_SERVER_ID, o->server_id);
+    if (o->max_size) {
+        p[0] = TERN_DHCP_OPT_MAX_SIZE;
+        p[1] = 2;
+        tern_wr16(p + 2, o->max_size);
+        p += 4;
+    }
+    size_t hn = o->hostname ? strlen(o->hostname) : 0;
+    if (hn && hn <= TERN_DHCP_WIRE_HOSTNAME_MAX)
+        p = put_opt(p, TERN_DHCP_OPT_HOSTNAME, o->hostname, (unsigned)hn);
+    if (o->params)
+        p = put_opt(p, TERN_DHCP_OPT_PARAMS, param_list, sizeof param_list);
+    *p++ = TERN_DHCP_OPT_END;
+    size_t len = (size_t)(p - buf);
     return len < TERN_DHCP_BOOTP_MIN ? TERN_DHCP_BOOTP_MIN : len;
 }
 

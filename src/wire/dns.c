@@ -47,16 +47,16 @@ bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out
             break;
         if (b > 63 || pos + 1 + b > len)
             return false;
-        /* A dot or NUL inside a label would change the name's meaning as text. */
-        if (memchr(msg + pos + 1, '.', b) || memchr(msg + pos + 1, '\0', b))
-            return false;
         if (text + (text ? 1u : 0u) + b + 1u > outsz)
             return false;
         if (text)
             out[text++] = '.';
-        memcpy(out + text, msg + pos + 1, b);
-        text += b;
-        pos += 1u + b;
+        for (size_t end = pos + 1u + b; ++pos < end;) {
+            /* A dot or NUL inside a label would change the name's meaning as text. */
+            if (msg[pos] == '.' || msg[pos] == '\0')
+                return false;
+            out[text++] = (char)msg[pos];
+        }
     }
     out[text] = '\0';
     *off = (uint16_t)(after ? after : pos + 1);
