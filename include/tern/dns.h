@@ -50,7 +50,7 @@ typedef struct tern_dns_entry {
 typedef struct tern_dns_request {
     tern_dns_fn cb;
     void *ctx;
-    uint8_t entry; /* index + 1; 0 = free */
+    tern_dns_entry *entry; /* the query waited for; NULL = free */
 } tern_dns_request;
 
 #if TERN_CFG_DNS_HOSTS

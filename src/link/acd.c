@@ -52,43 +52,29 @@ static void report(tern_stack *s, tern_acd *acd, enum tern_acd_event ev) {
         acd->cb(acd->ctx, acd, ev);
 }
 
-static void send_probe(tern_acd *acd) {
-    (void)tern_arp_send(acd->nif, TERN_ARP_OP_REQUEST, tern_eth_broadcast, zero_mac, 0, acd->ip);
+/* A probe (sender 0.0.0.0) or an announcement (sender ip), both requests
+ * for ip. */
+static void send_arp(tern_acd *acd, uint32_t sender) {
+    (void)tern_arp_send(acd->nif, TERN_ARP_OP_REQUEST, tern_eth_broadcast, zero_mac, sender, acd->ip);
 }
 
-static void send_announce(tern_acd *acd) {
-    (void)tern_arp_send(acd->nif, TERN_ARP_OP_REQUEST, tern_eth_broadcast, zero_mac, acd->ip, acd->ip);
-}
-
+/* count numbers the transmissions: PROBE_NUM probes, then ANNOUNCE_NUM
+ * announcements. */
 static void acd_timer(tern_stack *s, tern_timer *t) {
     tern_acd *acd = acd_of(t);
-    switch (acd->state) {
-    case ACD_PROBE_WAIT:
-        acd->state = ACD_PROBING;
-        acd->count = 0;
-        /* fall through */
-    case ACD_PROBING:
-        if (acd->count < PROBE_NUM) {
-            send_probe(acd);
-            acd->count++;
-            tern_timer_arm(s, t,
-                           acd->count < PROBE_NUM ? random_between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
-            return;
-        }
-        acd->state = ACD_ANNOUNCING;
-        acd->count = 0;
-        /* fall through */
-    case ACD_ANNOUNCING:
-        send_announce(acd);
-        if (++acd->count < ANNOUNCE_NUM) {
-            tern_timer_arm(s, t, ANNOUNCE_INTERVAL);
-            return;
-        }
+    if (acd->state == ACD_IDLE || acd->state == ACD_ONGOING)
+        return;
+    unsigned n = acd->count++;
+    bool probe = n < PROBE_NUM;
+    acd->state = probe ? ACD_PROBING : ACD_ANNOUNCING;
+    send_arp(acd, probe ? 0 : acd->ip);
+    if (++n < PROBE_NUM) {
+        tern_timer_arm(s, t, random_between(s, PROBE_MIN, PROBE_MAX));
+    } else if (n < PROBE_NUM + ANNOUNCE_NUM) {
+        tern_timer_arm(s, t, n == PROBE_NUM ? ANNOUNCE_WAIT : ANNOUNCE_INTERVAL);
+    } else {
         acd->state = ACD_ONGOING;
         report(s, acd, TERN_ACD_OK);
-        return;
-    default:
-        return;
     }
 }
 
@@ -137,7 +123,7 @@ static void check_one(tern_stack *s, tern_acd *acd, const tern_arp_repr *r) {
             return;
         }
         acd->last_defend = s->now;
-        send_announce(acd);
+        send_arp(acd, acd->ip);
         return;
     }
     if (claims || probes_same)

@@ -417,9 +417,13 @@ static void lease_from(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
     copy_addrs(l->dns, &l->ndns, m->dns, m->ndns);
     copy_addrs(l->ntp, &l->nntp, m->ntp, m->nntp);
     l->mtu = m->mtu;
-    size_t n = strlen(m->domain);
-    if (n <= TERN_CFG_DHCP_DOMAIN_MAX)
-        memcpy(l->domain, m->domain, n + 1u);
+    if (sizeof l->domain == sizeof m->domain) { /* (the parser keeps it NUL-terminated) */
+        memcpy(l->domain, m->domain, sizeof l->domain);
+    } else {
+        size_t n = strlen(m->domain);
+        if (n <= TERN_CFG_DHCP_DOMAIN_MAX)
+            memcpy(l->domain, m->domain, n + 1u);
+    }
     lease_times(l, m);
 }
 

@@ -56,7 +56,6 @@ static void rearm(tern_stack *s) {
 
 /* Tell every waiting caller, then release the query's resources. */
 static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_s) {
-    unsigned idx = (unsigned)(e - s->dns.entries) + 1u;
     char name[TERN_CFG_DNS_NAME_MAX + 1];
     tern_addr addrs[TERN_CFG_DNS_ADDRS];
     unsigned count = err == TERN_OK ? e->count : 0;
@@ -74,11 +73,10 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
     rearm(s);
     for (unsigned i = 0; i < TERN_CFG_DNS_REQUESTS; i++) {
         tern_dns_request *r = &s->dns.requests[i];
-        if (r->entry != idx)
+        if (r->entry != e)
             continue;
-        tern_dns_request req = *r;
-        memset(r, 0, sizeof *r); /* free before the callback: it may look up again */
-        req.cb(req.ctx, name, err, addrs, count);
+        r->entry = NULL; /* free before the callback: it may look up again */
+        r->cb(r->ctx, name, err, addrs, count);
     }
 }
 
@@ -164,7 +162,7 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
                     uint32_t *ttl) {
     char want[TERN_DNS_MAX_TEXT];
     tern_dns_rr rr;
-    memcpy(want, e->name, strlen(e->name) + 1);
+    memcpy(want, e->name, sizeof e->name); /* (NUL-terminated inside) */
     e->count = 0;
     *ttl = MAX_TTL_S;
     for (uint16_t i = 0; i < ancount; i++) {
@@ -397,7 +395,7 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
     }
     r->cb = cb;
     r->ctx = ctx;
-    r->entry = (uint8_t)(pending - s->dns.entries + 1);
+    r->entry = pending;
     return TERN_ERR_INPROGRESS;
 }
 
