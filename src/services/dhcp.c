@@ -108,7 +108,7 @@ static void send_msg(tern_dhcp *d, uint8_t type, uint32_t dst) {
     memset(&o, 0, sizeof o);
     o.type = type;
     o.xid = d->xid;
-    memcpy(o.mac, d->nif->hwaddr, 6);
+    o.mac = d->nif->hwaddr;
     fill_out(d, type, &o);
     size_t len = tern_dhcp_build(buf, sizeof buf, &o);
     tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
@@ -392,10 +392,13 @@ static void dhcp_timer(tern_stack *s, tern_timer *t) {
 
 /* ---- Receiving -------------------------------------------------------------------------- */
 
-static void copy_addrs(uint32_t *dst, uint8_t *n, const uint32_t *src, uint8_t count) {
-    *n = 0;
-    for (unsigned i = 0; i < count && i < TERN_CFG_DHCP_SERVERS; i++)
-        dst[(*n)++] = src[i];
+_Static_assert(TERN_DHCP_WIRE_ADDRS >= TERN_CFG_DHCP_SERVERS, "the parser keeps enough addresses");
+
+/* The first count addresses, at most TERN_CFG_DHCP_SERVERS (the parser
+ * leaves the unused ones zero). */
+static uint8_t copy_addrs(uint32_t *dst, const uint32_t *src, unsigned count) {
+    memcpy(dst, src, TERN_CFG_DHCP_SERVERS * sizeof *dst);
+    return (uint8_t)(count < TERN_CFG_DHCP_SERVERS ? count : TERN_CFG_DHCP_SERVERS);
 }
 
 /* T1/T2 as used: the server's when they make sense, else 1/2 and 7/8. */
@@ -413,9 +416,9 @@ static void lease_from(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
     l->ip = m->yiaddr;
     l->server = m->server_id;
     l->mask = (m->has & TERN_DHCP_HAS_MASK) ? m->mask : default_mask(m->yiaddr);
-    l->router = m->nrouter ? m->router[0] : 0;
-    copy_addrs(l->dns, &l->ndns, m->dns, m->ndns);
-    copy_addrs(l->ntp, &l->nntp, m->ntp, m->nntp);
+    l->router = m->router[0]; /* (0 without the option) */
+    l->ndns = copy_addrs(l->dns, m->dns, m->ndns);
+    l->nntp = copy_addrs(l->ntp, m->ntp, m->nntp);
     l->mtu = m->mtu;
     if (sizeof l->domain == sizeof m->domain) { /* (the parser keeps it NUL-terminated) */
         memcpy(l->domain, m->domain, sizeof l->domain);

@@ -1,6 +1,7 @@
 /* DHCP message format (see dhcp.h). */
 #include "wire/dhcp.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "tern/config.h"
@@ -17,16 +18,9 @@
 
 /* ---- Parsing ------------------------------------------------------------- */
 
-static bool read_u32(const uint8_t *d, uint8_t len, uint32_t *out) {
-    if (len != 4)
-        return false;
-    *out = tern_rd32(d);
-    return true;
-}
-
 /* A list of addresses: at least one, whole addresses only; extra ones are
  * dropped. Several instances of the option append (RFC 3396). */
-static bool read_addrs(const uint8_t *d, uint8_t len, uint32_t *out, uint8_t *n) {
+static bool read_addrs(const uint8_t *d, unsigned len, uint32_t *out, uint8_t *n) {
     if (len < 4 || len % 4u)
         return false;
     for (unsigned i = 0; i + 4u <= len && *n < TERN_DHCP_WIRE_ADDRS; i += 4u)
@@ -36,7 +30,7 @@ static bool read_addrs(const uint8_t *d, uint8_t len, uint32_t *out, uint8_t *n)
 
 /* Keep a domain name only if it is printable and fits (trailing NULs, which
  * some servers add, are ignored). */
-static void read_domain(tern_dhcp_msg *m, const uint8_t *d, uint8_t len) {
+static void read_domain(tern_dhcp_msg *m, const uint8_t *d, unsigned len) {
     while (len && d[len - 1] == 0)
         len--;
     if (!len || len > TERN_DHCP_WIRE_DOMAIN_MAX)
@@ -49,86 +43,79 @@ static void read_domain(tern_dhcp_msg *m, const uint8_t *d, uint8_t len) {
     m->has |= TERN_DHCP_HAS_DOMAIN;
 }
 
-static bool read_byte_in(const uint8_t *d, uint8_t len, uint8_t lo, uint8_t hi, uint8_t *out) {
+static bool read_byte_in(const uint8_t *d, unsigned len, unsigned lo, unsigned hi, uint8_t *out) {
     if (len != 1 || d[0] < lo || d[0] > hi)
         return false;
     *out = d[0];
     return true;
 }
 
-static bool read_mtu(tern_dhcp_msg *m, const uint8_t *d, uint8_t len) {
-    if (len != 2 || tern_rd16(d) < 68u)
-        return false;
-    m->mtu = tern_rd16(d);
-    return true;
-}
-
-/* Options carrying one 32-bit value: where it goes and its presence bit. */
-static uint32_t *u32_slot(tern_dhcp_msg *m, uint8_t code, uint16_t *bit) {
-    switch (code) {
-    case TERN_DHCP_OPT_MASK:
-        *bit = TERN_DHCP_HAS_MASK;
-        return &m->mask;
-    case TERN_DHCP_OPT_LEASE:
-        *bit = TERN_DHCP_HAS_LEASE;
-        return &m->lease_s;
-    case TERN_DHCP_OPT_T1:
-        *bit = TERN_DHCP_HAS_T1;
-        return &m->t1_s;
-    case TERN_DHCP_OPT_T2:
-        *bit = TERN_DHCP_HAS_T2;
-        return &m->t2_s;
-    case TERN_DHCP_OPT_SERVER_ID:
-        *bit = TERN_DHCP_HAS_SERVER_ID;
-        return &m->server_id;
-    case TERN_DHCP_OPT_REQUESTED_IP:
-        *bit = TERN_DHCP_HAS_REQUESTED_IP;
-        return &m->requested_ip;
-    default:
-        return NULL;
-    }
-}
-
-static bool read_list(tern_dhcp_msg *m, uint8_t code, const uint8_t *d, uint8_t len) {
-    switch (code) {
-    case TERN_DHCP_OPT_ROUTER:
-        m->has |= TERN_DHCP_HAS_ROUTER;
-        return read_addrs(d, len, m->router, &m->nrouter);
-    case TERN_DHCP_OPT_DNS:
-        m->has |= TERN_DHCP_HAS_DNS;
-        return read_addrs(d, len, m->dns, &m->ndns);
-    default: /* TERN_DHCP_OPT_NTP */
-        m->has |= TERN_DHCP_HAS_NTP;
-        return read_addrs(d, len, m->ntp, &m->nntp);
-    }
-}
+/* How each known option is read. The first ones set the presence bit of
+ * their index (TERN_DHCP_HAS_*); a domain name sets it only when kept. */
+enum { K_U32, K_ADDRS, K_MTU, K_DOMAIN, K_TYPE, K_OVERLOAD };
+typedef struct opt_rule {
+    uint8_t code, kind;
+    uint8_t field; /* offset of the value in tern_dhcp_msg */
+    uint8_t count; /* K_ADDRS: offset of the count */
+} opt_rule;
+#define AT(f) (uint8_t) offsetof(tern_dhcp_msg, f)
+static const opt_rule rules[] = {
+    {TERN_DHCP_OPT_MASK, K_U32, AT(mask), 0},
+    {TERN_DHCP_OPT_ROUTER, K_ADDRS, AT(router), AT(nrouter)},
+    {TERN_DHCP_OPT_DNS, K_ADDRS, AT(dns), AT(ndns)},
+    {TERN_DHCP_OPT_DOMAIN, K_DOMAIN, 0, 0},
+    {TERN_DHCP_OPT_MTU, K_MTU, 0, 0},
+    {TERN_DHCP_OPT_NTP, K_ADDRS, AT(ntp), AT(nntp)},
+    {TERN_DHCP_OPT_LEASE, K_U32, AT(lease_s), 0},
+    {TERN_DHCP_OPT_SERVER_ID, K_U32, AT(server_id), 0},
+    {TERN_DHCP_OPT_T1, K_U32, AT(t1_s), 0},
+    {TERN_DHCP_OPT_T2, K_U32, AT(t2_s), 0},
+    {TERN_DHCP_OPT_REQUESTED_IP, K_U32, AT(requested_ip), 0},
+    {TERN_DHCP_OPT_MSG_TYPE, K_TYPE, 0, 0},
+    {TERN_DHCP_OPT_OVERLOAD, K_OVERLOAD, 0, 0},
+};
+#undef AT
+#define RULES (sizeof rules / sizeof rules[0])
+_Static_assert(offsetof(tern_dhcp_msg, domain) <= 255, "option fields within a byte offset");
+_Static_assert(TERN_DHCP_HAS_MASK == 1u << 0 && TERN_DHCP_HAS_ROUTER == 1u << 1 &&
+                   TERN_DHCP_HAS_DNS == 1u << 2 && TERN_DHCP_HAS_DOMAIN == 1u << 3 &&
+                   TERN_DHCP_HAS_MTU == 1u << 4 && TERN_DHCP_HAS_NTP == 1u << 5 &&
+                   TERN_DHCP_HAS_LEASE == 1u << 6 && TERN_DHCP_HAS_SERVER_ID == 1u << 7 &&
+                   TERN_DHCP_HAS_T1 == 1u << 8 && TERN_DHCP_HAS_T2 == 1u << 9 &&
+                   TERN_DHCP_HAS_REQUESTED_IP == 1u << 10,
+               "rules[] are in TERN_DHCP_HAS_* order");
 
 /* One option of code with len bytes at d. Option 52 counts only in the
  * options field. Unknown options are skipped. */
-static bool read_option(tern_dhcp_msg *m, uint8_t code, const uint8_t *d, uint8_t len, bool main_field) {
-    uint16_t bit = 0;
-    uint32_t *slot = u32_slot(m, code, &bit);
-    if (slot) {
-        m->has |= bit;
-        return read_u32(d, len, slot);
-    }
-    switch (code) {
-    case TERN_DHCP_OPT_ROUTER:
-    case TERN_DHCP_OPT_DNS:
-    case TERN_DHCP_OPT_NTP:
-        return read_list(m, code, d, len);
-    case TERN_DHCP_OPT_DOMAIN:
+static bool read_option(tern_dhcp_msg *m, unsigned code, const uint8_t *d, unsigned len, bool main_field) {
+    unsigned i = 0;
+    while (rules[i].code != code)
+        if (++i == RULES)
+            return true;
+    const opt_rule *r = &rules[i];
+    uint8_t *field = (uint8_t *)m + r->field;
+    if (r->kind < K_DOMAIN)
+        m->has = (uint16_t)(m->has | 1u << i);
+    switch (r->kind) {
+    case K_U32:
+        if (len != 4)
+            return false;
+        *(uint32_t *)(void *)field = tern_rd32(d);
+        return true;
+    case K_ADDRS:
+        return read_addrs(d, len, (uint32_t *)(void *)field, (uint8_t *)m + r->count);
+    case K_MTU:
+        if (len != 2 || tern_rd16(d) < 68u)
+            return false;
+        m->mtu = tern_rd16(d);
+        return true;
+    case K_DOMAIN:
         read_domain(m, d, len);
         return true;
-    case TERN_DHCP_OPT_MTU:
-        m->has |= TERN_DHCP_HAS_MTU;
-        return read_mtu(m, d, len);
-    case TERN_DHCP_OPT_MSG_TYPE:
+    case K_TYPE:
         return read_byte_in(d, len, TERN_DHCP_DISCOVER, TERN_DHCP_INFORM, &m->type);
-    case TERN_DHCP_OPT_OVERLOAD:
-        return main_field && read_byte_in(d, len, 1, 3, &m->overload);
     default:
-        return true;
+        return main_field && read_byte_in(d, len, 1, 3, &m->overload);
     }
 }
 
@@ -160,10 +147,8 @@ static void read_fixed(const uint8_t *b, tern_dhcp_msg *m) {
     m->xid = tern_rd32(b + 4);
     m->secs = tern_rd16(b + 8);
     m->flags = tern_rd16(b + 10);
-    m->ciaddr = tern_rd32(b + 12);
-    m->yiaddr = tern_rd32(b + 16);
-    m->siaddr = tern_rd32(b + 20);
-    m->giaddr = tern_rd32(b + 24);
+    for (unsigned i = 0; i < 4; i++) /* ciaddr, yiaddr, siaddr, giaddr */
+        m->addrs[i] = tern_rd32(b + 12 + 4 * i);
     memcpy(m->chaddr, b + 28, sizeof m->chaddr);
 }
 

@@ -97,7 +97,12 @@ typedef struct tern_dhcp_msg {
     uint8_t op, htype, hlen, hops;
     uint32_t xid;
     uint16_t secs, flags;
-    uint32_t ciaddr, yiaddr, siaddr, giaddr;
+    union {
+        struct {
+            uint32_t ciaddr, yiaddr, siaddr, giaddr;
+        };
+        uint32_t addrs[4]; /* the same four, in message order */
+    };
     uint8_t chaddr[16];
     uint8_t type;     /* option 53, 0 when absent */
     uint8_t overload; /* option 52 */
@@ -121,7 +126,7 @@ typedef struct tern_dhcp_out {
     uint32_t xid;
     uint16_t secs, flags;
     uint32_t ciaddr;
-    uint8_t mac[6];
+    const uint8_t *mac; /* 6 bytes */
     uint32_t requested_ip, server_id;
     uint16_t max_size;    /* option 57 */
     const char *hostname; /* option 12, NULL = none */
