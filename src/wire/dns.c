@@ -88,49 +88,50 @@ bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr
     return true;
 }
 
+/* Length of a dotted name without its trailing dot. */
+static size_t text_len(const char *name) {
+    size_t n = strlen(name);
+    return n && name[n - 1] == '.' ? n - 1 : n;
+}
+
 size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name,
                             uint16_t type) {
-    size_t n = strlen(name);
-    if (n && name[n - 1] == '.')
-        n--;
+    size_t n = text_len(name);
     if (!n || n > 253 || size < TERN_DNS_HLEN + n + 2 + 4)
         return 0;
     memset(buf, 0, TERN_DNS_HLEN);
     tern_wr16(buf, id);
     tern_wr16(buf + 2, flags);
-    tern_wr16(buf + 4, 1);
-    size_t out = TERN_DNS_HLEN, start = 0;
+    buf[5] = 1; /* one question */
+    /* Each label's length goes in front of it: len_at waits for it. */
+    uint8_t *len_at = buf + TERN_DNS_HLEN, *out = len_at + 1;
     for (size_t i = 0; i <= n; i++) {
-        if (i < n && name[i] != '.')
+        if (i < n && name[i] != '.') {
+            *out++ = (uint8_t)name[i];
             continue;
-        size_t label = i - start;
+        }
+        size_t label = (size_t)(out - len_at) - 1u;
         if (label == 0 || label > 63)
             return 0;
-        buf[out++] = (uint8_t)label;
-        memcpy(buf + out, name + start, label);
-        out += label;
-        start = i + 1;
+        *len_at = (uint8_t)label;
+        len_at = out++;
     }
-    buf[out++] = 0;
-    tern_wr16(buf + out, type);
-    tern_wr16(buf + out + 2, TERN_DNS_CLASS_IN);
-    return out + 4;
+    *len_at = 0; /* the root */
+    tern_wr16(out, type);
+    tern_wr16(out + 2, TERN_DNS_CLASS_IN);
+    return (size_t)(out + 4 - buf);
 }
 
-static char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+static unsigned lower(unsigned c) {
+    return c - 'A' < 26u ? c + ('a' - 'A') : c;
 }
 
 bool tern_dns_name_equal(const char *a, const char *b) {
-    size_t na = strlen(a), nb = strlen(b);
-    if (na && a[na - 1] == '.')
-        na--;
-    if (nb && b[nb - 1] == '.')
-        nb--;
-    if (na != nb)
+    size_t n = text_len(a);
+    if (n != text_len(b))
         return false;
-    for (size_t i = 0; i < na; i++)
-        if (lower(a[i]) != lower(b[i]))
+    for (size_t i = 0; i < n; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
             return false;
     return true;
 }
