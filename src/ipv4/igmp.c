@@ -22,7 +22,7 @@
 
 enum { PENDING_NONE, PENDING_RESPONSE, PENDING_CHANGE };
 
-static uint8_t version_of(tern_stack *s, tern_netif *nif) {
+static unsigned version_of(tern_stack *s, tern_netif *nif) {
     if (nif->igmp_version && nif->igmp_version < 3 && tern_time_before(s->now, nif->igmp_older_until))
         return nif->igmp_version;
     nif->igmp_version = 3;
@@ -44,11 +44,11 @@ bool tern_igmp_is_member(const tern_stack *s, const tern_netif *nif, uint32_t gr
 
 /* Build and send one report (or leave) for group on nif. */
 static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, bool leave, bool response) {
-    uint8_t version = version_of(s, nif);
+    unsigned version = version_of(s, nif);
     if (leave && version == 1)
         return; /* IGMPv1 has no leave */
-    uint16_t len = version == 3 ? TERN_WIRE_IGMP_V3_REPORT_LEN : TERN_WIRE_IGMP_V2_LEN;
-    tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM + 4, len);
+    unsigned len = version == 3 ? TERN_WIRE_IGMP_V3_REPORT_LEN : TERN_WIRE_IGMP_V2_LEN;
+    tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM + 4, (uint16_t)len);
     if (!p)
         return;
     uint8_t *b = p->payload;
@@ -101,12 +101,12 @@ static uint32_t unsolicited_ms(tern_stack *s, tern_netif *nif) {
     return version_of(s, nif) == 3 ? UNSOLICITED_V3_MS : UNSOLICITED_V2_MS;
 }
 
-static void schedule(tern_stack *s, tern_igmp_group *g, uint8_t kind, uint32_t max_ms) {
+static void schedule(tern_stack *s, tern_igmp_group *g, unsigned kind, uint32_t max_ms) {
     uint32_t due = s->now + (max_ms ? tern_random(s) % (max_ms + 1u) : 0);
     /* A pending report keeps its time if that is sooner (RFC 2236 3). */
     if (g->pending && tern_time_before(g->due, due))
         return;
-    g->pending = kind;
+    g->pending = (uint8_t)kind;
     g->due = due;
 }
 
@@ -117,7 +117,7 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
         if (!g->group || !g->pending || tern_time_before(s->now, g->due))
             continue;
         tern_netif *nif = tern_netif_by_index(s, g->ifindex);
-        uint8_t kind = g->pending;
+        unsigned kind = g->pending;
         g->pending = PENDING_NONE;
         if (!nif)
             continue;

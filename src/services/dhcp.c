@@ -65,13 +65,13 @@ static uint32_t backoff_ms(tern_dhcp *d) {
     return base - JITTER_MS + tern_random(stack_of(d)) % (2u * JITTER_MS + 1u);
 }
 
-static uint16_t secs_elapsed(const tern_dhcp *d) {
+static unsigned secs_elapsed(const tern_dhcp *d) {
     uint32_t s = (stack_of(d)->now - d->exchange_start) / 1000u;
-    return (uint16_t)(s > 0xFFFFu ? 0xFFFFu : s);
+    return s > 0xFFFFu ? 0xFFFFu : s;
 }
 
 /* The fields that depend on the message type and the state. */
-static void fill_out(const tern_dhcp *d, uint8_t type, tern_dhcp_out *o) {
+static void fill_out(const tern_dhcp *d, unsigned type, tern_dhcp_out *o) {
     if (type == TERN_DHCP_DISCOVER) {
         o->requested_ip = d->previous;
     } else if (type == TERN_DHCP_REQUEST && leased(d)) {
@@ -87,7 +87,7 @@ static void fill_out(const tern_dhcp *d, uint8_t type, tern_dhcp_out *o) {
         o->server_id = d->lease.server;
     }
     if (type == TERN_DHCP_DISCOVER || type == TERN_DHCP_REQUEST) {
-        o->secs = secs_elapsed(d);
+        o->secs = (uint16_t)secs_elapsed(d);
         o->max_size = (uint16_t)(TERN_CFG_DHCP_MSG_MAX + IP_UDP_HLEN);
         o->hostname = d->hostname[0] ? d->hostname : NULL;
         o->params = true;
@@ -101,12 +101,12 @@ static void fill_out(const tern_dhcp *d, uint8_t type, tern_dhcp_out *o) {
 
 /* Send a message of type to dst (host order); failures are retried by the
  * timer like a lost message. */
-static void send_msg(tern_dhcp *d, uint8_t type, uint32_t dst) {
+static void send_msg(tern_dhcp *d, unsigned type, uint32_t dst) {
     tern_stack *s = stack_of(d);
     uint8_t buf[TERN_DHCP_OUT_MAX];
     tern_dhcp_out o;
     memset(&o, 0, sizeof o);
-    o.type = type;
+    o.type = (uint8_t)type;
     o.xid = d->xid;
     o.mac = d->nif->hwaddr;
     fill_out(d, type, &o);
@@ -127,12 +127,12 @@ static void send_msg(tern_dhcp *d, uint8_t type, uint32_t dst) {
     (void)tern_udp_sendto(d->pcb, p, &to, TERN_DHCP_SERVER_PORT);
 }
 
-static void broadcast(tern_dhcp *d, uint8_t type) {
+static void broadcast(tern_dhcp *d, unsigned type) {
     send_msg(d, type, 0xFFFFFFFFu);
 }
 
 /* Send and schedule the next retransmission. */
-static void transmit(tern_dhcp *d, uint8_t type) {
+static void transmit(tern_dhcp *d, unsigned type) {
     if (d->tries < UINT8_MAX)
         d->tries++;
     broadcast(d, type);
@@ -464,7 +464,7 @@ static void on_ack(tern_dhcp *d, const tern_dhcp_msg *m) {
 
 /* An address a server may hand out: not 0/8, loopback, class D/E. */
 static bool usable_address(uint32_t ip) {
-    uint8_t first = (uint8_t)(ip >> 24);
+    unsigned first = ip >> 24;
     return first != 0 && first != 127 && first < 224;
 }
 
@@ -514,9 +514,7 @@ static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
     tern_dhcp_msg m;
     const uint8_t *msg = NULL;
     TERN_STAT_INC(s, DHCP_RX);
-    if (p->len == p->tot_len)
-        msg = p->payload;
-    else if (p->tot_len <= sizeof scratch)
+    if (p->len == p->tot_len || p->tot_len <= sizeof scratch) /* (in place when contiguous) */
         msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
     if (!msg || !tern_dhcp_parse(msg, p->tot_len, &m))
         TERN_STAT_INC(s, DHCP_DROP_MALFORMED);

@@ -123,7 +123,7 @@ static bool read_option(tern_dhcp_msg *m, unsigned code, const uint8_t *d, unsig
 static bool read_region(tern_dhcp_msg *m, const uint8_t *r, size_t len, bool main_field) {
     size_t i = 0;
     while (i < len) {
-        uint8_t code = r[i];
+        unsigned code = r[i];
         if (code == TERN_DHCP_OPT_PAD) {
             i++;
             continue;

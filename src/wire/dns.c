@@ -5,18 +5,6 @@
 
 #include "wire/wire.h"
 
-bool tern_dns_read_header(const uint8_t *msg, size_t len, tern_dns_header *h) {
-    if (len < TERN_DNS_HLEN)
-        return false;
-    h->id = tern_rd16(msg);
-    h->flags = tern_rd16(msg + 2);
-    h->qdcount = tern_rd16(msg + 4);
-    h->ancount = tern_rd16(msg + 6);
-    h->nscount = tern_rd16(msg + 8);
-    h->arcount = tern_rd16(msg + 10);
-    return true;
-}
-
 bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out, size_t outsz) {
     size_t pos = *off, text = 0, encoded = 0;
     size_t after = 0; /* where the name ends in the message (set at the first jump) */
@@ -26,7 +14,7 @@ bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out
     for (;;) {
         if (pos >= len)
             return false;
-        uint8_t b = msg[pos];
+        unsigned b = msg[pos];
         if ((b & 0xC0u) == 0xC0u) {
             if (pos + 1 >= len || ++jumps > TERN_DNS_MAX_JUMPS)
                 return false;
@@ -60,31 +48,6 @@ bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out
     }
     out[text] = '\0';
     *off = (uint16_t)(after ? after : pos + 1);
-    return true;
-}
-
-bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16_t *off, char *name, size_t namesz,
-                            uint16_t *type, uint16_t *cls) {
-    if (!tern_dns_read_name(msg, len, off, name, namesz) || (size_t)*off + 4 > len)
-        return false;
-    *type = tern_rd16(msg + *off);
-    *cls = tern_rd16(msg + *off + 2);
-    *off = (uint16_t)(*off + 4);
-    return true;
-}
-
-bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr) {
-    if (!tern_dns_read_name(msg, len, off, rr->name, sizeof rr->name) || (size_t)*off + 10 > len)
-        return false;
-    const uint8_t *p = msg + *off;
-    rr->type = tern_rd16(p);
-    rr->cls = tern_rd16(p + 2);
-    rr->ttl = tern_rd32(p + 4);
-    rr->rdlen = tern_rd16(p + 8);
-    rr->rdata = (uint16_t)(*off + 10);
-    if ((size_t)rr->rdata + rr->rdlen > len)
-        return false;
-    *off = (uint16_t)(rr->rdata + rr->rdlen);
     return true;
 }
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/wire.h"
+
 #define TERN_DNS_HLEN 12
 #define TERN_DNS_MAX_NAME 255 /* encoded, RFC 1035 2.3.4 */
 #define TERN_DNS_MAX_TEXT 254 /* dotted text plus NUL */
@@ -39,15 +41,50 @@ typedef struct tern_dns_rr {
     uint16_t rdata; /* offset of the data in the message */
 } tern_dns_rr;
 
-bool tern_dns_read_header(const uint8_t *msg, size_t len, tern_dns_header *h);
 /* Read the (possibly compressed) name at *off into out as dotted text;
  * advances *off past it. False on any violation of the limits. */
 bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out, size_t outsz);
+
+/* The fixed-size parts are read inline (each has one caller in the stack). */
+static inline bool tern_dns_read_header(const uint8_t *msg, size_t len, tern_dns_header *h) {
+    if (len < TERN_DNS_HLEN)
+        return false;
+    h->id = tern_rd16(msg);
+    h->flags = tern_rd16(msg + 2);
+    h->qdcount = tern_rd16(msg + 4);
+    h->ancount = tern_rd16(msg + 6);
+    h->nscount = tern_rd16(msg + 8);
+    h->arcount = tern_rd16(msg + 10);
+    return true;
+}
+
 /* Read a question (name, type, class) at *off. */
-bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16_t *off, char *name, size_t namesz,
-                            uint16_t *type, uint16_t *cls);
+static inline bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16_t *off, char *name,
+                                          size_t namesz, uint16_t *type, uint16_t *cls) {
+    if (!tern_dns_read_name(msg, len, off, name, namesz) || (size_t)*off + 4 > len)
+        return false;
+    *type = tern_rd16(msg + *off);
+    *cls = tern_rd16(msg + *off + 2);
+    *off = (uint16_t)(*off + 4);
+    return true;
+}
+
 /* Read one resource record at *off (its rdata must lie inside the message). */
-bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr);
+static inline bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr) {
+    if (!tern_dns_read_name(msg, len, off, rr->name, sizeof rr->name) || (size_t)*off + 10 > len)
+        return false;
+    const uint8_t *p = msg + *off;
+    rr->type = tern_rd16(p);
+    rr->cls = tern_rd16(p + 2);
+    rr->ttl = tern_rd32(p + 4);
+    rr->rdlen = tern_rd16(p + 8);
+    rr->rdata = (uint16_t)(*off + 10);
+    if ((size_t)rr->rdata + rr->rdlen > len)
+        return false;
+    *off = (uint16_t)(rr->rdata + rr->rdlen);
+    return true;
+}
+
 /* Write a query for name (dotted text) into buf; returns its length or 0 if
  * the name is invalid or does not fit. */
 size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name,

@@ -48,10 +48,10 @@ static inline enum tern_igmp_parse_result tern_igmp_parse(const uint8_t *b, size
     }
     if (len < TERN_WIRE_IGMP_V3_QUERY_MIN)
         return TERN_IGMP_PARSE_FORMAT;
-    uint16_t nsrc = tern_rd16(b + 10);
+    unsigned nsrc = tern_rd16(b + 10);
     if ((size_t)TERN_WIRE_IGMP_V3_QUERY_MIN + 4u * nsrc > len)
         return TERN_IGMP_PARSE_FORMAT;
-    uint8_t code = b[1];
+    unsigned code = b[1];
     /* RFC 3376 4.1.1: codes from 128 are a floating-point value. */
     uint32_t tenths = code < 128 ? code : (uint32_t)((code & 0x0Fu) | 0x10u) << (((code >> 4) & 0x07u) + 3u);
     r->version = 3;
