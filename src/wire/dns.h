@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "wire/wire.h"
 
@@ -85,10 +86,39 @@ static inline bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *of
     return true;
 }
 
+/* Length of a dotted name without its trailing dot. */
+size_t tern_dns_text_len(const char *name);
+
 /* Write a query for name (dotted text) into buf; returns its length or 0 if
  * the name is invalid or does not fit. */
-size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags, const char *name,
-                            uint16_t type);
+static inline size_t tern_dns_write_query(uint8_t *buf, size_t size, uint16_t id, uint16_t flags,
+                                          const char *name, uint16_t type) {
+    size_t n = tern_dns_text_len(name);
+    if (!n || n > 253 || size < TERN_DNS_HLEN + n + 2 + 4)
+        return 0;
+    memset(buf, 0, TERN_DNS_HLEN);
+    tern_wr16(buf, id);
+    tern_wr16(buf + 2, flags);
+    buf[5] = 1; /* one question */
+    /* Each label's length goes in front of it: len_at waits for it. */
+    uint8_t *len_at = buf + TERN_DNS_HLEN, *out = len_at + 1;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && name[i] != '.') {
+            *out++ = (uint8_t)name[i];
+            continue;
+        }
+        size_t label = (size_t)(out - len_at) - 1u;
+        if (label == 0 || label > 63)
+            return 0;
+        *len_at = (uint8_t)label;
+        len_at = out++;
+    }
+    *len_at = 0; /* the root */
+    tern_wr16(out, type);
+    tern_wr16(out + 2, TERN_DNS_CLASS_IN);
+    return (size_t)(out + 4 - buf);
+}
+
 /* Case-insensitive comparison of dotted names (a trailing dot is ignored). */
 bool tern_dns_name_equal(const char *a, const char *b);
 
