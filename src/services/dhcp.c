@@ -261,13 +261,6 @@ static void reboot(tern_dhcp *d) {
     transmit(d, TERN_DHCP_REQUEST);
 }
 
-/* Arm the timer for a deadline (absolute), at most max_ms away. */
-static void arm_until(tern_dhcp *d, uint32_t at, uint32_t max_ms) {
-    tern_stack *s = stack_of(d);
-    uint32_t left = tern_time_before(s->now, at) ? at - s->now : 0;
-    tern_timer_arm(s, &d->timer, left < max_ms ? left : max_ms);
-}
-
 /* Use the lease (again: ev is TERN_DHCP_EV_RENEWED) until T1. */
 static void bind(tern_dhcp *d, enum tern_dhcp_event ev) {
     configure(d);
@@ -276,7 +269,7 @@ static void bind(tern_dhcp *d, enum tern_dhcp_event ev) {
     if (d->infinite)
         tern_timer_cancel(stack_of(d), &d->timer);
     else
-        arm_until(d, d->t1_at, UINT32_MAX);
+        tern_timer_arm_at(stack_of(d), &d->timer, d->t1_at);
     notify(d, ev);
 }
 
@@ -294,7 +287,7 @@ static void lease_retransmit(tern_dhcp *d) {
     uint32_t wait = left / 2u < LEASE_RETX_MIN_MS ? LEASE_RETX_MIN_MS : left / 2u;
     d->tries++;
     send_msg(d, TERN_DHCP_REQUEST, d->state == TERN_DHCP_RENEWING ? d->lease.server : 0xFFFFFFFFu);
-    arm_until(d, deadline, wait);
+    tern_timer_arm(s, &d->timer, wait < left ? wait : left);
 }
 
 static void enter_lease_state(tern_dhcp *d, unsigned state) {

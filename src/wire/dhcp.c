@@ -43,20 +43,13 @@ static void read_domain(tern_dhcp_msg *m, const uint8_t *d, unsigned len) {
     m->has |= TERN_DHCP_HAS_DOMAIN;
 }
 
-static bool read_byte_in(const uint8_t *d, unsigned len, unsigned lo, unsigned hi, uint8_t *out) {
-    if (len != 1 || d[0] < lo || d[0] > hi)
-        return false;
-    *out = d[0];
-    return true;
-}
-
 /* How each known option is read. The first ones set the presence bit of
  * their index (TERN_DHCP_HAS_*); a domain name sets it only when kept. */
-enum { K_U32, K_ADDRS, K_MTU, K_DOMAIN, K_TYPE, K_OVERLOAD };
+enum { K_U32, K_ADDRS, K_MTU, K_DOMAIN, K_BYTE };
 typedef struct opt_rule {
     uint8_t code, kind;
     uint8_t field; /* offset of the value in tern_dhcp_msg */
-    uint8_t count; /* K_ADDRS: offset of the count */
+    uint8_t aux;   /* K_ADDRS: offset of the count; K_BYTE: highest value (lowest 1) */
 } opt_rule;
 #define AT(f) (uint8_t) offsetof(tern_dhcp_msg, f)
 static const opt_rule rules[] = {
@@ -71,12 +64,13 @@ static const opt_rule rules[] = {
     {TERN_DHCP_OPT_T1, K_U32, AT(t1_s), 0},
     {TERN_DHCP_OPT_T2, K_U32, AT(t2_s), 0},
     {TERN_DHCP_OPT_REQUESTED_IP, K_U32, AT(requested_ip), 0},
-    {TERN_DHCP_OPT_MSG_TYPE, K_TYPE, 0, 0},
-    {TERN_DHCP_OPT_OVERLOAD, K_OVERLOAD, 0, 0},
+    {TERN_DHCP_OPT_MSG_TYPE, K_BYTE, AT(type), TERN_DHCP_INFORM},
+    {TERN_DHCP_OPT_OVERLOAD, K_BYTE, AT(overload), 3},
 };
 #undef AT
 #define RULES (sizeof rules / sizeof rules[0])
 _Static_assert(offsetof(tern_dhcp_msg, domain) <= 255, "option fields within a byte offset");
+_Static_assert(TERN_DHCP_DISCOVER == 1, "message types from 1");
 _Static_assert(TERN_DHCP_HAS_MASK == 1u << 0 && TERN_DHCP_HAS_ROUTER == 1u << 1 &&
                    TERN_DHCP_HAS_DNS == 1u << 2 && TERN_DHCP_HAS_DOMAIN == 1u << 3 &&
                    TERN_DHCP_HAS_MTU == 1u << 4 && TERN_DHCP_HAS_NTP == 1u << 5 &&
@@ -103,7 +97,7 @@ static bool read_option(tern_dhcp_msg *m, unsigned code, const uint8_t *d, unsig
         *(uint32_t *)(void *)field = tern_rd32(d);
         return true;
     case K_ADDRS:
-        return read_addrs(d, len, (uint32_t *)(void *)field, (uint8_t *)m + r->count);
+        return read_addrs(d, len, (uint32_t *)(void *)field, (uint8_t *)m + r->aux);
     case K_MTU:
         if (len != 2 || tern_rd16(d) < 68u)
             return false;
@@ -112,10 +106,11 @@ static bool read_option(tern_dhcp_msg *m, unsigned code, const uint8_t *d, unsig
     case K_DOMAIN:
         read_domain(m, d, len);
         return true;
-    case K_TYPE:
-        return read_byte_in(d, len, TERN_DHCP_DISCOVER, TERN_DHCP_INFORM, &m->type);
-    default:
-        return main_field && read_byte_in(d, len, 1, 3, &m->overload);
+    default: /* K_BYTE: type 1..8; overload 1..3, counted in the options field only */
+        if (len != 1 || !d[0] || d[0] > r->aux || (code == TERN_DHCP_OPT_OVERLOAD && !main_field))
+            return false;
+        *field = d[0];
+        return true;
     }
 }
 
