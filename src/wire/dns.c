@@ -26,19 +26,18 @@ bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out
             pos = target;
             continue;
         }
-        if (b & 0xC0u) /* 0x40 and 0x80 label types are not used */
+        if (b > 63) /* 0x40 and 0x80 label types are not used */
             return false;
         encoded += 1u + b;
         if (encoded > TERN_DNS_MAX_NAME)
             return false;
         if (b == 0)
             break;
-        if (b > 63 || pos + 1 + b > len)
+        size_t sep = text != 0; /* a dot before every label but the first */
+        if (pos + 1 + b > len || text + sep + b + 1u > outsz)
             return false;
-        if (text + (text ? 1u : 0u) + b + 1u > outsz)
-            return false;
-        if (text)
-            out[text++] = '.';
+        out[text] = '.'; /* (the first label writes over it) */
+        text += sep;
         for (size_t end = pos + 1u + b; ++pos < end;) {
             /* A dot or NUL inside a label would change the name's meaning as text. */
             if (msg[pos] == '.' || msg[pos] == '\0')
