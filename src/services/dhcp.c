@@ -404,8 +404,8 @@ static void lease_times(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
         l->t1_s = l->t2_s;
 }
 
+/* (Every field is written.) */
 static void lease_from(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
-    memset(l, 0, sizeof *l);
     l->ip = m->yiaddr;
     l->server = m->server_id;
     l->mask = (m->has & TERN_DHCP_HAS_MASK) ? m->mask : default_mask(m->yiaddr);
@@ -417,6 +417,7 @@ static void lease_from(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
         memcpy(l->domain, m->domain, sizeof l->domain);
     } else {
         size_t n = strlen(m->domain);
+        l->domain[0] = '\0';
         if (n <= TERN_CFG_DHCP_DOMAIN_MAX)
             memcpy(l->domain, m->domain, n + 1u);
     }

@@ -41,20 +41,17 @@ static inline enum tern_igmp_parse_result tern_igmp_parse(const uint8_t *b, size
     r->max_resp_ms = 0;
     if (r->type != TERN_IGMP_QUERY)
         return TERN_IGMP_PARSE_OK;
-    if (len == TERN_WIRE_IGMP_V2_LEN) {
-        r->version = b[1] ? 2 : 1;
-        r->max_resp_ms = b[1] ? b[1] * 100u : 10000u;
-        return TERN_IGMP_PARSE_OK;
+    unsigned code = b[1], tenths;
+    if (len == TERN_WIRE_IGMP_V2_LEN) { /* v1 (code 0: 10 s) or v2 */
+        r->version = code ? 2 : 1;
+        tenths = code ? code : 100u;
+    } else {
+        if (len < TERN_WIRE_IGMP_V3_QUERY_MIN || TERN_WIRE_IGMP_V3_QUERY_MIN + 4u * tern_rd16(b + 10) > len)
+            return TERN_IGMP_PARSE_FORMAT;
+        /* RFC 3376 4.1.1: codes from 128 are a floating-point value. */
+        tenths = code < 128 ? code : ((code & 0x0Fu) | 0x10u) << (((code >> 4) & 0x07u) + 3u);
+        r->version = 3;
     }
-    if (len < TERN_WIRE_IGMP_V3_QUERY_MIN)
-        return TERN_IGMP_PARSE_FORMAT;
-    unsigned nsrc = tern_rd16(b + 10);
-    if ((size_t)TERN_WIRE_IGMP_V3_QUERY_MIN + 4u * nsrc > len)
-        return TERN_IGMP_PARSE_FORMAT;
-    unsigned code = b[1];
-    /* RFC 3376 4.1.1: codes from 128 are a floating-point value. */
-    uint32_t tenths = code < 128 ? code : (uint32_t)((code & 0x0Fu) | 0x10u) << (((code >> 4) & 0x07u) + 3u);
-    r->version = 3;
     r->max_resp_ms = tenths * 100u;
     return TERN_IGMP_PARSE_OK;
 }
