@@ -70,9 +70,11 @@ static inline bool tern_dns_read_question(const uint8_t *msg, size_t len, uint16
     return true;
 }
 
-/* Read one resource record at *off (its rdata must lie inside the message). */
-static inline bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr) {
-    if (!tern_dns_read_name(msg, len, off, rr->name, sizeof rr->name) || (size_t)*off + 10 > len)
+/* Read the fixed part of a record (type, class, TTL, data) at *off, just
+ * past its owner name; the data must lie inside the message. rr->name is
+ * left alone. */
+static inline bool tern_dns_read_rr_fixed(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr) {
+    if ((size_t)*off + 10 > len)
         return false;
     const uint8_t *p = msg + *off;
     rr->type = tern_rd16(p);
@@ -84,6 +86,12 @@ static inline bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *of
         return false;
     *off = (uint16_t)(rr->rdata + rr->rdlen);
     return true;
+}
+
+/* Read one resource record at *off (its rdata must lie inside the message). */
+static inline bool tern_dns_read_rr(const uint8_t *msg, size_t len, uint16_t *off, tern_dns_rr *rr) {
+    return tern_dns_read_name(msg, len, off, rr->name, sizeof rr->name) &&
+           tern_dns_read_rr_fixed(msg, len, off, rr);
 }
 
 /* Length of a dotted name without its trailing dot. */
