@@ -150,9 +150,8 @@ static void program_filter(tern_netif *nif, uint32_t group, bool add) {
 }
 
 tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) {
-    uint32_t g = group && group->family == TERN_AF_INET ? tern_addr_get_ipv4(group) : 0;
-    nif = pick_netif(s, nif);
-    if (!tern_ipv4_is_multicast(g) || g == TERN_IPV4_ALL_HOSTS || !nif)
+    uint32_t g = group ? tern_addr_get_ipv4(group) : 0; /* (0 unless IPv4) */
+    if (!tern_ipv4_is_multicast(g) || g == TERN_IPV4_ALL_HOSTS || !(nif = pick_netif(s, nif)))
         return TERN_ERR_INVAL;
     tern_igmp_group *slot = find(s, nif->index, g);
     if (slot) {
@@ -176,7 +175,7 @@ tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) 
 }
 
 tern_err tern_igmp_leave(tern_stack *s, tern_netif *nif, const tern_addr *group) {
-    uint32_t g = group && group->family == TERN_AF_INET ? tern_addr_get_ipv4(group) : 0;
+    uint32_t g = group ? tern_addr_get_ipv4(group) : 0; /* (0 unless IPv4) */
     nif = pick_netif(s, nif);
     tern_igmp_group *slot = nif && g ? find(s, nif->index, g) : NULL;
     if (!slot)

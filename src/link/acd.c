@@ -80,12 +80,13 @@ static void acd_timer(tern_stack *s, tern_timer *t) {
 
 tern_err tern_acd_start(tern_netif *nif, tern_acd *acd, const tern_addr *ip, tern_acd_fn cb, void *ctx) {
     tern_stack *s = nif->stack;
-    if (!s || !acd || !ip || ip->family != TERN_AF_INET || tern_addr_is_any(ip))
+    uint32_t addr = ip ? tern_addr_get_ipv4(ip) : 0; /* (0 unless an IPv4 address) */
+    if (!s || !acd || !addr)
         return TERN_ERR_INVAL;
     unlink_acd(s, acd);
     memset(acd, 0, sizeof *acd);
     acd->nif = nif;
-    acd->ip = tern_addr_get_ipv4(ip);
+    acd->ip = addr;
     acd->cb = cb;
     acd->ctx = ctx;
     acd->state = ACD_PROBE_WAIT;
