@@ -31,13 +31,6 @@ static bool is_mdns_name(const char *name, size_t n) {
     return n > 6 && tern_dns_name_equal(name + n - 6, ".local");
 }
 
-static tern_dns_entry *entry_of_pcb(tern_stack *s, const tern_udp_pcb *pcb) {
-    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
-        if (s->dns.entries[i].state == TERN_DNS_PENDING && s->dns.entries[i].pcb == pcb)
-            return &s->dns.entries[i];
-    return NULL;
-}
-
 static void rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
@@ -232,8 +225,10 @@ static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, 
 }
 
 static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
-    tern_stack *s = ctx;
-    tern_dns_entry *e = entry_of_pcb(s, pcb);
+    tern_stack *s = pcb->stack;
+    tern_dns_entry *e = ctx; /* the query on this endpoint (checked: it may be over) */
+    if (e->state != TERN_DNS_PENDING || e->pcb != pcb)
+        e = NULL;
     uint8_t scratch[UDP_DNS_MAX];
     TERN_STAT_INC(s, DNS_RX);
     const uint8_t *msg = NULL;
@@ -276,7 +271,6 @@ static tern_udp_pcb *open_random_port(tern_stack *s) {
     for (int tries = 0; tries < 16; tries++) {
         uint16_t port = (uint16_t)(49152u + tern_random(s) % 16384u);
         if (tern_udp_bind(pcb, NULL, port) == TERN_OK) {
-            tern_udp_set_recv(pcb, on_datagram, s);
             return pcb;
         }
     }
@@ -349,6 +343,7 @@ static tern_err start_query(tern_stack *s, const char *name, size_t n, uint8_t f
     e->mdns = mdns;
     e->server = server;
     e->pcb = pcb;
+    tern_udp_set_recv(pcb, on_datagram, e);
     e->id = (uint16_t)tern_random(s);
     pcb->mcast_ttl = 255; /* RFC 6762 11 */
     send_query(s, e);
