@@ -191,6 +191,8 @@ tern_err tern_igmp_leave(tern_stack *s, tern_netif *nif, const tern_addr *group)
 
 static void on_query(tern_netif *nif, const tern_igmp_repr *q) {
     tern_stack *s = nif->stack;
+    if (q->group && !tern_ipv4_is_multicast(q->group))
+        return; /* a group-specific query names a group */
     TERN_STAT_INC(s, IGMP_QUERY_RX);
     if (q->version < 3) {
         nif->igmp_version = q->version;
@@ -239,8 +241,7 @@ void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         else
             TERN_STAT_INC(s, IGMP_DROP_FORMAT);
     } else if (r.type == TERN_IGMP_QUERY) {
-        if (!r.group || tern_ipv4_is_multicast(r.group))
-            on_query(nif, &r);
+        on_query(nif, &r);
     } else if (r.type == TERN_IGMP_V1_REPORT || r.type == TERN_IGMP_V2_REPORT) {
         on_report(nif, r.group);
     }

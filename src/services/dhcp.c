@@ -238,13 +238,11 @@ static void restart(tern_dhcp *d, unsigned how) {
     unconfigure(d); /* stop using the address before anything else */
     if (was_configured)
         d->unbound_since = s->now;
-    if (how == RESTART_DECLINE) {
-        TERN_STAT_INC(s, DHCP_DECLINE);
-        broadcast(d, TERN_DHCP_DECLINE);
-    }
     if (how != RESTART && d->previous == d->lease.ip)
         d->previous = 0;
     if (how == RESTART_DECLINE) {
+        TERN_STAT_INC(s, DHCP_DECLINE);
+        broadcast(d, TERN_DHCP_DECLINE); /* (carries lease.ip, not previous) */
         d->state = TERN_DHCP_INIT;
         tern_timer_arm(s, &d->timer, DECLINE_WAIT_MS);
     } else {
