@@ -140,6 +140,18 @@ static void send_query(tern_stack *s, tern_dns_entry *e) {
     (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
 }
 
+/* Ask again: the same server while it has tries left, else the next one;
+ * with none left the query ends with err. */
+static void ask_again(tern_stack *s, tern_dns_entry *e, bool same_server, tern_err err) {
+    if (same_server || next_server(s, e)) {
+        send_query(s, e);
+        return;
+    }
+    if (err == TERN_ERR_TIMEOUT)
+        TERN_STAT_INC(s, DNS_TIMEOUT);
+    finish(s, e, err, 0);
+}
+
 /* Does the answer's question match ours? */
 static bool question_matches(const tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t *off) {
     char qname[TERN_DNS_MAX_TEXT];
@@ -208,10 +220,7 @@ static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, 
         return;
     }
     if (TERN_DNS_RCODE(h.flags) != 0) { /* server failure or refusal: ask the next one */
-        if (next_server(s, e))
-            send_query(s, e);
-        else
-            finish(s, e, TERN_ERR_NOTFOUND, 0);
+        ask_again(s, e, false, TERN_ERR_NOTFOUND);
         rearm(s);
         return;
     }
@@ -249,12 +258,7 @@ static void dns_timer(tern_stack *s, tern_timer *t) {
         tern_dns_entry *e = &s->dns.entries[i];
         if (e->state != TERN_DNS_PENDING || tern_time_before(s->now, e->expires))
             continue;
-        if (e->tries < TERN_CFG_DNS_TRIES || next_server(s, e)) {
-            send_query(s, e);
-            continue;
-        }
-        TERN_STAT_INC(s, DNS_TIMEOUT);
-        finish(s, e, TERN_ERR_TIMEOUT, 0);
+        ask_again(s, e, e->tries < TERN_CFG_DNS_TRIES, TERN_ERR_TIMEOUT);
     }
     rearm(s);
 }
