@@ -236,16 +236,16 @@ static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, 
 static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
     tern_stack *s = pcb->stack;
     tern_dns_entry *e = ctx; /* the query on this endpoint (checked: it may be over) */
-    if (e->state != TERN_DNS_PENDING || e->pcb != pcb)
-        e = NULL;
     uint8_t scratch[UDP_DNS_MAX];
-    TERN_STAT_INC(s, DNS_RX);
     const uint8_t *msg = NULL;
-    if (p->len == p->tot_len)
-        msg = p->payload;
-    else if (p->tot_len <= sizeof scratch)
-        msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
-    if (!e || !msg)
+    TERN_STAT_INC(s, DNS_RX);
+    if (e->state == TERN_DNS_PENDING && e->pcb == pcb) {
+        if (p->len == p->tot_len)
+            msg = p->payload;
+        else if (p->tot_len <= sizeof scratch)
+            msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
+    }
+    if (!msg)
         TERN_STAT_INC(s, DNS_DROP_MALFORMED);
     else
         handle_answer(s, e, msg, p->tot_len, info);
