@@ -135,10 +135,8 @@ static bool read_region(tern_dhcp_msg *m, const uint8_t *r, size_t len, bool mai
 }
 
 static void read_fixed(const uint8_t *b, tern_dhcp_msg *m) {
-    m->op = b[0];
-    m->htype = b[1];
-    m->hlen = b[2];
-    m->hops = b[3];
+    _Static_assert(offsetof(tern_dhcp_msg, hops) == offsetof(tern_dhcp_msg, op) + 3, "op..hops adjacent");
+    memcpy((uint8_t *)m + offsetof(tern_dhcp_msg, op), b, 4); /* op, htype, hlen, hops */
     m->xid = tern_rd32(b + 4);
     m->secs = tern_rd16(b + 8);
     m->flags = tern_rd16(b + 10);
