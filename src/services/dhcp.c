@@ -110,12 +110,10 @@ static void send_msg(tern_dhcp *d, unsigned type, uint32_t dst) {
     o.xid = d->xid;
     o.mac = d->nif->hwaddr;
     fill_out(d, type, &o);
-    size_t len = tern_dhcp_build(buf, sizeof buf, &o);
-    tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
-    if (!p || !d->pcb) {
-        tern_pbuf_free(s, p);
+    size_t len = tern_dhcp_build(buf, sizeof buf, &o); /* (never 0: buf is big enough) */
+    tern_pbuf *p = d->pcb ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
+    if (!p)
         return;
-    }
     tern_pbuf_copy_in(p, 0, buf, (uint16_t)len);
     /* Broadcasts leave through our interface; unicast follows the routes.
      * Without a lease the source is 0.0.0.0, whatever else the interface
