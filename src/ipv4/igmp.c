@@ -225,7 +225,7 @@ void tern_igmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
     uint16_t len = p->tot_len;
     const uint8_t *b = tern_pbuf_view(p, 0, len < sizeof scratch ? len : (uint16_t)sizeof scratch, scratch);
     enum tern_igmp_parse_result res = TERN_IGMP_PARSE_SHORT;
-    if (b && len >= TERN_WIRE_IGMP_V2_LEN) {
+    if (len >= TERN_WIRE_IGMP_V2_LEN) { /* (b is never NULL: at most tot_len bytes asked for) */
         if (!tern_csum_ok(tern_csum_pbuf(p, 0, len, 0))) {
             TERN_STAT_INC(s, IGMP_DROP_CHECKSUM);
             tern_pbuf_free(s, p);

@@ -54,8 +54,7 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
     unsigned count = err == TERN_OK ? e->count : 0;
     memcpy(name, e->name, sizeof name);
     memcpy(addrs, e->addrs, sizeof addrs);
-    if (e->pcb)
-        tern_udp_free(e->pcb);
+    tern_udp_free(e->pcb); /* (NULL is fine) */
     e->pcb = NULL;
     if (err == TERN_OK && ttl_s) {
         e->state = TERN_DNS_DONE;
