@@ -250,13 +250,6 @@ static void restart(tern_dhcp *d, unsigned how) {
         notify(d, TERN_DHCP_EV_LOST);
 }
 
-static void reboot(tern_dhcp *d) {
-    new_exchange(d, TERN_DHCP_REBOOTING);
-    d->lease.ip = d->previous;
-    d->lease.server = 0;
-    transmit(d, TERN_DHCP_REQUEST);
-}
-
 /* Use the lease (again: ev is TERN_DHCP_EV_RENEWED) until T1. */
 static void bind(tern_dhcp *d, enum tern_dhcp_event ev) {
     configure(d);
@@ -566,10 +559,12 @@ tern_err tern_dhcp_start(tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *
     d->link_mtu = nif->mtu;
     d->unbound_since = nif->stack->now;
     tern_timer_init(&d->timer, dhcp_timer);
-    if (d->previous)
-        reboot(d);
-    else
-        discover(d);
+    /* A remembered address: INIT-REBOOT, a REQUEST for it (no server
+     * named: the lease is still all zero). */
+    bool reboot = d->previous != 0;
+    new_exchange(d, reboot ? TERN_DHCP_REBOOTING : TERN_DHCP_SELECTING);
+    d->lease.ip = d->previous;
+    transmit(d, reboot ? TERN_DHCP_REQUEST : TERN_DHCP_DISCOVER);
     return TERN_OK;
 }
 
