@@ -60,7 +60,7 @@ static void notify(tern_dhcp *d, enum tern_dhcp_event ev) {
 
 /* 4, 8, 16, 32, 64, 64... seconds, each +-1 s (RFC 2131 4.1). */
 static uint32_t backoff_ms(tern_dhcp *d) {
-    unsigned shift = d->tries ? d->tries - 1u : 0u;
+    unsigned shift = d->tries - 1u; /* (at least 1: counted before) */
     uint32_t base = RETX_BASE_MS << (shift < RETX_MAX_SHIFT ? shift : RETX_MAX_SHIFT);
     return base - JITTER_MS + tern_random(stack_of(d)) % (2u * JITTER_MS + 1u);
 }

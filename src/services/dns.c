@@ -51,7 +51,7 @@ static void rearm(tern_stack *s) {
 static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_s) {
     char name[TERN_CFG_DNS_NAME_MAX + 1];
     tern_addr addrs[TERN_CFG_DNS_ADDRS];
-    unsigned count = err == TERN_OK ? e->count : 0;
+    unsigned count = e->count; /* (0 unless answered: a bad answer resets it) */
     memcpy(name, e->name, sizeof name);
     memcpy(addrs, e->addrs, sizeof addrs);
     tern_udp_free(e->pcb); /* (NULL is fine) */
