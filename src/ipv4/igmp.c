@@ -85,7 +85,7 @@ static void rearm(tern_stack *s) {
     uint32_t next = 0;
     for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
         const tern_igmp_group *g = &s->igmp.groups[i];
-        if (g->group && g->pending && (!any || tern_time_before(g->due, next))) {
+        if (g->pending && (!any || tern_time_before(g->due, next))) {
             next = g->due;
             any = true;
         }
@@ -114,7 +114,7 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
     (void)t;
     for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
         tern_igmp_group *g = &s->igmp.groups[i];
-        if (!g->group || !g->pending || tern_time_before(s->now, g->due))
+        if (!g->pending || tern_time_before(s->now, g->due)) /* (only joined groups have one) */
             continue;
         tern_netif *nif = tern_netif_by_index(s, g->ifindex);
         unsigned kind = g->pending;

@@ -50,7 +50,7 @@ static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
             a->cb(a->ctx, a, true);
         return;
     }
-    bool was_bound = a->state == TERN_AUTOIP_BOUND;
+    bool was_bound = a->configured; /* (set exactly while BOUND) */
     unconfigure(a);
     a->conflicts++;
     if (was_bound && a->cb)
