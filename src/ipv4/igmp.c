@@ -200,7 +200,7 @@ static void on_query(tern_netif *nif, const tern_igmp_repr *q) {
     }
     for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
         tern_igmp_group *g = &s->igmp.groups[i];
-        if (g->group && g->ifindex == nif->index && (!q->group || q->group == g->group))
+        if (g->ifindex == nif->index && (!q->group || q->group == g->group)) /* (free slots: ifindex 0) */
             schedule(s, g, PENDING_RESPONSE, q->max_resp_ms);
     }
     rearm(s);

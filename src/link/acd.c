@@ -59,11 +59,10 @@ static void send_arp(tern_acd *acd, uint32_t sender) {
 }
 
 /* count numbers the transmissions: PROBE_NUM probes, then ANNOUNCE_NUM
- * announcements. */
+ * announcements. (The timer runs only from PROBE_WAIT to the last
+ * announcement: never when idle or ongoing.) */
 static void acd_timer(tern_stack *s, tern_timer *t) {
     tern_acd *acd = acd_of(t);
-    if (acd->state == ACD_IDLE || acd->state == ACD_ONGOING)
-        return;
     unsigned n = acd->count++;
     bool probe = n < PROBE_NUM;
     acd->state = probe ? ACD_PROBING : ACD_ANNOUNCING;
@@ -136,7 +135,7 @@ void tern_acd_arp_input(tern_netif *nif, const tern_arp_repr *r) {
     tern_acd *acd = s->arp.acd_list;
     while (acd) {
         tern_acd *next = acd->next; /* a report may unlink acd */
-        if (acd->nif == nif && acd->state != ACD_IDLE)
+        if (acd->nif == nif)        /* (listed: not idle) */
             check_one(s, acd, r);
         acd = next;
     }
