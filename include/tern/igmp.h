@@ -23,7 +23,7 @@ typedef struct tern_igmp_group {
     uint32_t due;   /* when the pending report is sent */
     uint8_t ifindex;
     uint8_t refs;    /* joins minus leaves */
-    uint8_t pending; /* a report is scheduled (TERN_IGMP_PENDING_*) */
+    uint8_t pending; /* a report is scheduled: its IGMPv3 record type; 0 = none */
     uint8_t retrans; /* unsolicited reports still to send */
 } tern_igmp_group;
 

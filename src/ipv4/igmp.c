@@ -20,7 +20,12 @@
 #define UNSOLICITED_V3_MS 1000u  /* RFC 3376 8.11 */
 #define UNSOLICITED_V2_MS 10000u /* RFC 2236 8.10 */
 
-enum { PENDING_NONE, PENDING_RESPONSE, PENDING_CHANGE };
+/* What is pending: nothing, or the IGMPv3 record type of the report. */
+enum {
+    PENDING_NONE = 0,
+    PENDING_RESPONSE = TERN_IGMP_MODE_IS_EXCLUDE, /* to a query */
+    PENDING_CHANGE = TERN_IGMP_CHANGE_TO_EXCLUDE, /* after a join */
+};
 
 static unsigned version_of(tern_stack *s, tern_netif *nif) {
     if (nif->igmp_version && nif->igmp_version < 3 && tern_time_before(s->now, nif->igmp_older_until))
@@ -42,9 +47,12 @@ bool tern_igmp_is_member(const tern_stack *s, const tern_netif *nif, uint32_t gr
     return group == TERN_IPV4_ALL_HOSTS || find(s, nif->index, group);
 }
 
-/* Build and send one report (or leave) for group on nif. */
-static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, bool leave, bool response) {
+/* Build and send one report (or leave) for group on nif. record is what
+ * IGMPv3 says: TERN_IGMP_CHANGE_TO_EXCLUDE (joined), TERN_IGMP_MODE_IS_EXCLUDE
+ * (answering a query) or TERN_IGMP_CHANGE_TO_INCLUDE (left). */
+static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, unsigned record) {
     unsigned version = version_of(s, nif);
+    bool leave = record == TERN_IGMP_CHANGE_TO_INCLUDE;
     if (leave && version == 1)
         return; /* IGMPv1 has no leave */
     unsigned len = version == 3 ? TERN_WIRE_IGMP_V3_REPORT_LEN : TERN_WIRE_IGMP_V2_LEN;
@@ -57,9 +65,7 @@ static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, bool le
     if (version == 3) { /* one group record */
         b[0] = TERN_IGMP_V3_REPORT;
         b[7] = 1;
-        b[8] = (uint8_t)(leave      ? TERN_IGMP_CHANGE_TO_INCLUDE
-                         : response ? TERN_IGMP_MODE_IS_EXCLUDE
-                                    : TERN_IGMP_CHANGE_TO_EXCLUDE);
+        b[8] = (uint8_t)record;
         dst = V3_ROUTERS;
     } else {
         b[0] = (uint8_t)(leave          ? TERN_IGMP_V2_LEAVE
@@ -121,7 +127,7 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
         g->pending = PENDING_NONE;
         if (!nif)
             continue;
-        send_message(s, nif, g->group, false, kind == PENDING_RESPONSE);
+        send_message(s, nif, g->group, kind);
         if (kind == PENDING_CHANGE && g->retrans) {
             g->retrans--;
             schedule(s, g, PENDING_CHANGE, unsolicited_ms(s, nif));
@@ -168,7 +174,7 @@ tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) 
     slot->refs = 1;
     program_filter(nif, g, true);
     /* Unsolicited report now, and once more later (robustness 2). */
-    send_message(s, nif, g, false, false);
+    send_message(s, nif, g, TERN_IGMP_CHANGE_TO_EXCLUDE);
     schedule(s, slot, PENDING_CHANGE, unsolicited_ms(s, nif)); /* (retrans 0: no more after it) */
     rearm(s);
     return TERN_OK;
@@ -182,7 +188,7 @@ tern_err tern_igmp_leave(tern_stack *s, tern_netif *nif, const tern_addr *group)
         return TERN_ERR_INVAL;
     if (--slot->refs)
         return TERN_OK;
-    send_message(s, nif, g, true, false);
+    send_message(s, nif, g, TERN_IGMP_CHANGE_TO_INCLUDE);
     program_filter(nif, g, false);
     memset(slot, 0, sizeof *slot);
     rearm(s);
