@@ -99,10 +99,14 @@ static void fill_out(const tern_dhcp *d, unsigned type, tern_dhcp_out *o) {
     }
 }
 
-/* Send a message of type to dst (host order); failures are retried by the
- * timer like a lost message. */
-static void send_msg(tern_dhcp *d, unsigned type, uint32_t dst) {
+/* Send a message of type; failures are retried by the timer like a lost
+ * message. RELEASE and a REQUEST while renewing go to the server, the rest
+ * is broadcast. */
+static void send_msg(tern_dhcp *d, unsigned type) {
     tern_stack *s = stack_of(d);
+    uint32_t dst = type == TERN_DHCP_RELEASE || (type == TERN_DHCP_REQUEST && d->state == TERN_DHCP_RENEWING)
+                       ? d->lease.server
+                       : 0xFFFFFFFFu;
     uint8_t buf[TERN_DHCP_OUT_MAX];
     tern_dhcp_out o;
     memset(&o, 0, sizeof o);
@@ -125,15 +129,11 @@ static void send_msg(tern_dhcp *d, unsigned type, uint32_t dst) {
     (void)tern_udp_sendto(d->pcb, p, &to, TERN_DHCP_SERVER_PORT);
 }
 
-static void broadcast(tern_dhcp *d, unsigned type) {
-    send_msg(d, type, 0xFFFFFFFFu);
-}
-
 /* Send and schedule the next retransmission. */
 static void transmit(tern_dhcp *d, unsigned type) {
     if (d->tries < UINT8_MAX)
         d->tries++;
-    broadcast(d, type);
+    send_msg(d, type);
     tern_timer_arm(stack_of(d), &d->timer, backoff_ms(d));
 }
 
@@ -240,7 +240,7 @@ static void restart(tern_dhcp *d, unsigned how) {
         d->previous = 0;
     if (how == RESTART_DECLINE) {
         TERN_STAT_INC(s, DHCP_DECLINE);
-        broadcast(d, TERN_DHCP_DECLINE); /* (carries lease.ip, not previous) */
+        send_msg(d, TERN_DHCP_DECLINE); /* (carries lease.ip, not previous) */
         d->state = TERN_DHCP_INIT;
         tern_timer_arm(s, &d->timer, DECLINE_WAIT_MS);
     } else {
@@ -275,7 +275,7 @@ static void lease_retransmit(tern_dhcp *d) {
     uint32_t left = tern_time_before(s->now, deadline) ? deadline - s->now : 0;
     uint32_t wait = left / 2u < LEASE_RETX_MIN_MS ? LEASE_RETX_MIN_MS : left / 2u;
     d->tries++;
-    send_msg(d, TERN_DHCP_REQUEST, d->state == TERN_DHCP_RENEWING ? d->lease.server : 0xFFFFFFFFu);
+    send_msg(d, TERN_DHCP_REQUEST);
     tern_timer_arm(s, &d->timer, wait < left ? wait : left);
 }
 
@@ -597,7 +597,7 @@ static void halt(tern_dhcp *d) {
 tern_err tern_dhcp_release(tern_dhcp *d) {
     if (!d || !d->nif || !leased(d))
         return TERN_ERR_NOTCONN;
-    send_msg(d, TERN_DHCP_RELEASE, d->lease.server);
+    send_msg(d, TERN_DHCP_RELEASE);
     d->previous = 0;
     halt(d);
     return TERN_OK;

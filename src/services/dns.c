@@ -139,10 +139,11 @@ static void send_query(tern_stack *s, tern_dns_entry *e) {
     (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
 }
 
-/* Ask again: the same server while it has tries left, else the next one;
- * with none left the query ends with err. */
-static void ask_again(tern_stack *s, tern_dns_entry *e, bool same_server, tern_err err) {
-    if (same_server || next_server(s, e)) {
+/* Ask again: after a timeout the same server while it has tries left,
+ * else (or after a failure, err NOTFOUND) the next one; with none left the
+ * query ends with err. */
+static void ask_again(tern_stack *s, tern_dns_entry *e, tern_err err) {
+    if ((err == TERN_ERR_TIMEOUT && e->tries < TERN_CFG_DNS_TRIES) || next_server(s, e)) {
         send_query(s, e);
         return;
     }
@@ -219,7 +220,7 @@ static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, 
         return;
     }
     if (TERN_DNS_RCODE(h.flags) != 0) { /* server failure or refusal: ask the next one */
-        ask_again(s, e, false, TERN_ERR_NOTFOUND);
+        ask_again(s, e, TERN_ERR_NOTFOUND);
         rearm(s);
         return;
     }
@@ -257,7 +258,7 @@ static void dns_timer(tern_stack *s, tern_timer *t) {
         tern_dns_entry *e = &s->dns.entries[i];
         if (e->state != TERN_DNS_PENDING || tern_time_before(s->now, e->expires))
             continue;
-        ask_again(s, e, e->tries < TERN_CFG_DNS_TRIES, TERN_ERR_TIMEOUT);
+        ask_again(s, e, TERN_ERR_TIMEOUT);
     }
     rearm(s);
 }
