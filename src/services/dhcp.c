@@ -197,8 +197,12 @@ static void configure(tern_dhcp *d) {
     tern_netif *nif = d->nif;
     /* A renewal with the same parameters leaves the interface alone (no
      * gratuitous ARP each time). */
-    if (nif->ip4 != d->lease.ip || nif->mask4 != d->lease.mask || nif->gw4 != d->lease.router)
-        (void)tern_netif_set_ipv4(nif, &ip, (uint8_t)prefix_of(d->lease.mask), d->lease.router ? &gw : NULL);
+    if (nif->ip4 != d->lease.ip || nif->mask4 != d->lease.mask || nif->gw4 != d->lease.router) {
+        unsigned prefix = 0; /* (the mask is contiguous: checked, or by class) */
+        for (uint32_t m = d->lease.mask; m; m <<= 1)
+            prefix++;
+        (void)tern_netif_set_ipv4(nif, &ip, (uint8_t)prefix, d->lease.router ? &gw : NULL);
+    }
     nif->mtu = d->lease.mtu && d->lease.mtu <= d->link_mtu ? d->lease.mtu : d->link_mtu;
     set_dns(d, true);
     d->configured = 1;
