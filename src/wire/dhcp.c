@@ -184,7 +184,7 @@ static NOINLINE uint8_t *put_opt(uint8_t *p, unsigned code, const void *data, un
     return p + 2 + len;
 }
 
-static uint8_t *put_u32_opt(uint8_t *p, unsigned code, uint32_t v) {
+static NOINLINE uint8_t *put_u32_opt(uint8_t *p, unsigned code, uint32_t v) {
     p[0] = (uint8_t)code;
     p[1] = 4;
     return put_u32(p + 2, v);
