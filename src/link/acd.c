@@ -83,7 +83,8 @@ tern_err tern_acd_start(tern_netif *nif, tern_acd *acd, const tern_addr *ip, ter
     if (!s || !acd || !addr)
         return TERN_ERR_INVAL;
     unlink_acd(s, acd);
-    memset(acd, 0, sizeof *acd);
+    /* Every field is set below (timer by tern_timer_init, next by the link). */
+    acd->count = 0;
     acd->nif = nif;
     acd->ip = addr;
     acd->cb = cb;
