@@ -79,7 +79,9 @@ static void rate_limit_done(tern_stack *s, tern_timer *t) {
 tern_err tern_autoip_start(tern_netif *nif, tern_autoip *a, tern_autoip_fn cb, void *ctx) {
     if (!nif || !nif->stack || !a || nif->link_type != TERN_LINK_ETHERNET)
         return TERN_ERR_INVAL;
-    memset(a, 0, sizeof *a);
+    /* Every field is set here or by probe() (the acd by tern_acd_start). */
+    a->configured = 0;
+    a->conflicts = 0;
     a->nif = nif;
     a->cb = cb;
     a->ctx = ctx;
