@@ -516,8 +516,8 @@ static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
 
 /* ---- API ------------------------------------------------------------------------------------ */
 
-static tern_err open_pcb(tern_dhcp *d) {
-    tern_udp_pcb *pcb = tern_udp_new(d->nif->stack);
+static tern_err open_pcb(tern_dhcp *d, tern_stack *s) {
+    tern_udp_pcb *pcb = tern_udp_new(s);
     if (!pcb)
         return TERN_ERR_NOMEM;
     /* Several interfaces may each run a client on port 68. */
@@ -549,15 +549,13 @@ tern_err tern_dhcp_start(tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *
                          void *ctx) {
     if (!nif || !nif->stack || !d || nif->link_type != TERN_LINK_ETHERNET)
         return TERN_ERR_INVAL;
-    memset(d, 0, sizeof *d);
-    d->nif = nif;
+    memset(d, 0, sizeof *d); /* (nif stays NULL on an error) */
     tern_err err = take_config(d, cfg);
     if (!err)
-        err = open_pcb(d);
-    if (err) {
-        d->nif = NULL;
+        err = open_pcb(d, nif->stack);
+    if (err)
         return err;
-    }
+    d->nif = nif;
     d->cb = cb;
     d->ctx = ctx;
     d->link_mtu = nif->mtu;
