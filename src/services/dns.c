@@ -307,7 +307,7 @@ static bool answer_locally(tern_stack *s, const char *name, uint8_t family, tern
     tern_addr a;
     (void)s;
     if (tern_addr_parse(name, &a)) {
-        if (a.family == family)
+        if (!TERN_CFG_IPV6 || a.family == family) /* (without IPv6 both are IPv4) */
             cb(ctx, name, TERN_OK, &a, 1);
         else /* a literal of the other family has no address of this one */
             cb(ctx, name, TERN_ERR_NOTFOUND, NULL, 0);
@@ -368,7 +368,8 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
     tern_dns_entry *pending = NULL;
     for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
         tern_dns_entry *e = &s->dns.entries[i];
-        if (e->state == TERN_DNS_FREE || e->family != family || !tern_dns_name_equal(e->name, name))
+        if (e->state == TERN_DNS_FREE || (TERN_CFG_IPV6 && e->family != family) ||
+            !tern_dns_name_equal(e->name, name)) /* (without IPv6 every entry is IPv4) */
             continue;
         if (e->state == TERN_DNS_PENDING) {
             if (!pending)
