@@ -54,7 +54,7 @@ static void report(tern_stack *s, tern_acd *acd, enum tern_acd_event ev) {
 
 /* A probe (sender 0.0.0.0) or an announcement (sender ip), both requests
  * for ip. */
-static void send_arp(tern_acd *acd, uint32_t sender) {
+static TERN_NOINLINE void send_arp(tern_acd *acd, uint32_t sender) {
     (void)tern_arp_send(acd->nif, TERN_ARP_OP_REQUEST, tern_eth_broadcast, zero_mac, sender, acd->ip);
 }
 

@@ -20,7 +20,7 @@
 
 /* A list of addresses: at least one, whole addresses only; extra ones are
  * dropped. Several instances of the option append (RFC 3396). */
-static bool read_addrs(const uint8_t *d, unsigned len, uint32_t *out, uint8_t *n) {
+static NOINLINE bool read_addrs(const uint8_t *d, unsigned len, uint32_t *out, uint8_t *n) {
     if (len < 4 || len % 4u)
         return false;
     for (unsigned i = 0; i + 4u <= len && *n < TERN_DHCP_WIRE_ADDRS; i += 4u)
