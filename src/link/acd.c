@@ -113,22 +113,21 @@ void tern_acd_netif_removed(tern_stack *s, tern_netif *nif) {
 }
 
 static void check_one(tern_stack *s, tern_acd *acd, const tern_arp_repr *r) {
-    bool claims = r->spa == acd->ip;
-    bool probes_same = r->spa == 0 && r->tpa == acd->ip && r->op == TERN_ARP_OP_REQUEST;
-    if (acd->state == ACD_ONGOING) {
-        if (!claims)
-            return;
-        /* Defend once per DEFEND_INTERVAL; a second conflict within it loses. */
-        if (s->now - acd->last_defend < DEFEND_INTERVAL) {
+    bool ongoing = acd->state == ACD_ONGOING;
+    if (r->spa != acd->ip) {
+        /* Not a claim: while probing, another host probing for it counts too. */
+        if (!ongoing && r->spa == 0 && r->tpa == acd->ip && r->op == TERN_ARP_OP_REQUEST)
             report(s, acd, TERN_ACD_CONFLICT);
-            return;
-        }
+        return;
+    }
+    /* A claim. Defend once per DEFEND_INTERVAL; a second conflict within it
+     * loses, as does any before the address is ours. */
+    if (ongoing && s->now - acd->last_defend >= DEFEND_INTERVAL) {
         acd->last_defend = s->now;
         send_arp(acd, acd->ip);
         return;
     }
-    if (claims || probes_same)
-        report(s, acd, TERN_ACD_CONFLICT);
+    report(s, acd, TERN_ACD_CONFLICT);
 }
 
 void tern_acd_arp_input(tern_netif *nif, const tern_arp_repr *r) {
