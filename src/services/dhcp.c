@@ -89,7 +89,7 @@ static void fill_out(const tern_dhcp *d, unsigned type, tern_dhcp_out *o) {
     if (type == TERN_DHCP_DISCOVER || type == TERN_DHCP_REQUEST) {
         o->secs = (uint16_t)secs_elapsed(d);
         o->max_size = (uint16_t)(TERN_CFG_DHCP_MSG_MAX + IP_UDP_HLEN);
-        o->hostname = d->hostname[0] ? d->hostname : NULL;
+        o->hostname = d->hostname; /* (empty: left out) */
         o->params = true;
         /* Replies to a client without an address reach us as unicast to the
          * offered address; only an address from elsewhere (AutoIP) on the
