@@ -189,10 +189,8 @@ static void set_dns(tern_dhcp *d, bool on) {
 static void configure(tern_dhcp *d) {
     tern_addr ip = tern_addr_ipv4(d->lease.ip), gw = tern_addr_ipv4(d->lease.router);
 #if TERN_CFG_AUTOIP
-    if (d->autoip_on) {
-        tern_autoip_stop(&d->autoip); /* removes the link-local address */
-        d->autoip_on = 0;
-    }
+    tern_autoip_stop(&d->autoip); /* removes a link-local address (harmless when not running) */
+    d->autoip_on = 0;
 #endif
     tern_netif *nif = d->nif;
     /* A renewal with the same parameters leaves the interface alone (no
