@@ -194,11 +194,13 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
 }
 
 static bool from_our_server(tern_stack *s, const tern_dns_entry *e, const tern_udp_info *info) {
+    if (info->sport != (e->mdns ? MDNS_PORT : DNS_PORT))
+        return false;
     if (e->mdns)
-        return info->sport == MDNS_PORT;
+        return true;
     tern_addr tmp;
     const tern_addr *server = server_at(s, e->server, &tmp);
-    return info->sport == DNS_PORT && !tern_addr_is_any(server) && tern_addr_equal(&info->src, server);
+    return !tern_addr_is_any(server) && tern_addr_equal(&info->src, server);
 }
 
 static void handle_answer(tern_stack *s, tern_dns_entry *e, const uint8_t *msg, size_t len,
