@@ -183,8 +183,7 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
         } else if (rr.type == qtype_of(e) && rr.rdlen == (rr.type == TERN_DNS_TYPE_A ? 4u : 16u) &&
                    e->count < TERN_CFG_DNS_ADDRS) {
             tern_addr *a = &e->addrs[e->count++];
-            memset(a, 0, sizeof *a);
-            a->family = e->family;
+            *a = (tern_addr){.family = e->family};
             memcpy(a->bytes, msg + rr.rdata, rr.rdlen);
             if (rr.ttl < *ttl)
                 *ttl = rr.ttl;
