@@ -408,7 +408,7 @@ tern_err tern_dns_set_server(tern_stack *s, unsigned index, const tern_addr *ser
     if (server)
         s->dns.servers[index] = *server;
     else
-        memset(&s->dns.servers[index], 0, sizeof s->dns.servers[index]);
+        s->dns.servers[index] = (tern_addr){0};
     return TERN_OK;
 }
 
