@@ -154,8 +154,13 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
     const uint8_t *h = tern_pbuf_view(orig, 0, avail, scratch);
     /* orig may be shorter than its header says (a transport trimmed it):
      * only the header itself must be there. */
-    if (!h || tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) != TERN_IPV4_PARSE_OK ||
-        !may_report(s, orig, &ip))
+    if (h && tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) == TERN_IPV4_PARSE_OK)
+        tern_icmp_error_about(s, orig, &ip, type, code, mtu);
+}
+
+void tern_icmp_error_about(tern_stack *s, const tern_pbuf *orig, const tern_ipv4_repr *ip, uint8_t type,
+                           uint8_t code, uint16_t mtu) {
+    if (!may_report(s, orig, ip))
         return;
     if (!rate_ok(s)) {
         TERN_STAT_INC(s, ICMP_ERR_RATELIMIT);
@@ -172,7 +177,7 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
     tern_pbuf_copy_pbuf(p, TERN_WIRE_ICMP_HLEN, orig, 0, quote);
     tern_csum_store(p->payload + 2, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
     tern_ipv4_tx tx = {
-        .src = tern_ipv4_is_local(s, ip.dst) ? ip.dst : 0, .dst = ip.src, .proto = TERN_IP_PROTO_ICMP};
+        .src = tern_ipv4_is_local(s, ip->dst) ? ip->dst : 0, .dst = ip->src, .proto = TERN_IP_PROTO_ICMP};
     TERN_STAT_INC(s, ICMP_ERR_TX);
     TERN_STAT_INC(s, ICMP_TX);
     (void)tern_ipv4_output(s, p, &tx);
