@@ -92,7 +92,7 @@
 #define TERN_CFG_DNS_HOSTS 0          /* no static hosts table */
 #define TERN_CFG_DNS_TIMEOUT_MS 1000u /* one second per attempt ... */
 #define TERN_CFG_DNS_TRIES 2          /* ... two attempts per server */
-#define TERN_CFG_DNS_MDNS 1           /* .local names by one-shot mDNS */
+#define TERN_CFG_DNS_MDNS 0           /* no mDNS lookups (not in the typical list) */
 /* ---- TCP ---- */
 #define TERN_CFG_TCP 1                        /* TCP, callback API */
 #define TERN_CFG_TCP_PCBS 5                   /* 5 connections ... */

@@ -33,7 +33,7 @@ TOOLCHAIN = os.path.join(ROOT, "cmake", "arm-none-eabi-cortex-m4.cmake")
 PRESETS = ["minimal", "typical", "full", "ipv6only"]
 ALLOWED_HEADERS = {"stdint.h", "stddef.h", "stdbool.h", "string.h", "stdarg.h"}
 CFLAGS = ["-mcpu=cortex-m4", "-mthumb", "-Os", "-ffunction-sections", "-fdata-sections",
-          "-ffreestanding", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wundef",
+          "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wundef",
           "-Wstrict-prototypes", "-Wmissing-prototypes"]
 LDFLAGS = ["-mcpu=cortex-m4", "-mthumb", "--specs=nano.specs", "--specs=nosys.specs",
            "-Wl,--gc-sections"]

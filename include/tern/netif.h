@@ -64,8 +64,7 @@ typedef struct tern_netif {
     struct tern_netif *next;
     struct tern_stack *stack;
     const tern_netif_ops *ops;
-    void *driver; /* driver state */
-    char name[8];
+    void *driver;      /* driver state */
     uint8_t index;     /* 1-based, assigned by tern_netif_add */
     uint8_t link_type; /* enum tern_link_type */
     uint8_t flags;
@@ -79,6 +78,7 @@ typedef struct tern_netif {
     /* IPv4 configuration, host byte order (0 = unset) */
     uint32_t ip4, mask4, gw4;
 #endif
+    tern_netif_counters counters;
     tern_netif_status_fn status_cb; /* address or up/down changes */
     tern_netif_status_fn link_cb;   /* link up/down changes */
     void *cb_ctx;
@@ -97,7 +97,7 @@ typedef struct tern_netif {
     uint32_t igmp_older_until; /* an older-version querier was heard until then */
     uint8_t igmp_version;      /* 3, or 2/1 while an older querier is present */
 #endif
-    tern_netif_counters counters;
+    char name[8];
 } tern_netif;
 
 /* Prepare a netif; set ops, name and (for Ethernet) hwaddr before adding. */

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tern/pbuf.h"
 
@@ -30,9 +31,7 @@ static inline int tern_csum_ok(uint32_t acc) {
 }
 /* Write a checksum produced by tern_csum_finish at p. */
 static inline void tern_csum_store(uint8_t *p, uint16_t csum) {
-    const uint8_t *b = (const uint8_t *)&csum;
-    p[0] = b[0];
-    p[1] = b[1];
+    memcpy(p, &csum, 2); /* its bytes as they are in memory */
 }
 
 #endif

@@ -5,6 +5,10 @@
 
 #include "core/core.h"
 
+/* A segment lending read-only memory (never written). Without reference
+ * buffers (TERN_CFG_PBUF_REF_COUNT 0) there are none: the checks vanish. */
+#define IS_REF(p) (TERN_CFG_PBUF_REF_COUNT && (p)->kind == TERN_PBUF_REF)
+
 static tern_pbuf *pool_segment(tern_stack *s, uint16_t headroom, uint16_t len) {
     tern_pbuf_pool_elem *e = tern_pool_get(&s->pbuf_pool);
 #if TERN_CFG_TCP
@@ -154,7 +158,7 @@ tern_err tern_pbuf_cat(tern_pbuf *head, tern_pbuf *tail) {
 }
 
 tern_err tern_pbuf_push(tern_pbuf *p, uint16_t n) {
-    if (n > p->headroom || p->kind == TERN_PBUF_REF)
+    if (n > p->headroom || IS_REF(p))
         return TERN_ERR_BUF;
     if ((uint32_t)p->tot_len + n > 0xFFFFu)
         return TERN_ERR_BUF;
@@ -230,43 +234,38 @@ void tern_pbuf_trim(tern_stack *s, tern_pbuf *p, uint16_t new_len) {
     tern_pbuf_free(s, rest);
 }
 
-uint16_t tern_pbuf_copy_out(const tern_pbuf *p, uint16_t offset, void *dst, uint16_t len) {
-    uint8_t *d = dst;
+/* Copy len bytes between the chain at offset and buf (into the chain when
+ * in); stops short at the end of the chain, or at a read-only segment when
+ * writing. Returns the bytes copied. */
+static uint16_t copy(const tern_pbuf *p, uint16_t offset, uint8_t *buf, uint16_t len, bool in) {
     uint16_t done = 0;
     for (; p && done < len; p = p->next) {
         if (offset >= p->len) {
             offset = (uint16_t)(offset - p->len);
             continue;
         }
-        uint16_t n = (uint16_t)(p->len - offset);
-        if (n > len - done)
-            n = (uint16_t)(len - done);
-        memcpy(d + done, p->payload + offset, n);
+        if (in && IS_REF(p))
+            break;
+        unsigned n = p->len - offset;
+        if (n > (unsigned)len - done)
+            n = (unsigned)len - done;
+        if (in)
+            memcpy(p->payload + offset, buf + done, n);
+        else
+            memcpy(buf + done, p->payload + offset, n);
         done = (uint16_t)(done + n);
         offset = 0;
     }
     return done;
 }
 
+uint16_t tern_pbuf_copy_out(const tern_pbuf *p, uint16_t offset, void *dst, uint16_t len) {
+    return copy(p, offset, dst, len, false);
+}
+
 tern_err tern_pbuf_copy_in(tern_pbuf *p, uint16_t offset, const void *src, uint16_t len) {
-    const uint8_t *sp = src;
-    if ((uint32_t)offset + len > p->tot_len)
+    if ((uint32_t)offset + len > p->tot_len || copy(p, offset, (uint8_t *)(uintptr_t)src, len, true) != len)
         return TERN_ERR_BUF;
-    for (; p && len; p = p->next) {
-        if (offset >= p->len) {
-            offset = (uint16_t)(offset - p->len);
-            continue;
-        }
-        if (p->kind == TERN_PBUF_REF)
-            return TERN_ERR_BUF;
-        uint16_t n = (uint16_t)(p->len - offset);
-        if (n > len)
-            n = len;
-        memcpy(p->payload + offset, sp, n);
-        sp += n;
-        len = (uint16_t)(len - n);
-        offset = 0;
-    }
     return TERN_OK;
 }
 
@@ -279,12 +278,12 @@ tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *
             dst_off = (uint16_t)(dst_off - seg->len);
             continue;
         }
-        if (seg->kind == TERN_PBUF_REF)
+        if (IS_REF(seg))
             return TERN_ERR_BUF;
         uint16_t n = (uint16_t)(seg->len - dst_off);
         if (n > len)
             n = len;
-        tern_pbuf_copy_out(src, src_off, seg->payload + dst_off, n);
+        copy(src, src_off, seg->payload + dst_off, n, false);
         src_off = (uint16_t)(src_off + n);
         len = (uint16_t)(len - n);
         dst_off = 0;
@@ -305,9 +304,7 @@ tern_pbuf *tern_pbuf_clone(tern_stack *s, uint16_t headroom, const tern_pbuf *p)
     tern_pbuf *q = tern_pbuf_alloc(s, headroom, p->tot_len);
     if (!q)
         return NULL;
-    uint16_t off = 0;
-    for (tern_pbuf *seg = q; seg; seg = seg->next)
-        off = (uint16_t)(off + tern_pbuf_copy_out(p, off, seg->payload, seg->len));
+    (void)tern_pbuf_copy_pbuf(q, 0, p, 0, p->tot_len); /* fresh pool segments: cannot fail */
     q->flags = p->flags;
     q->ifindex = p->ifindex;
     return q;
@@ -316,7 +313,7 @@ tern_pbuf *tern_pbuf_clone(tern_stack *s, uint16_t headroom, const tern_pbuf *p)
 tern_pbuf *tern_pbuf_make_writable(tern_stack *s, tern_pbuf *p, uint16_t headroom, uint16_t len) {
     if (len > p->tot_len)
         len = p->tot_len;
-    if (p->kind != TERN_PBUF_REF && p->ref == 1 && p->headroom >= headroom && p->len >= len)
+    if (!IS_REF(p) && p->ref == 1 && p->headroom >= headroom && p->len >= len)
         return p;
     /* Copy the first len bytes into a fresh segment; chain the rest behind. */
     if ((uint32_t)headroom + len > TERN_CFG_PBUF_SIZE) {
@@ -367,21 +364,20 @@ unsigned tern_pbuf_list_free(tern_stack *s, tern_pbuf *list) {
     return n;
 }
 
-static bool holds_lent_memory(const tern_pbuf *p) {
-    for (; p; p = p->next)
-        if (p->kind == TERN_PBUF_REF)
-            return true;
-    return false;
-}
-
 int tern_pbuf_fifo_push(tern_stack *s, tern_pbuf **fifo, unsigned max, tern_pbuf *p) {
-    if (holds_lent_memory(p)) {
-        tern_pbuf *c = tern_pbuf_clone(s, TERN_PBUF_LINK_HEADROOM, p);
-        tern_pbuf_free(s, p);
-        if (!c)
-            return -1;
-        p = c;
+#if TERN_CFG_PBUF_REF_COUNT
+    /* Lent memory may be gone before the packet leaves the queue: copy it. */
+    for (const tern_pbuf *q = p; q; q = q->next) {
+        if (q->kind == TERN_PBUF_REF) {
+            tern_pbuf *c = tern_pbuf_clone(s, TERN_PBUF_LINK_HEADROOM, p);
+            tern_pbuf_free(s, p);
+            if (!c)
+                return -1;
+            p = c;
+            break;
+        }
     }
+#endif
     tern_pbuf **pp = fifo;
     unsigned n = 0;
     for (; *pp; pp = &(*pp)->next_pkt)

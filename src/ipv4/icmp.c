@@ -11,6 +11,10 @@
 
 #if TERN_CFG_ICMP
 
+/* A fresh buffer with transport headroom keeps at least the ICMP header in
+ * its first segment. */
+_Static_assert(TERN_CFG_PBUF_SIZE >= TERN_PBUF_TRANSPORT_HEADROOM, "tern: packet buffers too small for ICMP");
+
 /* Largest error message: RFC 1812 4.3.2.3, 576 bytes with the IP header. */
 #define ICMP_ERR_MAX_QUOTE (576u - TERN_WIRE_IPV4_HLEN - TERN_WIRE_ICMP_HLEN)
 
@@ -45,10 +49,8 @@ static void error_input(tern_stack *s, const tern_pbuf *p, const tern_icmp_repr 
     tern_ipv4_repr qip;
     /* The quote is a header we wrote plus at least 8 bytes of its payload;
      * its total length may exceed what was quoted, so pass it as available. */
-    if (!q || avail < TERN_WIRE_IPV4_HLEN + 8 || (q[0] >> 4) != 4 || (q[0] & 0x0Fu) < 5 ||
-        (unsigned)(q[0] & 0x0Fu) * 4u + 8u > avail ||
-        tern_ipv4_parse(q, avail, 0xFFFFu, false, &qip) != TERN_IPV4_PARSE_OK ||
-        !tern_ipv4_is_local(s, qip.src)) {
+    if (!q || tern_ipv4_parse(q, avail, 0xFFFFu, false, &qip) != TERN_IPV4_PARSE_OK ||
+        qip.hlen + 8u > avail || !tern_ipv4_is_local(s, qip.src)) {
         TERN_STAT_INC(s, ICMP_DROP_QUOTE);
         return;
     }
@@ -152,8 +154,13 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
     const uint8_t *h = tern_pbuf_view(orig, 0, avail, scratch);
     /* orig may be shorter than its header says (a transport trimmed it):
      * only the header itself must be there. */
-    if (!h || tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) != TERN_IPV4_PARSE_OK ||
-        !may_report(s, orig, &ip))
+    if (h && tern_ipv4_parse(h, avail, 0xFFFFu, false, &ip) == TERN_IPV4_PARSE_OK)
+        tern_icmp_error_about(s, orig, &ip, type, code, mtu);
+}
+
+void tern_icmp_error_about(tern_stack *s, const tern_pbuf *orig, const tern_ipv4_repr *ip, uint8_t type,
+                           uint8_t code, uint16_t mtu) {
+    if (!may_report(s, orig, ip))
         return;
     if (!rate_ok(s)) {
         TERN_STAT_INC(s, ICMP_ERR_RATELIMIT);
@@ -164,17 +171,13 @@ void tern_icmp_send_error(tern_stack *s, const tern_pbuf *orig, uint8_t type, ui
                                    (uint16_t)(TERN_WIRE_ICMP_HLEN + quote));
     if (!p)
         return;
+    /* The header lies in the first segment (asserted above). */
     tern_icmp_repr r = {.type = type, .code = code, .id = 0, .seq = mtu};
-    uint8_t hdr[TERN_WIRE_ICMP_HLEN];
-    tern_icmp_write(hdr, &r);
-    tern_pbuf_copy_in(p, 0, hdr, TERN_WIRE_ICMP_HLEN);
+    tern_icmp_write(p->payload, &r);
     tern_pbuf_copy_pbuf(p, TERN_WIRE_ICMP_HLEN, orig, 0, quote);
-    uint16_t csum = tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0));
-    uint8_t cb[2];
-    tern_csum_store(cb, csum);
-    tern_pbuf_copy_in(p, 2, cb, 2);
+    tern_csum_store(p->payload + 2, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
     tern_ipv4_tx tx = {
-        .src = tern_ipv4_is_local(s, ip.dst) ? ip.dst : 0, .dst = ip.src, .proto = TERN_IP_PROTO_ICMP};
+        .src = tern_ipv4_is_local(s, ip->dst) ? ip->dst : 0, .dst = ip->src, .proto = TERN_IP_PROTO_ICMP};
     TERN_STAT_INC(s, ICMP_ERR_TX);
     TERN_STAT_INC(s, ICMP_TX);
     (void)tern_ipv4_output(s, p, &tx);

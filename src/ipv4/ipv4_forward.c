@@ -10,11 +10,12 @@
 
 #if TERN_CFG_IPV4_FORWARD
 
-static void icmp_error(tern_stack *s, tern_pbuf *p, uint8_t type, uint8_t code, uint16_t mtu) {
+static void icmp_error(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip, uint8_t type, uint8_t code,
+                       uint16_t mtu) {
 #if TERN_CFG_ICMP
-    tern_icmp_send_error(s, p, type, code, mtu);
+    tern_icmp_error_about(s, p, ip, type, code, mtu);
 #else
-    (void)type, (void)code, (void)mtu;
+    (void)ip, (void)type, (void)code, (void)mtu;
 #endif
     tern_pbuf_free(s, p);
 }
@@ -29,17 +30,17 @@ void tern_ipv4_forward(tern_netif *in, tern_pbuf *p, const tern_ipv4_repr *ip) {
     }
     if (ip->ttl <= 1) {
         TERN_STAT_INC(s, IPV4_DROP_TTL);
-        icmp_error(s, p, TERN_ICMP_TIME_EXCEEDED, 0, 0);
+        icmp_error(s, p, ip, TERN_ICMP_TIME_EXCEEDED, 0, 0);
         return;
     }
     if (tern_ipv4_route_lookup(s, ip->dst, &hop) != TERN_OK || (hop.nif->flags & TERN_NETIF_LOOPBACK)) {
         TERN_STAT_INC(s, IPV4_DROP_NOROUTE);
-        icmp_error(s, p, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_NET, 0);
+        icmp_error(s, p, ip, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_NET, 0);
         return;
     }
     if (ip->total_len > hop.nif->mtu && ip->df) {
         TERN_STAT_INC(s, IPV4_DROP_DF);
-        icmp_error(s, p, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_NEEDFRAG, hop.nif->mtu);
+        icmp_error(s, p, ip, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_NEEDFRAG, hop.nif->mtu);
         return;
     }
     p = tern_pbuf_make_writable(s, p, TERN_PBUF_LINK_HEADROOM, ip->hlen);

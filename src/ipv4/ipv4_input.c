@@ -132,7 +132,7 @@ static void deliver(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip, enu
     if (!tp) {
         TERN_STAT_INC(s, IPV4_DROP_PROTO);
         if (kind == DEST_LOCAL && TERN_CFG_ICMP)
-            tern_icmp_send_error(s, p, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PROTO, 0);
+            tern_icmp_error_about(s, p, ip, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PROTO, 0);
         drop(s, p);
         return;
     }

@@ -49,6 +49,10 @@ void tern_ipv4_forward(tern_netif *in, tern_pbuf *p, const tern_ipv4_repr *ip);
 #endif
 
 void tern_icmp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
+/* tern_icmp_send_error for a datagram whose header the caller has parsed
+ * (ip: that header; orig: the datagram from its header on). */
+void tern_icmp_error_about(tern_stack *s, const tern_pbuf *orig, const tern_ipv4_repr *ip, uint8_t type,
+                           uint8_t code, uint16_t mtu);
 #if TERN_CFG_PING
 /* An echo reply arrived (p at the ICMP header). Returns true if a ping took it. */
 bool tern_ping_input(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip, uint16_t id, uint16_t seq);

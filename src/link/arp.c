@@ -188,20 +188,6 @@ static bool ip_is_unusable_source(const tern_netif *nif, uint32_t ip) {
     return (ip >> 28) == 0xE || ip == 0xFFFFFFFFu || (nif->mask4 && (ip | nif->mask4) == 0xFFFFFFFFu);
 }
 
-static void reply(tern_netif *nif, tern_pbuf *p, const tern_arp_repr *req) {
-    tern_stack *s = nif->stack;
-    p = tern_pbuf_make_writable(s, p, TERN_PBUF_LINK_HEADROOM, TERN_WIRE_ARP_LEN);
-    if (!p)
-        return;
-    tern_pbuf_trim(s, p, TERN_WIRE_ARP_LEN);
-    tern_arp_repr r = {.op = TERN_ARP_OP_REPLY, .spa = nif->ip4, .tpa = req->spa};
-    memcpy(r.sha, nif->hwaddr, 6);
-    memcpy(r.tha, req->sha, 6);
-    tern_arp_emit(p->payload, &r);
-    TERN_STAT_INC(s, ARP_TX);
-    (void)tern_eth_output(nif, p, req->sha, TERN_ETH_TYPE_ARP);
-}
-
 /* Someone else uses our address: tell the application, defend it. */
 static void conflict(tern_netif *nif, const tern_arp_repr *r) {
     tern_stack *s = nif->stack;
@@ -246,11 +232,9 @@ void tern_arp_input(tern_netif *nif, tern_pbuf *p) {
     bool for_us = nif->ip4 && r.tpa == nif->ip4;
     if (r.spa)
         update(nif, r.spa, r.sha, for_us);
-    if (for_us && r.op == TERN_ARP_OP_REQUEST) {
-        reply(nif, p, &r);
-        return;
-    }
-    tern_pbuf_free(s, p);
+    tern_pbuf_free(s, p); /* before the reply takes a buffer of its own */
+    if (for_us && r.op == TERN_ARP_OP_REQUEST)
+        (void)tern_arp_send(nif, TERN_ARP_OP_REPLY, r.sha, r.sha, nif->ip4, r.spa);
 }
 
 static bool queue_packet(tern_stack *s, tern_arp_entry *e, tern_pbuf *p) {

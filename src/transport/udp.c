@@ -359,7 +359,7 @@ static bool checksum_ok(const tern_netif *nif, const tern_pbuf *p, const tern_ip
 static void no_port(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
     TERN_STAT_INC(s, UDP_DROP_NOPORT);
     if (TERN_CFG_ICMP && !(p->flags & TERN_PBUF_F_IP_GROUP) && tern_pbuf_push(p, ip->hlen) == TERN_OK)
-        tern_icmp_send_error(s, p, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT, 0);
+        tern_icmp_error_about(s, p, ip, TERN_ICMP_DEST_UNREACH, TERN_ICMP_UNREACH_PORT, 0);
     tern_pbuf_free(s, p);
 }
 

@@ -13,6 +13,7 @@
 #define TERN_WIRE_H
 
 #include <stdint.h>
+#include <string.h>
 
 static inline uint16_t tern_rd16(const uint8_t *p) {
     return (uint16_t)(((unsigned)p[0] << 8) | p[1]);
@@ -20,15 +21,24 @@ static inline uint16_t tern_rd16(const uint8_t *p) {
 static inline uint32_t tern_rd32(const uint8_t *p) {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
-static inline void tern_wr16(uint8_t *p, uint16_t v) {
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
+/* Stores assemble the bytes in order, then copy them: the compiler makes
+ * one (byte-swapping) store of that where the target allows unaligned
+ * access, and byte stores where it does not (-mno-unaligned-access). */
+#if defined(__GNUC__)
+#define TERN_WIRE_INLINE static inline __attribute__((always_inline))
+#define TERN_WIRE_COPY __builtin_memcpy /* expanded even in a -ffreestanding build */
+#else
+#define TERN_WIRE_INLINE static inline
+#define TERN_WIRE_COPY memcpy
+#endif
+
+TERN_WIRE_INLINE void tern_wr16(uint8_t *p, uint16_t v) {
+    uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+    TERN_WIRE_COPY(p, b, 2);
 }
-static inline void tern_wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+TERN_WIRE_INLINE void tern_wr32(uint8_t *p, uint32_t v) {
+    uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    TERN_WIRE_COPY(p, b, 4);
 }
 
 #endif
