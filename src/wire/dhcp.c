@@ -201,25 +201,15 @@ size_t tern_dhcp_build(uint8_t *buf, size_t size, const tern_dhcp_out *o) {
     put_u32(buf + 8, (uint32_t)o->secs << 16 | o->flags);
     put_u32(buf + 12, o->ciaddr);
     memcpy(buf + 28, o->mac, 6);
-    /* The cookie, then the message type and the client identifier (hardware
-     * type and address), which every message carries. */
-    static const uint8_t head[] = {
-        TERN_DHCP_COOKIE >> 24,
-        (TERN_DHCP_COOKIE >> 16) & 0xFFu,
-        (TERN_DHCP_COOKIE >> 8) & 0xFFu,
-        TERN_DHCP_COOKIE & 0xFFu,
-        TERN_DHCP_OPT_MSG_TYPE,
-        1,
-        0,
-        TERN_DHCP_OPT_CLIENT_ID,
-        7,
-        TERN_DHCP_HTYPE_ETH,
-    };
-    uint8_t *p = buf + TERN_DHCP_FIXED_LEN;
-    memcpy(p, head, sizeof head);
-    p[6] = o->type;
-    memcpy(p + 10, o->mac, 6);
-    p += 16;
+    uint8_t *p = put_u32(buf + TERN_DHCP_FIXED_LEN, TERN_DHCP_COOKIE);
+    p[0] = TERN_DHCP_OPT_MSG_TYPE;
+    p[1] = 1;
+    p[2] = o->type;
+    p[3] = TERN_DHCP_OPT_CLIENT_ID; /* hardware type and address */
+    p[4] = 7;
+    p[5] = TERN_DHCP_HTYPE_ETH;
+    memcpy(p + 6, o->mac, 6);
+    p += 12;
     if (o->requested_ip)
         p = put_u32_opt(p, TERN_DHCP_OPT_REQUESTED_IP, o->requested_ip);
     if (o->server_id)
