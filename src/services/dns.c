@@ -241,9 +241,7 @@ static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
     const uint8_t *msg = NULL;
     TERN_STAT_INC(s, DNS_RX);
     if (e->state == TERN_DNS_PENDING && e->pcb == pcb) {
-        if (p->len == p->tot_len)
-            msg = p->payload;
-        else if (p->tot_len <= sizeof scratch)
+        if (p->len == p->tot_len || p->tot_len <= sizeof scratch) /* (in place when contiguous) */
             msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
     }
     if (!msg)
