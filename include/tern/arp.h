@@ -46,12 +46,12 @@ struct tern_acd {
     tern_acd *next;
     struct tern_netif *nif;
     tern_timer timer;
-    tern_acd_fn cb;
-    void *ctx;
+    uint8_t state; /* (bytes within 32 of the start: short loads) */
+    uint8_t count;
     uint32_t ip;          /* host order */
     uint32_t last_defend; /* time of the last defence */
-    uint8_t state;
-    uint8_t count;
+    tern_acd_fn cb;
+    void *ctx;
 };
 #endif
 
