@@ -182,18 +182,13 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     uint32_t wnd = tern_tcp_rcv_wnd(pcb);
     if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
         wnd = pcb->rcv_adv - pcb->rcv_nxt;
+    /* Offsets from rcv_nxt: x lies in the window when x - rcv_nxt < wnd
+     * (unsigned; the window is below 2^31). Acceptable: the first or the
+     * last sequence number the segment occupies in the window; with the
+     * window closed, one without data at exactly rcv_nxt (ACKs, a FIN). */
     uint32_t space = seg_space(seg);
-    uint32_t seq = h->seq, last = h->seq + (space ? space - 1u : 0u);
-    bool ok;
-    if (!space)
-        ok = wnd ? SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LT(seq, pcb->rcv_nxt + wnd) : seq == pcb->rcv_nxt;
-    else
-        ok = wnd && ((SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LT(seq, pcb->rcv_nxt + wnd)) ||
-                     (SEQ_GEQ(last, pcb->rcv_nxt) && SEQ_LT(last, pcb->rcv_nxt + wnd)));
-    /* A zero window still takes ACKs and a FIN at exactly rcv_nxt. */
-    if (!ok && !wnd && seq == pcb->rcv_nxt && !seg->len)
-        ok = true;
-    if (ok)
+    uint32_t seq = h->seq, d = seq - pcb->rcv_nxt;
+    if (d < wnd || d + (space ? space - 1u : 0u) < wnd || (!wnd && !d && !seg->len))
         return CONTINUE;
     TERN_STAT_INC(pcb->stack, TCP_DROP_SEQ);
     if (h->flags & TERN_TCP_RST)
@@ -201,15 +196,15 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     /* With our window closed nothing is acceptable, "but special allowance
      * should be made to accept valid ACKs" (RFC 9293 3.10.7.4): the peer's
      * ACK may sit one past rcv_nxt after its zero-window probe. */
-    bool closed_window_ack = !wnd && SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LEQ(seq, pcb->rcv_nxt + 1u);
-    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && seq + space == pcb->rcv_nxt) {
+    bool closed_window_ack = !wnd && d <= 1u;
+    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && d + space == 0) {
         /* The peer's FIN again: our last ACK was lost. Acknowledge every
          * copy and restart the 2 MSL wait (RFC 9293 3.10.7.4, TIME-WAIT). */
         tern_tcp_send_ack(pcb);
         tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
         return DONE;
     }
-    if (SEQ_LEQ(seq + space, pcb->rcv_nxt) || closed_window_ack) {
+    if ((int32_t)(d + space) <= 0 || closed_window_ack) { /* seq + space at or before rcv_nxt */
         /* A duplicate (BSD's "todrop" case): its data is old, but its ACK
          * may be news, e.g. when both sides went back after a timeout. A
          * duplicate with data is acknowledged at once (the sender learns
@@ -423,22 +418,32 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
 
 /* ---- Data and FIN ---------------------------------------------------------- */
 
+/* An out-of-order segment keeps its TCP header: byte off of it. */
+TERN_NOINLINE static uint32_t hdr_byte(const tern_pbuf *q, uint32_t off) {
+    uint8_t b;
+    tern_pbuf_copy_out(q, (uint16_t)off, &b, 1);
+    return b;
+}
+
+/* Set or clear the FIN flag in the header q keeps. */
+TERN_NOINLINE static void set_fin(tern_pbuf *q, bool on) {
+    uint8_t f = (uint8_t)hdr_byte(q, 13);
+    f = on ? (uint8_t)(f | TERN_TCP_FIN) : (uint8_t)(f & ~TERN_TCP_FIN);
+    tern_pbuf_copy_in(q, 13, &f, 1);
+}
+
 static uint32_t seq_of(const tern_pbuf *q) {
     uint8_t b[4];
     tern_pbuf_copy_out(q, 4, b, 4);
     return tern_rd32(b);
 }
 
-static uint16_t hlen_of(const tern_pbuf *q) {
-    uint8_t b;
-    tern_pbuf_copy_out(q, 12, &b, 1);
-    return (uint16_t)((b >> 4) * 4u);
+static uint32_t hlen_of(const tern_pbuf *q) {
+    return (hdr_byte(q, 12) >> 4) * 4u;
 }
 
 static bool fin_of(const tern_pbuf *q) {
-    uint8_t b;
-    tern_pbuf_copy_out(q, 13, &b, 1);
-    return (b & TERN_TCP_FIN) != 0;
+    return (hdr_byte(q, 13) & TERN_TCP_FIN) != 0;
 }
 
 /* Hand in-order data to the application (it owns p from here). */
@@ -462,19 +467,14 @@ static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
  * the queue holds one entry per contiguous run (per hole, as SACK sees
  * them), however many segments a large window brings in behind a loss. */
 static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, uint16_t hlen, uint16_t len) {
-    uint8_t flags;
     if (fin_of(run) || (uint32_t)run->tot_len + len > 0xFFFFu)
         return false;
-    tern_pbuf_copy_out(whole, 13, &flags, 1);
+    bool fin = fin_of(whole);
     tern_pbuf *data = tern_pbuf_strip(pcb->stack, whole, hlen);
     if (data && tern_pbuf_cat(run, data) != TERN_OK)
         tern_pbuf_free(pcb->stack, data); /* cannot happen: the length was checked */
-    if (flags & TERN_TCP_FIN) {
-        uint8_t rf;
-        tern_pbuf_copy_out(run, 13, &rf, 1);
-        rf |= TERN_TCP_FIN;
-        tern_pbuf_copy_in(run, 13, &rf, 1);
-    }
+    if (fin)
+        set_fin(run, true);
     return true;
 }
 
@@ -519,7 +519,7 @@ static bool ooseq_drain(tern_tcp_pcb *pcb) {
     while (pcb->ooseq) {
         tern_pbuf *q = pcb->ooseq;
         uint32_t qs = seq_of(q);
-        uint16_t hl = hlen_of(q);
+        uint32_t hl = hlen_of(q);
         uint32_t qlen = (uint32_t)q->tot_len - hl;
         if (SEQ_GT(qs, pcb->rcv_nxt))
             return false;
@@ -596,12 +596,8 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         if (SEQ_GT(seq + len, edge)) {
             len = SEQ_GT(edge, seq) ? (uint16_t)(edge - seq) : 0;
             tern_pbuf_trim(pcb->stack, whole, (uint16_t)(seg->h.hlen + len));
-            if (fin) { /* the FIN lies beyond the window too: clear it in the kept header */
-                uint8_t f;
-                tern_pbuf_copy_out(whole, 13, &f, 1);
-                f &= (uint8_t)~TERN_TCP_FIN;
-                tern_pbuf_copy_in(whole, 13, &f, 1);
-            }
+            if (fin) /* the FIN lies beyond the window too: clear it in the kept header */
+                set_fin(whole, false);
         }
         ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
@@ -732,8 +728,10 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, uint32_t p
 }
 
 /* A parsed segment (seg: header, addresses) with its payload p: to its
- * connection, a listener, or a reset. Consumes p. */
-static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg);
+ * connection, a listener, or a reset. Consumes p. Out of line: its steps
+ * then reach seg through a register, where Thumb has short loads, not
+ * through the stack pointer, where it has none for bytes and halfwords. */
+TERN_NOINLINE static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg);
 
 #if TERN_CFG_IPV4
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
@@ -778,7 +776,7 @@ void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
 }
 #endif
 
-static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
+TERN_NOINLINE static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, &seg->dst, seg->h.dport, &seg->src, seg->h.sport);
     if (pcb && time_wait_reusable(pcb, seg) && tern_tcp_find_listener(s, &seg->dst, seg->h.dport)) {
         tern_tcp_free(pcb, TERN_OK);

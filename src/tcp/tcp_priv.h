@@ -109,10 +109,11 @@ static inline unsigned tern_tcp_ip_words(const tern_tcp_ip *a, uint32_t *m) {
 /* A received segment, parsed. */
 typedef struct tcp_seg {
     tern_tcp_repr h;
-    tern_pbuf *p;         /* the payload (header stripped), may be empty */
-    uint16_t len;         /* payload bytes */
+    tern_pbuf *p; /* the payload (header stripped), may be empty */
+    uint16_t len; /* payload bytes */
+    uint16_t
+        old; /* entirely before rcv_nxt: only its ACK field counts (16 bits: in reach of a short store) */
     tern_tcp_ip src, dst; /* addresses */
-    uint8_t old;          /* entirely before rcv_nxt: only its ACK field counts */
 #if TERN_CFG_IPV6
     uint8_t zone; /* the arrival interface when the source is link-local, else 0 */
 #endif
