@@ -522,15 +522,15 @@ tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_
     tern_tcp_ip ip = ip_of(addr);
     if (!s || !port || !accept)
         return NULL;
+    tern_tcp_listener *l = NULL;
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
-        const tern_tcp_listener *l = &s->tcp.listeners[i];
-        if (l->used && l->local_port == port && listener_match(l, &ip) >= 2u)
+        tern_tcp_listener *q = &s->tcp.listeners[i];
+        if (!q->used)
+            l = l ? l : q; /* the first free one */
+        else if (q->local_port == port && listener_match(q, &ip) >= 2u)
             return NULL; /* that address and port are taken */
     }
-    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
-        tern_tcp_listener *l = &s->tcp.listeners[i];
-        if (l->used)
-            continue;
+    if (l) {
         memset(l, 0, sizeof *l);
         l->stack = s;
         l->used = 1;
@@ -539,8 +539,8 @@ tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_
         l->backlog = backlog ? backlog : 1;
         l->accept = accept;
         l->ctx = ctx;
-        return l;
     }
+    return l;
 #else
     (void)s, (void)addr, (void)port, (void)backlog, (void)accept, (void)ctx;
 #endif
@@ -644,9 +644,11 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     uint16_t room = tail_room(tail);
     uint32_t first = len < room ? len : room;
     /* The send buffer may not take the pool's last buffers: receiving (the
-     * ACK that empties it) and the segments on their way out need them. */
-    uint32_t bufs = (len - first + TERN_CFG_PBUF_SIZE - 1u) / TERN_CFG_PBUF_SIZE;
-    if (bufs && tern_tcp_pool_free(pcb->stack) < bufs + TCP_POOL_RESERVE) {
+     * ACK that empties it) and the segments on their way out need them.
+     * (The rest needs more buffers than the pool can spare beyond its
+     * reserve exactly when it is longer than they hold: no division.) */
+    uint32_t rest = len - first, spare = tern_tcp_pool_free(pcb->stack);
+    if (rest && (spare < TCP_POOL_RESERVE || rest > (spare - TCP_POOL_RESERVE) * TERN_CFG_PBUF_SIZE)) {
         TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
         return TERN_ERR_NOMEM;
     }

@@ -40,8 +40,12 @@ static void challenge_ack(tern_tcp_pcb *pcb) {
     oow_ack(pcb);
 }
 
-/* Options from the peer's SYN: MSS, window scale, timestamps. */
-TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+/* The peer's SYN: its sequence number and window, and its options (MSS,
+ * window scale, timestamps, SACK); then the initial congestion window. */
+TERN_NOINLINE static void take_syn(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
+    pcb->snd_wnd = h->wnd; /* never scaled in a SYN */
+    pcb->snd_wl1 = h->seq;
     pcb->mss = tern_tcp_mss_for(pcb->stack, &pcb->remote_ip, TCP_ZONE(pcb), h->mss ? h->mss : 536u);
 #if TERN_CFG_TCP_WSCALE
     if (h->wscale != TERN_TCP_NO_WSCALE) {
@@ -67,6 +71,13 @@ TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_rep
     else
         pcb->flags &= (uint16_t)~TERN_TCPF_SACK;
 #endif
+    tern_tcp_cc_init(pcb);
+}
+
+/* Does ack acknowledge something sent and not yet acknowledged (snd_una <
+ * ack <= snd_max)? One unsigned compare, as snd_max - snd_una < 2^31. */
+static bool acks_new(const tern_tcp_pcb *pcb, uint32_t ack) {
+    return ack - pcb->snd_una - 1u < pcb->snd_max - pcb->snd_una;
 }
 
 /* ---- LISTEN ------------------------------------------------------------- */
@@ -101,12 +112,8 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 #if TERN_CFG_IPV6
     pcb->zone = seg->zone;
 #endif
-    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq + 1u;
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
-    pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
-    pcb->snd_wl1 = seg->h.seq;
-    take_syn_options(pcb, &seg->h);
-    tern_tcp_cc_init(pcb);
+    take_syn(pcb, &seg->h);
     pcb->state = TERN_TCP_SYN_RCVD;
     pcb->ctx = l;
     pcb->flags |= TERN_TCPF_PASSIVE;
@@ -120,7 +127,7 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
     const tern_tcp_repr *h = &seg->h;
-    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->snd_una) && SEQ_LEQ(h->ack, pcb->snd_max);
+    bool ack_ok = (h->flags & TERN_TCP_ACK) && acks_new(pcb, h->ack);
     if ((h->flags & TERN_TCP_ACK) && !ack_ok) {
         if (!(h->flags & TERN_TCP_RST))
             tern_tcp_send_rst_for(s, seg);
@@ -135,11 +142,7 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     }
     if (!(h->flags & TERN_TCP_SYN))
         return;
-    pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
-    take_syn_options(pcb, h);
-    pcb->snd_wnd = h->wnd;
-    pcb->snd_wl1 = h->seq;
-    tern_tcp_cc_init(pcb);
+    take_syn(pcb, h);
     if (!ack_ok) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
         pcb->state = TERN_TCP_SYN_RCVD;
@@ -261,7 +264,7 @@ static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
 /* SYN-RECEIVED -> ESTABLISHED, and the listener's accept callback. */
 static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
-    if (SEQ_LEQ(seg->h.ack, pcb->snd_una) || SEQ_GT(seg->h.ack, pcb->snd_max)) {
+    if (!acks_new(pcb, seg->h.ack)) {
         tern_tcp_send_rst_for(s, seg);
         return DONE;
     }

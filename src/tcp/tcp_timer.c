@@ -132,7 +132,7 @@ void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb) {
     tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
 }
 
-static void backoff(tern_tcp_pcb *pcb) {
+TERN_NOINLINE static void backoff(tern_tcp_pcb *pcb) {
     uint32_t rto = pcb->rto * 2u;
     pcb->rto = (uint16_t)(rto > TERN_CFG_TCP_RTO_MAX_MS ? TERN_CFG_TCP_RTO_MAX_MS : rto);
 }
@@ -142,6 +142,12 @@ static void give_up(tern_tcp_pcb *pcb, bool syn) {
     if (!syn)
         tern_tcp_send_rst(pcb);
     tern_tcp_free(pcb, TERN_ERR_TIMEOUT);
+}
+
+/* A segment one below the window (snd_una - 1, no data) draws an ACK: the
+ * zero-window and keepalive probes (RFC 9293 3.8.4; Linux probes so). */
+TERN_NOINLINE static void send_old_ack(tern_tcp_pcb *pcb) {
+    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
 }
 
 /* rto << persist_shift, bounded by the RTO ceiling. */
@@ -168,7 +174,7 @@ static bool on_persist(tern_tcp_pcb *pcb) {
         give_up(pcb, false);
         return false;
     }
-    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
+    send_old_ack(pcb);
     if (pcb->persist_shift < 0xFFu)
         pcb->persist_shift++;
     tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
@@ -219,14 +225,12 @@ static bool on_keep(tern_tcp_pcb *pcb) {
     if (!(pcb->flags & TERN_TCPF_KEEPALIVE) || pcb->state != TERN_TCP_ESTABLISHED)
         return true;
     if (pcb->keep_sent >= pcb->keep_cnt) {
-        TERN_STAT_INC(pcb->stack, TCP_TIMEOUT);
-        tern_tcp_send_rst(pcb);
-        tern_tcp_free(pcb, TERN_ERR_TIMEOUT);
+        give_up(pcb, false);
         return false;
     }
     /* A keepalive probe: an old sequence number draws an ACK (RFC 9293 3.8.4). */
     pcb->keep_sent++;
-    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
+    send_old_ack(pcb);
     tern_tcp_timer_set(pcb, TCP_T_KEEP, (uint32_t)pcb->keep_intvl_s * 1000u);
     return true;
 }
