@@ -209,9 +209,17 @@ static uint32_t pseudo(const tern_tcp_ip *src, const tern_tcp_ip *dst, uint16_t 
 #endif
 }
 
-/* Send p (TCP header first, checksum done) from src to dst by the IP of their family. */
-static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src, const tern_tcp_ip *dst,
-                          uint8_t zone, uint8_t ttl, uint8_t tos) {
+/* Send p (TCP header first) from src to dst by the IP of their family,
+ * with its checksum filled in unless the interface computes it (csum
+ * false: the field is left 0). */
+TERN_NOINLINE static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src,
+                                        const tern_tcp_ip *dst, bool csum, uint8_t zone, uint8_t ttl,
+                                        uint8_t tos) {
+    if (csum) {
+        uint32_t acc = pseudo(src, dst, p->tot_len);
+        tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    }
+    TERN_STAT_INC(s, TCP_TX);
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(dst)) {
         tern_ipv6_tx tx = {.proto = TERN_IP_PROTO_TCP, .hop_limit = ttl, .tclass = tos};
@@ -251,21 +259,17 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
         flags |= TERN_TCP_ACK;
     uint32_t ack = (flags & TERN_TCP_ACK) ? pcb->rcv_nxt : 0;
     tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
-    if (!TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb)) {
-        uint32_t acc = pseudo(&pcb->local_ip, &pcb->remote_ip, p->tot_len);
-        tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
-    } /* else the interface computes it (checksum field left 0) */
 #if TERN_CFG_NETIF_OFFLOAD
     if (len > tern_tcp_smss(pcb))
         p->gso_size = tern_tcp_smss(pcb);
 #endif
     pcb->flags &= (uint16_t) ~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
-    tern_tcp_timer_clear(pcb, TCP_T_DELACK);
-    TERN_STAT_INC(s, TCP_TX);
+    pcb->tmask &= (uint8_t)~TCP_T_DELACK;
+    bool csum = !TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb);
 #if TERN_CFG_TCP_IP_OPTS
-    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, TCP_ZONE(pcb), pcb->ip_ttl, pcb->ip_tos);
+    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, csum, TCP_ZONE(pcb), pcb->ip_ttl, pcb->ip_tos);
 #else
-    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, TCP_ZONE(pcb), 0, 0);
+    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, csum, TCP_ZONE(pcb), 0, 0);
 #endif
 }
 
@@ -305,10 +309,7 @@ void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, ui
     uint16_t wnd = TERN_CFG_TCP_WND > 0xFFFFu ? 0xFFFFu : (uint16_t)TERN_CFG_TCP_WND;
     tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, (flags & TERN_TCP_RST) ? 0 : wnd,
                   &o);
-    uint32_t acc = pseudo(&seg->dst, &seg->src, hlen);
-    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, hlen, acc)));
-    TERN_STAT_INC(s, TCP_TX);
-    (void)ip_output(s, p, &seg->dst, &seg->src, TCP_ZONE(seg), 0, 0);
+    (void)ip_output(s, p, &seg->dst, &seg->src, true, TCP_ZONE(seg), 0, 0);
 }
 
 void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
