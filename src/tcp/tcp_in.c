@@ -150,7 +150,7 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
         (void)tern_tcp_send_syn(pcb);
         return;
     }
-    if (!(pcb->flags & TERN_TCPF_TS) && (pcb->flags & TERN_TCPF_RTT_RUNNING) == 0 && pcb->nrtx == 0)
+    if (!TCP_TS_ON(pcb) && (pcb->flags & TERN_TCPF_RTT_RUNNING) == 0 && pcb->nrtx == 0)
         tern_tcp_rtt_sample(pcb, s->now - (pcb->rto_due - pcb->rto));
     pcb->snd_una = h->ack;
     pcb->nrtx = 0;
@@ -327,7 +327,7 @@ static bool tsecr_usable(const tern_stack *s, uint32_t tsecr) {
 
 static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     tern_stack *s = pcb->stack;
-    if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && pcb->nrtx == 0) {
+    if (TCP_TS_ON(pcb) && h->has_ts && pcb->nrtx == 0) {
         if (tsecr_usable(s, h->tsecr))
             tern_tcp_rtt_sample(pcb, s->now - (h->tsecr - 1u)); /* we send ms + 1 */
     } else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {

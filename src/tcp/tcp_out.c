@@ -108,7 +108,7 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
 #if TERN_CFG_TCP_SACK
         o->sack_ok = offer || (pcb->flags & TERN_TCPF_SACK);
 #endif
-    } else if (pcb->flags & TERN_TCPF_TS) {
+    } else if (TCP_TS_ON(pcb)) {
         o->has_ts = 1;
     }
 #if TERN_CFG_TCP_TIMESTAMPS
@@ -395,7 +395,7 @@ static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
 }
 
 static void start_rtt(tern_tcp_pcb *pcb, uint32_t seq) {
-    if (!(pcb->flags & (TERN_TCPF_TS | TERN_TCPF_RTT_RUNNING))) {
+    if (!TCP_TS_ON(pcb) && !(pcb->flags & TERN_TCPF_RTT_RUNNING)) {
         pcb->flags |= TERN_TCPF_RTT_RUNNING;
         pcb->rtt_seq = seq;
         pcb->rtt_start = (uint16_t)pcb->stack->now;

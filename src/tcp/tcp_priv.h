@@ -210,10 +210,14 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 /* (tern_tcp_input6 and tern_tcp_pmtu_lowered: ipv6/ipv6_priv.h) */
 
+/* Timestamps in use on pcb: constant false when they are compiled out (the
+ * flag is then never set), so the tests of it cost nothing. */
+#define TCP_TS_ON(pcb) (TERN_CFG_TCP_TIMESTAMPS && ((pcb)->flags & TERN_TCPF_TS))
+
 /* Payload bytes per full segment: the MSS less the options every segment
  * carries (RFC 6691). */
 static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
-    return (uint16_t)(pcb->mss - ((pcb->flags & TERN_TCPF_TS) ? 12u : 0u));
+    return (uint16_t)(pcb->mss - (TCP_TS_ON(pcb) ? 12u : 0u));
 }
 
 /* Packet buffers TCP never keeps for itself (send buffer, received data):

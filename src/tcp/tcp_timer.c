@@ -42,7 +42,7 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
 /* Disarming leaves the stack's timer alone: it finds nothing due and
  * re-arms for what is left. */
 void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
-    if (which & TCP_T_RTO)
+    if (TERN_CFG_TCP_SACK && (which & TCP_T_RTO)) /* (only SACK arms tail loss probes) */
         which |= TCP_T_TLP;
     pcb->tmask &= (uint8_t)~which;
 }
@@ -57,8 +57,8 @@ void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
 
 void tern_tcp_arm_rto(tern_tcp_pcb *pcb) {
     uint32_t t = pcb->rto;
-    pcb->tmask &= (uint8_t)~TCP_T_TLP;
 #if TERN_CFG_TCP_SACK
+    pcb->tmask &= (uint8_t)~TCP_T_TLP;
     if ((pcb->flags & TERN_TCPF_SACK) && pcb->srtt &&
         !(pcb->flags & (TERN_TCPF_RECOVERY | TERN_TCPF_PERSIST)) && !pcb->nrtx) {
         uint32_t pto = (uint32_t)pcb->srtt >> 2; /* 2 x srtt (srtt is scaled by 8) */
