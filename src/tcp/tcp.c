@@ -209,26 +209,29 @@ static uint32_t rotl32(uint32_t x, unsigned b) {
     return (x << b) | (x >> (32u - b));
 }
 
-static void halfsip_round(uint32_t v[4]) {
-    v[0] += v[1], v[1] = rotl32(v[1], 5), v[1] ^= v[0], v[0] = rotl32(v[0], 16);
-    v[2] += v[3], v[3] = rotl32(v[3], 8), v[3] ^= v[2];
-    v[0] += v[3], v[3] = rotl32(v[3], 7), v[3] ^= v[0];
-    v[2] += v[1], v[1] = rotl32(v[1], 13), v[1] ^= v[2], v[2] = rotl32(v[2], 16);
-}
-
+/* The state in registers and the round written once: each message word
+ * (the last one: the length) takes two rounds, then the finalization four. */
 static uint32_t halfsiphash(const uint32_t key[4], const uint32_t *m, unsigned n) {
-    uint32_t v[4] = {key[0], key[1], key[0] ^ 0x6c796765u, key[1] ^ 0x74656462u};
-    for (unsigned i = 0; i <= n; i++) {
-        uint32_t w = i < n ? m[i] : (uint32_t)(4u * n) << 24; /* the last word: the length */
-        v[3] ^= w;
-        halfsip_round(v);
-        halfsip_round(v);
-        v[0] ^= w;
+    uint32_t v0 = key[0], v1 = key[1], v2 = key[0] ^ 0x6c796765u, v3 = key[1] ^ 0x74656462u;
+    for (unsigned i = 0; i <= n + 1u; i++) {
+        uint32_t w = 0;
+        unsigned rounds = 2;
+        if (i < n)
+            w = m[i];
+        else if (i == n)
+            w = (uint32_t)(4u * n) << 24; /* the last word: the length */
+        else
+            v2 ^= 0xFFu ^ key[2] ^ key[3], rounds = 4; /* the other half of the 128-bit secret */
+        v3 ^= w;
+        while (rounds--) {
+            v0 += v1, v1 = rotl32(v1, 5), v1 ^= v0, v0 = rotl32(v0, 16);
+            v2 += v3, v3 = rotl32(v3, 8), v3 ^= v2;
+            v0 += v3, v3 = rotl32(v3, 7), v3 ^= v0;
+            v2 += v1, v1 = rotl32(v1, 13), v1 ^= v2, v2 = rotl32(v2, 16);
+        }
+        v0 ^= w;
     }
-    v[2] ^= 0xFFu ^ key[2] ^ key[3]; /* the other half of the 128-bit secret */
-    for (unsigned i = 0; i < 4; i++)
-        halfsip_round(v);
-    return v[1] ^ v[3];
+    return v1 ^ v3;
 }
 
 uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t *m, unsigned n) {
