@@ -182,9 +182,7 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
 #endif
-    uint32_t wnd = tern_tcp_rcv_wnd(pcb);
-    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
-        wnd = pcb->rcv_adv - pcb->rcv_nxt;
+    uint32_t wnd = tern_tcp_wnd_offered(pcb);
     /* Offsets from rcv_nxt: x lies in the window when x - rcv_nxt < wnd
      * (unsigned; the window is below 2^31). Acceptable: the first or the
      * last sequence number the segment occupies in the window; with the
@@ -297,8 +295,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
             tern_tcp_free(pcb, TERN_OK);
         return DONE;
     }
-    tern_tcp_heard(pcb);
-    return CONTINUE;
+    return CONTINUE; /* (established_input calls tern_tcp_heard after the ACK) */
 }
 
 static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
@@ -343,9 +340,7 @@ static bool take_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
      * ACK is within snd_max), even if a timeout has since taken snd_nxt
      * back before it and cleared FIN_SENT until it goes out again. */
     bool fin_acked = (pcb->flags & TERN_TCPF_FIN_QUEUED) && acked > pcb->sndq_len;
-    uint32_t data = fin_acked ? acked - 1u : acked;
-    if (data > pcb->sndq_len)
-        data = pcb->sndq_len;
+    uint32_t data = acked < pcb->sndq_len ? acked : pcb->sndq_len; /* (less the FIN, when acked) */
     rtt_from_ack(pcb, h);
     tern_tcp_sndq_ack(pcb, data);
     pcb->snd_una = h->ack;
@@ -719,15 +714,7 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, uint32_t p
             TERN_STAT_INC(s, TCP_DROP_OPTIONS);
         return false;
     }
-    uint8_t f = seg->h.flags;
-    if (((f & TERN_TCP_SYN) && (f & (TERN_TCP_FIN | TERN_TCP_RST))) || (p->flags & TERN_PBUF_F_IP_GROUP) ||
-        !seg->h.sport || !seg->h.dport) {
-        TERN_STAT_INC(s, TCP_DROP_FLAGS);
-        return false;
-    }
-    seg->len = (uint16_t)(p->tot_len - seg->h.hlen);
-    seg->old = 0;
-    return true;
+    return true; /* (segment_input checks the flags and ports) */
 }
 
 /* A parsed segment (seg: header, addresses) with its payload p: to its
@@ -780,6 +767,15 @@ void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
 #endif
 
 TERN_NOINLINE static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
+    uint32_t f = seg->h.flags;
+    if (((f & TERN_TCP_SYN) && (f & (TERN_TCP_FIN | TERN_TCP_RST))) || (p->flags & TERN_PBUF_F_IP_GROUP) ||
+        !seg->h.sport || !seg->h.dport) {
+        TERN_STAT_INC(s, TCP_DROP_FLAGS);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    seg->len = (uint16_t)(p->tot_len - seg->h.hlen);
+    seg->old = 0;
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, &seg->dst, seg->h.dport, &seg->src, seg->h.sport);
     if (pcb && time_wait_reusable(pcb, seg) && tern_tcp_find_listener(s, &seg->dst, seg->h.dport)) {
         tern_tcp_free(pcb, TERN_OK);

@@ -28,11 +28,16 @@ uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb) {
     return pcb->rcv_pending >= size ? 0 : size - pcb->rcv_pending;
 }
 
+uint32_t tern_tcp_wnd_offered(const tern_tcp_pcb *pcb) {
+    uint32_t wnd = tern_tcp_rcv_wnd(pcb);
+    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
+        wnd = pcb->rcv_adv - pcb->rcv_nxt;
+    return wnd;
+}
+
 /* The window field to send, never moving the advertised right edge back. */
 static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
-    uint32_t avail = tern_tcp_rcv_wnd(pcb);
-    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > avail)
-        avail = pcb->rcv_adv - pcb->rcv_nxt;
+    uint32_t avail = tern_tcp_wnd_offered(pcb);
     uint8_t shift = syn ? 0 : (uint8_t)TCP_RCV_WSCALE(pcb);
     uint32_t field = avail >> shift;
     if (field > 0xFFFFu)

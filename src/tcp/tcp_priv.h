@@ -165,6 +165,9 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg);
 #endif
 void tern_tcp_send_rst(tern_tcp_pcb *pcb);
 uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb);
+/* The receive window from rcv_nxt: what we can take now, or what was
+ * advertised already if that is more (the right edge never moves back). */
+uint32_t tern_tcp_wnd_offered(const tern_tcp_pcb *pcb);
 /* Drop n acknowledged bytes from the send buffer. */
 void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n);
 void tern_tcp_sndq_free(tern_tcp_pcb *pcb);
