@@ -70,7 +70,12 @@ static void ooseq_range(const tern_pbuf *q, uint32_t *start, uint32_t *end) {
  * the out-of-order queue, the one holding the latest arrival first. */
 static void sack_blocks(const tern_tcp_pcb *pcb, tern_tcp_opts *o) {
     uint32_t runs[TERN_TCP_MAX_SACK][2];
-    unsigned n = 0, max = o->has_ts ? 3u : 4u, first = 0;
+#if TERN_CFG_TCP_TIMESTAMPS
+    unsigned max = o->has_ts ? 3u : 4u;
+#else
+    unsigned max = 4u;
+#endif
+    unsigned n = 0, first = 0;
     for (const tern_pbuf *q = pcb->ooseq; q; q = q->next_pkt) {
         uint32_t s, e;
         ooseq_range(q, &s, &e);
@@ -98,25 +103,31 @@ static void sack_blocks(const tern_tcp_pcb *pcb, tern_tcp_opts *o) {
 
 static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tcp_opts *o) {
     memset(o, 0, sizeof *o);
+#if TERN_CFG_TCP_WSCALE
     o->wscale = TERN_TCP_NO_WSCALE;
+#endif
     if (flags & TERN_TCP_SYN) {
         o->mss = tern_tcp_mss_for(pcb->stack, &pcb->remote_ip, TCP_ZONE(pcb), 0);
         bool offer = pcb->state == TERN_TCP_SYN_SENT;
+        (void)offer; /* (no option to offer in a minimal build) */
 #if TERN_CFG_TCP_WSCALE
         if (offer || (pcb->flags & TERN_TCPF_WSCALE)) {
             pcb->rcv_wscale = our_wscale();
             o->wscale = pcb->rcv_wscale;
         }
 #endif
-        if (TERN_CFG_TCP_TIMESTAMPS && (offer || (pcb->flags & TERN_TCPF_TS)))
+#if TERN_CFG_TCP_TIMESTAMPS
+        if (offer || TCP_TS_ON(pcb))
             o->has_ts = 1;
+#endif
 #if TERN_CFG_TCP_SACK
         o->sack_ok = offer || (pcb->flags & TERN_TCPF_SACK);
 #endif
-    } else if (TCP_TS_ON(pcb)) {
-        o->has_ts = 1;
     }
 #if TERN_CFG_TCP_TIMESTAMPS
+    else if (TCP_TS_ON(pcb)) {
+        o->has_ts = 1;
+    }
     if (o->has_ts) {
         o->tsval = pcb->stack->now + 1u; /* our timestamp clock: ms + 1, never the "no echo" 0 */
         o->tsecr = pcb->ts_recent;
@@ -306,7 +317,10 @@ void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
 /* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
 void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
                              uint16_t mss) {
-    tern_tcp_opts o = {.mss = mss, .wscale = TERN_TCP_NO_WSCALE};
+    tern_tcp_opts o = {.mss = mss};
+#if TERN_CFG_TCP_WSCALE
+    o.wscale = TERN_TCP_NO_WSCALE;
+#endif
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + tern_tcp_opts_len(&o));
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM - 8, hlen);
     if (!p)

@@ -87,10 +87,14 @@ uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
     unsigned n = 0;
     if (o->mss)
         n += 4;
-    if (TERN_CFG_TCP_WSCALE && o->wscale != TERN_TCP_NO_WSCALE)
+#if TERN_CFG_TCP_WSCALE
+    if (o->wscale != TERN_TCP_NO_WSCALE)
         n += 4; /* NOP + 3 */
-    if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts)
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (o->has_ts)
         n += 12; /* NOP NOP + 10 */
+#endif
 #if TERN_CFG_TCP_SACK
     if (o->sack_ok)
         n += 4; /* NOP NOP + 2 */
@@ -102,7 +106,7 @@ uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
 
 uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                       uint16_t wnd, const tern_tcp_opts *o) {
-    uint8_t olen = o ? tern_tcp_opts_len(o) : 0;
+    uint8_t olen = tern_tcp_opts_len(o);
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + olen);
     tern_wr16(b, sport);
     tern_wr16(b + 2, dport);
@@ -113,23 +117,25 @@ uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, 
     tern_wr16(b + 14, wnd);
     b[16] = b[17] = b[18] = b[19] = 0;
     uint8_t *p = b + TERN_WIRE_TCP_HLEN;
-    if (!o)
-        return hlen;
     if (o->mss) {
         p[0] = OPT_MSS, p[1] = 4;
         tern_wr16(p + 2, o->mss);
         p += 4;
     }
-    if (TERN_CFG_TCP_WSCALE && o->wscale != TERN_TCP_NO_WSCALE) {
+#if TERN_CFG_TCP_WSCALE
+    if (o->wscale != TERN_TCP_NO_WSCALE) {
         p[0] = OPT_NOP, p[1] = OPT_WS, p[2] = 3, p[3] = o->wscale;
         p += 4;
     }
-    if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts) {
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (o->has_ts) {
         p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_TS, p[3] = 10;
         tern_wr32(p + 4, o->tsval);
         tern_wr32(p + 8, o->tsecr);
         p += 12;
     }
+#endif
 #if TERN_CFG_TCP_SACK
     if (o->sack_ok) {
         p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK_OK, p[3] = 2;

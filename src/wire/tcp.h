@@ -55,12 +55,16 @@ enum tern_tcp_parse_result {
 /* Parse the header at b (avail contiguous bytes, seg_len bytes in the segment). */
 enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len, tern_tcp_repr *r);
 
-/* Options to emit. */
+/* Options to emit (only those the build uses: nothing to clear for the others). */
 typedef struct tern_tcp_opts {
-    uint16_t mss;   /* 0 = none */
+    uint16_t mss; /* 0 = none */
+#if TERN_CFG_TCP_WSCALE
     uint8_t wscale; /* TERN_TCP_NO_WSCALE = none */
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
     uint8_t has_ts;
     uint32_t tsval, tsecr;
+#endif
 #if TERN_CFG_TCP_SACK
     uint8_t sack_ok, nsack;
     uint32_t sack[TERN_TCP_MAX_SACK][2];
@@ -69,7 +73,7 @@ typedef struct tern_tcp_opts {
 
 /* Bytes the options take (a multiple of 4). */
 uint8_t tern_tcp_opts_len(const tern_tcp_opts *o);
-/* Write a header with options at b (checksum left zero). Returns its length. */
+/* Write a header with options o (not NULL) at b (checksum left zero). Returns its length. */
 uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                       uint16_t wnd, const tern_tcp_opts *o);
 
