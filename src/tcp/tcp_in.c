@@ -417,16 +417,15 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
 /* ---- Data and FIN ---------------------------------------------------------- */
 
 /* An out-of-order segment keeps its TCP header: byte off of it. */
-TERN_NOINLINE static uint32_t hdr_byte(const tern_pbuf *q, uint32_t off) {
+TERN_NOINLINE static uint8_t hdr_byte(const tern_pbuf *q, uint16_t off) {
     uint8_t b;
-    tern_pbuf_copy_out(q, (uint16_t)off, &b, 1);
+    tern_pbuf_copy_out(q, off, &b, 1);
     return b;
 }
 
-/* Set or clear the FIN flag in the header q keeps. */
-TERN_NOINLINE static void set_fin(tern_pbuf *q, bool on) {
-    uint8_t f = (uint8_t)hdr_byte(q, 13);
-    f = on ? (uint8_t)(f | TERN_TCP_FIN) : (uint8_t)(f & ~TERN_TCP_FIN);
+/* Set (fin: TERN_TCP_FIN) or clear (0) the FIN flag in the header q keeps. */
+TERN_NOINLINE static void set_fin(tern_pbuf *q, uint32_t fin) {
+    uint8_t f = (uint8_t)((hdr_byte(q, 13) & ~TERN_TCP_FIN) | fin);
     tern_pbuf_copy_in(q, 13, &f, 1);
 }
 
@@ -437,7 +436,7 @@ static uint32_t seq_of(const tern_pbuf *q) {
 }
 
 static uint32_t hlen_of(const tern_pbuf *q) {
-    return (hdr_byte(q, 12) >> 4) * 4u;
+    return (uint32_t)(hdr_byte(q, 12) >> 4) * 4u;
 }
 
 static bool fin_of(const tern_pbuf *q) {
@@ -472,7 +471,7 @@ static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, ui
     if (data && tern_pbuf_cat(run, data) != TERN_OK)
         tern_pbuf_free(pcb->stack, data); /* cannot happen: the length was checked */
     if (fin)
-        set_fin(run, true);
+        set_fin(run, TERN_TCP_FIN);
     return true;
 }
 
@@ -595,7 +594,7 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
             len = SEQ_GT(edge, seq) ? (uint16_t)(edge - seq) : 0;
             tern_pbuf_trim(pcb->stack, whole, (uint16_t)(seg->h.hlen + len));
             if (fin) /* the FIN lies beyond the window too: clear it in the kept header */
-                set_fin(whole, false);
+                set_fin(whole, 0);
         }
         ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */

@@ -102,7 +102,7 @@ static void sack_blocks(const tern_tcp_pcb *pcb, tern_tcp_opts *o) {
 #endif
 
 static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tcp_opts *o) {
-    memset(o, 0, sizeof *o);
+    *o = (tern_tcp_opts){0};
 #if TERN_CFG_TCP_WSCALE
     o->wscale = TERN_TCP_NO_WSCALE;
 #endif
@@ -147,7 +147,7 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
  * unacknowledged byte, into p at dst_off. With large buffers (window
  * scaling) the walk starts where the previous segment was cut, not at the
  * head of the buffer, so sending a window is linear in its size. */
-static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t dst_off, uint16_t n) {
+static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint32_t dst_off, uint32_t n) {
     off += pcb->sndq_off;
     tern_pbuf *q = tern_tcp_sndq_head(pcb);
 #if TERN_CFG_TCP_WSCALE
@@ -167,10 +167,10 @@ static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t ds
             off -= q->len;
             continue;
         }
-        uint16_t k = (uint16_t)(q->len - off < n ? q->len - off : n);
-        tern_pbuf_copy_in(p, dst_off, q->payload + off, k);
-        dst_off = (uint16_t)(dst_off + k);
-        n = (uint16_t)(n - k);
+        uint32_t k = q->len - off < n ? q->len - off : n;
+        tern_pbuf_copy_in(p, (uint16_t)dst_off, q->payload + off, (uint16_t)k);
+        dst_off += k;
+        n -= k;
         off = 0;
 #if TERN_CFG_TCP_WSCALE
         pcb->sndq_cur = q;
