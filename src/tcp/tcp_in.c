@@ -23,6 +23,26 @@ static uint32_t seg_space(const tcp_seg *seg) {
     return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
+/* The application's recv callback with p (NULL: the peer closed), pcb
+ * marked active while it runs; false when there is none. */
+TERN_NOINLINE static bool app_recv(tern_tcp_pcb *pcb, tern_pbuf *p) {
+    if (!pcb->cb || !pcb->cb->recv)
+        return false;
+    pcb->stack->tcp.active = pcb;
+    pcb->cb->recv(pcb->ctx, pcb, p);
+    pcb->stack->tcp.active = NULL;
+    return true;
+}
+
+/* An active open (or a simultaneous one) completed: tell the application. */
+static void app_connected(tern_tcp_pcb *pcb) {
+    tern_stack *s = pcb->stack;
+    s->tcp.active = pcb;
+    if (pcb->cb && pcb->cb->connected)
+        pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
+    s->tcp.active = NULL;
+}
+
 #define OOW_ACK_INTERVAL_MS 10u
 
 /* ACKs for segments we do not accept are rate-limited per connection, so
@@ -150,7 +170,8 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
         (void)tern_tcp_send_syn(pcb);
         return;
     }
-    if (!TCP_TS_ON(pcb) && (pcb->flags & TERN_TCPF_RTT_RUNNING) == 0 && pcb->nrtx == 0)
+    /* (No data has gone out yet, so no segment is being timed: RTT_RUNNING is clear.) */
+    if (!TCP_TS_ON(pcb) && pcb->nrtx == 0)
         tern_tcp_rtt_sample(pcb, s->now - (pcb->rto_due - pcb->rto));
     pcb->snd_una = h->ack;
     pcb->nrtx = 0;
@@ -158,10 +179,7 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
     tern_tcp_heard(pcb);
     pcb->flags |= TERN_TCPF_ACK_NOW;
-    s->tcp.active = pcb;
-    if (pcb->cb && pcb->cb->connected)
-        pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
-    s->tcp.active = NULL;
+    app_connected(pcb);
     if (dead(pcb)) {
         tern_tcp_free(pcb, TERN_OK);
         return;
@@ -276,10 +294,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
     tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (!l) { /* simultaneous open: ours */
-        s->tcp.active = pcb;
-        if (pcb->cb && pcb->cb->connected)
-            pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
-        s->tcp.active = NULL;
+        app_connected(pcb);
     } else {
         l->pending--;
         pcb->flags &= (uint16_t)~TERN_TCPF_PASSIVE;
@@ -450,11 +465,7 @@ static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
         return;
     }
     pcb->rcv_pending = tern_tcp_wnd_of((uint32_t)pcb->rcv_pending + p->tot_len); /* within the window */
-    if (pcb->cb && pcb->cb->recv) {
-        pcb->stack->tcp.active = pcb;
-        pcb->cb->recv(pcb->ctx, pcb, p);
-        pcb->stack->tcp.active = NULL;
-    } else {
+    if (!app_recv(pcb, p)) {
         pcb->rcv_pending = (tern_tcp_wnd)(pcb->rcv_pending - p->tot_len);
         tern_pbuf_free(pcb->stack, p);
     }
@@ -640,11 +651,8 @@ static void process_fin(tern_tcp_pcb *pcb) {
     default:
         break;
     }
-    if (pcb->cb && pcb->cb->recv && !(pcb->flags & TERN_TCPF_RX_CLOSED)) {
-        pcb->stack->tcp.active = pcb;
-        pcb->cb->recv(pcb->ctx, pcb, NULL);
-        pcb->stack->tcp.active = NULL;
-    }
+    if (!(pcb->flags & TERN_TCPF_RX_CLOSED))
+        (void)app_recv(pcb, NULL);
 }
 
 static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
