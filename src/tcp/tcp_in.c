@@ -444,18 +444,20 @@ TERN_NOINLINE static void set_fin(tern_pbuf *q, uint32_t fin) {
     tern_pbuf_copy_in(q, 13, &f, 1);
 }
 
-static uint32_t seq_of(const tern_pbuf *q) {
-    uint8_t b[4];
-    tern_pbuf_copy_out(q, 4, b, 4);
-    return tern_rd32(b);
-}
+/* What the kept header of an out-of-order segment says, read at once. */
+typedef struct ooseq_hdr {
+    uint32_t seq, end; /* its data: [seq, end) */
+    uint32_t hlen;
+    uint32_t fin; /* TERN_TCP_FIN or 0 */
+} ooseq_hdr;
 
-static uint32_t hlen_of(const tern_pbuf *q) {
-    return (uint32_t)(hdr_byte(q, 12) >> 4) * 4u;
-}
-
-static bool fin_of(const tern_pbuf *q) {
-    return (hdr_byte(q, 13) & TERN_TCP_FIN) != 0;
+TERN_NOINLINE static void read_kept(const tern_pbuf *q, ooseq_hdr *k) {
+    uint8_t b[10]; /* bytes 4-13: sequence number ... flags */
+    tern_pbuf_copy_out(q, 4, b, sizeof b);
+    k->seq = tern_rd32(b);
+    k->hlen = (uint32_t)(b[8] >> 4) * 4u;
+    k->end = k->seq + q->tot_len - k->hlen;
+    k->fin = b[9] & TERN_TCP_FIN;
 }
 
 /* Hand in-order data to the application (it owns p from here). */
@@ -474,10 +476,10 @@ static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
 /* Data arriving right after a kept run joins it (its header stripped), so
  * the queue holds one entry per contiguous run (per hole, as SACK sees
  * them), however many segments a large window brings in behind a loss. */
-static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, uint16_t hlen, uint16_t len) {
-    if (fin_of(run) || (uint32_t)run->tot_len + len > 0xFFFFu)
+static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, const ooseq_hdr *rk, tern_pbuf *whole,
+                         uint16_t hlen, uint16_t len, bool fin) {
+    if (rk->fin || (uint32_t)run->tot_len + len > 0xFFFFu)
         return false;
-    bool fin = fin_of(whole);
     tern_pbuf *data = tern_pbuf_strip(pcb->stack, whole, hlen);
     if (data && tern_pbuf_cat(run, data) != TERN_OK)
         tern_pbuf_free(pcb->stack, data); /* cannot happen: the length was checked */
@@ -486,22 +488,25 @@ static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, ui
     return true;
 }
 
-/* Keep a segment that arrived ahead of a hole (its TCP header kept). */
-static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t hlen, uint16_t len) {
+/* Keep a segment that arrived ahead of a hole (its TCP header kept; fin:
+ * its FIN flag). */
+static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t hlen, uint16_t len,
+                         bool fin) {
     if (!len) {
         tern_pbuf_free(pcb->stack, whole);
         return;
     }
     tern_pbuf **pp = &pcb->ooseq;
     for (; *pp; pp = &(*pp)->next_pkt) {
-        uint32_t qs = seq_of(*pp);
-        if (qs == seq) { /* duplicate start: keep the one we have */
+        ooseq_hdr k;
+        read_kept(*pp, &k);
+        if (k.seq == seq) { /* duplicate start: keep the one we have */
             tern_pbuf_free(pcb->stack, whole);
             return;
         }
-        if (SEQ_GT(qs, seq))
+        if (SEQ_GT(k.seq, seq))
             break;
-        if (qs + (*pp)->tot_len - hlen_of(*pp) == seq && ooseq_extend(pcb, *pp, whole, hlen, len)) {
+        if (k.end == seq && ooseq_extend(pcb, *pp, &k, whole, hlen, len, fin)) {
 #if TERN_CFG_TCP_SACK
             pcb->ooseq_recent = seq;
 #endif
@@ -526,24 +531,21 @@ static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint
 static bool ooseq_drain(tern_tcp_pcb *pcb) {
     while (pcb->ooseq) {
         tern_pbuf *q = pcb->ooseq;
-        uint32_t qs = seq_of(q);
-        uint32_t hl = hlen_of(q);
-        uint32_t qlen = (uint32_t)q->tot_len - hl;
-        if (SEQ_GT(qs, pcb->rcv_nxt))
+        ooseq_hdr k;
+        read_kept(q, &k);
+        if (SEQ_GT(k.seq, pcb->rcv_nxt))
             return false;
         pcb->ooseq = q->next_pkt;
         q->next_pkt = NULL;
         pcb->ooseq_n--;
-        bool fin = fin_of(q);
-        if (SEQ_LEQ(qs + qlen, pcb->rcv_nxt) && !(fin && qs + qlen == pcb->rcv_nxt)) {
+        if (SEQ_LEQ(k.end, pcb->rcv_nxt) && !(k.fin && k.end == pcb->rcv_nxt)) {
             tern_pbuf_free(pcb->stack, q); /* entirely old */
             continue;
         }
-        uint32_t skip = pcb->rcv_nxt - qs;
-        q = tern_pbuf_strip(pcb->stack, q, (uint16_t)(hl + skip));
-        pcb->rcv_nxt += qlen - skip;
+        q = tern_pbuf_strip(pcb->stack, q, (uint16_t)(k.hlen + (pcb->rcv_nxt - k.seq)));
+        pcb->rcv_nxt = k.end;
         deliver(pcb, q);
-        if (fin)
+        if (k.fin)
             return true;
     }
     return false;
@@ -606,8 +608,9 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
             tern_pbuf_trim(pcb->stack, whole, (uint16_t)(seg->h.hlen + len));
             if (fin) /* the FIN lies beyond the window too: clear it in the kept header */
                 set_fin(whole, 0);
+            fin = false;
         }
-        ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
+        ooseq_insert(pcb, whole, seq, seg->h.hlen, len, fin);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
         return false;
     }
