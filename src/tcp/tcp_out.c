@@ -257,7 +257,7 @@ TERN_NOINLINE static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_
 #endif
 }
 
-static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
+tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
     tern_stack *s = pcb->stack;
     tern_tcp_opts o;
     fill_options(pcb, flags, len, &o);
@@ -289,19 +289,15 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
 #endif
 }
 
-tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
-    return send_segment(pcb, seq, len, flags);
-}
-
 /* A pure ACK carries the highest sequence number sent: after a timeout sent
  * us back, snd_nxt may lie before what the peer already has, and an ACK
  * from there would look like an old duplicate to it. */
 void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
-    (void)send_segment(pcb, pcb->snd_max, 0, TERN_TCP_ACK);
+    (void)tern_tcp_send_data(pcb, pcb->snd_max, 0, TERN_TCP_ACK);
 }
 
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
-    tern_err err = send_segment(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
+    tern_err err = tern_tcp_send_data(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
     pcb->snd_nxt = pcb->snd_una + 1u;
     if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
         pcb->snd_max = pcb->snd_nxt;
@@ -311,7 +307,7 @@ tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
 
 void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
     TERN_STAT_INC(pcb->stack, TCP_RST_TX);
-    (void)send_segment(pcb, pcb->snd_nxt, 0, TERN_TCP_RST | TERN_TCP_ACK);
+    (void)tern_tcp_send_data(pcb, pcb->snd_nxt, 0, TERN_TCP_RST | TERN_TCP_ACK);
 }
 
 /* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
@@ -402,13 +398,11 @@ static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
         n = room;
     if (!n)
         return 0;
-    bool last = n == unsent;
-    /* Nagle (RFC 9293 3.7.4): one small segment in flight at a time. */
-    if (n < smss && flight && !(pcb->flags & TERN_TCPF_NODELAY) &&
-        !(last && (pcb->flags & TERN_TCPF_FIN_QUEUED)))
-        return 0;
-    /* Sender SWS avoidance: no small segment while more data waits for window. */
-    if (n < smss && !last && flight)
+    /* With data in flight, a small segment waits: for more window while
+     * more data waits (sender SWS avoidance), and for the ACK (Nagle, RFC
+     * 9293 3.7.4: one small segment in flight at a time) unless Nagle is
+     * off or it is the last before our FIN. */
+    if (n < smss && flight && (n != unsent || !(pcb->flags & (TERN_TCPF_NODELAY | TERN_TCPF_FIN_QUEUED))))
         return 0;
     return (uint16_t)n;
 }
@@ -436,7 +430,7 @@ static bool send_next(tern_tcp_pcb *pcb) {
         pcb->flags |= TERN_TCPF_FIN_SENT;
     }
     uint32_t seq = pcb->snd_nxt;
-    if (send_segment(pcb, seq, n, flags) == TERN_ERR_NOMEM) {
+    if (tern_tcp_send_data(pcb, seq, n, flags) == TERN_ERR_NOMEM) {
         pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
         return false;
     }
