@@ -19,10 +19,9 @@ const char *tern_tcp_state_name(uint8_t state) {
 }
 
 void tern_tcp_init(tern_stack *s);
+/* (tern_stack_init zeroed the stack first: free and used_hi are 0.) */
 void tern_tcp_init(tern_stack *s) {
     tern_tcp_state_s *t = &s->tcp;
-    t->free = NULL;
-    t->used_hi = 0;
     for (unsigned i = TERN_CFG_TCP_PCBS; i > 0; i--) {
         t->pcbs[i - 1].next = t->free;
         t->free = &t->pcbs[i - 1];
@@ -157,9 +156,8 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
     if (!pcb)
         return NULL;
     s->tcp.free = pcb->next;
-    uint32_t idx = (uint32_t)(pcb - s->tcp.pcbs) + 1u;
-    if (idx > s->tcp.used_hi)
-        s->tcp.used_hi = idx;
+    while (&s->tcp.pcbs[s->tcp.used_hi] <= pcb) /* (no division by the block size) */
+        s->tcp.used_hi++;
     memset(pcb, 0, sizeof *pcb);
     pcb->stack = s;
     pcb->mss = 536;

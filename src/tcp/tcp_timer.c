@@ -311,8 +311,7 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
 }
 
 void tern_tcp_timer_init(tern_stack *s) {
-    tern_timer_init(&s->tcp.timer, tcp_timer);
-    s->tcp.delack_armed = false;
+    tern_timer_init(&s->tcp.timer, tcp_timer); /* (delack_armed is 0: the stack was zeroed) */
 }
 
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms) {
