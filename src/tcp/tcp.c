@@ -174,11 +174,10 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
 
 void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     tern_stack *s = pcb->stack;
-    const tern_tcp_callbacks *cb = pcb->cb;
-    void *ctx = pcb->ctx;
     /* The application still holds pcb unless it closed it: whatever the
      * reason, tell it (with TERN_OK for an orderly end) so it lets go. */
-    bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP);
+    const tern_tcp_callbacks *cb = (pcb->flags & TERN_TCPF_CLOSED_BY_APP) ? NULL : pcb->cb;
+    void *ctx = pcb->ctx;
     bool was_connecting = pcb->state == TERN_TCP_SYN_SENT;
     tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (l) {
@@ -188,11 +187,12 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     }
     if (hashed(pcb))
         hash_remove(pcb);
-    release(pcb);
-    memset(pcb, 0, sizeof *pcb);
+    tern_tcp_sndq_free(pcb);
+    (void)free_ooseq(pcb);
+    memset(pcb, 0, sizeof *pcb); /* (the timers with it) */
     pcb->next = s->tcp.free;
     s->tcp.free = pcb;
-    if (!tell || !cb)
+    if (!cb)
         return;
     if (was_connecting && err != TERN_OK && cb->connected)
         cb->connected(ctx, NULL, err);
