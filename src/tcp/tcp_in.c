@@ -166,8 +166,7 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (!ack_ok) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
         pcb->state = TERN_TCP_SYN_RCVD;
-        pcb->snd_nxt = pcb->snd_una;
-        (void)tern_tcp_send_syn(pcb);
+        (void)tern_tcp_send_syn(pcb); /* (it sets snd_nxt) */
         return;
     }
     /* (No data has gone out yet, so no segment is being timed: RTT_RUNNING is clear.) */
@@ -269,8 +268,7 @@ static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
             seg->h.flags &= (uint8_t)~TERN_TCP_SYN;
             return CONTINUE;
         }
-        pcb->snd_nxt = pcb->snd_una; /* the peer lost our SYN-ACK */
-        (void)tern_tcp_send_syn(pcb);
+        (void)tern_tcp_send_syn(pcb); /* the peer lost our SYN-ACK */
         return DONE;
     }
     challenge_ack(pcb);
@@ -825,9 +823,7 @@ static void lower_mss(tern_tcp_pcb *pcb, uint16_t mss, bool resend) {
     pcb->mss = mss;
     if (!resend || pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD)
         return;
-    pcb->snd_nxt = pcb->snd_una;
-    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
-    (void)tern_tcp_output(pcb);
+    tern_tcp_go_back(pcb);
 }
 
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {

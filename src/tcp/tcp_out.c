@@ -296,6 +296,7 @@ void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
     (void)tern_tcp_send_data(pcb, pcb->snd_max, 0, TERN_TCP_ACK);
 }
 
+/* (From snd_una, the ISS, whatever snd_nxt was: it is set here.) */
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
     tern_err err = tern_tcp_send_data(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
     pcb->snd_nxt = pcb->snd_una + 1u;
@@ -443,6 +444,12 @@ static bool send_next(tern_tcp_pcb *pcb) {
         tern_tcp_arm_rto(pcb);
     }
     return true;
+}
+
+void tern_tcp_go_back(tern_tcp_pcb *pcb) {
+    pcb->snd_nxt = pcb->snd_una;
+    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
+    (void)tern_tcp_output(pcb);
 }
 
 tern_err tern_tcp_output(tern_tcp_pcb *pcb) {

@@ -171,6 +171,8 @@ uint32_t tern_tcp_wnd_offered(const tern_tcp_pcb *pcb);
 /* Drop n acknowledged bytes from the send buffer. */
 void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n);
 void tern_tcp_sndq_free(tern_tcp_pcb *pcb);
+/* Go back to the first unacknowledged byte and send from there again. */
+void tern_tcp_go_back(tern_tcp_pcb *pcb);
 /* Bytes of the send buffer not yet sent. */
 uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb);
 

@@ -207,11 +207,7 @@ static bool on_rto(tern_tcp_pcb *pcb) {
         return true;
     }
     tern_tcp_cc_timeout(pcb);
-    /* Go back to the first unacknowledged byte and send from there. */
-    pcb->snd_nxt = pcb->snd_una;
-    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
-    tern_tcp_timer_clear(pcb, TCP_T_RTO);
-    (void)tern_tcp_output(pcb);
+    tern_tcp_go_back(pcb); /* (run_due has cleared the RTO bit, and the TLP bit is clear) */
     if (!(pcb->tmask & TCP_T_RTO) && tern_tcp_flight(pcb))
         tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
     return true;
