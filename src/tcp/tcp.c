@@ -602,10 +602,13 @@ uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
     return pcb->sndq_len >= size ? 0 : size - pcb->sndq_len;
 }
 
-static bool can_send(const tern_tcp_pcb *pcb) {
-    return (pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
-            pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD) &&
-           !(pcb->flags & TERN_TCPF_FIN_QUEUED);
+/* May len more bytes be queued now? */
+static tern_err write_check(const tern_tcp_pcb *pcb, uint32_t len) {
+    if (!(pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
+          pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD) ||
+        (pcb->flags & TERN_TCPF_FIN_QUEUED))
+        return TERN_ERR_NOTCONN;
+    return len > tern_tcp_sndbuf(pcb) ? TERN_ERR_WOULDBLOCK : TERN_OK;
 }
 
 static void sndq_append(tern_tcp_pcb *pcb, tern_pbuf *p) {
@@ -636,10 +639,9 @@ static uint16_t tail_room(const tern_pbuf *q) {
 tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     if (!pcb || (!data && len))
         return TERN_ERR_INVAL;
-    if (!can_send(pcb))
-        return TERN_ERR_NOTCONN;
-    if (len > tern_tcp_sndbuf(pcb))
-        return TERN_ERR_WOULDBLOCK;
+    tern_err err = write_check(pcb, len);
+    if (err != TERN_OK)
+        return err;
     const uint8_t *src = data;
     tern_pbuf *tail = pcb->sndq_tail;
     uint16_t room = tail_room(tail);
@@ -688,10 +690,9 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
                             void *ctx) {
     if (!pcb || !data || !len)
         return TERN_ERR_INVAL;
-    if (!can_send(pcb))
-        return TERN_ERR_NOTCONN;
-    if (len > tern_tcp_sndbuf(pcb))
-        return TERN_ERR_WOULDBLOCK;
+    tern_err err = write_check(pcb, len);
+    if (err != TERN_OK)
+        return err;
     tern_pbuf *p = tern_pbuf_alloc_ext(pcb->stack, (void *)(uintptr_t)data, 0, len, done, ctx);
     if (!p)
         return TERN_ERR_NOMEM; /* done() already ran: the memory is the caller's again */
