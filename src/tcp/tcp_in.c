@@ -614,8 +614,10 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
     }
     /* Trim what we already have, and what lies beyond the window. */
     uint32_t skip = pcb->rcv_nxt - seq;
-    tern_pbuf *p = tern_pbuf_strip(pcb->stack, whole, (uint16_t)(seg->h.hlen + (skip < len ? skip : len)));
-    len = (uint16_t)(skip < len ? len - skip : 0);
+    if (skip > len)
+        skip = len;
+    tern_pbuf *p = tern_pbuf_strip(pcb->stack, whole, (uint16_t)(seg->h.hlen + skip));
+    len = (uint16_t)(len - skip);
     uint32_t wnd = tern_tcp_rcv_wnd(pcb);
     if (len > wnd) {
         tern_pbuf_trim(pcb->stack, p, (uint16_t)wnd);
