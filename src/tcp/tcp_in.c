@@ -147,14 +147,14 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
     const tern_tcp_repr *h = &seg->h;
-    bool ack_ok = (h->flags & TERN_TCP_ACK) && acks_new(pcb, h->ack);
-    if ((h->flags & TERN_TCP_ACK) && !ack_ok) {
+    /* From here on, an ACK is an acceptable one. */
+    if ((h->flags & TERN_TCP_ACK) && !acks_new(pcb, h->ack)) {
         if (!(h->flags & TERN_TCP_RST))
             tern_tcp_send_rst_for(s, seg);
         return;
     }
     if (h->flags & TERN_TCP_RST) {
-        if (ack_ok) {
+        if (h->flags & TERN_TCP_ACK) {
             TERN_STAT_INC(s, TCP_RST_RX);
             tern_tcp_free(pcb, TERN_ERR_REFUSED);
         }
@@ -163,7 +163,7 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     if (!(h->flags & TERN_TCP_SYN))
         return;
     take_syn(pcb, h);
-    if (!ack_ok) {
+    if (!(h->flags & TERN_TCP_ACK)) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
         pcb->state = TERN_TCP_SYN_RCVD;
         (void)tern_tcp_send_syn(pcb); /* (it sets snd_nxt) */
@@ -411,18 +411,18 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
 #if TERN_CFG_TCP_SACK
     tern_tcp_sack_update(pcb, h);
 #endif
-    if (SEQ_GT(h->ack, pcb->snd_una)) {
-        update_window(pcb, h);
+    if (SEQ_LT(h->ack, pcb->snd_una)) /* old: only its data and FIN count */
+        return CONTINUE;
+    uint32_t old_wnd = pcb->snd_wnd;
+    update_window(pcb, h);
+    if (h->ack != pcb->snd_una) { /* new data acknowledged */
         if (take_ack(pcb, h) && fin_acked(pcb) == DONE)
             return DONE;
         if (dead(pcb))
             return DONE;
-    } else if (h->ack == pcb->snd_una) {
-        uint32_t old_wnd = pcb->snd_wnd;
-        update_window(pcb, h);
-        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd &&
-            tern_tcp_flight(pcb))
-            tern_tcp_cc_dupack(pcb);
+    } else if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd &&
+               tern_tcp_flight(pcb)) {
+        tern_tcp_cc_dupack(pcb);
     }
     return CONTINUE;
 }

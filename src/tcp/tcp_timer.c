@@ -132,9 +132,11 @@ void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb) {
     tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
 }
 
+/* A retransmission: the RTO doubles, and no RTT sample comes of it (Karn). */
 TERN_NOINLINE static void backoff(tern_tcp_pcb *pcb) {
     uint32_t rto = pcb->rto * 2u;
     pcb->rto = (uint16_t)(rto > TERN_CFG_TCP_RTO_MAX_MS ? TERN_CFG_TCP_RTO_MAX_MS : rto);
+    pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
 }
 
 static void give_up(tern_tcp_pcb *pcb, bool syn) {
@@ -201,7 +203,6 @@ static bool on_rto(tern_tcp_pcb *pcb) {
     TERN_STAT_INC(s, TCP_RETRANSMIT);
     TERN_STAT_INC(s, TCP_RTO);
     backoff(pcb);
-    pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn: no sample from a retransmission */
     if (syn) {
         (void)tern_tcp_send_syn(pcb);
         return true;
