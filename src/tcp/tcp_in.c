@@ -206,7 +206,8 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
      * window closed, one without data at exactly rcv_nxt (ACKs, a FIN). */
     uint32_t space = seg_space(seg);
     uint32_t seq = h->seq, d = seq - pcb->rcv_nxt;
-    if (d < wnd || d + (space ? space - 1u : 0u) < wnd || (!wnd && !d && !seg->len))
+    if (d < wnd || d + (space ? space - 1u : 0u) < wnd ||
+        (d | seg->len | wnd) == 0) /* (branch-free "all 0") */
         return CONTINUE;
     TERN_STAT_INC(pcb->stack, TCP_DROP_SEQ);
     if (h->flags & TERN_TCP_RST)
@@ -214,7 +215,7 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     /* With our window closed nothing is acceptable, "but special allowance
      * should be made to accept valid ACKs" (RFC 9293 3.10.7.4): the peer's
      * ACK may sit one past rcv_nxt after its zero-window probe. */
-    bool closed_window_ack = !wnd && d <= 1u;
+    bool closed_window_ack = (wnd | (d >> 1)) == 0; /* !wnd && d <= 1 */
     if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && d + space == 0) {
         /* The peer's FIN again: our last ACK was lost. Acknowledge every
          * copy and restart the 2 MSL wait (RFC 9293 3.10.7.4, TIME-WAIT). */
