@@ -312,8 +312,12 @@ void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
 }
 
 /* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
-void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
-                             uint16_t mss) {
+#if !TERN_CFG_TCP_SYNCOOKIES
+static
+#endif
+    void
+    tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
+                            uint16_t mss) {
     tern_tcp_opts o = {.mss = mss};
 #if TERN_CFG_TCP_WSCALE
     o.wscale = TERN_TCP_NO_WSCALE;
@@ -332,13 +336,12 @@ void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
     if (seg->h.flags & TERN_TCP_RST)
         return;
     TERN_STAT_INC(s, TCP_RST_TX);
-    if (seg->h.flags & TERN_TCP_ACK) {
-        tern_tcp_send_stateless(s, seg, seg->h.ack, 0, TERN_TCP_RST, 0);
-        return;
-    }
-    uint32_t ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
-                   ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
-    tern_tcp_send_stateless(s, seg, 0, ack, TERN_TCP_RST | TERN_TCP_ACK, 0);
+    uint32_t seq = 0, ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
+                            ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+    unsigned flags = TERN_TCP_RST | TERN_TCP_ACK;
+    if (seg->h.flags & TERN_TCP_ACK) /* from its ACK field, acknowledging nothing */
+        seq = seg->h.ack, ack = 0, flags = TERN_TCP_RST;
+    tern_tcp_send_stateless(s, seg, seq, ack, (uint8_t)flags, 0);
 }
 
 /* Unlink the first pbuf of the send buffer. */

@@ -143,8 +143,10 @@ tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8
 /* A reset in answer to seg (no connection). */
 void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg);
 /* A segment in answer to seg without a connection (RST, cookie SYN-ACK). */
+#if TERN_CFG_TCP_SYNCOOKIES /* (else only resets use it: tcp_out.c keeps it to itself) */
 void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
                              uint16_t mss);
+#endif
 
 /* tcp_sack.c: the sender's use of the peer's SACK blocks (RFC 6675, simplified) */
 #if TERN_CFG_TCP_SACK
