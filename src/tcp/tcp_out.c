@@ -312,12 +312,13 @@ void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
 }
 
 /* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
-#if !TERN_CFG_TCP_SYNCOOKIES
-static
+#if TERN_CFG_TCP_SYNCOOKIES
+#define STATELESS_LINKAGE
+#else
+#define STATELESS_LINKAGE static /* resets only: inlined into their one call */
 #endif
-    void
-    tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
-                            uint16_t mss) {
+STATELESS_LINKAGE void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack,
+                                               uint8_t flags, uint16_t mss) {
     tern_tcp_opts o = {.mss = mss};
 #if TERN_CFG_TCP_WSCALE
     o.wscale = TERN_TCP_NO_WSCALE;
