@@ -154,9 +154,9 @@ TERN_NOINLINE static void send_old_ack(tern_tcp_pcb *pcb) {
 
 /* rto << persist_shift, bounded by the RTO ceiling. */
 static uint32_t persist_interval(const tern_tcp_pcb *pcb) {
-    uint32_t t = pcb->rto;
-    for (unsigned i = 0; i < pcb->persist_shift && t < TERN_CFG_TCP_RTO_MAX_MS; i++)
-        t *= 2u;
+    /* (The RTO is 1..65535 and the ceiling at most 65535: 16 doublings
+     * reach it, and the shifted value still fits 32 bits.) */
+    uint32_t t = (uint32_t)pcb->rto << (pcb->persist_shift < 16u ? pcb->persist_shift : 16u);
     return t < TERN_CFG_TCP_RTO_MAX_MS ? t : TERN_CFG_TCP_RTO_MAX_MS;
 }
 
@@ -238,10 +238,11 @@ static bool poll_due(const tern_tcp_pcb *pcb, uint32_t now) {
     return !((uint16_t)((uint16_t)now - pcb->poll_at) & 0x8000u);
 }
 
-/* Run what is due on one connection; false if it is gone. */
-static bool run_due(tern_tcp_pcb *pcb, uint32_t now, bool delack) {
+/* Run what is due on one connection; false if it is gone. delack:
+ * TCP_T_DELACK when the delayed ACKs are due, else 0. */
+static bool run_due(tern_tcp_pcb *pcb, uint32_t now, uint32_t delack) {
     tern_stack *s = pcb->stack;
-    if ((pcb->tmask & TCP_T_DELACK) && delack) {
+    if (pcb->tmask & delack) {
         pcb->tmask &= (uint8_t)~TCP_T_DELACK;
         tern_tcp_send_ack(pcb);
     }
@@ -275,9 +276,11 @@ static bool run_due(tern_tcp_pcb *pcb, uint32_t now, bool delack) {
 static void tcp_timer(tern_stack *s, tern_timer *t) {
     (void)t;
     uint32_t now = s->now, far = now + 0x7FFFFFFFu, next = far;
-    bool delack = s->tcp.delack_armed && !tern_time_before(now, s->tcp.delack_due);
-    if (delack)
+    uint32_t delack = 0;
+    if (s->tcp.delack_armed && !tern_time_before(now, s->tcp.delack_due)) {
         s->tcp.delack_armed = false;
+        delack = TCP_T_DELACK;
+    }
     for (uint32_t i = 0; i < s->tcp.used_hi; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
         if (!pcb->stack || !pcb->tmask || !run_due(pcb, now, delack))
