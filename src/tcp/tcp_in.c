@@ -254,7 +254,7 @@ static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
     /* A passive open that is reset just goes away (RFC 9293 3.10.7.4). */
-    tern_tcp_free(pcb, tern_tcp_listener_of(pcb) ? TERN_OK : TERN_ERR_RESET);
+    tern_tcp_free(pcb, (pcb->flags & TERN_TCPF_PASSIVE) ? TERN_OK : TERN_ERR_RESET);
     return DONE;
 }
 
@@ -430,16 +430,12 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
 
 /* ---- Data and FIN ---------------------------------------------------------- */
 
-/* An out-of-order segment keeps its TCP header: byte off of it. */
-TERN_NOINLINE static uint8_t hdr_byte(const tern_pbuf *q, uint16_t off) {
-    uint8_t b;
-    tern_pbuf_copy_out(q, off, &b, 1);
-    return b;
-}
-
-/* Set (fin: TERN_TCP_FIN) or clear (0) the FIN flag in the header q keeps. */
+/* An out-of-order segment keeps its TCP header: set (fin: TERN_TCP_FIN) or
+ * clear (0) the FIN flag in it. */
 TERN_NOINLINE static void set_fin(tern_pbuf *q, uint32_t fin) {
-    uint8_t f = (uint8_t)((hdr_byte(q, 13) & ~TERN_TCP_FIN) | fin);
+    uint8_t f;
+    tern_pbuf_copy_out(q, 13, &f, 1);
+    f = (uint8_t)((f & ~TERN_TCP_FIN) | fin);
     tern_pbuf_copy_in(q, 13, &f, 1);
 }
 
