@@ -375,8 +375,7 @@ void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n) {
 }
 
 void tern_tcp_sndq_free(tern_tcp_pcb *pcb) {
-    while (pcb->sndq_tail)
-        tern_pbuf_free(pcb->stack, sndq_pop(pcb));
+    tern_tcp_sndq_ack(pcb, UINT32_MAX); /* more than any buffer holds: every pbuf goes */
     pcb->sndq_len = 0;
 }
 
