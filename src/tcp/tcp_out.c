@@ -299,9 +299,9 @@ void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
 /* (From snd_una, the ISS, whatever snd_nxt was: it is set here.) */
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
     tern_err err = tern_tcp_send_data(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
-    pcb->snd_nxt = pcb->snd_una + 1u;
-    if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
-        pcb->snd_max = pcb->snd_nxt;
+    /* (Only in SYN-SENT and SYN-RECEIVED, where nothing but the SYN is
+     * ever sent: it is also the highest sequence number sent.) */
+    pcb->snd_nxt = pcb->snd_max = pcb->snd_una + 1u;
     tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
     return err == TERN_ERR_NOMEM ? TERN_OK : err; /* lost SYNs are retransmitted */
 }

@@ -164,7 +164,7 @@ void tern_tcp_persist_start(tern_tcp_pcb *pcb) {
     pcb->flags |= TERN_TCPF_PERSIST;
     pcb->nrtx = 0;
     pcb->persist_shift = 0;
-    tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
+    tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto); /* the first interval (the RTO never exceeds its ceiling) */
 }
 
 /* Zero-window probe (RFC 1122 4.2.2.17): a segment below the window draws
