@@ -23,15 +23,14 @@ static uint32_t seg_space(const tcp_seg *seg) {
     return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
-/* The application's recv callback with p (NULL: the peer closed), pcb
- * marked active while it runs; false when there is none. */
-TERN_NOINLINE static bool app_recv(tern_tcp_pcb *pcb, tern_pbuf *p) {
+/* The application's recv callback, if any, with p (NULL: the peer
+ * closed), pcb marked active while it runs. */
+TERN_NOINLINE static void app_recv(tern_tcp_pcb *pcb, tern_pbuf *p) {
     if (!pcb->cb || !pcb->cb->recv)
-        return false;
+        return;
     pcb->stack->tcp.active = pcb;
     pcb->cb->recv(pcb->ctx, pcb, p);
     pcb->stack->tcp.active = NULL;
-    return true;
 }
 
 /* An active open (or a simultaneous one) completed: tell the application. */
@@ -457,15 +456,12 @@ TERN_NOINLINE static void read_kept(const tern_pbuf *q, ooseq_hdr *k) {
 
 /* Hand in-order data to the application (it owns p from here). */
 static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
-    if (!p->tot_len || (pcb->flags & TERN_TCPF_RX_CLOSED)) {
-        tern_pbuf_free(pcb->stack, p);
+    if (p->tot_len && !(pcb->flags & TERN_TCPF_RX_CLOSED) && pcb->cb && pcb->cb->recv) {
+        pcb->rcv_pending = tern_tcp_wnd_of((uint32_t)pcb->rcv_pending + p->tot_len); /* within the window */
+        app_recv(pcb, p);
         return;
     }
-    pcb->rcv_pending = tern_tcp_wnd_of((uint32_t)pcb->rcv_pending + p->tot_len); /* within the window */
-    if (!app_recv(pcb, p)) {
-        pcb->rcv_pending = (tern_tcp_wnd)(pcb->rcv_pending - p->tot_len);
-        tern_pbuf_free(pcb->stack, p);
-    }
+    tern_pbuf_free(pcb->stack, p); /* nobody takes it */
 }
 
 /* Data arriving right after a kept run joins it (its header stripped), so
@@ -652,7 +648,7 @@ static void process_fin(tern_tcp_pcb *pcb) {
         break;
     }
     if (!(pcb->flags & TERN_TCPF_RX_CLOSED))
-        (void)app_recv(pcb, NULL);
+        app_recv(pcb, NULL);
 }
 
 static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
