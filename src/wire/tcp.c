@@ -83,27 +83,6 @@ enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16
     return TERN_TCP_PARSE_OK;
 }
 
-uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
-    unsigned n = 0;
-    if (o->mss)
-        n += 4;
-#if TERN_CFG_TCP_WSCALE
-    if (o->wscale != TERN_TCP_NO_WSCALE)
-        n += 4; /* NOP + 3 */
-#endif
-#if TERN_CFG_TCP_TIMESTAMPS
-    if (o->has_ts)
-        n += 12; /* NOP NOP + 10 */
-#endif
-#if TERN_CFG_TCP_SACK
-    if (o->sack_ok)
-        n += 4; /* NOP NOP + 2 */
-    if (o->nsack)
-        n += 4u + 8u * o->nsack; /* NOP NOP + 2 + 8 per block */
-#endif
-    return (uint8_t)n;
-}
-
 /* Write v as n bytes, most significant first, at p; returns p + n. One
  * small loop in place of the unrolled byte stores of every field. */
 static uint8_t *put_be(uint8_t *p, uint32_t v, unsigned n) {

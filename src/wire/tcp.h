@@ -71,8 +71,28 @@ typedef struct tern_tcp_opts {
 #endif
 } tern_tcp_opts;
 
-/* Bytes the options take (a multiple of 4). */
-uint8_t tern_tcp_opts_len(const tern_tcp_opts *o);
+/* Bytes the options take (a multiple of 4). Inline: a caller that sets
+ * only some options gets a constant. */
+static inline uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
+    unsigned n = 0;
+    if (o->mss)
+        n += 4;
+#if TERN_CFG_TCP_WSCALE
+    if (o->wscale != TERN_TCP_NO_WSCALE)
+        n += 4; /* NOP + 3 */
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (o->has_ts)
+        n += 12; /* NOP NOP + 10 */
+#endif
+#if TERN_CFG_TCP_SACK
+    if (o->sack_ok)
+        n += 4; /* NOP NOP + 2 */
+    if (o->nsack)
+        n += 4u + 8u * o->nsack; /* NOP NOP + 2 + 8 per block */
+#endif
+    return (uint8_t)n;
+}
 /* Write a header with options o (not NULL) at b (checksum left zero). Returns its length. */
 uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                       uint16_t wnd, const tern_tcp_opts *o);
