@@ -181,7 +181,13 @@ uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb);
 /* tcp_timer.c */
 void tern_tcp_timer_init(tern_stack *s);
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
-void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
+/* Disarming leaves the stack's timer alone: it finds nothing due and
+ * re-arms for what is left. (Inline: a bit cleared in place.) */
+static inline void tern_tcp_timer_clear(tern_tcp_pcb *pcb, unsigned which) {
+    if (TERN_CFG_TCP_SACK && (which & TCP_T_RTO)) /* (only SACK arms tail loss probes) */
+        which |= TCP_T_TLP;
+    pcb->tmask &= (uint8_t)~which;
+}
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
 /* Data is in flight: start the retransmission timer (or, with SACK and an
  * RTT estimate, the shorter tail loss probe timer in front of it). */

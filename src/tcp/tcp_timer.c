@@ -39,14 +39,6 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
     arm_by(s, due);
 }
 
-/* Disarming leaves the stack's timer alone: it finds nothing due and
- * re-arms for what is left. */
-void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
-    if (TERN_CFG_TCP_SACK && (which & TCP_T_RTO)) /* (only SACK arms tail loss probes) */
-        which |= TCP_T_TLP;
-    pcb->tmask &= (uint8_t)~which;
-}
-
 /* Tail loss probe (RFC 8985 7): when the last segments of a flight are
  * lost no duplicate ACK comes back and only the retransmission timeout
  * would find out. Two smoothed RTTs after the last ACK (plus a delayed
