@@ -10,13 +10,6 @@
 
 #if TERN_CFG_TCP
 
-void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
-    uint32_t iw = (uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss;
-    pcb->cwnd = tern_tcp_wnd_of(iw);
-    pcb->ssthresh = TERN_TCP_WND_MAX;
-    tern_tcp_cc_algo_init(pcb);
-}
-
 #if TERN_CFG_TCP_SACK
 #define HIGH_RXT(pcb) ((pcb)->high_rxt)
 #else

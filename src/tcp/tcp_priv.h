@@ -199,7 +199,6 @@ void tern_tcp_persist_start(tern_tcp_pcb *pcb);
 void tern_tcp_heard(tern_tcp_pcb *pcb);
 
 /* tcp_cc.c */
-void tern_tcp_cc_init(tern_tcp_pcb *pcb);
 void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked);
 void tern_tcp_cc_dupack(tern_tcp_pcb *pcb);
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb);
@@ -296,6 +295,14 @@ static inline uint32_t tern_tcp_snd_buf(const tern_tcp_pcb *pcb) {
 
 static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) {
     return pcb->snd_nxt - pcb->snd_una;
+}
+
+/* tcp_cc.c's part of a new connection, inline (two callers, a few stores):
+ * the initial window (RFC 6928), no ssthresh yet, the algorithm's state. */
+static inline void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
+    pcb->cwnd = tern_tcp_wnd_of((uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss);
+    pcb->ssthresh = TERN_TCP_WND_MAX;
+    tern_tcp_cc_algo_init(pcb);
 }
 
 #endif
