@@ -132,7 +132,7 @@ struct tern_tcp_pcb {
     uint8_t nrtx;  /* retransmissions of the current segment, or unanswered probes */
     uint8_t dupacks;
     uint8_t ooseq_n;
-    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift */
+    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift (0..16) */
     uint8_t keep_cnt, keep_sent;
 #if TERN_CFG_TCP_WSCALE
     uint8_t snd_wscale, rcv_wscale;

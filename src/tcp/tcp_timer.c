@@ -148,7 +148,7 @@ TERN_NOINLINE static void send_old_ack(tern_tcp_pcb *pcb) {
 static uint32_t persist_interval(const tern_tcp_pcb *pcb) {
     /* (The RTO is 1..65535 and the ceiling at most 65535: 16 doublings
      * reach it, and the shifted value still fits 32 bits.) */
-    uint32_t t = (uint32_t)pcb->rto << (pcb->persist_shift < 16u ? pcb->persist_shift : 16u);
+    uint32_t t = (uint32_t)pcb->rto << pcb->persist_shift; /* (the shift stops at 16) */
     return t < TERN_CFG_TCP_RTO_MAX_MS ? t : TERN_CFG_TCP_RTO_MAX_MS;
 }
 
@@ -169,7 +169,7 @@ static bool on_persist(tern_tcp_pcb *pcb) {
         return false;
     }
     send_old_ack(pcb);
-    if (pcb->persist_shift < 0xFFu)
+    if (pcb->persist_shift < 16u) /* 16 doublings reach the ceiling from any RTO */
         pcb->persist_shift++;
     tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
     return true;
