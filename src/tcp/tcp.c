@@ -763,23 +763,18 @@ tern_err tern_tcp_shutdown(tern_tcp_pcb *pcb, bool rx, bool tx) {
         pcb->flags |= TERN_TCPF_RX_CLOSED;
     if (!tx)
         return TERN_OK;
-    switch (pcb->state) {
-    case TERN_TCP_SYN_SENT:
+    if (pcb->state == TERN_TCP_SYN_SENT) {
         tern_tcp_free(pcb, TERN_OK);
         return TERN_OK;
-    case TERN_TCP_SYN_RCVD:
-    case TERN_TCP_ESTABLISHED:
-        pcb->flags |= TERN_TCPF_FIN_QUEUED;
-        if (pcb->state == TERN_TCP_ESTABLISHED)
-            pcb->state = TERN_TCP_FIN_WAIT_1;
-        break;
-    case TERN_TCP_CLOSE_WAIT:
-        pcb->flags |= TERN_TCPF_FIN_QUEUED;
-        pcb->state = TERN_TCP_LAST_ACK;
-        break;
-    default:
-        return TERN_ERR_NOTCONN;
     }
+    /* Our FIN is queued: in SYN-RECEIVED it goes once established. */
+    if (pcb->state == TERN_TCP_ESTABLISHED)
+        pcb->state = TERN_TCP_FIN_WAIT_1;
+    else if (pcb->state == TERN_TCP_CLOSE_WAIT)
+        pcb->state = TERN_TCP_LAST_ACK;
+    else if (pcb->state != TERN_TCP_SYN_RCVD)
+        return TERN_ERR_NOTCONN;
+    pcb->flags |= TERN_TCPF_FIN_QUEUED;
     return tern_tcp_output(pcb);
 }
 
