@@ -633,19 +633,17 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
 static void process_fin(tern_tcp_pcb *pcb) {
     pcb->rcv_nxt += 1u;
     pcb->flags |= TERN_TCPF_ACK_NOW;
-    switch (pcb->state) {
-    case TERN_TCP_ESTABLISHED:
-        pcb->state = TERN_TCP_CLOSE_WAIT;
-        break;
-    case TERN_TCP_FIN_WAIT_1:
-        pcb->state = TERN_TCP_CLOSING; /* our FIN is not acknowledged yet */
-        break;
-    case TERN_TCP_FIN_WAIT_2:
+    /* ESTABLISHED -> CLOSE-WAIT, FIN-WAIT-1 -> CLOSING (our FIN is not
+     * acknowledged yet): both three states on. */
+    _Static_assert(TERN_TCP_CLOSE_WAIT == TERN_TCP_ESTABLISHED + 3 &&
+                       TERN_TCP_CLOSING == TERN_TCP_FIN_WAIT_1 + 3 &&
+                       TERN_TCP_FIN_WAIT_1 == TERN_TCP_ESTABLISHED + 1,
+                   "tcp state order");
+    if ((unsigned)pcb->state - TERN_TCP_ESTABLISHED < 2u) {
+        pcb->state = (uint8_t)(pcb->state + 3u);
+    } else if (pcb->state == TERN_TCP_FIN_WAIT_2) {
         tern_tcp_send_ack(pcb);
         tern_tcp_enter_time_wait(pcb);
-        break;
-    default:
-        break;
     }
     if (!(pcb->flags & TERN_TCPF_RX_CLOSED))
         app_recv(pcb, NULL);
