@@ -830,8 +830,9 @@ void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
 #endif
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, &lip, e->sport, &rip, e->dport);
     /* The quoted segment must be one we have in flight (RFC 5927 4.1):
-     * a blind attacker must not shrink our segments. */
-    if (!pcb || SEQ_LT(e->seq, pcb->snd_una) || SEQ_GEQ(e->seq, pcb->snd_max))
+     * a blind attacker must not shrink our segments. (snd_una <= seq <
+     * snd_max as one unsigned compare: snd_max - snd_una < 2^31.) */
+    if (!pcb || e->seq - pcb->snd_una >= pcb->snd_max - pcb->snd_una)
         return;
 #if TERN_CFG_IPV6
     if (v6) {
