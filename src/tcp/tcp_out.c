@@ -40,7 +40,10 @@ static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
     uint32_t avail = tern_tcp_wnd_offered(pcb);
     uint8_t shift = syn ? 0 : (uint8_t)TCP_RCV_WSCALE(pcb);
     uint32_t field = avail >> shift;
-    if (field > 0xFFFFu)
+    /* (Without window scaling no window passes 64 KB: config.h asserts the
+     * window and buffer sizes, and the advertised edge is at most one such
+     * window ahead.) */
+    if (TERN_CFG_TCP_WSCALE && field > 0xFFFFu)
         field = 0xFFFFu;
     uint32_t edge = pcb->rcv_nxt + (field << shift);
     if (SEQ_GT(edge, pcb->rcv_adv))
