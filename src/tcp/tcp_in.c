@@ -549,7 +549,8 @@ static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
     uint16_t smss = tern_tcp_smss(pcb);
     /* A segment of two MSS or more (coalesced by the driver: GRO/LRO) is
      * already the second full segment. */
-    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < smss || len >= 2u * smss || pcb->ooseq) {
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || (uint32_t)len - smss >= smss /* not one full segment */ ||
+        pcb->ooseq) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         return;
     }
