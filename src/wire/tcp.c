@@ -91,8 +91,8 @@ static uint8_t *put_be(uint8_t *p, uint32_t v, unsigned n) {
     return p + n;
 }
 
-uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-                      uint16_t wnd, const tern_tcp_opts *o) {
+uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint32_t flags,
+                      uint32_t wnd, const tern_tcp_opts *o) {
     uint8_t olen = tern_tcp_opts_len(o);
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + olen);
     uint8_t *p = put_be(b, (uint32_t)sport << 16 | dport, 4);

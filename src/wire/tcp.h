@@ -93,8 +93,10 @@ static inline uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
 #endif
     return (uint8_t)n;
 }
-/* Write a header with options o (not NULL) at b (checksum left zero). Returns its length. */
-uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-                      uint16_t wnd, const tern_tcp_opts *o);
+/* Write a header with options o (not NULL) at b (checksum left zero):
+ * flags (8 bits) and wnd (16 bits) are words only because they are passed
+ * on the stack, where a word loads in one short instruction. Returns its length. */
+uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint32_t flags,
+                      uint32_t wnd, const tern_tcp_opts *o);
 
 #endif
