@@ -100,7 +100,9 @@ void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
         rttvar += err - (rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
     }
     pcb->srtt = (uint16_t)srtt;
-    pcb->rttvar = (uint16_t)(rttvar > 0xFFFF ? 0xFFFF : rttvar);
+    /* (With samples of at most 8191 ms, |err| stays below 8191 and rttvar
+     * (x4) below 32768: it fits its 16 bits without a clamp.) */
+    pcb->rttvar = (uint16_t)rttvar;
     uint32_t rto = (uint32_t)((srtt >> 3) + (rttvar > 1 ? rttvar : 1));
     if (rto < TERN_CFG_TCP_RTO_MIN_MS)
         rto = TERN_CFG_TCP_RTO_MIN_MS;
