@@ -100,13 +100,14 @@ void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
         rttvar += err - (rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
     }
     pcb->srtt = (uint16_t)srtt;
-    /* (With samples of at most 8191 ms, |err| stays below 8191 and rttvar
-     * (x4) below 32768: it fits its 16 bits without a clamp.) */
+    /* (With samples of 1..8191 ms, |err| stays below 8191 and rttvar (x4)
+     * within 2..32763: it fits its 16 bits without a clamp, and is already
+     * above the clock granularity RFC 6298 2.3 puts under it.) */
     pcb->rttvar = (uint16_t)rttvar;
-    uint32_t rto = (uint32_t)((srtt >> 3) + (rttvar > 1 ? rttvar : 1));
+    uint32_t rto = (uint32_t)((srtt >> 3) + rttvar); /* at most 8191 + 32763 */
     if (rto < TERN_CFG_TCP_RTO_MIN_MS)
         rto = TERN_CFG_TCP_RTO_MIN_MS;
-    if (rto > TERN_CFG_TCP_RTO_MAX_MS)
+    if (TERN_CFG_TCP_RTO_MAX_MS < 8191u + 32763u && rto > TERN_CFG_TCP_RTO_MAX_MS)
         rto = TERN_CFG_TCP_RTO_MAX_MS;
     pcb->rto = (uint16_t)rto;
 }
