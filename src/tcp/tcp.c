@@ -630,10 +630,10 @@ static void free_list(tern_stack *s, tern_pbuf *q) {
 }
 
 /* Room left after the data of a private pool segment. */
-static uint16_t tail_room(const tern_pbuf *q) {
+static uint32_t tail_room(const tern_pbuf *q) {
     if (!q || q->kind != TERN_PBUF_POOL || q->ref != 1)
         return 0;
-    return (uint16_t)(TERN_CFG_PBUF_SIZE - q->headroom - q->len);
+    return (uint32_t)TERN_CFG_PBUF_SIZE - q->headroom - q->len;
 }
 
 tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
@@ -644,7 +644,7 @@ tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
         return err;
     const uint8_t *src = data;
     tern_pbuf *tail = pcb->sndq_tail;
-    uint16_t room = tail_room(tail);
+    uint32_t room = tail_room(tail);
     uint32_t first = len < room ? len : room;
     /* The send buffer may not take the pool's last buffers: receiving (the
      * ACK that empties it) and the segments on their way out need them.
