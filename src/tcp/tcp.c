@@ -274,14 +274,14 @@ uint16_t tern_tcp_mss_for(tern_stack *s, const tern_tcp_ip *remote_ip, uint8_t z
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(remote_ip)) {
         uint32_t mtu = ipv6_mtu_to(s, remote_ip->b, zone, peer_mss != 0);
-        if (mtu > 60u && mtu - 60u < mss) /* fixed IPv6 header + TCP header (RFC 8200 5) */
+        if (mtu - 61u < mss - 1u) /* 60 < mtu < mss + 60: fixed IPv6 header + TCP header (RFC 8200 5) */
             mss = mtu - 60u;
     } else
 #endif
     {
         uint32_t mtu = ipv4_mtu_to(s, tern_tcp_ip_v4(remote_ip));
         (void)zone;
-        if (mtu > 40u && mtu - 40u < mss)
+        if (mtu - 41u < mss - 1u) /* 40 < mtu < mss + 40, as one compare */
             mss = mtu - 40u;
     }
     if (peer_mss && peer_mss < mss)
