@@ -132,7 +132,7 @@ struct tern_tcp_pcb {
     uint8_t nrtx;  /* retransmissions of the current segment, or unanswered probes */
     uint8_t dupacks;
     uint8_t ooseq_n;
-    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift */
+    uint8_t persist_shift; /* zero-window probe backoff: interval = rto << shift (0..16) */
     uint8_t keep_cnt, keep_sent;
 #if TERN_CFG_TCP_WSCALE
     uint8_t snd_wscale, rcv_wscale;
@@ -140,18 +140,18 @@ struct tern_tcp_pcb {
 #if TERN_CFG_IPV6
     uint8_t zone; /* interface index of a link-local peer, else 0 */
 #endif
-    uint16_t mss;                       /* send MSS */
-    uint16_t sndq_off;                  /* bytes of the first send-buffer pbuf already acked */
-    uint16_t rto;                       /* ms */
-    uint16_t srtt, rttvar;              /* ms, scaled by 8 and 4 (RFC 6298 in fixed point; RTTs up to 8 s) */
-    uint16_t rtt_start;                 /* when the timed segment left (low 16 bits of the ms clock) */
-    uint16_t oow_ack_at;                /* last ACK sent for an unacceptable empty segment (low 16 bits) */
-    uint16_t poll_ms;                   /* poll callback interval, 0 = off */
-    uint16_t poll_at;                   /* next poll, low 16 bits of the ms clock */
-    uint16_t keep_idle_s, keep_intvl_s; /* keepalive timing, seconds */
-    tern_tcp_wnd snd_wnd;               /* window from the peer (scaled), last updated by seq snd_wl1 */
-    tern_tcp_wnd rcv_pending;           /* delivered, not yet consumed by the application */
-    tern_tcp_wnd sndq_len;              /* bytes in the send buffer */
+    uint16_t mss;                     /* send MSS */
+    uint16_t sndq_off;                /* bytes of the first send-buffer pbuf already acked */
+    uint16_t rto;                     /* ms */
+    uint16_t srtt, rttvar;            /* ms, scaled by 8 and 4 (RFC 6298 in fixed point; RTTs up to 8 s) */
+    uint16_t rtt_start;               /* when the timed segment left (low 16 bits of the ms clock) */
+    uint16_t oow_ack_at;              /* last ACK sent for an unacceptable empty segment (low 16 bits) */
+    uint16_t local_port, remote_port; /* (every lookup and segment: kept near) */
+    uint16_t poll_ms;                 /* poll callback interval, 0 = off */
+    uint16_t poll_at;                 /* next poll, low 16 bits of the ms clock */
+    tern_tcp_wnd snd_wnd;             /* window from the peer (scaled), last updated by seq snd_wl1 */
+    tern_tcp_wnd rcv_pending;         /* delivered, not yet consumed by the application */
+    tern_tcp_wnd sndq_len;            /* bytes in the send buffer */
     tern_tcp_wnd cwnd, ssthresh;
     uint32_t snd_una, snd_nxt,
         snd_max;               /* snd_max: highest sequence sent (snd_una = ISS until the SYN is acked) */
@@ -162,7 +162,7 @@ struct tern_tcp_pcb {
     uint32_t rto_due, keep_due; /* deadlines (when armed; delayed ACKs share the stack's) */
     tern_pbuf *sndq_tail; /* send buffer (unacked then unsent bytes): a next_pkt ring held by its last pbuf */
     tern_pbuf *ooseq;     /* out-of-order segments, TCP header kept, by sequence */
-    uint16_t local_port, remote_port;
+    uint16_t keep_idle_s, keep_intvl_s; /* keepalive timing, seconds */
     tern_tcp_ip local_ip, remote_ip;
 #if TERN_CFG_TCP_TIMESTAMPS
     uint32_t ts_recent; /* the peer's timestamp to echo (RFC 7323 4.3) */
@@ -211,9 +211,9 @@ struct tern_tcp_listener {
 typedef struct tern_tcp_state_s {
     tern_tcp_pcb *active; /* the connection input is working on */
     tern_tcp_pcb *free;
-    uint32_t used_hi;    /* connections ever allocated lie below this index (the timer's walk) */
-    uint32_t delack_due; /* when the owed delayed ACKs go out (if delack_armed) */
-    bool delack_armed;
+    uint32_t used_hi;      /* connections ever allocated lie below this index (the timer's walk) */
+    uint32_t delack_due;   /* when the owed delayed ACKs go out (if delack_armed) */
+    uint16_t delack_armed; /* 0 or 1 (16 bits: in reach of a short load) */
     uint16_t next_port;
     tern_timer timer; /* one timer for every connection: the earliest deadline */
     uint32_t isn_secret[4];

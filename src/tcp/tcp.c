@@ -19,10 +19,9 @@ const char *tern_tcp_state_name(uint8_t state) {
 }
 
 void tern_tcp_init(tern_stack *s);
+/* (tern_stack_init zeroed the stack first: free and used_hi are 0.) */
 void tern_tcp_init(tern_stack *s) {
     tern_tcp_state_s *t = &s->tcp;
-    t->free = NULL;
-    t->used_hi = 0;
     for (unsigned i = TERN_CFG_TCP_PCBS; i > 0; i--) {
         t->pcbs[i - 1].next = t->free;
         t->free = &t->pcbs[i - 1];
@@ -157,9 +156,8 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
     if (!pcb)
         return NULL;
     s->tcp.free = pcb->next;
-    uint32_t idx = (uint32_t)(pcb - s->tcp.pcbs) + 1u;
-    if (idx > s->tcp.used_hi)
-        s->tcp.used_hi = idx;
+    while (&s->tcp.pcbs[s->tcp.used_hi] <= pcb) /* (no division by the block size) */
+        s->tcp.used_hi++;
     memset(pcb, 0, sizeof *pcb);
     pcb->stack = s;
     pcb->mss = 536;
@@ -176,11 +174,10 @@ tern_tcp_pcb *tern_tcp_alloc(tern_stack *s) {
 
 void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     tern_stack *s = pcb->stack;
-    const tern_tcp_callbacks *cb = pcb->cb;
-    void *ctx = pcb->ctx;
     /* The application still holds pcb unless it closed it: whatever the
      * reason, tell it (with TERN_OK for an orderly end) so it lets go. */
-    bool tell = !(pcb->flags & TERN_TCPF_CLOSED_BY_APP);
+    const tern_tcp_callbacks *cb = (pcb->flags & TERN_TCPF_CLOSED_BY_APP) ? NULL : pcb->cb;
+    void *ctx = pcb->ctx;
     bool was_connecting = pcb->state == TERN_TCP_SYN_SENT;
     tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (l) {
@@ -190,11 +187,12 @@ void tern_tcp_free(tern_tcp_pcb *pcb, tern_err err) {
     }
     if (hashed(pcb))
         hash_remove(pcb);
-    release(pcb);
-    memset(pcb, 0, sizeof *pcb);
+    tern_tcp_sndq_free(pcb);
+    (void)free_ooseq(pcb);
+    memset(pcb, 0, sizeof *pcb); /* (the timers with it) */
     pcb->next = s->tcp.free;
     s->tcp.free = pcb;
-    if (!tell || !cb)
+    if (!cb)
         return;
     if (was_connecting && err != TERN_OK && cb->connected)
         cb->connected(ctx, NULL, err);
@@ -209,26 +207,29 @@ static uint32_t rotl32(uint32_t x, unsigned b) {
     return (x << b) | (x >> (32u - b));
 }
 
-static void halfsip_round(uint32_t v[4]) {
-    v[0] += v[1], v[1] = rotl32(v[1], 5), v[1] ^= v[0], v[0] = rotl32(v[0], 16);
-    v[2] += v[3], v[3] = rotl32(v[3], 8), v[3] ^= v[2];
-    v[0] += v[3], v[3] = rotl32(v[3], 7), v[3] ^= v[0];
-    v[2] += v[1], v[1] = rotl32(v[1], 13), v[1] ^= v[2], v[2] = rotl32(v[2], 16);
-}
-
+/* The state in registers and the round written once: each message word
+ * (the last one: the length) takes two rounds, then the finalization four. */
 static uint32_t halfsiphash(const uint32_t key[4], const uint32_t *m, unsigned n) {
-    uint32_t v[4] = {key[0], key[1], key[0] ^ 0x6c796765u, key[1] ^ 0x74656462u};
-    for (unsigned i = 0; i <= n; i++) {
-        uint32_t w = i < n ? m[i] : (uint32_t)(4u * n) << 24; /* the last word: the length */
-        v[3] ^= w;
-        halfsip_round(v);
-        halfsip_round(v);
-        v[0] ^= w;
+    uint32_t v0 = key[0], v1 = key[1], v2 = key[0] ^ 0x6c796765u, v3 = key[1] ^ 0x74656462u;
+    for (unsigned i = 0; i <= n + 1u; i++) {
+        uint32_t w = 0;
+        unsigned rounds = 2;
+        if (i < n)
+            w = m[i];
+        else if (i == n)
+            w = (uint32_t)(4u * n) << 24; /* the last word: the length */
+        else
+            v2 ^= 0xFFu ^ key[2] ^ key[3], rounds = 4; /* the other half of the 128-bit secret */
+        v3 ^= w;
+        while (rounds--) {
+            v0 += v1, v1 = rotl32(v1, 5), v1 ^= v0, v0 = rotl32(v0, 16);
+            v2 += v3, v3 = rotl32(v3, 8), v3 ^= v2;
+            v0 += v3, v3 = rotl32(v3, 7), v3 ^= v0;
+            v2 += v1, v1 = rotl32(v1, 13), v1 ^= v2, v2 = rotl32(v2, 16);
+        }
+        v0 ^= w;
     }
-    v[2] ^= 0xFFu ^ key[2] ^ key[3]; /* the other half of the 128-bit secret */
-    for (unsigned i = 0; i < 4; i++)
-        halfsip_round(v);
-    return v[1] ^ v[3];
+    return v1 ^ v3;
 }
 
 uint32_t tern_tcp_hash(const tern_stack *s, const uint32_t *m, unsigned n) {
@@ -273,14 +274,14 @@ uint16_t tern_tcp_mss_for(tern_stack *s, const tern_tcp_ip *remote_ip, uint8_t z
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(remote_ip)) {
         uint32_t mtu = ipv6_mtu_to(s, remote_ip->b, zone, peer_mss != 0);
-        if (mtu > 60u && mtu - 60u < mss) /* fixed IPv6 header + TCP header (RFC 8200 5) */
+        if (mtu - 61u < mss - 1u) /* 60 < mtu < mss + 60: fixed IPv6 header + TCP header (RFC 8200 5) */
             mss = mtu - 60u;
     } else
 #endif
     {
         uint32_t mtu = ipv4_mtu_to(s, tern_tcp_ip_v4(remote_ip));
         (void)zone;
-        if (mtu > 40u && mtu - 40u < mss)
+        if (mtu - 41u < mss - 1u) /* 40 < mtu < mss + 40, as one compare */
             mss = mtu - 40u;
     }
     if (peer_mss && peer_mss < mss)
@@ -522,15 +523,15 @@ tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_
     tern_tcp_ip ip = ip_of(addr);
     if (!s || !port || !accept)
         return NULL;
+    tern_tcp_listener *l = NULL;
     for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
-        const tern_tcp_listener *l = &s->tcp.listeners[i];
-        if (l->used && l->local_port == port && listener_match(l, &ip) >= 2u)
+        tern_tcp_listener *q = &s->tcp.listeners[i];
+        if (!q->used)
+            l = l ? l : q; /* the first free one */
+        else if (q->local_port == port && listener_match(q, &ip) >= 2u)
             return NULL; /* that address and port are taken */
     }
-    for (unsigned i = 0; i < TERN_CFG_TCP_LISTENERS; i++) {
-        tern_tcp_listener *l = &s->tcp.listeners[i];
-        if (l->used)
-            continue;
+    if (l) {
         memset(l, 0, sizeof *l);
         l->stack = s;
         l->used = 1;
@@ -539,8 +540,8 @@ tern_tcp_listener *tern_tcp_listen(tern_stack *s, const tern_addr *addr, uint16_
         l->backlog = backlog ? backlog : 1;
         l->accept = accept;
         l->ctx = ctx;
-        return l;
     }
+    return l;
 #else
     (void)s, (void)addr, (void)port, (void)backlog, (void)accept, (void)ctx;
 #endif
@@ -601,10 +602,13 @@ uint32_t tern_tcp_sndbuf(const tern_tcp_pcb *pcb) {
     return pcb->sndq_len >= size ? 0 : size - pcb->sndq_len;
 }
 
-static bool can_send(const tern_tcp_pcb *pcb) {
-    return (pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
-            pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD) &&
-           !(pcb->flags & TERN_TCPF_FIN_QUEUED);
+/* May len more bytes be queued now? */
+static tern_err write_check(const tern_tcp_pcb *pcb, uint32_t len) {
+    if (!(pcb->state == TERN_TCP_ESTABLISHED || pcb->state == TERN_TCP_CLOSE_WAIT ||
+          pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD) ||
+        (pcb->flags & TERN_TCPF_FIN_QUEUED))
+        return TERN_ERR_NOTCONN;
+    return len > tern_tcp_sndbuf(pcb) ? TERN_ERR_WOULDBLOCK : TERN_OK;
 }
 
 static void sndq_append(tern_tcp_pcb *pcb, tern_pbuf *p) {
@@ -626,27 +630,28 @@ static void free_list(tern_stack *s, tern_pbuf *q) {
 }
 
 /* Room left after the data of a private pool segment. */
-static uint16_t tail_room(const tern_pbuf *q) {
+static uint32_t tail_room(const tern_pbuf *q) {
     if (!q || q->kind != TERN_PBUF_POOL || q->ref != 1)
         return 0;
-    return (uint16_t)(TERN_CFG_PBUF_SIZE - q->headroom - q->len);
+    return (uint32_t)TERN_CFG_PBUF_SIZE - q->headroom - q->len;
 }
 
 tern_err tern_tcp_write(tern_tcp_pcb *pcb, const void *data, uint32_t len) {
     if (!pcb || (!data && len))
         return TERN_ERR_INVAL;
-    if (!can_send(pcb))
-        return TERN_ERR_NOTCONN;
-    if (len > tern_tcp_sndbuf(pcb))
-        return TERN_ERR_WOULDBLOCK;
+    tern_err err = write_check(pcb, len);
+    if (err != TERN_OK)
+        return err;
     const uint8_t *src = data;
     tern_pbuf *tail = pcb->sndq_tail;
-    uint16_t room = tail_room(tail);
+    uint32_t room = tail_room(tail);
     uint32_t first = len < room ? len : room;
     /* The send buffer may not take the pool's last buffers: receiving (the
-     * ACK that empties it) and the segments on their way out need them. */
-    uint32_t bufs = (len - first + TERN_CFG_PBUF_SIZE - 1u) / TERN_CFG_PBUF_SIZE;
-    if (bufs && tern_tcp_pool_free(pcb->stack) < bufs + TCP_POOL_RESERVE) {
+     * ACK that empties it) and the segments on their way out need them.
+     * (The rest needs more buffers than the pool can spare beyond its
+     * reserve exactly when it is longer than they hold: no division.) */
+    uint32_t rest = len - first, spare = tern_tcp_pool_free(pcb->stack);
+    if (rest && (spare < TCP_POOL_RESERVE || rest > (spare - TCP_POOL_RESERVE) * TERN_CFG_PBUF_SIZE)) {
         TERN_STAT_INC(pcb->stack, TCP_DROP_NOMEM);
         return TERN_ERR_NOMEM;
     }
@@ -685,10 +690,9 @@ tern_err tern_tcp_write_ref(tern_tcp_pcb *pcb, const void *data, uint16_t len, t
                             void *ctx) {
     if (!pcb || !data || !len)
         return TERN_ERR_INVAL;
-    if (!can_send(pcb))
-        return TERN_ERR_NOTCONN;
-    if (len > tern_tcp_sndbuf(pcb))
-        return TERN_ERR_WOULDBLOCK;
+    tern_err err = write_check(pcb, len);
+    if (err != TERN_OK)
+        return err;
     tern_pbuf *p = tern_pbuf_alloc_ext(pcb->stack, (void *)(uintptr_t)data, 0, len, done, ctx);
     if (!p)
         return TERN_ERR_NOMEM; /* done() already ran: the memory is the caller's again */
@@ -759,23 +763,18 @@ tern_err tern_tcp_shutdown(tern_tcp_pcb *pcb, bool rx, bool tx) {
         pcb->flags |= TERN_TCPF_RX_CLOSED;
     if (!tx)
         return TERN_OK;
-    switch (pcb->state) {
-    case TERN_TCP_SYN_SENT:
+    if (pcb->state == TERN_TCP_SYN_SENT) {
         tern_tcp_free(pcb, TERN_OK);
         return TERN_OK;
-    case TERN_TCP_SYN_RCVD:
-    case TERN_TCP_ESTABLISHED:
-        pcb->flags |= TERN_TCPF_FIN_QUEUED;
-        if (pcb->state == TERN_TCP_ESTABLISHED)
-            pcb->state = TERN_TCP_FIN_WAIT_1;
-        break;
-    case TERN_TCP_CLOSE_WAIT:
-        pcb->flags |= TERN_TCPF_FIN_QUEUED;
-        pcb->state = TERN_TCP_LAST_ACK;
-        break;
-    default:
-        return TERN_ERR_NOTCONN;
     }
+    /* Our FIN is queued: in SYN-RECEIVED it goes once established. */
+    if (pcb->state == TERN_TCP_ESTABLISHED)
+        pcb->state = TERN_TCP_FIN_WAIT_1;
+    else if (pcb->state == TERN_TCP_CLOSE_WAIT)
+        pcb->state = TERN_TCP_LAST_ACK;
+    else if (pcb->state != TERN_TCP_SYN_RCVD)
+        return TERN_ERR_NOTCONN;
+    pcb->flags |= TERN_TCPF_FIN_QUEUED;
     return tern_tcp_output(pcb);
 }
 

@@ -10,13 +10,6 @@
 
 #if TERN_CFG_TCP
 
-void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
-    uint32_t iw = (uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss;
-    pcb->cwnd = tern_tcp_wnd_of(iw);
-    pcb->ssthresh = TERN_TCP_WND_MAX;
-    tern_tcp_cc_algo_init(pcb);
-}
-
 #if TERN_CFG_TCP_SACK
 #define HIGH_RXT(pcb) ((pcb)->high_rxt)
 #else
@@ -60,6 +53,19 @@ static void note_retransmitted(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len) {
 #endif
 }
 
+/* Send the oldest unacknowledged segment again. */
+TERN_NOINLINE static void retransmit_first(tern_tcp_pcb *pcb) {
+    uint16_t n = first_segment(pcb);
+    (void)tern_tcp_send_data(pcb, pcb->snd_una, n, TERN_TCP_ACK);
+    note_retransmitted(pcb, pcb->snd_una, n);
+}
+
+/* A loss: the algorithm's new ssthresh, and recovery reaches to what was sent. */
+TERN_NOINLINE static void on_loss(tern_tcp_pcb *pcb) {
+    pcb->ssthresh = tern_tcp_wnd_of(tern_tcp_cc_loss(pcb));
+    pcb->recover = pcb->snd_max;
+}
+
 /* New data acknowledged (not in recovery, or recovery ended). */
 void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
     if (pcb->flags & TERN_TCPF_RECOVERY) {
@@ -72,10 +78,8 @@ void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked) {
         } else {
             /* Partial acknowledgement: retransmit the next hole, deflate. */
             if (!retransmit_next_hole(pcb) && !SEQ_LT(pcb->snd_una, HIGH_RXT(pcb))) {
-                uint16_t n = first_segment(pcb);
-                (void)tern_tcp_send_data(pcb, pcb->snd_una, n, TERN_TCP_ACK);
+                retransmit_first(pcb);
                 TERN_STAT_INC(pcb->stack, TCP_RETRANSMIT);
-                note_retransmitted(pcb, pcb->snd_una, n);
             }
             pcb->cwnd = tern_tcp_wnd_of((pcb->cwnd > acked ? pcb->cwnd - acked : 0u) + pcb->mss);
         }
@@ -119,24 +123,20 @@ void tern_tcp_cc_dupack(tern_tcp_pcb *pcb) {
      * apart (RFC 6675 5), so recovery starts, also after a timeout. */
     if (SEQ_LEQ(pcb->snd_una, pcb->recover) && !(TERN_CFG_TCP_SACK && (pcb->flags & TERN_TCPF_SACK)))
         return;
-    pcb->ssthresh = tern_tcp_wnd_of(tern_tcp_cc_loss(pcb));
-    pcb->recover = pcb->snd_max;
+    on_loss(pcb);
     pcb->flags |= TERN_TCPF_RECOVERY;
     pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn */
-    uint16_t n = first_segment(pcb);
 #if TERN_CFG_TCP_SACK
     pcb->high_rxt = pcb->snd_una;
 #endif
-    (void)tern_tcp_send_data(pcb, pcb->snd_una, n, TERN_TCP_ACK);
+    retransmit_first(pcb);
     TERN_STAT_INC(pcb->stack, TCP_FAST_RETRANSMIT);
-    note_retransmitted(pcb, pcb->snd_una, n);
     pcb->cwnd = tern_tcp_wnd_of(pcb->ssthresh + 3u * pcb->mss);
 }
 
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb) {
-    pcb->ssthresh = tern_tcp_wnd_of(tern_tcp_cc_loss(pcb));
+    on_loss(pcb);
     pcb->cwnd = pcb->mss;
-    pcb->recover = pcb->snd_max;
     pcb->flags &= (uint16_t)~TERN_TCPF_RECOVERY;
     pcb->dupacks = 0;
 #if TERN_CFG_TCP_SACK

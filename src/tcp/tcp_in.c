@@ -23,6 +23,25 @@ static uint32_t seg_space(const tcp_seg *seg) {
     return seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) + ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
 }
 
+/* The application's recv callback, if any, with p (NULL: the peer
+ * closed), pcb marked active while it runs. */
+TERN_NOINLINE static void app_recv(tern_tcp_pcb *pcb, tern_pbuf *p) {
+    if (!pcb->cb || !pcb->cb->recv)
+        return;
+    pcb->stack->tcp.active = pcb;
+    pcb->cb->recv(pcb->ctx, pcb, p);
+    pcb->stack->tcp.active = NULL;
+}
+
+/* An active open (or a simultaneous one) completed: tell the application. */
+static void app_connected(tern_tcp_pcb *pcb) {
+    tern_stack *s = pcb->stack;
+    s->tcp.active = pcb;
+    if (pcb->cb && pcb->cb->connected)
+        pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
+    s->tcp.active = NULL;
+}
+
 #define OOW_ACK_INTERVAL_MS 10u
 
 /* ACKs for segments we do not accept are rate-limited per connection, so
@@ -40,8 +59,12 @@ static void challenge_ack(tern_tcp_pcb *pcb) {
     oow_ack(pcb);
 }
 
-/* Options from the peer's SYN: MSS, window scale, timestamps. */
-TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+/* The peer's SYN: its sequence number and window, and its options (MSS,
+ * window scale, timestamps, SACK); then the initial congestion window. */
+TERN_NOINLINE static void take_syn(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
+    pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
+    pcb->snd_wnd = h->wnd; /* never scaled in a SYN */
+    pcb->snd_wl1 = h->seq;
     pcb->mss = tern_tcp_mss_for(pcb->stack, &pcb->remote_ip, TCP_ZONE(pcb), h->mss ? h->mss : 536u);
 #if TERN_CFG_TCP_WSCALE
     if (h->wscale != TERN_TCP_NO_WSCALE) {
@@ -67,6 +90,13 @@ TERN_NOINLINE static void take_syn_options(tern_tcp_pcb *pcb, const tern_tcp_rep
     else
         pcb->flags &= (uint16_t)~TERN_TCPF_SACK;
 #endif
+    tern_tcp_cc_init(pcb);
+}
+
+/* Does ack acknowledge something sent and not yet acknowledged (snd_una <
+ * ack <= snd_max)? One unsigned compare, as snd_max - snd_una < 2^31. */
+static bool acks_new(const tern_tcp_pcb *pcb, uint32_t ack) {
+    return ack - pcb->snd_una - 1u < pcb->snd_max - pcb->snd_una;
 }
 
 /* ---- LISTEN ------------------------------------------------------------- */
@@ -101,12 +131,8 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 #if TERN_CFG_IPV6
     pcb->zone = seg->zone;
 #endif
-    pcb->rcv_nxt = pcb->rcv_adv = seg->h.seq + 1u;
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = tern_tcp_isn(s, pcb);
-    pcb->snd_wnd = seg->h.wnd; /* never scaled in a SYN */
-    pcb->snd_wl1 = seg->h.seq;
-    take_syn_options(pcb, &seg->h);
-    tern_tcp_cc_init(pcb);
+    take_syn(pcb, &seg->h);
     pcb->state = TERN_TCP_SYN_RCVD;
     pcb->ctx = l;
     pcb->flags |= TERN_TCPF_PASSIVE;
@@ -120,14 +146,14 @@ static void listen_input(tern_tcp_listener *l, tcp_seg *seg) {
 static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
     const tern_tcp_repr *h = &seg->h;
-    bool ack_ok = (h->flags & TERN_TCP_ACK) && SEQ_GT(h->ack, pcb->snd_una) && SEQ_LEQ(h->ack, pcb->snd_max);
-    if ((h->flags & TERN_TCP_ACK) && !ack_ok) {
+    /* From here on, an ACK is an acceptable one. */
+    if ((h->flags & TERN_TCP_ACK) && !acks_new(pcb, h->ack)) {
         if (!(h->flags & TERN_TCP_RST))
             tern_tcp_send_rst_for(s, seg);
         return;
     }
     if (h->flags & TERN_TCP_RST) {
-        if (ack_ok) {
+        if (h->flags & TERN_TCP_ACK) {
             TERN_STAT_INC(s, TCP_RST_RX);
             tern_tcp_free(pcb, TERN_ERR_REFUSED);
         }
@@ -135,19 +161,15 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     }
     if (!(h->flags & TERN_TCP_SYN))
         return;
-    pcb->rcv_nxt = pcb->rcv_adv = h->seq + 1u;
-    take_syn_options(pcb, h);
-    pcb->snd_wnd = h->wnd;
-    pcb->snd_wl1 = h->seq;
-    tern_tcp_cc_init(pcb);
-    if (!ack_ok) {
+    take_syn(pcb, h);
+    if (!(h->flags & TERN_TCP_ACK)) {
         /* Simultaneous open: answer with SYN-ACK and wait (RFC 9293 3.5). */
         pcb->state = TERN_TCP_SYN_RCVD;
-        pcb->snd_nxt = pcb->snd_una;
-        (void)tern_tcp_send_syn(pcb);
+        (void)tern_tcp_send_syn(pcb); /* (it sets snd_nxt) */
         return;
     }
-    if (!(pcb->flags & TERN_TCPF_TS) && (pcb->flags & TERN_TCPF_RTT_RUNNING) == 0 && pcb->nrtx == 0)
+    /* (No data has gone out yet, so no segment is being timed: RTT_RUNNING is clear.) */
+    if (!TCP_TS_ON(pcb) && pcb->nrtx == 0)
         tern_tcp_rtt_sample(pcb, s->now - (pcb->rto_due - pcb->rto));
     pcb->snd_una = h->ack;
     pcb->nrtx = 0;
@@ -155,10 +177,7 @@ static void syn_sent_input(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
     tern_tcp_heard(pcb);
     pcb->flags |= TERN_TCPF_ACK_NOW;
-    s->tcp.active = pcb;
-    if (pcb->cb && pcb->cb->connected)
-        pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
-    s->tcp.active = NULL;
+    app_connected(pcb);
     if (dead(pcb)) {
         tern_tcp_free(pcb, TERN_OK);
         return;
@@ -179,21 +198,15 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
 #endif
-    uint32_t wnd = tern_tcp_rcv_wnd(pcb);
-    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
-        wnd = pcb->rcv_adv - pcb->rcv_nxt;
+    uint32_t wnd = tern_tcp_wnd_offered(pcb);
+    /* Offsets from rcv_nxt: x lies in the window when x - rcv_nxt < wnd
+     * (unsigned; the window is below 2^31). Acceptable: the first or the
+     * last sequence number the segment occupies in the window; with the
+     * window closed, one without data at exactly rcv_nxt (ACKs, a FIN). */
     uint32_t space = seg_space(seg);
-    uint32_t seq = h->seq, last = h->seq + (space ? space - 1u : 0u);
-    bool ok;
-    if (!space)
-        ok = wnd ? SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LT(seq, pcb->rcv_nxt + wnd) : seq == pcb->rcv_nxt;
-    else
-        ok = wnd && ((SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LT(seq, pcb->rcv_nxt + wnd)) ||
-                     (SEQ_GEQ(last, pcb->rcv_nxt) && SEQ_LT(last, pcb->rcv_nxt + wnd)));
-    /* A zero window still takes ACKs and a FIN at exactly rcv_nxt. */
-    if (!ok && !wnd && seq == pcb->rcv_nxt && !seg->len)
-        ok = true;
-    if (ok)
+    uint32_t seq = h->seq, d = seq - pcb->rcv_nxt;
+    if (d < wnd || d + (space ? space - 1u : 0u) < wnd ||
+        (d | seg->len | wnd) == 0) /* (branch-free "all 0") */
         return CONTINUE;
     TERN_STAT_INC(pcb->stack, TCP_DROP_SEQ);
     if (h->flags & TERN_TCP_RST)
@@ -201,15 +214,15 @@ static enum step check_sequence(tern_tcp_pcb *pcb, tcp_seg *seg) {
     /* With our window closed nothing is acceptable, "but special allowance
      * should be made to accept valid ACKs" (RFC 9293 3.10.7.4): the peer's
      * ACK may sit one past rcv_nxt after its zero-window probe. */
-    bool closed_window_ack = !wnd && SEQ_GEQ(seq, pcb->rcv_nxt) && SEQ_LEQ(seq, pcb->rcv_nxt + 1u);
-    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && seq + space == pcb->rcv_nxt) {
+    bool closed_window_ack = (wnd | (d >> 1)) == 0; /* !wnd && d <= 1 */
+    if (pcb->state == TERN_TCP_TIME_WAIT && (h->flags & TERN_TCP_FIN) && d + space == 0) {
         /* The peer's FIN again: our last ACK was lost. Acknowledge every
          * copy and restart the 2 MSL wait (RFC 9293 3.10.7.4, TIME-WAIT). */
         tern_tcp_send_ack(pcb);
         tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
         return DONE;
     }
-    if (SEQ_LEQ(seq + space, pcb->rcv_nxt) || closed_window_ack) {
+    if ((int32_t)(d + space) <= 0 || closed_window_ack) { /* seq + space at or before rcv_nxt */
         /* A duplicate (BSD's "todrop" case): its data is old, but its ACK
          * may be news, e.g. when both sides went back after a timeout. A
          * duplicate with data is acknowledged at once (the sender learns
@@ -240,7 +253,7 @@ static enum step check_rst(tern_tcp_pcb *pcb, tcp_seg *seg) {
         return DONE;
     }
     /* A passive open that is reset just goes away (RFC 9293 3.10.7.4). */
-    tern_tcp_free(pcb, tern_tcp_listener_of(pcb) ? TERN_OK : TERN_ERR_RESET);
+    tern_tcp_free(pcb, (pcb->flags & TERN_TCPF_PASSIVE) ? TERN_OK : TERN_ERR_RESET);
     return DONE;
 }
 
@@ -255,8 +268,7 @@ static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
             seg->h.flags &= (uint8_t)~TERN_TCP_SYN;
             return CONTINUE;
         }
-        pcb->snd_nxt = pcb->snd_una; /* the peer lost our SYN-ACK */
-        (void)tern_tcp_send_syn(pcb);
+        (void)tern_tcp_send_syn(pcb); /* the peer lost our SYN-ACK */
         return DONE;
     }
     challenge_ack(pcb);
@@ -266,7 +278,7 @@ static enum step check_syn(tern_tcp_pcb *pcb, tcp_seg *seg) {
 /* SYN-RECEIVED -> ESTABLISHED, and the listener's accept callback. */
 static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_stack *s = pcb->stack;
-    if (SEQ_LEQ(seg->h.ack, pcb->snd_una) || SEQ_GT(seg->h.ack, pcb->snd_max)) {
+    if (!acks_new(pcb, seg->h.ack)) {
         tern_tcp_send_rst_for(s, seg);
         return DONE;
     }
@@ -280,10 +292,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
     tern_tcp_timer_clear(pcb, TCP_T_RTO);
     tern_tcp_listener *l = tern_tcp_listener_of(pcb);
     if (!l) { /* simultaneous open: ours */
-        s->tcp.active = pcb;
-        if (pcb->cb && pcb->cb->connected)
-            pcb->cb->connected(pcb->ctx, pcb, TERN_OK);
-        s->tcp.active = NULL;
+        app_connected(pcb);
     } else {
         l->pending--;
         pcb->flags &= (uint16_t)~TERN_TCPF_PASSIVE;
@@ -299,8 +308,7 @@ static enum step establish(tern_tcp_pcb *pcb, tcp_seg *seg) {
             tern_tcp_free(pcb, TERN_OK);
         return DONE;
     }
-    tern_tcp_heard(pcb);
-    return CONTINUE;
+    return CONTINUE; /* (established_input calls tern_tcp_heard after the ACK) */
 }
 
 static void update_window(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
@@ -329,7 +337,7 @@ static bool tsecr_usable(const tern_stack *s, uint32_t tsecr) {
 
 static void rtt_from_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
     tern_stack *s = pcb->stack;
-    if ((pcb->flags & TERN_TCPF_TS) && h->has_ts && pcb->nrtx == 0) {
+    if (TCP_TS_ON(pcb) && h->has_ts && pcb->nrtx == 0) {
         if (tsecr_usable(s, h->tsecr))
             tern_tcp_rtt_sample(pcb, s->now - (h->tsecr - 1u)); /* we send ms + 1 */
     } else if ((pcb->flags & TERN_TCPF_RTT_RUNNING) && SEQ_GT(h->ack, pcb->rtt_seq)) {
@@ -345,9 +353,7 @@ static bool take_ack(tern_tcp_pcb *pcb, const tern_tcp_repr *h) {
      * ACK is within snd_max), even if a timeout has since taken snd_nxt
      * back before it and cleared FIN_SENT until it goes out again. */
     bool fin_acked = (pcb->flags & TERN_TCPF_FIN_QUEUED) && acked > pcb->sndq_len;
-    uint32_t data = fin_acked ? acked - 1u : acked;
-    if (data > pcb->sndq_len)
-        data = pcb->sndq_len;
+    uint32_t data = acked < pcb->sndq_len ? acked : pcb->sndq_len; /* (less the FIN, when acked) */
     rtt_from_ack(pcb, h);
     tern_tcp_sndq_ack(pcb, data);
     pcb->snd_una = h->ack;
@@ -405,95 +411,93 @@ static enum step check_ack(tern_tcp_pcb *pcb, tcp_seg *seg) {
 #if TERN_CFG_TCP_SACK
     tern_tcp_sack_update(pcb, h);
 #endif
-    if (SEQ_GT(h->ack, pcb->snd_una)) {
-        update_window(pcb, h);
+    if (SEQ_LT(h->ack, pcb->snd_una)) /* old: only its data and FIN count */
+        return CONTINUE;
+    uint32_t old_wnd = pcb->snd_wnd;
+    update_window(pcb, h);
+    if (h->ack != pcb->snd_una) { /* new data acknowledged */
         if (take_ack(pcb, h) && fin_acked(pcb) == DONE)
             return DONE;
         if (dead(pcb))
             return DONE;
-    } else if (h->ack == pcb->snd_una) {
-        uint32_t old_wnd = pcb->snd_wnd;
-        update_window(pcb, h);
-        if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd &&
-            tern_tcp_flight(pcb))
-            tern_tcp_cc_dupack(pcb);
+    } else if (!seg->len && !seg->old && !(h->flags & TERN_TCP_FIN) && pcb->snd_wnd == old_wnd &&
+               tern_tcp_flight(pcb)) {
+        tern_tcp_cc_dupack(pcb);
     }
     return CONTINUE;
 }
 
 /* ---- Data and FIN ---------------------------------------------------------- */
 
-static uint32_t seq_of(const tern_pbuf *q) {
-    uint8_t b[4];
-    tern_pbuf_copy_out(q, 4, b, 4);
-    return tern_rd32(b);
+/* An out-of-order segment keeps its TCP header: set (fin: TERN_TCP_FIN) or
+ * clear (0) the FIN flag in it. */
+TERN_NOINLINE static void set_fin(tern_pbuf *q, uint32_t fin) {
+    uint8_t f;
+    tern_pbuf_copy_out(q, 13, &f, 1);
+    f = (uint8_t)((f & ~TERN_TCP_FIN) | fin);
+    tern_pbuf_copy_in(q, 13, &f, 1);
 }
 
-static uint16_t hlen_of(const tern_pbuf *q) {
-    uint8_t b;
-    tern_pbuf_copy_out(q, 12, &b, 1);
-    return (uint16_t)((b >> 4) * 4u);
-}
+/* What the kept header of an out-of-order segment says, read at once. */
+typedef struct ooseq_hdr {
+    uint32_t seq, end; /* its data: [seq, end) */
+    uint32_t hlen;
+    uint32_t fin; /* TERN_TCP_FIN or 0 */
+} ooseq_hdr;
 
-static bool fin_of(const tern_pbuf *q) {
-    uint8_t b;
-    tern_pbuf_copy_out(q, 13, &b, 1);
-    return (b & TERN_TCP_FIN) != 0;
+TERN_NOINLINE static void read_kept(const tern_pbuf *q, ooseq_hdr *k) {
+    uint8_t b[10]; /* bytes 4-13: sequence number ... flags */
+    tern_pbuf_copy_out(q, 4, b, sizeof b);
+    k->seq = tern_rd32(b);
+    k->hlen = (uint32_t)(b[8] >> 4) * 4u;
+    k->end = k->seq + q->tot_len - k->hlen;
+    k->fin = b[9] & TERN_TCP_FIN;
 }
 
 /* Hand in-order data to the application (it owns p from here). */
 static void deliver(tern_tcp_pcb *pcb, tern_pbuf *p) {
-    if (!p->tot_len || (pcb->flags & TERN_TCPF_RX_CLOSED)) {
-        tern_pbuf_free(pcb->stack, p);
+    if (p->tot_len && !(pcb->flags & TERN_TCPF_RX_CLOSED) && pcb->cb && pcb->cb->recv) {
+        pcb->rcv_pending = tern_tcp_wnd_of((uint32_t)pcb->rcv_pending + p->tot_len); /* within the window */
+        app_recv(pcb, p);
         return;
     }
-    pcb->rcv_pending = tern_tcp_wnd_of((uint32_t)pcb->rcv_pending + p->tot_len); /* within the window */
-    if (pcb->cb && pcb->cb->recv) {
-        pcb->stack->tcp.active = pcb;
-        pcb->cb->recv(pcb->ctx, pcb, p);
-        pcb->stack->tcp.active = NULL;
-    } else {
-        pcb->rcv_pending = (tern_tcp_wnd)(pcb->rcv_pending - p->tot_len);
-        tern_pbuf_free(pcb->stack, p);
-    }
+    tern_pbuf_free(pcb->stack, p); /* nobody takes it */
 }
 
 /* Data arriving right after a kept run joins it (its header stripped), so
  * the queue holds one entry per contiguous run (per hole, as SACK sees
  * them), however many segments a large window brings in behind a loss. */
-static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, tern_pbuf *whole, uint16_t hlen, uint16_t len) {
-    uint8_t flags;
-    if (fin_of(run) || (uint32_t)run->tot_len + len > 0xFFFFu)
+static bool ooseq_extend(tern_tcp_pcb *pcb, tern_pbuf *run, const ooseq_hdr *rk, tern_pbuf *whole,
+                         uint16_t hlen, uint16_t len, bool fin) {
+    if (rk->fin || (uint32_t)run->tot_len + len > 0xFFFFu)
         return false;
-    tern_pbuf_copy_out(whole, 13, &flags, 1);
     tern_pbuf *data = tern_pbuf_strip(pcb->stack, whole, hlen);
     if (data && tern_pbuf_cat(run, data) != TERN_OK)
         tern_pbuf_free(pcb->stack, data); /* cannot happen: the length was checked */
-    if (flags & TERN_TCP_FIN) {
-        uint8_t rf;
-        tern_pbuf_copy_out(run, 13, &rf, 1);
-        rf |= TERN_TCP_FIN;
-        tern_pbuf_copy_in(run, 13, &rf, 1);
-    }
+    if (fin)
+        set_fin(run, TERN_TCP_FIN);
     return true;
 }
 
-/* Keep a segment that arrived ahead of a hole (its TCP header kept). */
-static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t hlen, uint16_t len) {
+/* Keep a segment that arrived ahead of a hole (its TCP header kept; fin:
+ * its FIN flag). */
+static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint16_t hlen, uint16_t len,
+                         bool fin) {
     if (!len) {
         tern_pbuf_free(pcb->stack, whole);
         return;
     }
     tern_pbuf **pp = &pcb->ooseq;
     for (; *pp; pp = &(*pp)->next_pkt) {
-        uint32_t qs = seq_of(*pp);
-        if (qs == seq) { /* duplicate start: keep the one we have */
+        ooseq_hdr k;
+        read_kept(*pp, &k);
+        if (k.seq == seq) { /* duplicate start: keep the one we have */
             tern_pbuf_free(pcb->stack, whole);
             return;
         }
-        if (SEQ_GT(qs, seq))
+        if (SEQ_GT(k.seq, seq))
             break;
-        if (qs + (*pp)->tot_len - hlen_of(*pp) == seq && ooseq_extend(pcb, *pp, whole, hlen, len)) {
+        if (k.end == seq && ooseq_extend(pcb, *pp, &k, whole, hlen, len, fin)) {
 #if TERN_CFG_TCP_SACK
             pcb->ooseq_recent = seq;
 #endif
@@ -518,24 +522,21 @@ static void ooseq_insert(tern_tcp_pcb *pcb, tern_pbuf *whole, uint32_t seq, uint
 static bool ooseq_drain(tern_tcp_pcb *pcb) {
     while (pcb->ooseq) {
         tern_pbuf *q = pcb->ooseq;
-        uint32_t qs = seq_of(q);
-        uint16_t hl = hlen_of(q);
-        uint32_t qlen = (uint32_t)q->tot_len - hl;
-        if (SEQ_GT(qs, pcb->rcv_nxt))
+        ooseq_hdr k;
+        read_kept(q, &k);
+        if (SEQ_GT(k.seq, pcb->rcv_nxt))
             return false;
         pcb->ooseq = q->next_pkt;
         q->next_pkt = NULL;
         pcb->ooseq_n--;
-        bool fin = fin_of(q);
-        if (SEQ_LEQ(qs + qlen, pcb->rcv_nxt) && !(fin && qs + qlen == pcb->rcv_nxt)) {
+        if (SEQ_LEQ(k.end, pcb->rcv_nxt) && !(k.fin && k.end == pcb->rcv_nxt)) {
             tern_pbuf_free(pcb->stack, q); /* entirely old */
             continue;
         }
-        uint32_t skip = pcb->rcv_nxt - qs;
-        q = tern_pbuf_strip(pcb->stack, q, (uint16_t)(hl + skip));
-        pcb->rcv_nxt += qlen - skip;
+        q = tern_pbuf_strip(pcb->stack, q, (uint16_t)(k.hlen + (pcb->rcv_nxt - k.seq)));
+        pcb->rcv_nxt = k.end;
         deliver(pcb, q);
-        if (fin)
+        if (k.fin)
             return true;
     }
     return false;
@@ -548,7 +549,8 @@ static void ack_data(tern_tcp_pcb *pcb, uint16_t len) {
     uint16_t smss = tern_tcp_smss(pcb);
     /* A segment of two MSS or more (coalesced by the driver: GRO/LRO) is
      * already the second full segment. */
-    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || len < smss || len >= 2u * smss || pcb->ooseq) {
+    if ((pcb->flags & TERN_TCPF_ACK_DELAY) || (uint32_t)len - smss >= smss /* not one full segment */ ||
+        pcb->ooseq) {
         pcb->flags |= TERN_TCPF_ACK_NOW;
         return;
     }
@@ -596,21 +598,20 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
         if (SEQ_GT(seq + len, edge)) {
             len = SEQ_GT(edge, seq) ? (uint16_t)(edge - seq) : 0;
             tern_pbuf_trim(pcb->stack, whole, (uint16_t)(seg->h.hlen + len));
-            if (fin) { /* the FIN lies beyond the window too: clear it in the kept header */
-                uint8_t f;
-                tern_pbuf_copy_out(whole, 13, &f, 1);
-                f &= (uint8_t)~TERN_TCP_FIN;
-                tern_pbuf_copy_in(whole, 13, &f, 1);
-            }
+            if (fin) /* the FIN lies beyond the window too: clear it in the kept header */
+                set_fin(whole, 0);
+            fin = false;
         }
-        ooseq_insert(pcb, whole, seq, seg->h.hlen, len);
+        ooseq_insert(pcb, whole, seq, seg->h.hlen, len, fin);
         pcb->flags |= TERN_TCPF_ACK_NOW; /* a duplicate ACK tells the sender */
         return false;
     }
     /* Trim what we already have, and what lies beyond the window. */
     uint32_t skip = pcb->rcv_nxt - seq;
-    tern_pbuf *p = tern_pbuf_strip(pcb->stack, whole, (uint16_t)(seg->h.hlen + (skip < len ? skip : len)));
-    len = (uint16_t)(skip < len ? len - skip : 0);
+    if (skip > len)
+        skip = len;
+    tern_pbuf *p = tern_pbuf_strip(pcb->stack, whole, (uint16_t)(seg->h.hlen + skip));
+    len = (uint16_t)(len - skip);
     uint32_t wnd = tern_tcp_rcv_wnd(pcb);
     if (len > wnd) {
         tern_pbuf_trim(pcb->stack, p, (uint16_t)wnd);
@@ -633,25 +634,20 @@ static bool process_data(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
 static void process_fin(tern_tcp_pcb *pcb) {
     pcb->rcv_nxt += 1u;
     pcb->flags |= TERN_TCPF_ACK_NOW;
-    switch (pcb->state) {
-    case TERN_TCP_ESTABLISHED:
-        pcb->state = TERN_TCP_CLOSE_WAIT;
-        break;
-    case TERN_TCP_FIN_WAIT_1:
-        pcb->state = TERN_TCP_CLOSING; /* our FIN is not acknowledged yet */
-        break;
-    case TERN_TCP_FIN_WAIT_2:
+    /* ESTABLISHED -> CLOSE-WAIT, FIN-WAIT-1 -> CLOSING (our FIN is not
+     * acknowledged yet): both three states on. */
+    _Static_assert(TERN_TCP_CLOSE_WAIT == TERN_TCP_ESTABLISHED + 3 &&
+                       TERN_TCP_CLOSING == TERN_TCP_FIN_WAIT_1 + 3 &&
+                       TERN_TCP_FIN_WAIT_1 == TERN_TCP_ESTABLISHED + 1,
+                   "tcp state order");
+    if ((unsigned)pcb->state - TERN_TCP_ESTABLISHED < 2u) {
+        pcb->state = (uint8_t)(pcb->state + 3u);
+    } else if (pcb->state == TERN_TCP_FIN_WAIT_2) {
         tern_tcp_send_ack(pcb);
         tern_tcp_enter_time_wait(pcb);
-        break;
-    default:
-        break;
     }
-    if (pcb->cb && pcb->cb->recv && !(pcb->flags & TERN_TCPF_RX_CLOSED)) {
-        pcb->stack->tcp.active = pcb;
-        pcb->cb->recv(pcb->ctx, pcb, NULL);
-        pcb->stack->tcp.active = NULL;
-    }
+    if (!(pcb->flags & TERN_TCPF_RX_CLOSED))
+        app_recv(pcb, NULL);
 }
 
 static void established_input(tern_tcp_pcb *pcb, tcp_seg *seg, tern_pbuf *whole) {
@@ -720,20 +716,14 @@ static bool parse(tern_stack *s, const tern_netif *nif, tern_pbuf *p, uint32_t p
             TERN_STAT_INC(s, TCP_DROP_OPTIONS);
         return false;
     }
-    uint8_t f = seg->h.flags;
-    if (((f & TERN_TCP_SYN) && (f & (TERN_TCP_FIN | TERN_TCP_RST))) || (p->flags & TERN_PBUF_F_IP_GROUP) ||
-        !seg->h.sport || !seg->h.dport) {
-        TERN_STAT_INC(s, TCP_DROP_FLAGS);
-        return false;
-    }
-    seg->len = (uint16_t)(p->tot_len - seg->h.hlen);
-    seg->old = 0;
-    return true;
+    return true; /* (segment_input checks the flags and ports) */
 }
 
 /* A parsed segment (seg: header, addresses) with its payload p: to its
- * connection, a listener, or a reset. Consumes p. */
-static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg);
+ * connection, a listener, or a reset. Consumes p. Out of line: its steps
+ * then reach seg through a register, where Thumb has short loads, not
+ * through the stack pointer, where it has none for bytes and halfwords. */
+TERN_NOINLINE static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg);
 
 #if TERN_CFG_IPV4
 void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
@@ -778,7 +768,16 @@ void tern_tcp_input6(tern_netif *nif, tern_pbuf *p, const tern_ipv6_repr *ip) {
 }
 #endif
 
-static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
+TERN_NOINLINE static void segment_input(tern_stack *s, tern_pbuf *p, tcp_seg *seg) {
+    uint32_t f = seg->h.flags;
+    if (((f & TERN_TCP_SYN) && (f & (TERN_TCP_FIN | TERN_TCP_RST))) || (p->flags & TERN_PBUF_F_IP_GROUP) ||
+        !seg->h.sport || !seg->h.dport) {
+        TERN_STAT_INC(s, TCP_DROP_FLAGS);
+        tern_pbuf_free(s, p);
+        return;
+    }
+    seg->len = (uint16_t)(p->tot_len - seg->h.hlen);
+    seg->old = 0;
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, &seg->dst, seg->h.dport, &seg->src, seg->h.sport);
     if (pcb && time_wait_reusable(pcb, seg) && tern_tcp_find_listener(s, &seg->dst, seg->h.dport)) {
         tern_tcp_free(pcb, TERN_OK);
@@ -818,9 +817,7 @@ static void lower_mss(tern_tcp_pcb *pcb, uint16_t mss, bool resend) {
     pcb->mss = mss;
     if (!resend || pcb->state == TERN_TCP_SYN_SENT || pcb->state == TERN_TCP_SYN_RCVD)
         return;
-    pcb->snd_nxt = pcb->snd_una;
-    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
-    (void)tern_tcp_output(pcb);
+    tern_tcp_go_back(pcb);
 }
 
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
@@ -834,8 +831,9 @@ void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
 #endif
     tern_tcp_pcb *pcb = tern_tcp_lookup(s, &lip, e->sport, &rip, e->dport);
     /* The quoted segment must be one we have in flight (RFC 5927 4.1):
-     * a blind attacker must not shrink our segments. */
-    if (!pcb || SEQ_LT(e->seq, pcb->snd_una) || SEQ_GEQ(e->seq, pcb->snd_max))
+     * a blind attacker must not shrink our segments. (snd_una <= seq <
+     * snd_max as one unsigned compare: snd_max - snd_una < 2^31.) */
+    if (!pcb || e->seq - pcb->snd_una >= pcb->snd_max - pcb->snd_una)
         return;
 #if TERN_CFG_IPV6
     if (v6) {

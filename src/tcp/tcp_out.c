@@ -28,14 +28,22 @@ uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb) {
     return pcb->rcv_pending >= size ? 0 : size - pcb->rcv_pending;
 }
 
+uint32_t tern_tcp_wnd_offered(const tern_tcp_pcb *pcb) {
+    uint32_t wnd = tern_tcp_rcv_wnd(pcb);
+    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > wnd)
+        wnd = pcb->rcv_adv - pcb->rcv_nxt;
+    return wnd;
+}
+
 /* The window field to send, never moving the advertised right edge back. */
 static uint16_t window_field(tern_tcp_pcb *pcb, bool syn) {
-    uint32_t avail = tern_tcp_rcv_wnd(pcb);
-    if (SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) && pcb->rcv_adv - pcb->rcv_nxt > avail)
-        avail = pcb->rcv_adv - pcb->rcv_nxt;
+    uint32_t avail = tern_tcp_wnd_offered(pcb);
     uint8_t shift = syn ? 0 : (uint8_t)TCP_RCV_WSCALE(pcb);
     uint32_t field = avail >> shift;
-    if (field > 0xFFFFu)
+    /* (Without window scaling no window passes 64 KB: config.h asserts the
+     * window and buffer sizes, and the advertised edge is at most one such
+     * window ahead.) */
+    if (TERN_CFG_TCP_WSCALE && field > 0xFFFFu)
         field = 0xFFFFu;
     uint32_t edge = pcb->rcv_nxt + (field << shift);
     if (SEQ_GT(edge, pcb->rcv_adv))
@@ -65,7 +73,12 @@ static void ooseq_range(const tern_pbuf *q, uint32_t *start, uint32_t *end) {
  * the out-of-order queue, the one holding the latest arrival first. */
 static void sack_blocks(const tern_tcp_pcb *pcb, tern_tcp_opts *o) {
     uint32_t runs[TERN_TCP_MAX_SACK][2];
-    unsigned n = 0, max = o->has_ts ? 3u : 4u, first = 0;
+#if TERN_CFG_TCP_TIMESTAMPS
+    unsigned max = o->has_ts ? 3u : 4u;
+#else
+    unsigned max = 4u;
+#endif
+    unsigned n = 0, first = 0;
     for (const tern_pbuf *q = pcb->ooseq; q; q = q->next_pkt) {
         uint32_t s, e;
         ooseq_range(q, &s, &e);
@@ -92,26 +105,32 @@ static void sack_blocks(const tern_tcp_pcb *pcb, tern_tcp_opts *o) {
 #endif
 
 static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tcp_opts *o) {
-    memset(o, 0, sizeof *o);
+    *o = (tern_tcp_opts){0};
+#if TERN_CFG_TCP_WSCALE
     o->wscale = TERN_TCP_NO_WSCALE;
+#endif
     if (flags & TERN_TCP_SYN) {
         o->mss = tern_tcp_mss_for(pcb->stack, &pcb->remote_ip, TCP_ZONE(pcb), 0);
         bool offer = pcb->state == TERN_TCP_SYN_SENT;
+        (void)offer; /* (no option to offer in a minimal build) */
 #if TERN_CFG_TCP_WSCALE
         if (offer || (pcb->flags & TERN_TCPF_WSCALE)) {
             pcb->rcv_wscale = our_wscale();
             o->wscale = pcb->rcv_wscale;
         }
 #endif
-        if (TERN_CFG_TCP_TIMESTAMPS && (offer || (pcb->flags & TERN_TCPF_TS)))
+#if TERN_CFG_TCP_TIMESTAMPS
+        if (offer || TCP_TS_ON(pcb))
             o->has_ts = 1;
+#endif
 #if TERN_CFG_TCP_SACK
         o->sack_ok = offer || (pcb->flags & TERN_TCPF_SACK);
 #endif
-    } else if (pcb->flags & TERN_TCPF_TS) {
-        o->has_ts = 1;
     }
 #if TERN_CFG_TCP_TIMESTAMPS
+    else if (TCP_TS_ON(pcb)) {
+        o->has_ts = 1;
+    }
     if (o->has_ts) {
         o->tsval = pcb->stack->now + 1u; /* our timestamp clock: ms + 1, never the "no echo" 0 */
         o->tsecr = pcb->ts_recent;
@@ -131,7 +150,7 @@ static void fill_options(tern_tcp_pcb *pcb, uint8_t flags, uint16_t len, tern_tc
  * unacknowledged byte, into p at dst_off. With large buffers (window
  * scaling) the walk starts where the previous segment was cut, not at the
  * head of the buffer, so sending a window is linear in its size. */
-static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t dst_off, uint16_t n) {
+static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint32_t dst_off, uint32_t n) {
     off += pcb->sndq_off;
     tern_pbuf *q = tern_tcp_sndq_head(pcb);
 #if TERN_CFG_TCP_WSCALE
@@ -151,10 +170,10 @@ static void sndq_copy(tern_tcp_pcb *pcb, uint32_t off, tern_pbuf *p, uint16_t ds
             off -= q->len;
             continue;
         }
-        uint16_t k = (uint16_t)(q->len - off < n ? q->len - off : n);
-        tern_pbuf_copy_in(p, dst_off, q->payload + off, k);
-        dst_off = (uint16_t)(dst_off + k);
-        n = (uint16_t)(n - k);
+        uint32_t k = q->len - off < n ? q->len - off : n;
+        tern_pbuf_copy_in(p, (uint16_t)dst_off, q->payload + off, (uint16_t)k);
+        dst_off += k;
+        n -= k;
         off = 0;
 #if TERN_CFG_TCP_WSCALE
         pcb->sndq_cur = q;
@@ -209,9 +228,17 @@ static uint32_t pseudo(const tern_tcp_ip *src, const tern_tcp_ip *dst, uint16_t 
 #endif
 }
 
-/* Send p (TCP header first, checksum done) from src to dst by the IP of their family. */
-static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src, const tern_tcp_ip *dst,
-                          uint8_t zone, uint8_t ttl, uint8_t tos) {
+/* Send p (TCP header first) from src to dst by the IP of their family,
+ * with its checksum filled in unless the interface computes it (csum
+ * false: the field is left 0). */
+TERN_NOINLINE static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src,
+                                        const tern_tcp_ip *dst, bool csum, uint8_t zone, uint8_t ttl,
+                                        uint8_t tos) {
+    if (csum) {
+        uint32_t acc = pseudo(src, dst, p->tot_len);
+        tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
+    }
+    TERN_STAT_INC(s, TCP_TX);
 #if TERN_CFG_IPV6
     if (!tcp_ip_is_v4(dst)) {
         tern_ipv6_tx tx = {.proto = TERN_IP_PROTO_TCP, .hop_limit = ttl, .tclass = tos};
@@ -233,7 +260,7 @@ static tern_err ip_output(tern_stack *s, tern_pbuf *p, const tern_tcp_ip *src, c
 #endif
 }
 
-static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
+tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
     tern_stack *s = pcb->stack;
     tern_tcp_opts o;
     fill_options(pcb, flags, len, &o);
@@ -251,53 +278,54 @@ static tern_err send_segment(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint
         flags |= TERN_TCP_ACK;
     uint32_t ack = (flags & TERN_TCP_ACK) ? pcb->rcv_nxt : 0;
     tern_tcp_emit(p->payload, pcb->local_port, pcb->remote_port, seq, ack, flags, window_field(pcb, syn), &o);
-    if (!TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb)) {
-        uint32_t acc = pseudo(&pcb->local_ip, &pcb->remote_ip, p->tot_len);
-        tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, acc)));
-    } /* else the interface computes it (checksum field left 0) */
 #if TERN_CFG_NETIF_OFFLOAD
     if (len > tern_tcp_smss(pcb))
         p->gso_size = tern_tcp_smss(pcb);
 #endif
     pcb->flags &= (uint16_t) ~(TERN_TCPF_ACK_NOW | TERN_TCPF_ACK_DELAY);
-    tern_tcp_timer_clear(pcb, TCP_T_DELACK);
-    TERN_STAT_INC(s, TCP_TX);
+    pcb->tmask &= (uint8_t)~TCP_T_DELACK;
+    bool csum = !TERN_CFG_NETIF_OFFLOAD || !offload_nif(pcb);
 #if TERN_CFG_TCP_IP_OPTS
-    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, TCP_ZONE(pcb), pcb->ip_ttl, pcb->ip_tos);
+    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, csum, TCP_ZONE(pcb), pcb->ip_ttl, pcb->ip_tos);
 #else
-    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, TCP_ZONE(pcb), 0, 0);
+    return ip_output(s, p, &pcb->local_ip, &pcb->remote_ip, csum, TCP_ZONE(pcb), 0, 0);
 #endif
-}
-
-tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8_t flags) {
-    return send_segment(pcb, seq, len, flags);
 }
 
 /* A pure ACK carries the highest sequence number sent: after a timeout sent
  * us back, snd_nxt may lie before what the peer already has, and an ACK
  * from there would look like an old duplicate to it. */
 void tern_tcp_send_ack(tern_tcp_pcb *pcb) {
-    (void)send_segment(pcb, pcb->snd_max, 0, TERN_TCP_ACK);
+    (void)tern_tcp_send_data(pcb, pcb->snd_max, 0, TERN_TCP_ACK);
 }
 
+/* (From snd_una, the ISS, whatever snd_nxt was: it is set here.) */
 tern_err tern_tcp_send_syn(tern_tcp_pcb *pcb) {
-    tern_err err = send_segment(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
-    pcb->snd_nxt = pcb->snd_una + 1u;
-    if (SEQ_GT(pcb->snd_nxt, pcb->snd_max))
-        pcb->snd_max = pcb->snd_nxt;
+    tern_err err = tern_tcp_send_data(pcb, pcb->snd_una, 0, TERN_TCP_SYN); /* snd_una is still the ISS */
+    /* (Only in SYN-SENT and SYN-RECEIVED, where nothing but the SYN is
+     * ever sent: it is also the highest sequence number sent.) */
+    pcb->snd_nxt = pcb->snd_max = pcb->snd_una + 1u;
     tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
     return err == TERN_ERR_NOMEM ? TERN_OK : err; /* lost SYNs are retransmitted */
 }
 
 void tern_tcp_send_rst(tern_tcp_pcb *pcb) {
     TERN_STAT_INC(pcb->stack, TCP_RST_TX);
-    (void)send_segment(pcb, pcb->snd_nxt, 0, TERN_TCP_RST | TERN_TCP_ACK);
+    (void)tern_tcp_send_data(pcb, pcb->snd_nxt, 0, TERN_TCP_RST | TERN_TCP_ACK);
 }
 
 /* RFC 9293 3.10.7.1: a reset for a segment that matches no connection. */
-void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
-                             uint16_t mss) {
-    tern_tcp_opts o = {.mss = mss, .wscale = TERN_TCP_NO_WSCALE};
+#if TERN_CFG_TCP_SYNCOOKIES
+#define STATELESS_LINKAGE
+#else
+#define STATELESS_LINKAGE static /* resets only: inlined into their one call */
+#endif
+STATELESS_LINKAGE void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack,
+                                               uint8_t flags, uint16_t mss) {
+    tern_tcp_opts o = {.mss = mss};
+#if TERN_CFG_TCP_WSCALE
+    o.wscale = TERN_TCP_NO_WSCALE;
+#endif
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + tern_tcp_opts_len(&o));
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM - 8, hlen);
     if (!p)
@@ -305,23 +333,19 @@ void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, ui
     uint16_t wnd = TERN_CFG_TCP_WND > 0xFFFFu ? 0xFFFFu : (uint16_t)TERN_CFG_TCP_WND;
     tern_tcp_emit(p->payload, seg->h.dport, seg->h.sport, seq, ack, flags, (flags & TERN_TCP_RST) ? 0 : wnd,
                   &o);
-    uint32_t acc = pseudo(&seg->dst, &seg->src, hlen);
-    tern_csum_store(p->payload + 16, tern_csum_finish(tern_csum_pbuf(p, 0, hlen, acc)));
-    TERN_STAT_INC(s, TCP_TX);
-    (void)ip_output(s, p, &seg->dst, &seg->src, TCP_ZONE(seg), 0, 0);
+    (void)ip_output(s, p, &seg->dst, &seg->src, true, TCP_ZONE(seg), 0, 0);
 }
 
 void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg) {
     if (seg->h.flags & TERN_TCP_RST)
         return;
     TERN_STAT_INC(s, TCP_RST_TX);
-    if (seg->h.flags & TERN_TCP_ACK) {
-        tern_tcp_send_stateless(s, seg, seg->h.ack, 0, TERN_TCP_RST, 0);
-        return;
-    }
-    uint32_t ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
-                   ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
-    tern_tcp_send_stateless(s, seg, 0, ack, TERN_TCP_RST | TERN_TCP_ACK, 0);
+    uint32_t seq = 0, ack = seg->h.seq + seg->len + ((seg->h.flags & TERN_TCP_SYN) ? 1u : 0u) +
+                            ((seg->h.flags & TERN_TCP_FIN) ? 1u : 0u);
+    unsigned flags = TERN_TCP_RST | TERN_TCP_ACK;
+    if (seg->h.flags & TERN_TCP_ACK) /* from its ACK field, acknowledging nothing */
+        seq = seg->h.ack, ack = 0, flags = TERN_TCP_RST;
+    tern_tcp_send_stateless(s, seg, seq, ack, (uint8_t)flags, 0);
 }
 
 /* Unlink the first pbuf of the send buffer. */
@@ -354,8 +378,7 @@ void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n) {
 }
 
 void tern_tcp_sndq_free(tern_tcp_pcb *pcb) {
-    while (pcb->sndq_tail)
-        tern_pbuf_free(pcb->stack, sndq_pop(pcb));
+    tern_tcp_sndq_ack(pcb, UINT32_MAX); /* more than any buffer holds: every pbuf goes */
     pcb->sndq_len = 0;
 }
 
@@ -382,19 +405,17 @@ static uint16_t sendable(const tern_tcp_pcb *pcb, uint32_t unsent) {
         n = room;
     if (!n)
         return 0;
-    bool last = n == unsent;
-    /* Nagle (RFC 9293 3.7.4): one small segment in flight at a time. */
-    if (n < smss && flight && !(pcb->flags & TERN_TCPF_NODELAY) &&
-        !(last && (pcb->flags & TERN_TCPF_FIN_QUEUED)))
-        return 0;
-    /* Sender SWS avoidance: no small segment while more data waits for window. */
-    if (n < smss && !last && flight)
+    /* With data in flight, a small segment waits: for more window while
+     * more data waits (sender SWS avoidance), and for the ACK (Nagle, RFC
+     * 9293 3.7.4: one small segment in flight at a time) unless Nagle is
+     * off or it is the last before our FIN. */
+    if (n < smss && flight && (n != unsent || !(pcb->flags & (TERN_TCPF_NODELAY | TERN_TCPF_FIN_QUEUED))))
         return 0;
     return (uint16_t)n;
 }
 
 static void start_rtt(tern_tcp_pcb *pcb, uint32_t seq) {
-    if (!(pcb->flags & (TERN_TCPF_TS | TERN_TCPF_RTT_RUNNING))) {
+    if (!TCP_TS_ON(pcb) && !(pcb->flags & TERN_TCPF_RTT_RUNNING)) {
         pcb->flags |= TERN_TCPF_RTT_RUNNING;
         pcb->rtt_seq = seq;
         pcb->rtt_start = (uint16_t)pcb->stack->now;
@@ -416,7 +437,7 @@ static bool send_next(tern_tcp_pcb *pcb) {
         pcb->flags |= TERN_TCPF_FIN_SENT;
     }
     uint32_t seq = pcb->snd_nxt;
-    if (send_segment(pcb, seq, n, flags) == TERN_ERR_NOMEM) {
+    if (tern_tcp_send_data(pcb, seq, n, flags) == TERN_ERR_NOMEM) {
         pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
         return false;
     }
@@ -429,6 +450,12 @@ static bool send_next(tern_tcp_pcb *pcb) {
         tern_tcp_arm_rto(pcb);
     }
     return true;
+}
+
+void tern_tcp_go_back(tern_tcp_pcb *pcb) {
+    pcb->snd_nxt = pcb->snd_una;
+    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
+    (void)tern_tcp_output(pcb);
 }
 
 tern_err tern_tcp_output(tern_tcp_pcb *pcb) {

@@ -109,10 +109,11 @@ static inline unsigned tern_tcp_ip_words(const tern_tcp_ip *a, uint32_t *m) {
 /* A received segment, parsed. */
 typedef struct tcp_seg {
     tern_tcp_repr h;
-    tern_pbuf *p;         /* the payload (header stripped), may be empty */
-    uint16_t len;         /* payload bytes */
+    tern_pbuf *p; /* the payload (header stripped), may be empty */
+    uint16_t len; /* payload bytes */
+    uint16_t
+        old; /* entirely before rcv_nxt: only its ACK field counts (16 bits: in reach of a short store) */
     tern_tcp_ip src, dst; /* addresses */
-    uint8_t old;          /* entirely before rcv_nxt: only its ACK field counts */
 #if TERN_CFG_IPV6
     uint8_t zone; /* the arrival interface when the source is link-local, else 0 */
 #endif
@@ -142,8 +143,10 @@ tern_err tern_tcp_send_data(tern_tcp_pcb *pcb, uint32_t seq, uint16_t len, uint8
 /* A reset in answer to seg (no connection). */
 void tern_tcp_send_rst_for(tern_stack *s, const tcp_seg *seg);
 /* A segment in answer to seg without a connection (RST, cookie SYN-ACK). */
+#if TERN_CFG_TCP_SYNCOOKIES /* (else only resets use it: tcp_out.c keeps it to itself) */
 void tern_tcp_send_stateless(tern_stack *s, const tcp_seg *seg, uint32_t seq, uint32_t ack, uint8_t flags,
                              uint16_t mss);
+#endif
 
 /* tcp_sack.c: the sender's use of the peer's SACK blocks (RFC 6675, simplified) */
 #if TERN_CFG_TCP_SACK
@@ -164,16 +167,27 @@ tern_tcp_pcb *tern_tcp_cookie_accept(tern_tcp_listener *l, const tcp_seg *seg);
 #endif
 void tern_tcp_send_rst(tern_tcp_pcb *pcb);
 uint32_t tern_tcp_rcv_wnd(const tern_tcp_pcb *pcb);
+/* The receive window from rcv_nxt: what we can take now, or what was
+ * advertised already if that is more (the right edge never moves back). */
+uint32_t tern_tcp_wnd_offered(const tern_tcp_pcb *pcb);
 /* Drop n acknowledged bytes from the send buffer. */
 void tern_tcp_sndq_ack(tern_tcp_pcb *pcb, uint32_t n);
 void tern_tcp_sndq_free(tern_tcp_pcb *pcb);
+/* Go back to the first unacknowledged byte and send from there again. */
+void tern_tcp_go_back(tern_tcp_pcb *pcb);
 /* Bytes of the send buffer not yet sent. */
 uint32_t tern_tcp_unsent(const tern_tcp_pcb *pcb);
 
 /* tcp_timer.c */
 void tern_tcp_timer_init(tern_stack *s);
 void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms);
-void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which);
+/* Disarming leaves the stack's timer alone: it finds nothing due and
+ * re-arms for what is left. (Inline: a bit cleared in place.) */
+static inline void tern_tcp_timer_clear(tern_tcp_pcb *pcb, unsigned which) {
+    if (TERN_CFG_TCP_SACK && (which & TCP_T_RTO)) /* (only SACK arms tail loss probes) */
+        which |= TCP_T_TLP;
+    pcb->tmask &= (uint8_t)~which;
+}
 void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms);
 /* Data is in flight: start the retransmission timer (or, with SACK and an
  * RTT estimate, the shorter tail loss probe timer in front of it). */
@@ -185,7 +199,6 @@ void tern_tcp_persist_start(tern_tcp_pcb *pcb);
 void tern_tcp_heard(tern_tcp_pcb *pcb);
 
 /* tcp_cc.c */
-void tern_tcp_cc_init(tern_tcp_pcb *pcb);
 void tern_tcp_cc_ack(tern_tcp_pcb *pcb, uint32_t acked);
 void tern_tcp_cc_dupack(tern_tcp_pcb *pcb);
 void tern_tcp_cc_timeout(tern_tcp_pcb *pcb);
@@ -209,10 +222,14 @@ void tern_tcp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip);
 void tern_tcp_icmp_error(tern_stack *s, const tern_icmp_error *e);
 /* (tern_tcp_input6 and tern_tcp_pmtu_lowered: ipv6/ipv6_priv.h) */
 
+/* Timestamps in use on pcb: constant false when they are compiled out (the
+ * flag is then never set), so the tests of it cost nothing. */
+#define TCP_TS_ON(pcb) (TERN_CFG_TCP_TIMESTAMPS && ((pcb)->flags & TERN_TCPF_TS))
+
 /* Payload bytes per full segment: the MSS less the options every segment
  * carries (RFC 6691). */
 static inline uint16_t tern_tcp_smss(const tern_tcp_pcb *pcb) {
-    return (uint16_t)(pcb->mss - ((pcb->flags & TERN_TCPF_TS) ? 12u : 0u));
+    return (uint16_t)(pcb->mss - (TCP_TS_ON(pcb) ? 12u : 0u));
 }
 
 /* Packet buffers TCP never keeps for itself (send buffer, received data):
@@ -278,6 +295,14 @@ static inline uint32_t tern_tcp_snd_buf(const tern_tcp_pcb *pcb) {
 
 static inline uint32_t tern_tcp_flight(const tern_tcp_pcb *pcb) {
     return pcb->snd_nxt - pcb->snd_una;
+}
+
+/* tcp_cc.c's part of a new connection, inline (two callers, a few stores):
+ * the initial window (RFC 6928), no ssthresh yet, the algorithm's state. */
+static inline void tern_tcp_cc_init(tern_tcp_pcb *pcb) {
+    pcb->cwnd = tern_tcp_wnd_of((uint32_t)TERN_CFG_TCP_INIT_CWND * pcb->mss);
+    pcb->ssthresh = TERN_TCP_WND_MAX;
+    tern_tcp_cc_algo_init(pcb);
 }
 
 #endif

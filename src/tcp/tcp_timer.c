@@ -39,14 +39,6 @@ void tern_tcp_timer_set(tern_tcp_pcb *pcb, uint8_t which, uint32_t delay_ms) {
     arm_by(s, due);
 }
 
-/* Disarming leaves the stack's timer alone: it finds nothing due and
- * re-arms for what is left. */
-void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
-    if (which & TCP_T_RTO)
-        which |= TCP_T_TLP;
-    pcb->tmask &= (uint8_t)~which;
-}
-
 /* Tail loss probe (RFC 8985 7): when the last segments of a flight are
  * lost no duplicate ACK comes back and only the retransmission timeout
  * would find out. Two smoothed RTTs after the last ACK (plus a delayed
@@ -57,8 +49,8 @@ void tern_tcp_timer_clear(tern_tcp_pcb *pcb, uint8_t which) {
 
 void tern_tcp_arm_rto(tern_tcp_pcb *pcb) {
     uint32_t t = pcb->rto;
-    pcb->tmask &= (uint8_t)~TCP_T_TLP;
 #if TERN_CFG_TCP_SACK
+    pcb->tmask &= (uint8_t)~TCP_T_TLP;
     if ((pcb->flags & TERN_TCPF_SACK) && pcb->srtt &&
         !(pcb->flags & (TERN_TCPF_RECOVERY | TERN_TCPF_PERSIST)) && !pcb->nrtx) {
         uint32_t pto = (uint32_t)pcb->srtt >> 2; /* 2 x srtt (srtt is scaled by 8) */
@@ -108,11 +100,14 @@ void tern_tcp_rtt_sample(tern_tcp_pcb *pcb, uint32_t rtt_ms) {
         rttvar += err - (rttvar >> 2); /* rttvar += (|err| - rttvar)/4 (scaled) */
     }
     pcb->srtt = (uint16_t)srtt;
-    pcb->rttvar = (uint16_t)(rttvar > 0xFFFF ? 0xFFFF : rttvar);
-    uint32_t rto = (uint32_t)((srtt >> 3) + (rttvar > 1 ? rttvar : 1));
+    /* (With samples of 1..8191 ms, |err| stays below 8191 and rttvar (x4)
+     * within 2..32763: it fits its 16 bits without a clamp, and is already
+     * above the clock granularity RFC 6298 2.3 puts under it.) */
+    pcb->rttvar = (uint16_t)rttvar;
+    uint32_t rto = (uint32_t)((srtt >> 3) + rttvar); /* at most 8191 + 32763 */
     if (rto < TERN_CFG_TCP_RTO_MIN_MS)
         rto = TERN_CFG_TCP_RTO_MIN_MS;
-    if (rto > TERN_CFG_TCP_RTO_MAX_MS)
+    if (TERN_CFG_TCP_RTO_MAX_MS < 8191u + 32763u && rto > TERN_CFG_TCP_RTO_MAX_MS)
         rto = TERN_CFG_TCP_RTO_MAX_MS;
     pcb->rto = (uint16_t)rto;
 }
@@ -132,9 +127,11 @@ void tern_tcp_enter_time_wait(tern_tcp_pcb *pcb) {
     tern_tcp_timer_set(pcb, TCP_T_KEEP, 2u * TERN_CFG_TCP_MSL_MS);
 }
 
-static void backoff(tern_tcp_pcb *pcb) {
+/* A retransmission: the RTO doubles, and no RTT sample comes of it (Karn). */
+TERN_NOINLINE static void backoff(tern_tcp_pcb *pcb) {
     uint32_t rto = pcb->rto * 2u;
     pcb->rto = (uint16_t)(rto > TERN_CFG_TCP_RTO_MAX_MS ? TERN_CFG_TCP_RTO_MAX_MS : rto);
+    pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING;
 }
 
 static void give_up(tern_tcp_pcb *pcb, bool syn) {
@@ -144,11 +141,17 @@ static void give_up(tern_tcp_pcb *pcb, bool syn) {
     tern_tcp_free(pcb, TERN_ERR_TIMEOUT);
 }
 
+/* A segment one below the window (snd_una - 1, no data) draws an ACK: the
+ * zero-window and keepalive probes (RFC 9293 3.8.4; Linux probes so). */
+TERN_NOINLINE static void send_old_ack(tern_tcp_pcb *pcb) {
+    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
+}
+
 /* rto << persist_shift, bounded by the RTO ceiling. */
 static uint32_t persist_interval(const tern_tcp_pcb *pcb) {
-    uint32_t t = pcb->rto;
-    for (unsigned i = 0; i < pcb->persist_shift && t < TERN_CFG_TCP_RTO_MAX_MS; i++)
-        t *= 2u;
+    /* (The RTO is 1..65535 and the ceiling at most 65535: 16 doublings
+     * reach it, and the shifted value still fits 32 bits.) */
+    uint32_t t = (uint32_t)pcb->rto << pcb->persist_shift; /* (the shift stops at 16) */
     return t < TERN_CFG_TCP_RTO_MAX_MS ? t : TERN_CFG_TCP_RTO_MAX_MS;
 }
 
@@ -156,7 +159,7 @@ void tern_tcp_persist_start(tern_tcp_pcb *pcb) {
     pcb->flags |= TERN_TCPF_PERSIST;
     pcb->nrtx = 0;
     pcb->persist_shift = 0;
-    tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
+    tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto); /* the first interval (the RTO never exceeds its ceiling) */
 }
 
 /* Zero-window probe (RFC 1122 4.2.2.17): a segment below the window draws
@@ -168,8 +171,8 @@ static bool on_persist(tern_tcp_pcb *pcb) {
         give_up(pcb, false);
         return false;
     }
-    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
-    if (pcb->persist_shift < 0xFFu)
+    send_old_ack(pcb);
+    if (pcb->persist_shift < 16u) /* 16 doublings reach the ceiling from any RTO */
         pcb->persist_shift++;
     tern_tcp_timer_set(pcb, TCP_T_RTO, persist_interval(pcb));
     return true;
@@ -195,17 +198,12 @@ static bool on_rto(tern_tcp_pcb *pcb) {
     TERN_STAT_INC(s, TCP_RETRANSMIT);
     TERN_STAT_INC(s, TCP_RTO);
     backoff(pcb);
-    pcb->flags &= (uint16_t)~TERN_TCPF_RTT_RUNNING; /* Karn: no sample from a retransmission */
     if (syn) {
         (void)tern_tcp_send_syn(pcb);
         return true;
     }
     tern_tcp_cc_timeout(pcb);
-    /* Go back to the first unacknowledged byte and send from there. */
-    pcb->snd_nxt = pcb->snd_una;
-    pcb->flags &= (uint16_t)~TERN_TCPF_FIN_SENT;
-    tern_tcp_timer_clear(pcb, TCP_T_RTO);
-    (void)tern_tcp_output(pcb);
+    tern_tcp_go_back(pcb); /* (run_due has cleared the RTO bit, and the TLP bit is clear) */
     if (!(pcb->tmask & TCP_T_RTO) && tern_tcp_flight(pcb))
         tern_tcp_timer_set(pcb, TCP_T_RTO, pcb->rto);
     return true;
@@ -219,14 +217,12 @@ static bool on_keep(tern_tcp_pcb *pcb) {
     if (!(pcb->flags & TERN_TCPF_KEEPALIVE) || pcb->state != TERN_TCP_ESTABLISHED)
         return true;
     if (pcb->keep_sent >= pcb->keep_cnt) {
-        TERN_STAT_INC(pcb->stack, TCP_TIMEOUT);
-        tern_tcp_send_rst(pcb);
-        tern_tcp_free(pcb, TERN_ERR_TIMEOUT);
+        give_up(pcb, false);
         return false;
     }
     /* A keepalive probe: an old sequence number draws an ACK (RFC 9293 3.8.4). */
     pcb->keep_sent++;
-    (void)tern_tcp_send_data(pcb, pcb->snd_una - 1u, 0, TERN_TCP_ACK);
+    send_old_ack(pcb);
     tern_tcp_timer_set(pcb, TCP_T_KEEP, (uint32_t)pcb->keep_intvl_s * 1000u);
     return true;
 }
@@ -237,10 +233,11 @@ static bool poll_due(const tern_tcp_pcb *pcb, uint32_t now) {
     return !((uint16_t)((uint16_t)now - pcb->poll_at) & 0x8000u);
 }
 
-/* Run what is due on one connection; false if it is gone. */
-static bool run_due(tern_tcp_pcb *pcb, uint32_t now, bool delack) {
+/* Run what is due on one connection; false if it is gone. delack:
+ * TCP_T_DELACK when the delayed ACKs are due, else 0. */
+static bool run_due(tern_tcp_pcb *pcb, uint32_t now, uint32_t delack) {
     tern_stack *s = pcb->stack;
-    if ((pcb->tmask & TCP_T_DELACK) && delack) {
+    if (pcb->tmask & delack) {
         pcb->tmask &= (uint8_t)~TCP_T_DELACK;
         tern_tcp_send_ack(pcb);
     }
@@ -274,9 +271,11 @@ static bool run_due(tern_tcp_pcb *pcb, uint32_t now, bool delack) {
 static void tcp_timer(tern_stack *s, tern_timer *t) {
     (void)t;
     uint32_t now = s->now, far = now + 0x7FFFFFFFu, next = far;
-    bool delack = s->tcp.delack_armed && !tern_time_before(now, s->tcp.delack_due);
-    if (delack)
+    uint32_t delack = 0;
+    if (s->tcp.delack_armed && !tern_time_before(now, s->tcp.delack_due)) {
         s->tcp.delack_armed = false;
+        delack = TCP_T_DELACK;
+    }
     for (uint32_t i = 0; i < s->tcp.used_hi; i++) {
         tern_tcp_pcb *pcb = &s->tcp.pcbs[i];
         if (!pcb->stack || !pcb->tmask || !run_due(pcb, now, delack))
@@ -307,8 +306,7 @@ static void tcp_timer(tern_stack *s, tern_timer *t) {
 }
 
 void tern_tcp_timer_init(tern_stack *s) {
-    tern_timer_init(&s->tcp.timer, tcp_timer);
-    s->tcp.delack_armed = false;
+    tern_timer_init(&s->tcp.timer, tcp_timer); /* (delack_armed is 0: the stack was zeroed) */
 }
 
 void tern_tcp_set_poll(tern_tcp_pcb *pcb, uint32_t interval_ms) {

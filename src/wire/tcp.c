@@ -83,67 +83,50 @@ enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16
     return TERN_TCP_PARSE_OK;
 }
 
-uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
-    unsigned n = 0;
-    if (o->mss)
-        n += 4;
-    if (TERN_CFG_TCP_WSCALE && o->wscale != TERN_TCP_NO_WSCALE)
-        n += 4; /* NOP + 3 */
-    if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts)
-        n += 12; /* NOP NOP + 10 */
-#if TERN_CFG_TCP_SACK
-    if (o->sack_ok)
-        n += 4; /* NOP NOP + 2 */
-    if (o->nsack)
-        n += 4u + 8u * o->nsack; /* NOP NOP + 2 + 8 per block */
-#endif
-    return (uint8_t)n;
+/* Write v as n bytes, most significant first, at p; returns p + n. One
+ * small loop in place of the unrolled byte stores of every field. */
+static uint8_t *put_be(uint8_t *p, uint32_t v, unsigned n) {
+    for (unsigned i = n; i-- > 0; v >>= 8)
+        p[i] = (uint8_t)v;
+    return p + n;
 }
 
-uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-                      uint16_t wnd, const tern_tcp_opts *o) {
-    uint8_t olen = o ? tern_tcp_opts_len(o) : 0;
+uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint32_t flags,
+                      uint32_t wnd, const tern_tcp_opts *o) {
+    uint8_t olen = tern_tcp_opts_len(o);
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + olen);
-    tern_wr16(b, sport);
-    tern_wr16(b + 2, dport);
-    tern_wr32(b + 4, seq);
-    tern_wr32(b + 8, ack);
-    b[12] = (uint8_t)((hlen / 4u) << 4);
-    b[13] = flags;
-    tern_wr16(b + 14, wnd);
-    b[16] = b[17] = b[18] = b[19] = 0;
-    uint8_t *p = b + TERN_WIRE_TCP_HLEN;
-    if (!o)
-        return hlen;
-    if (o->mss) {
-        p[0] = OPT_MSS, p[1] = 4;
-        tern_wr16(p + 2, o->mss);
-        p += 4;
+    uint8_t *p = put_be(b, (uint32_t)sport << 16 | dport, 4);
+    p = put_be(p, seq, 4);
+    p = put_be(p, ack, 4);
+    p = put_be(p, (uint32_t)(hlen / 4u) << 28 | (uint32_t)flags << 16 | wnd, 4);
+    p = put_be(p, 0, 4); /* checksum (filled in later), urgent pointer */
+    if (o->mss)
+        p = put_be(p, (uint32_t)OPT_MSS << 24 | 4u << 16 | o->mss, 4);
+#if TERN_CFG_TCP_WSCALE
+    if (o->wscale != TERN_TCP_NO_WSCALE)
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_WS << 16 | 3u << 8 | o->wscale, 4);
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (o->has_ts) {
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_TS << 8 | 10u, 4);
+        p = put_be(p, o->tsval, 4);
+        p = put_be(p, o->tsecr, 4);
     }
-    if (TERN_CFG_TCP_WSCALE && o->wscale != TERN_TCP_NO_WSCALE) {
-        p[0] = OPT_NOP, p[1] = OPT_WS, p[2] = 3, p[3] = o->wscale;
-        p += 4;
-    }
-    if (TERN_CFG_TCP_TIMESTAMPS && o->has_ts) {
-        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_TS, p[3] = 10;
-        tern_wr32(p + 4, o->tsval);
-        tern_wr32(p + 8, o->tsecr);
-        p += 12;
-    }
+#endif
 #if TERN_CFG_TCP_SACK
-    if (o->sack_ok) {
-        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK_OK, p[3] = 2;
-        p += 4;
-    }
+    if (o->sack_ok)
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_SACK_OK << 8 | 2u, 4);
     if (o->nsack) {
-        p[0] = OPT_NOP, p[1] = OPT_NOP, p[2] = OPT_SACK, p[3] = (uint8_t)(2u + 8u * o->nsack);
+        p = put_be(p,
+                   (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_SACK << 8 |
+                       (2u + 8u * o->nsack),
+                   4);
         for (unsigned i = 0; i < o->nsack; i++) {
-            tern_wr32(p + 4 + 8 * i, o->sack[i][0]);
-            tern_wr32(p + 8 + 8 * i, o->sack[i][1]);
+            p = put_be(p, o->sack[i][0], 4);
+            p = put_be(p, o->sack[i][1], 4);
         }
     }
-#else
-    (void)p;
 #endif
+    (void)p;
     return hlen;
 }

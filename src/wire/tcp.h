@@ -55,22 +55,48 @@ enum tern_tcp_parse_result {
 /* Parse the header at b (avail contiguous bytes, seg_len bytes in the segment). */
 enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16_t seg_len, tern_tcp_repr *r);
 
-/* Options to emit. */
+/* Options to emit (only those the build uses: nothing to clear for the others). */
 typedef struct tern_tcp_opts {
-    uint16_t mss;   /* 0 = none */
+    uint16_t mss; /* 0 = none */
+#if TERN_CFG_TCP_WSCALE
     uint8_t wscale; /* TERN_TCP_NO_WSCALE = none */
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
     uint8_t has_ts;
     uint32_t tsval, tsecr;
+#endif
 #if TERN_CFG_TCP_SACK
     uint8_t sack_ok, nsack;
     uint32_t sack[TERN_TCP_MAX_SACK][2];
 #endif
 } tern_tcp_opts;
 
-/* Bytes the options take (a multiple of 4). */
-uint8_t tern_tcp_opts_len(const tern_tcp_opts *o);
-/* Write a header with options at b (checksum left zero). Returns its length. */
-uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-                      uint16_t wnd, const tern_tcp_opts *o);
+/* Bytes the options take (a multiple of 4). Inline: a caller that sets
+ * only some options gets a constant. */
+static inline uint8_t tern_tcp_opts_len(const tern_tcp_opts *o) {
+    unsigned n = 0;
+    if (o->mss)
+        n += 4;
+#if TERN_CFG_TCP_WSCALE
+    if (o->wscale != TERN_TCP_NO_WSCALE)
+        n += 4; /* NOP + 3 */
+#endif
+#if TERN_CFG_TCP_TIMESTAMPS
+    if (o->has_ts)
+        n += 12; /* NOP NOP + 10 */
+#endif
+#if TERN_CFG_TCP_SACK
+    if (o->sack_ok)
+        n += 4; /* NOP NOP + 2 */
+    if (o->nsack)
+        n += 4u + 8u * o->nsack; /* NOP NOP + 2 + 8 per block */
+#endif
+    return (uint8_t)n;
+}
+/* Write a header with options o (not NULL) at b (checksum left zero):
+ * flags (8 bits) and wnd (16 bits) are words only because they are passed
+ * on the stack, where a word loads in one short instruction. Returns its length. */
+uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint32_t flags,
+                      uint32_t wnd, const tern_tcp_opts *o);
 
 #endif
