@@ -83,47 +83,43 @@ enum tern_tcp_parse_result tern_tcp_parse(const uint8_t *b, size_t avail, uint16
     return TERN_TCP_PARSE_OK;
 }
 
-/* Write v as n bytes, most significant first, at p; returns p + n. One
- * small loop in place of the unrolled byte stores of every field. */
-static uint8_t *put_be(uint8_t *p, uint32_t v, unsigned n) {
-    for (unsigned i = n; i-- > 0; v >>= 8)
-        p[i] = (uint8_t)v;
-    return p + n;
+/* Write the 32-bit word v at p, most significant byte first; returns p + 4. */
+static uint8_t *put_be(uint8_t *p, uint32_t v) {
+    tern_wr32(p, v);
+    return p + 4;
 }
 
 uint8_t tern_tcp_emit(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint32_t flags,
                       uint32_t wnd, const tern_tcp_opts *o) {
     uint8_t olen = tern_tcp_opts_len(o);
     uint8_t hlen = (uint8_t)(TERN_WIRE_TCP_HLEN + olen);
-    uint8_t *p = put_be(b, (uint32_t)sport << 16 | dport, 4);
-    p = put_be(p, seq, 4);
-    p = put_be(p, ack, 4);
-    p = put_be(p, (uint32_t)(hlen / 4u) << 28 | (uint32_t)flags << 16 | wnd, 4);
-    p = put_be(p, 0, 4); /* checksum (filled in later), urgent pointer */
+    uint8_t *p = put_be(b, (uint32_t)sport << 16 | dport);
+    p = put_be(p, seq);
+    p = put_be(p, ack);
+    p = put_be(p, (uint32_t)(hlen / 4u) << 28 | (uint32_t)flags << 16 | wnd);
+    p = put_be(p, 0); /* checksum (filled in later), urgent pointer */
     if (o->mss)
-        p = put_be(p, (uint32_t)OPT_MSS << 24 | 4u << 16 | o->mss, 4);
+        p = put_be(p, (uint32_t)OPT_MSS << 24 | 4u << 16 | o->mss);
 #if TERN_CFG_TCP_WSCALE
     if (o->wscale != TERN_TCP_NO_WSCALE)
-        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_WS << 16 | 3u << 8 | o->wscale, 4);
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_WS << 16 | 3u << 8 | o->wscale);
 #endif
 #if TERN_CFG_TCP_TIMESTAMPS
     if (o->has_ts) {
-        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_TS << 8 | 10u, 4);
-        p = put_be(p, o->tsval, 4);
-        p = put_be(p, o->tsecr, 4);
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_TS << 8 | 10u);
+        p = put_be(p, o->tsval);
+        p = put_be(p, o->tsecr);
     }
 #endif
 #if TERN_CFG_TCP_SACK
     if (o->sack_ok)
-        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_SACK_OK << 8 | 2u, 4);
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_SACK_OK << 8 | 2u);
     if (o->nsack) {
-        p = put_be(p,
-                   (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_SACK << 8 |
-                       (2u + 8u * o->nsack),
-                   4);
+        p = put_be(p, (uint32_t)OPT_NOP << 24 | (uint32_t)OPT_NOP << 16 | (uint32_t)OPT_SACK << 8 |
+                          (2u + 8u * o->nsack));
         for (unsigned i = 0; i < o->nsack; i++) {
-            p = put_be(p, o->sack[i][0], 4);
-            p = put_be(p, o->sack[i][1], 4);
+            p = put_be(p, o->sack[i][0]);
+            p = put_be(p, o->sack[i][1]);
         }
     }
 #endif
