@@ -3,10 +3,19 @@
 
 #include <string.h>
 
+#if UINTPTR_MAX > 0xFFFFFFFFu && !defined(TERN_CSUM_WORD32)
 static uint32_t fold(uint64_t sum) {
     while (sum >> 16)
         sum = (sum & 0xFFFFu) + (sum >> 16);
     return (uint32_t)sum;
+}
+#endif
+
+/* A 32-bit sum folded to 16 bits: two rounds always suffice (the first
+ * leaves at most 0x1FFFE, the second at most 0xFFFF). */
+static uint32_t fold32(uint32_t sum) {
+    sum = (sum & 0xFFFFu) + (sum >> 16);
+    return (sum & 0xFFFFu) + (sum >> 16);
 }
 
 static uint16_t swap16(uint32_t v) {
@@ -67,29 +76,35 @@ uint32_t tern_csum_partial(const void *data, size_t len, uint32_t acc) {
         if (len <= 4)
             break;
     }
-    sum = (sum & 0xFFFFu) + (sum >> 16);
-    return (sum & 0xFFFFu) + (sum >> 16);
+    return fold32(sum);
 }
 #endif
 
 uint32_t tern_csum_pbuf(const tern_pbuf *p, uint16_t offset, uint16_t len, uint32_t acc) {
-    uint64_t sum = acc;
-    int odd = 0;
-    for (; p && len; p = p->next) {
-        if (offset >= p->len) {
-            offset = (uint16_t)(offset - p->len);
+    /* A segment of odd length shifts the rest of the packet by one byte:
+     * the running sum is byte-swapped then (and back at the end), which
+     * ones' complement addition allows (RFC 1071 "byte order independence"). */
+    uint32_t sum = acc;
+    unsigned off = offset, left = len, swapped = 0;
+    for (; p && left; p = p->next) {
+        if (off >= p->len) {
+            off -= p->len;
             continue;
         }
-        uint16_t n = (uint16_t)(p->len - offset);
-        if (n > len)
-            n = len;
-        uint32_t part = tern_csum_partial(p->payload + offset, n, 0);
-        sum += odd ? swap16(part) : part;
-        odd ^= n & 1;
-        len = (uint16_t)(len - n);
-        offset = 0;
+        unsigned n = p->len - off;
+        if (n > left)
+            n = left;
+        sum = tern_csum_partial(p->payload + off, n, sum);
+        if (n & 1) {
+            sum = swap16(sum);
+            swapped ^= 1;
+        }
+        left -= n;
+        off = 0;
     }
-    return fold(sum);
+    if (swapped)
+        sum = swap16(sum);
+    return fold32(sum);
 }
 
 #if TERN_CFG_IPV6
@@ -119,5 +134,5 @@ uint32_t tern_csum_pseudo4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l
 }
 
 uint16_t tern_csum_finish(uint32_t acc) {
-    return (uint16_t)~fold(acc);
+    return (uint16_t)~fold32(acc);
 }
