@@ -3,12 +3,18 @@
 
 #include <string.h>
 
+#include "wire/wire.h"
+
 tern_addr tern_addr_ipv4(uint32_t host_order) {
-    tern_addr a = {TERN_AF_INET, 0, {0}};
-    a.bytes[0] = (uint8_t)(host_order >> 24);
-    a.bytes[1] = (uint8_t)(host_order >> 16);
-    a.bytes[2] = (uint8_t)(host_order >> 8);
-    a.bytes[3] = (uint8_t)host_order;
+    tern_addr a;
+    /* Every byte set without a zeroed copy first (the IPv4-only struct is
+     * family, zone and the 4 bytes: two stores). */
+    a.family = TERN_AF_INET;
+    a.zone = 0;
+    tern_wr32(a.bytes, host_order);
+#if TERN_CFG_IPV6
+    memset(a.bytes + 4, 0, sizeof a.bytes - 4);
+#endif
     return a;
 }
 
