@@ -2,6 +2,7 @@
 #include "ipv4/ipv4_priv.h"
 
 #include "tern/arp.h"
+#include "wire/wire.h"
 
 #if TERN_CFG_IPV4
 
@@ -63,22 +64,22 @@ tern_err tern_ipv4_output(tern_stack *s, tern_pbuf *p, const tern_ipv4_tx *tx) {
         TERN_STAT_INC(s, IPV4_DROP_NOMEM);
         return TERN_ERR_NOMEM;
     }
-    tern_ipv4_repr ip = {
-        .src = pick_source(s, tx, &hop),
-        .dst = tx->dst,
-        .total_len = p->tot_len,
-        .id = s->ipv4.next_id++,
-        .hlen = hlen,
-        .tos = tx->tos,
-        .ttl = tx->ttl ? tx->ttl : TERN_CFG_IPV4_DEFAULT_TTL,
-        .proto = tx->proto,
-        .df = tx->dont_frag,
-    };
+    tern_ipv4_repr ip; /* every field set: no zeroing first */
+    ip.src = pick_source(s, tx, &hop);
+    ip.dst = tx->dst;
+    ip.total_len = p->tot_len;
+    ip.id = s->ipv4.next_id++;
+    ip.frag_off = 0;
+    ip.hlen = hlen;
+    ip.tos = tx->tos;
+    ip.ttl = tx->ttl ? tx->ttl : TERN_CFG_IPV4_DEFAULT_TTL;
+    ip.proto = tx->proto;
+    ip.df = tx->dont_frag;
+    ip.mf = 0;
     TERN_STAT_INC(s, IPV4_TX);
-    bool csum = !(hop.nif->offload & TERN_OFFLOAD_TX_IPV4);
-    tern_ipv4_emit(p->payload, &ip, csum);
     if (ra)
-        tern_ipv4_add_router_alert(p->payload, csum);
+        tern_wr32(p->payload + TERN_WIRE_IPV4_HLEN, TERN_WIRE_IPV4_OPT_ROUTER_ALERT);
+    tern_ipv4_emit(p->payload, &ip, !(hop.nif->offload & TERN_OFFLOAD_TX_IPV4));
     bool gso = false;
 #if TERN_CFG_NETIF_OFFLOAD
     gso = p->gso_size && hop.nif->gso_max; /* the driver cuts it to the MTU */

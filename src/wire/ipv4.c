@@ -61,7 +61,7 @@ enum tern_ipv4_parse_result tern_ipv4_parse(const uint8_t *b, size_t avail, uint
 }
 
 void tern_ipv4_emit(uint8_t *b, const tern_ipv4_repr *r, bool csum) {
-    b[0] = 0x45;
+    b[0] = (uint8_t)(0x40u | (r->hlen / 4u));
     b[1] = r->tos;
     tern_wr16(b + 2, r->total_len);
     tern_wr16(b + 4, r->id);
@@ -74,19 +74,7 @@ void tern_ipv4_emit(uint8_t *b, const tern_ipv4_repr *r, bool csum) {
     tern_wr32(b + 12, r->src);
     tern_wr32(b + 16, r->dst);
     if (csum)
-        tern_csum_store(b + 10, tern_csum_finish(tern_csum_partial(b, TERN_WIRE_IPV4_HLEN, 0)));
-}
-
-void tern_ipv4_add_router_alert(uint8_t *b, bool csum) {
-    b[0] = 0x46;
-    b[20] = 0x94; /* copied, class 0, option 20 */
-    b[21] = 4;
-    b[22] = 0;
-    b[23] = 0;
-    b[10] = 0;
-    b[11] = 0;
-    if (csum)
-        tern_csum_store(b + 10, tern_csum_finish(tern_csum_partial(b, 24, 0)));
+        tern_csum_store(b + 10, tern_csum_finish(tern_csum_partial(b, r->hlen, 0)));
 }
 
 #endif /* TERN_CFG_IPV4 */

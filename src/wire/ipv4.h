@@ -34,12 +34,13 @@ enum tern_ipv4_parse_result {
 enum tern_ipv4_parse_result tern_ipv4_parse(const uint8_t *b, size_t avail, uint16_t pkt_len, bool verify,
                                             tern_ipv4_repr *r);
 
-/* Write a 20-byte header (no options) with its checksum at b. When
- * csum is false the checksum field is left zero (hardware offload). */
+/* Write the header at b: the 20 fixed bytes, the length field saying
+ * r->hlen; options (r->hlen > 20) must already be in bytes 20..hlen-1.
+ * The checksum covers all r->hlen bytes; when csum is false the field is
+ * left zero (hardware offload). */
 void tern_ipv4_emit(uint8_t *b, const tern_ipv4_repr *r, bool csum);
 
-/* Turn a header written by tern_ipv4_emit into a 24-byte one carrying the
- * Router Alert option (RFC 2113) in bytes 20..23; recomputes the checksum. */
-void tern_ipv4_add_router_alert(uint8_t *b, bool csum);
+/* The Router Alert option (RFC 2113): copied, class 0, option 20, length 4, value 0. */
+#define TERN_WIRE_IPV4_OPT_ROUTER_ALERT 0x94040000u
 
 #endif
