@@ -132,10 +132,7 @@ tern_err tern_arp_send(tern_netif *nif, uint16_t op, const uint8_t dst_mac[6], c
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_LINK_HEADROOM, TERN_WIRE_ARP_LEN);
     if (!p)
         return TERN_ERR_NOMEM;
-    tern_arp_repr r = {.op = op, .spa = spa, .tpa = tpa};
-    memcpy(r.sha, nif->hwaddr, 6);
-    memcpy(r.tha, tha, 6);
-    tern_arp_emit(p->payload, &r);
+    tern_arp_emit(p->payload, op, nif->hwaddr, spa, tha, tpa);
     TERN_STAT_INC(s, ARP_TX);
     return tern_eth_output(nif, p, dst_mac, TERN_ETH_TYPE_ARP);
 }

@@ -23,16 +23,4 @@ enum tern_arp_parse_result tern_arp_parse(const uint8_t *b, size_t n, tern_arp_r
     return TERN_ARP_PARSE_OK;
 }
 
-void tern_arp_emit(uint8_t *b, const tern_arp_repr *r) {
-    tern_wr16(b, 1);
-    tern_wr16(b + 2, 0x0800u);
-    b[4] = 6;
-    b[5] = 4;
-    tern_wr16(b + 6, r->op);
-    memcpy(b + 8, r->sha, 6);
-    tern_wr32(b + 14, r->spa);
-    memcpy(b + 18, r->tha, 6);
-    tern_wr32(b + 24, r->tpa);
-}
-
 #endif /* TERN_CFG_IPV4 */
