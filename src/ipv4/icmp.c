@@ -30,10 +30,10 @@ static void reply_echo(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) 
                                 TERN_WIRE_ICMP_HLEN);
     if (!p)
         return;
-    p->payload[0] = TERN_ICMP_ECHO_REPLY;
-    p->payload[2] = 0;
-    p->payload[3] = 0;
-    tern_csum_store(p->payload + 2, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
+    uint8_t *b = p->payload;
+    b[0] = TERN_ICMP_ECHO_REPLY;
+    tern_wr16(b + 2, 0);
+    tern_csum_store(b + 2, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
     tern_ipv4_tx tx = {.src = ip->dst, .dst = ip->src, .proto = TERN_IP_PROTO_ICMP, .tos = ip->tos};
     TERN_STAT_INC(s, ICMP_TX);
     (void)tern_ipv4_output(s, p, &tx);

@@ -25,8 +25,7 @@ static inline void tern_icmp_read(const uint8_t *b, tern_icmp_repr *r) {
 static inline void tern_icmp_write(uint8_t *b, const tern_icmp_repr *r) {
     b[0] = r->type;
     b[1] = r->code;
-    b[2] = 0;
-    b[3] = 0;
+    tern_wr16(b + 2, 0);
     tern_wr16(b + 4, r->id);
     tern_wr16(b + 6, r->seq);
 }
@@ -46,8 +45,7 @@ static inline void tern_udp_write(uint8_t *b, uint16_t sport, uint16_t dport, ui
     tern_wr16(b, sport);
     tern_wr16(b + 2, dport);
     tern_wr16(b + 4, len);
-    b[6] = 0;
-    b[7] = 0;
+    tern_wr16(b + 6, 0);
 }
 
 #endif
