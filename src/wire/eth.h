@@ -11,16 +11,17 @@
 
 #define TERN_WIRE_ETH_HLEN 14
 
+/* The addresses point into the header parsed (not copied): valid while it is. */
 typedef struct tern_eth_repr {
-    uint8_t dst[6], src[6];
+    const uint8_t *dst, *src;
     uint16_t type;
 } tern_eth_repr;
 
 static inline bool tern_eth_parse(const uint8_t *b, size_t n, tern_eth_repr *r) {
     if (n < TERN_WIRE_ETH_HLEN)
         return false;
-    memcpy(r->dst, b, 6);
-    memcpy(r->src, b + 6, 6);
+    r->dst = b;
+    r->src = b + 6;
     r->type = tern_rd16(b + 12);
     return true;
 }
