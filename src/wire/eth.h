@@ -36,7 +36,11 @@ static inline bool tern_mac_is_group(const uint8_t mac[6]) {
     return (mac[0] & 1u) != 0;
 }
 static inline bool tern_mac_is_zero(const uint8_t mac[6]) {
-    return (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0;
+    uint32_t hi;
+    uint16_t lo;
+    memcpy(&hi, mac, 4); /* byte order is irrelevant to a test for zero: two plain loads */
+    memcpy(&lo, mac + 4, 2);
+    return (hi | lo) == 0;
 }
 
 /* The Ethernet group address of an IPv4 multicast group (RFC 1112). */
