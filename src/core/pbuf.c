@@ -9,6 +9,13 @@
  * buffers (TERN_CFG_PBUF_REF_COUNT 0) there are none: the checks vanish. */
 #define IS_REF(p) (TERN_CFG_PBUF_REF_COUNT && (p)->kind == TERN_PBUF_REF)
 
+/* Carry the receive flags and interface over to a new head segment: the two
+ * adjacent bytes as one copy. */
+_Static_assert(offsetof(tern_pbuf, ifindex) == offsetof(tern_pbuf, flags) + 1, "tern: pbuf flags, ifindex");
+static inline void copy_meta(tern_pbuf *to, const tern_pbuf *from) {
+    memcpy(&to->flags, &from->flags, 2);
+}
+
 static tern_pbuf *pool_segment(tern_stack *s, uint16_t headroom, uint16_t len) {
     tern_pbuf_pool_elem *e = tern_pool_get(&s->pbuf_pool);
 #if TERN_CFG_TCP
@@ -191,8 +198,7 @@ tern_pbuf *tern_pbuf_prepend(tern_stack *s, tern_pbuf *p, uint16_t n, uint16_t h
         tern_pbuf_free(s, p);
         return NULL;
     }
-    h->flags = p->flags;
-    h->ifindex = p->ifindex;
+    copy_meta(h, p);
 #if TERN_CFG_NETIF_OFFLOAD
     h->gso_size = p->gso_size;
 #endif
@@ -205,8 +211,7 @@ tern_pbuf *tern_pbuf_strip(tern_stack *s, tern_pbuf *p, uint16_t n) {
         tern_pbuf *next = p->next;
         n = (uint16_t)(n - p->len);
         tern_pbuf_ref(next); /* keep the rest alive while releasing this segment */
-        next->flags = p->flags;
-        next->ifindex = p->ifindex;
+        copy_meta(next, p);
         tern_pbuf_free(s, p);
         p = next;
     }
@@ -305,8 +310,7 @@ tern_pbuf *tern_pbuf_clone(tern_stack *s, uint16_t headroom, const tern_pbuf *p)
     if (!q)
         return NULL;
     (void)tern_pbuf_copy_pbuf(q, 0, p, 0, p->tot_len); /* fresh pool segments: cannot fail */
-    q->flags = p->flags;
-    q->ifindex = p->ifindex;
+    copy_meta(q, p);
     return q;
 }
 
@@ -326,8 +330,7 @@ tern_pbuf *tern_pbuf_make_writable(tern_stack *s, tern_pbuf *p, uint16_t headroo
         return NULL;
     }
     tern_pbuf_copy_out(p, 0, q->payload, len);
-    q->flags = p->flags;
-    q->ifindex = p->ifindex;
+    copy_meta(q, p);
     tern_pbuf *rest = tern_pbuf_strip(s, p, len);
     if (rest && rest->tot_len)
         tern_pbuf_cat(q, rest);
