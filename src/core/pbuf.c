@@ -44,13 +44,13 @@ static tern_pbuf *pool_segment(tern_stack *s, uint16_t headroom, uint16_t len) {
 tern_pbuf *tern_pbuf_alloc(tern_stack *s, uint16_t headroom, uint16_t len) {
     if (headroom > TERN_CFG_PBUF_SIZE)
         return NULL;
-    uint16_t first = (uint16_t)(TERN_CFG_PBUF_SIZE - headroom);
+    unsigned first = TERN_CFG_PBUF_SIZE - headroom;
     if (first > len)
         first = len;
-    tern_pbuf *head = pool_segment(s, headroom, first);
+    tern_pbuf *head = pool_segment(s, headroom, (uint16_t)first);
     if (!head)
         return NULL;
-    uint32_t left = (uint32_t)len - first;
+    unsigned left = len - first;
     tern_pbuf *tail = head;
     while (left) {
         uint16_t n = left > TERN_CFG_PBUF_SIZE ? TERN_CFG_PBUF_SIZE : (uint16_t)left;
@@ -64,10 +64,10 @@ tern_pbuf *tern_pbuf_alloc(tern_stack *s, uint16_t headroom, uint16_t len) {
         left -= n;
     }
     /* tot_len of each segment covers it and everything after it. */
-    uint16_t tot = len;
+    unsigned tot = len;
     for (tern_pbuf *q = head; q; q = q->next) {
-        q->tot_len = tot;
-        tot = (uint16_t)(tot - q->len);
+        q->tot_len = (uint16_t)tot;
+        tot -= q->len;
     }
     return head;
 }
@@ -207,15 +207,16 @@ tern_pbuf *tern_pbuf_prepend(tern_stack *s, tern_pbuf *p, uint16_t n, uint16_t h
 }
 
 tern_pbuf *tern_pbuf_strip(tern_stack *s, tern_pbuf *p, uint16_t n) {
-    while (p && n >= p->len && p->next) {
+    unsigned left = n;
+    while (p && left >= p->len && p->next) {
         tern_pbuf *next = p->next;
-        n = (uint16_t)(n - p->len);
+        left -= p->len;
         tern_pbuf_ref(next); /* keep the rest alive while releasing this segment */
         copy_meta(next, p);
         tern_pbuf_free(s, p);
         p = next;
     }
-    if (p && tern_pbuf_pull(p, n < p->len ? n : p->len) != TERN_OK) {
+    if (p && tern_pbuf_pull(p, (uint16_t)(left < p->len ? left : p->len)) != TERN_OK) {
         tern_pbuf_free(s, p);
         return NULL;
     }
@@ -242,30 +243,30 @@ void tern_pbuf_trim(tern_stack *s, tern_pbuf *p, uint16_t new_len) {
 /* Copy len bytes between the chain at offset and buf (into the chain when
  * in); stops short at the end of the chain, or at a read-only segment when
  * writing. Returns the bytes copied. */
-static uint16_t copy(const tern_pbuf *p, uint16_t offset, uint8_t *buf, uint16_t len, bool in) {
-    uint16_t done = 0;
+static unsigned copy(const tern_pbuf *p, unsigned offset, uint8_t *buf, unsigned len, bool in) {
+    unsigned done = 0;
     for (; p && done < len; p = p->next) {
         if (offset >= p->len) {
-            offset = (uint16_t)(offset - p->len);
+            offset -= p->len;
             continue;
         }
         if (in && IS_REF(p))
             break;
         unsigned n = p->len - offset;
-        if (n > (unsigned)len - done)
-            n = (unsigned)len - done;
+        if (n > len - done)
+            n = len - done;
         if (in)
             memcpy(p->payload + offset, buf + done, n);
         else
             memcpy(buf + done, p->payload + offset, n);
-        done = (uint16_t)(done + n);
+        done += n;
         offset = 0;
     }
     return done;
 }
 
 uint16_t tern_pbuf_copy_out(const tern_pbuf *p, uint16_t offset, void *dst, uint16_t len) {
-    return copy(p, offset, dst, len, false);
+    return (uint16_t)copy(p, offset, dst, len, false); /* at most len */
 }
 
 tern_err tern_pbuf_copy_in(tern_pbuf *p, uint16_t offset, const void *src, uint16_t len) {
@@ -278,20 +279,21 @@ tern_err tern_pbuf_copy_pbuf(tern_pbuf *dst, uint16_t dst_off, const tern_pbuf *
                              uint16_t len) {
     if ((uint32_t)dst_off + len > dst->tot_len || (uint32_t)src_off + len > src->tot_len)
         return TERN_ERR_BUF;
-    for (tern_pbuf *seg = dst; seg && len; seg = seg->next) {
-        if (dst_off >= seg->len) {
-            dst_off = (uint16_t)(dst_off - seg->len);
+    unsigned doff = dst_off, soff = src_off, left = len;
+    for (tern_pbuf *seg = dst; seg && left; seg = seg->next) {
+        if (doff >= seg->len) {
+            doff -= seg->len;
             continue;
         }
         if (IS_REF(seg))
             return TERN_ERR_BUF;
-        uint16_t n = (uint16_t)(seg->len - dst_off);
-        if (n > len)
-            n = len;
-        copy(src, src_off, seg->payload + dst_off, n, false);
-        src_off = (uint16_t)(src_off + n);
-        len = (uint16_t)(len - n);
-        dst_off = 0;
+        unsigned n = seg->len - doff;
+        if (n > left)
+            n = left;
+        copy(src, soff, seg->payload + doff, n, false);
+        soff += n;
+        left -= n;
+        doff = 0;
     }
     return TERN_OK;
 }
