@@ -81,23 +81,23 @@ static void announce_if_ready(tern_netif *nif) {
 #endif
 }
 
-void tern_netif_set_up(tern_netif *nif, bool up) {
-    uint8_t old = nif->flags;
-    nif->flags = up ? (uint8_t)(nif->flags | TERN_NETIF_UP) : (uint8_t)(nif->flags & ~TERN_NETIF_UP);
-    if (old != nif->flags) {
+/* Set or clear one flag; on a change, announce and tell the link or status callback. */
+static TERN_NOINLINE void set_flag(tern_netif *nif, unsigned flag, bool up) {
+    unsigned old = nif->flags;
+    unsigned now = up ? old | flag : old & ~flag;
+    nif->flags = (uint8_t)now;
+    if (old != now) {
         announce_if_ready(nif);
-        notify(nif, nif->status_cb);
+        notify(nif, flag == TERN_NETIF_LINK_UP ? nif->link_cb : nif->status_cb);
     }
 }
 
+void tern_netif_set_up(tern_netif *nif, bool up) {
+    set_flag(nif, TERN_NETIF_UP, up);
+}
+
 void tern_netif_set_link(tern_netif *nif, bool up) {
-    uint8_t old = nif->flags;
-    nif->flags =
-        up ? (uint8_t)(nif->flags | TERN_NETIF_LINK_UP) : (uint8_t)(nif->flags & ~TERN_NETIF_LINK_UP);
-    if (old != nif->flags) {
-        announce_if_ready(nif);
-        notify(nif, nif->link_cb);
-    }
+    set_flag(nif, TERN_NETIF_LINK_UP, up);
 }
 
 #if TERN_CFG_IPV4

@@ -48,16 +48,18 @@ bool tern_timer_armed(const tern_stack *s, const tern_timer *t) {
 uint32_t tern_timers_run(tern_stack *s);
 uint32_t tern_timers_run(tern_stack *s) {
     /* A handler may re-arm itself or others; bound the work per call so a
-     * zero-delay re-arm cannot spin forever. */
-    for (unsigned budget = 1024; budget && s->timers; budget--) {
+     * zero-delay re-arm cannot spin forever (at most 1024 handlers run; a
+     * timer still due then makes the answer 0). */
+    for (unsigned budget = 1024;; budget--) {
         tern_timer *t = s->timers;
+        if (!t)
+            return TERN_POLL_IDLE;
         if (tern_time_before(s->now, t->due))
             return t->due - s->now;
+        if (!budget)
+            return 0;
         s->timers = t->next;
         t->next = NULL;
         t->fn(s, t);
     }
-    if (!s->timers)
-        return TERN_POLL_IDLE;
-    return tern_time_before(s->now, s->timers->due) ? s->timers->due - s->now : 0;
 }

@@ -43,9 +43,9 @@ static void reply_echo(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) 
 /* An error about a datagram we sent: check the quote, tell its transport. */
 static void error_input(tern_stack *s, const tern_pbuf *p, const tern_icmp_repr *icmp) {
     uint8_t scratch[TERN_WIRE_IPV4_MAX_HLEN + 8];
-    uint16_t qlen = (uint16_t)(p->tot_len - TERN_WIRE_ICMP_HLEN);
-    uint16_t avail = qlen < (uint16_t)sizeof scratch ? qlen : (uint16_t)sizeof scratch;
-    const uint8_t *q = tern_pbuf_view(p, TERN_WIRE_ICMP_HLEN, avail, scratch);
+    unsigned qlen = p->tot_len - TERN_WIRE_ICMP_HLEN; /* the header was there */
+    unsigned avail = qlen < sizeof scratch ? qlen : sizeof scratch;
+    const uint8_t *q = tern_pbuf_view(p, TERN_WIRE_ICMP_HLEN, (uint16_t)avail, scratch);
     tern_ipv4_repr qip;
     /* The quote is a header we wrote plus at least 8 bytes of its payload;
      * its total length may exceed what was quoted, so pass it as available. */
@@ -166,7 +166,7 @@ void tern_icmp_error_about(tern_stack *s, const tern_pbuf *orig, const tern_ipv4
         TERN_STAT_INC(s, ICMP_ERR_RATELIMIT);
         return;
     }
-    uint16_t quote = orig->tot_len < ICMP_ERR_MAX_QUOTE ? orig->tot_len : (uint16_t)ICMP_ERR_MAX_QUOTE;
+    unsigned quote = orig->tot_len < ICMP_ERR_MAX_QUOTE ? orig->tot_len : ICMP_ERR_MAX_QUOTE;
     tern_pbuf *p = tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM - TERN_WIRE_ICMP_HLEN,
                                    (uint16_t)(TERN_WIRE_ICMP_HLEN + quote));
     if (!p)
@@ -174,7 +174,7 @@ void tern_icmp_error_about(tern_stack *s, const tern_pbuf *orig, const tern_ipv4
     /* The header lies in the first segment (asserted above). */
     tern_icmp_repr r = {.type = type, .code = code, .id = 0, .seq = mtu};
     tern_icmp_write(p->payload, &r);
-    tern_pbuf_copy_pbuf(p, TERN_WIRE_ICMP_HLEN, orig, 0, quote);
+    tern_pbuf_copy_pbuf(p, TERN_WIRE_ICMP_HLEN, orig, 0, (uint16_t)quote);
     tern_csum_store(p->payload + 2, tern_csum_finish(tern_csum_pbuf(p, 0, p->tot_len, 0)));
     tern_ipv4_tx tx = {
         .src = tern_ipv4_is_local(s, ip->dst) ? ip->dst : 0, .dst = ip->src, .proto = TERN_IP_PROTO_ICMP};
