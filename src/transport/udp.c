@@ -19,8 +19,7 @@ void tern_udp_init(tern_stack *s) {
 }
 
 tern_udp_pcb *tern_udp_new(tern_stack *s) {
-    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
-        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+    for (tern_udp_pcb *pcb = s->udp.pcbs; pcb < s->udp.pcbs + TERN_CFG_UDP_PCBS; pcb++) {
         if (!(pcb->flags & TERN_UDP_F_USED)) {
             memset(pcb, 0, sizeof *pcb);
             pcb->stack = s;
@@ -336,11 +335,11 @@ static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_u
 static tern_udp_pcb *lookup(tern_stack *s, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
     tern_udp_pcb *best = NULL;
     int best_score = 0;
-    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
-        int sc = match(&s->udp.pcbs[i], ip, u, group);
+    for (tern_udp_pcb *pcb = s->udp.pcbs; pcb < s->udp.pcbs + TERN_CFG_UDP_PCBS; pcb++) {
+        int sc = match(pcb, ip, u, group);
         if (sc > best_score) {
             best_score = sc;
-            best = &s->udp.pcbs[i];
+            best = pcb;
         }
     }
     return best;
@@ -377,8 +376,7 @@ static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
  * gets its own copy (the best match keeps the original). */
 static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip,
                            const tern_udp_repr *u, const tern_udp_info *info, const tern_udp_pcb *best) {
-    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
-        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+    for (tern_udp_pcb *pcb = s->udp.pcbs; pcb < s->udp.pcbs + TERN_CFG_UDP_PCBS; pcb++) {
         if (pcb == best || !match(pcb, ip, u, true))
             continue;
         tern_pbuf *copy = tern_pbuf_clone(s, TERN_PBUF_TRANSPORT_HEADROOM, p);
@@ -534,8 +532,7 @@ void tern_udp_icmp_error(tern_stack *s, const tern_icmp_error *e) {
     }
 #endif
 #if TERN_CFG_IPV4
-    for (unsigned i = 0; i < TERN_CFG_UDP_PCBS; i++) {
-        tern_udp_pcb *pcb = &s->udp.pcbs[i];
+    for (tern_udp_pcb *pcb = s->udp.pcbs; pcb < s->udp.pcbs + TERN_CFG_UDP_PCBS; pcb++) {
         if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != e->sport || !pcb->err)
             continue;
 #if TERN_CFG_IPV6
