@@ -314,8 +314,8 @@ tern_err tern_udp_send(tern_udp_pcb *pcb, tern_pbuf *p) {
 
 #if TERN_CFG_IPV4
 /* How well pcb matches: 0 no, higher is more specific. */
-static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
-    if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != u->dport)
+static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_udp_info *in, bool group) {
+    if (!(pcb->flags & TERN_UDP_F_USED) || pcb->local_port != in->dport)
         return 0;
 #if TERN_CFG_IPV6
     if (pcb->v6) /* bound or connected to IPv6 */
@@ -325,18 +325,18 @@ static int match(const tern_udp_pcb *pcb, const tern_ipv4_repr *ip, const tern_u
         return 0;
     int score = 1 + (pcb->local_ip != 0);
     if (pcb->flags & TERN_UDP_F_CONNECTED) {
-        if (pcb->remote_ip != ip->src || pcb->remote_port != u->sport)
+        if (pcb->remote_ip != ip->src || pcb->remote_port != in->sport)
             return 0;
         score += 2;
     }
     return score;
 }
 
-static tern_udp_pcb *lookup(tern_stack *s, const tern_ipv4_repr *ip, const tern_udp_repr *u, bool group) {
+static tern_udp_pcb *lookup(tern_stack *s, const tern_ipv4_repr *ip, const tern_udp_info *in, bool group) {
     tern_udp_pcb *best = NULL;
     int best_score = 0;
     for (tern_udp_pcb *pcb = s->udp.pcbs; pcb < s->udp.pcbs + TERN_CFG_UDP_PCBS; pcb++) {
-        int sc = match(pcb, ip, u, group);
+        int sc = match(pcb, ip, in, group);
         if (sc > best_score) {
             best_score = sc;
             best = pcb;
@@ -364,7 +364,7 @@ static void no_port(tern_stack *s, tern_pbuf *p, const tern_ipv4_repr *ip) {
 
 #endif /* TERN_CFG_IPV4 */
 
-static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
+static TERN_NOINLINE void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_udp_info *info) {
     if (pcb->recv)
         pcb->recv(pcb->ctx, pcb, p, info);
     else
@@ -375,9 +375,9 @@ static void deliver(tern_stack *s, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
 /* Broadcast and multicast go to every matching endpoint: each other one
  * gets its own copy (the best match keeps the original). */
 static void deliver_copies(tern_stack *s, const tern_pbuf *p, const tern_ipv4_repr *ip,
-                           const tern_udp_repr *u, const tern_udp_info *info, const tern_udp_pcb *best) {
+                           const tern_udp_info *info, const tern_udp_pcb *best) {
     for (tern_udp_pcb *pcb = s->udp.pcbs; pcb < s->udp.pcbs + TERN_CFG_UDP_PCBS; pcb++) {
-        if (pcb == best || !match(pcb, ip, u, true))
+        if (pcb == best || !match(pcb, ip, info, true))
             continue;
         tern_pbuf *copy = tern_pbuf_clone(s, TERN_PBUF_TRANSPORT_HEADROOM, p);
         if (copy)
@@ -418,11 +418,7 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
         return;
     }
     bool group = (p->flags & TERN_PBUF_F_IP_GROUP) != 0;
-    tern_udp_pcb *pcb = lookup(s, ip, &u, group);
-    if (!pcb) {
-        no_port(s, p, ip);
-        return;
-    }
+    /* Built before the lookup, which matches on its ports (one copy of them). */
     tern_udp_info info = {.src = tern_addr_ipv4(ip->src),
                           .dst = tern_addr_ipv4(ip->dst),
                           .sport = u.sport,
@@ -430,9 +426,14 @@ void tern_udp_input(tern_netif *nif, tern_pbuf *p, const tern_ipv4_repr *ip) {
                           .ifindex = nif->index,
                           .ttl = ip->ttl,
                           .broadcast = group};
+    tern_udp_pcb *pcb = lookup(s, ip, &info, group);
+    if (!pcb) {
+        no_port(s, p, ip);
+        return;
+    }
     p = tern_pbuf_strip(s, p, TERN_WIRE_UDP_HLEN);
     if (group)
-        deliver_copies(s, p, ip, &u, &info, pcb);
+        deliver_copies(s, p, ip, &info, pcb);
     deliver(s, pcb, p, &info);
 }
 #endif /* TERN_CFG_IPV4 */
