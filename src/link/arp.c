@@ -248,19 +248,30 @@ static bool queue_packet(tern_stack *s, tern_arp_entry *e, tern_pbuf *p) {
 #endif
 }
 
+static tern_err resolve(tern_netif *nif, tern_arp_entry *e, tern_pbuf *p, uint32_t next_hop);
+
 tern_err tern_arp_output(tern_netif *nif, tern_pbuf *p, uint32_t next_hop) {
     tern_stack *s = nif->stack;
+    uint8_t group[6];
+    const uint8_t *mac = group; /* one send for every resolved case */
     if (next_hop == 0xFFFFFFFFu || (nif->mask4 && (next_hop & ~nif->mask4) == ~nif->mask4 &&
-                                    (next_hop & nif->mask4) == (nif->ip4 & nif->mask4)))
-        return tern_eth_output(nif, p, tern_eth_broadcast, TERN_ETH_TYPE_IPV4);
-    if ((next_hop >> 28) == 0xE) {
-        uint8_t mac[6];
-        tern_eth_ipv4_multicast(next_hop, mac);
-        return tern_eth_output(nif, p, mac, TERN_ETH_TYPE_IPV4);
+                                    (next_hop & nif->mask4) == (nif->ip4 & nif->mask4))) {
+        mac = tern_eth_broadcast;
+    } else if ((next_hop >> 28) == 0xE) {
+        tern_eth_ipv4_multicast(next_hop, group);
+    } else {
+        tern_arp_entry *e = find(s, next_hop, nif->index);
+        if (e && (e->state == TERN_ARP_STABLE || e->state == TERN_ARP_STATIC))
+            mac = e->mac;
+        else
+            return resolve(nif, e, p, next_hop);
     }
-    tern_arp_entry *e = find(s, next_hop, nif->index);
-    if (e && (e->state == TERN_ARP_STABLE || e->state == TERN_ARP_STATIC))
-        return tern_eth_output(nif, p, e->mac, TERN_ETH_TYPE_IPV4);
+    return tern_eth_output(nif, p, mac, TERN_ETH_TYPE_IPV4);
+}
+
+/* No usable entry for next_hop (e: a pending one, or NULL): queue p, asking first if new. */
+static tern_err resolve(tern_netif *nif, tern_arp_entry *e, tern_pbuf *p, uint32_t next_hop) {
+    tern_stack *s = nif->stack;
     if (!e) {
         e = alloc_entry(s);
         if (!e) {
