@@ -9,8 +9,8 @@ void tern_pool_init(tern_pool *pool, const char *name, void *mem, size_t elem_si
     pool->name = name;
     pool->count = count;
     /* Thread the free list through the elements, first element on top. */
-    for (uint16_t i = count; i > 0; i--) {
-        void **elem = (void **)(void *)(base + (size_t)(i - 1) * elem_size);
+    for (size_t i = count; i > 0; i--) {
+        void **elem = (void **)(void *)(base + (i - 1) * elem_size);
         *elem = pool->free_list;
         pool->free_list = elem;
     }

@@ -1,6 +1,7 @@
 /* Deadline timers: a list sorted by due time (see tern/timer.h). */
 #include "tern/timer.h"
 
+#include "core/core.h"
 #include "tern/stack.h"
 
 void tern_timer_init(tern_timer *t, tern_timer_fn fn) {
@@ -9,7 +10,7 @@ void tern_timer_init(tern_timer *t, tern_timer_fn fn) {
     t->fn = fn;
 }
 
-static void unlink_timer(tern_stack *s, tern_timer *t) {
+static TERN_NOINLINE void unlink_timer(tern_stack *s, tern_timer *t) {
     for (tern_timer **pp = &s->timers; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;

@@ -146,7 +146,7 @@ tern_err tern_arp_request(tern_netif *nif, uint32_t ip) {
 tern_err tern_arp_announce(tern_netif *nif) {
     if (!nif->ip4)
         return TERN_ERR_INVAL;
-    return tern_arp_send(nif, TERN_ARP_OP_REQUEST, tern_eth_broadcast, zero_mac, nif->ip4, nif->ip4);
+    return tern_arp_request(nif, nif->ip4); /* a request for our own address */
 }
 
 /* Send the packets that waited for this entry. */
