@@ -125,13 +125,8 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
         tern_netif *nif = tern_netif_by_index(s, g->ifindex);
         unsigned kind = g->pending;
         g->pending = PENDING_NONE;
-        if (!nif)
-            continue;
-        send_message(s, nif, g->group, kind);
-        if (kind == PENDING_CHANGE && g->retrans) {
-            g->retrans--;
-            schedule(s, g, PENDING_CHANGE, unsolicited_ms(s, nif));
-        }
+        if (nif)
+            send_message(s, nif, g->group, kind);
     }
     rearm(s);
 }
@@ -175,7 +170,7 @@ tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) 
     program_filter(nif, g, true);
     /* Unsolicited report now, and once more later (robustness 2). */
     send_message(s, nif, g, TERN_IGMP_CHANGE_TO_EXCLUDE);
-    schedule(s, slot, PENDING_CHANGE, unsolicited_ms(s, nif)); /* (retrans 0: no more after it) */
+    schedule(s, slot, PENDING_CHANGE, unsolicited_ms(s, nif)); /* (the last one) */
     rearm(s);
     return TERN_OK;
 }

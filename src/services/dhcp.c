@@ -152,16 +152,10 @@ static void new_exchange(tern_dhcp *d, unsigned state) {
 
 /* ---- The interface's configuration ----------------------------------------- */
 
-static int prefix_of(uint32_t mask) {
-    uint32_t inv = ~mask;
-    if (inv & (inv + 1u))
-        return -1; /* not contiguous */
-    int n = 0;
-    while (mask & 0x80000000u) {
-        n++;
-        mask <<= 1;
-    }
-    return n;
+/* A contiguous mask of 1 to 30 bits: not zero, the lowest two bits clear,
+ * and its lowest set bit carries out of the top when added. */
+static bool usable_mask(uint32_t mask) {
+    return mask && !(mask & 3u) && mask + (mask & (0u - mask)) == 0;
 }
 
 /* RFC 2132 3.3 lets the mask out; fall back to the address class. */
@@ -462,7 +456,7 @@ static bool well_formed(const tern_dhcp_msg *m) {
         return true;
     if (!(m->has & TERN_DHCP_HAS_SERVER_ID) || !usable_address(m->yiaddr))
         return false;
-    if ((m->has & TERN_DHCP_HAS_MASK) && (prefix_of(m->mask) < 1 || prefix_of(m->mask) > 30))
+    if ((m->has & TERN_DHCP_HAS_MASK) && !usable_mask(m->mask))
         return false;
     return m->type == TERN_DHCP_OFFER || (m->has & TERN_DHCP_HAS_LEASE);
 }
@@ -561,10 +555,14 @@ tern_err tern_dhcp_start(tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *
     tern_timer_init(&d->timer, dhcp_timer);
     /* A remembered address: INIT-REBOOT, a REQUEST for it (no server
      * named: the lease is still all zero). */
-    bool reboot = d->previous != 0;
-    new_exchange(d, reboot ? TERN_DHCP_REBOOTING : TERN_DHCP_SELECTING);
+    unsigned state = TERN_DHCP_SELECTING, type = TERN_DHCP_DISCOVER;
+    if (d->previous) {
+        state = TERN_DHCP_REBOOTING;
+        type = TERN_DHCP_REQUEST;
+    }
+    new_exchange(d, state);
     d->lease.ip = d->previous;
-    transmit(d, reboot ? TERN_DHCP_REQUEST : TERN_DHCP_DISCOVER);
+    transmit(d, type);
     return TERN_OK;
 }
 

@@ -63,8 +63,7 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
         memset(e, 0, sizeof *e);
     }
     rearm(s);
-    for (unsigned i = 0; i < TERN_CFG_DNS_REQUESTS; i++) {
-        tern_dns_request *r = &s->dns.requests[i];
+    for (tern_dns_request *r = s->dns.requests; r < s->dns.requests + TERN_CFG_DNS_REQUESTS; r++) {
         if (r->entry != e)
             continue;
         r->entry = NULL; /* free before the callback: it may look up again */
