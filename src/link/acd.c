@@ -22,6 +22,7 @@
 #define DEFEND_INTERVAL 10000u
 
 enum { ACD_IDLE, ACD_PROBE_WAIT, ACD_PROBING, ACD_ANNOUNCING, ACD_ONGOING };
+_Static_assert(ACD_ANNOUNCING == ACD_PROBING + 1, "announcing follows probing");
 
 static const uint8_t zero_mac[6];
 
@@ -64,9 +65,9 @@ static TERN_NOINLINE void send_arp(tern_acd *acd, uint32_t sender) {
 static void acd_timer(tern_stack *s, tern_timer *t) {
     tern_acd *acd = acd_of(t);
     unsigned n = acd->count++;
-    bool probe = n < PROBE_NUM;
-    acd->state = probe ? ACD_PROBING : ACD_ANNOUNCING;
-    send_arp(acd, probe ? 0 : acd->ip);
+    unsigned announce = n >= PROBE_NUM; /* (1 or 0) */
+    acd->state = (uint8_t)(ACD_PROBING + announce);
+    send_arp(acd, acd->ip & (0u - announce));
     if (++n < PROBE_NUM) {
         tern_timer_arm(s, t, random_between(s, PROBE_MIN, PROBE_MAX));
     } else if (n < PROBE_NUM + ANNOUNCE_NUM) {

@@ -31,6 +31,9 @@ static bool is_mdns_name(const char *name, size_t n) {
     return n > 6 && tern_dns_name_equal(name + n - 6, ".local");
 }
 
+/* Asked with multicast DNS (never without TERN_CFG_DNS_MDNS). */
+#define MDNS(e) (TERN_CFG_DNS_MDNS && (e)->mdns)
+
 static void rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
@@ -109,7 +112,7 @@ static bool find_server(const tern_stack *s, unsigned index, uint8_t *found) {
 }
 
 static bool next_server(tern_stack *s, tern_dns_entry *e) {
-    if (e->mdns || !find_server(s, (unsigned)e->server + 1u, &e->server))
+    if (MDNS(e) || !find_server(s, (unsigned)e->server + 1u, &e->server))
         return false;
     e->tries = 0;
     return true;
@@ -123,7 +126,7 @@ static uint16_t qtype_of(const tern_dns_entry *e) {
 static void send_query(tern_stack *s, tern_dns_entry *e) {
     uint8_t msg[TERN_DNS_HLEN + TERN_CFG_DNS_NAME_MAX + 2 + 4];
     size_t len =
-        tern_dns_write_query(msg, sizeof msg, e->id, e->mdns ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
+        tern_dns_write_query(msg, sizeof msg, e->id, MDNS(e) ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
     e->expires = s->now + TERN_CFG_DNS_TIMEOUT_MS;
     e->tries++;
     tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
@@ -132,10 +135,15 @@ static void send_query(tern_stack *s, tern_dns_entry *e) {
     tern_pbuf_copy_in(p, 0, msg, (uint16_t)len);
     /* (A server gone since the query started is the unspecified address:
      * nothing goes out and the timer moves on.) */
+#if TERN_CFG_DNS_MDNS
     tern_addr tmp = tern_addr_ipv4(MDNS_GROUP);
     const tern_addr *dst = e->mdns ? &tmp : server_at(s, e->server, &tmp);
+#else
+    tern_addr tmp;
+    const tern_addr *dst = server_at(s, e->server, &tmp);
+#endif
     TERN_STAT_INC(s, DNS_TX);
-    (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
+    (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(MDNS(e) ? MDNS_PORT : DNS_PORT));
 }
 
 /* Ask again: after a timeout the same server while it has tries left,
@@ -192,9 +200,9 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
 }
 
 static bool from_our_server(tern_stack *s, const tern_dns_entry *e, const tern_udp_info *info) {
-    if (info->sport != (e->mdns ? MDNS_PORT : DNS_PORT))
+    if (info->sport != (MDNS(e) ? MDNS_PORT : DNS_PORT))
         return false;
-    if (e->mdns)
+    if (MDNS(e))
         return true;
     tern_addr tmp;
     const tern_addr *server = server_at(s, e->server, &tmp);
