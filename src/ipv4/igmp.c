@@ -27,7 +27,7 @@ enum {
     PENDING_CHANGE = TERN_IGMP_CHANGE_TO_EXCLUDE, /* after a join */
 };
 
-static unsigned version_of(tern_stack *s, tern_netif *nif) {
+static TERN_NOINLINE unsigned version_of(tern_stack *s, tern_netif *nif) {
     if (nif->igmp_version && nif->igmp_version < 3 && tern_time_before(s->now, nif->igmp_older_until))
         return nif->igmp_version;
     nif->igmp_version = 3;
@@ -89,8 +89,7 @@ static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, unsigne
 static void rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
-    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
-        const tern_igmp_group *g = &s->igmp.groups[i];
+    for (const tern_igmp_group *g = s->igmp.groups; g < s->igmp.groups + TERN_CFG_IGMP_GROUPS; g++) {
         if (g->pending && (!any || tern_time_before(g->due, next))) {
             next = g->due;
             any = true;
