@@ -372,8 +372,7 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
         return TERN_OK;
     /* The cache: a fresh answer, or the query already asking. */
     tern_dns_entry *pending = NULL;
-    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
-        tern_dns_entry *e = &s->dns.entries[i];
+    for (tern_dns_entry *e = s->dns.entries; e < s->dns.entries + TERN_CFG_DNS_CACHE; e++) {
         if (e->state == TERN_DNS_FREE || (TERN_CFG_IPV6 && e->family != family) ||
             !tern_dns_name_equal(e->name, name)) /* (without IPv6 every entry is IPv4) */
             continue;

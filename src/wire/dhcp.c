@@ -82,14 +82,13 @@ _Static_assert(TERN_DHCP_HAS_MASK == 1u << 0 && TERN_DHCP_HAS_ROUTER == 1u << 1 
 /* One option of code with len bytes at d. Option 52 counts only in the
  * options field. Unknown options are skipped. */
 static bool read_option(tern_dhcp_msg *m, unsigned code, const uint8_t *d, unsigned len, bool main_field) {
-    unsigned i = 0;
-    while (rules[i].code != code)
-        if (++i == RULES)
+    const opt_rule *r = rules;
+    while (r->code != code)
+        if (++r == rules + RULES)
             return true;
-    const opt_rule *r = &rules[i];
     uint8_t *field = (uint8_t *)m + r->field;
     if (r->kind < K_DOMAIN)
-        m->has = (uint16_t)(m->has | 1u << i);
+        m->has = (uint16_t)(m->has | 1u << (r - rules));
     switch (r->kind) {
     case K_U32:
         if (len != 4)
