@@ -90,7 +90,6 @@ static void fill_out(const tern_dhcp *d, unsigned type, tern_dhcp_out *o) {
         o->secs = (uint16_t)secs_elapsed(d);
         o->max_size = (uint16_t)(TERN_CFG_DHCP_MSG_MAX + IP_UDP_HLEN);
         o->hostname = d->hostname; /* (empty: left out) */
-        o->params = true;
         /* Replies to a client without an address reach us as unicast to the
          * offered address; only an address from elsewhere (AutoIP) on the
          * interface makes us ask for broadcast replies. */

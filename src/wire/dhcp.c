@@ -222,7 +222,7 @@ size_t tern_dhcp_build(uint8_t *buf, size_t size, const tern_dhcp_out *o) {
     size_t hn = o->hostname ? strlen(o->hostname) : 0;
     if (hn && hn <= TERN_DHCP_WIRE_HOSTNAME_MAX)
         p = put_opt(p, TERN_DHCP_OPT_HOSTNAME, o->hostname, (unsigned)hn);
-    if (o->params)
+    if (o->max_size)
         p = put_opt(p, TERN_DHCP_OPT_PARAMS, param_list, sizeof param_list);
     *p++ = TERN_DHCP_OPT_END;
     size_t len = (size_t)(p - buf);
