@@ -35,8 +35,7 @@ static TERN_NOINLINE unsigned version_of(tern_stack *s, tern_netif *nif) {
 }
 
 static tern_igmp_group *find(const tern_stack *s, unsigned ifindex, uint32_t group) {
-    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
-        const tern_igmp_group *g = &s->igmp.groups[i];
+    for (const tern_igmp_group *g = s->igmp.groups; g < s->igmp.groups + TERN_CFG_IGMP_GROUPS; g++) {
         if (g->group == group && g->ifindex == ifindex)
             return (tern_igmp_group *)(uintptr_t)g;
     }
