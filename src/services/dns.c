@@ -170,14 +170,14 @@ static bool question_matches(const tern_dns_entry *e, const uint8_t *msg, size_t
 
 /* Collect the A records for our name (following CNAMEs). Returns false if
  * the message is malformed; *ttl is the smallest TTL of what was kept. */
-static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t off, uint16_t ancount,
+static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t off, unsigned ancount,
                     uint32_t *ttl) {
     char want[TERN_DNS_MAX_TEXT], owner[TERN_DNS_MAX_TEXT];
     tern_dns_rr rr;                        /* (its name unused: owner, so the rest stays in registers) */
     memcpy(want, e->name, sizeof e->name); /* (NUL-terminated inside) */
     e->count = 0;
     *ttl = MAX_TTL_S;
-    for (uint16_t i = 0; i < ancount; i++) {
+    for (unsigned i = 0; i < ancount; i++) {
         if (!tern_dns_read_name(msg, len, &off, owner, sizeof owner) ||
             !tern_dns_read_rr_fixed(msg, len, &off, &rr))
             return false;
