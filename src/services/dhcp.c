@@ -526,11 +526,14 @@ static tern_err open_pcb(tern_dhcp *d, tern_stack *s) {
 static tern_err take_config(tern_dhcp *d, const tern_dhcp_config *cfg) {
     if (!cfg)
         return TERN_OK;
-    size_t n = cfg->hostname ? strlen(cfg->hostname) : 0;
-    if (n > TERN_CFG_DHCP_HOSTNAME_MAX || (cfg->previous.family && cfg->previous.family != TERN_AF_INET))
+    if (cfg->previous.family && cfg->previous.family != TERN_AF_INET)
         return TERN_ERR_INVAL;
-    if (n)
+    if (cfg->hostname) {
+        size_t n = strlen(cfg->hostname);
+        if (n > TERN_CFG_DHCP_HOSTNAME_MAX)
+            return TERN_ERR_INVAL;
         memcpy(d->hostname, cfg->hostname, n + 1u);
+    }
     d->previous = tern_addr_get_ipv4(&cfg->previous);
     d->autoip_after_s = cfg->autoip_after_s;
     return TERN_OK;
