@@ -125,10 +125,10 @@ static uint16_t qtype_of(const tern_dns_entry *e) {
 
 static void send_query(tern_stack *s, tern_dns_entry *e) {
     uint8_t msg[TERN_DNS_HLEN + TERN_CFG_DNS_NAME_MAX + 2 + 4];
-    size_t len =
-        tern_dns_write_query(msg, sizeof msg, e->id, MDNS(e) ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
     e->expires = s->now + TERN_CFG_DNS_TIMEOUT_MS;
     e->tries++;
+    size_t len =
+        tern_dns_write_query(msg, sizeof msg, e->id, MDNS(e) ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
     tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
     if (!p)
         return; /* retried by the timer */
