@@ -293,16 +293,18 @@ static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
 }
 #endif
 
-/* ACK for a new address: probe it first when conflict detection is on. */
-static void check(tern_dhcp *d) {
+/* ACK for a new address: probe it first when conflict detection is on.
+ * False if it is not probed (bind it now). */
+static bool check(tern_dhcp *d) {
 #if TERN_CFG_ARP_ACD
     tern_addr ip = tern_addr_ipv4(d->lease.ip);
     d->state = TERN_DHCP_CHECKING;
     tern_timer_cancel(stack_of(d), &d->timer);
-    if (tern_acd_start(d->nif, &d->acd, &ip, on_acd, d) == TERN_OK)
-        return;
+    return tern_acd_start(d->nif, &d->acd, &ip, on_acd, d) == TERN_OK;
+#else
+    (void)d;
+    return false;
 #endif
-    bind(d, TERN_DHCP_EV_BOUND);
 }
 
 /* ---- AutoIP fallback ----------------------------------------------------------------- */
@@ -431,13 +433,12 @@ static void on_ack(tern_dhcp *d, const tern_dhcp_msg *m) {
     }
     lease_from(&d->lease, m);
     start_lease_clock(d);
-    if (!same) {
-        check(d);
-        if (moved)
-            notify(d, TERN_DHCP_EV_LOST);
-        return;
-    }
-    bind(d, TERN_DHCP_EV_RENEWED); /* options may have changed */
+    if (same)
+        bind(d, TERN_DHCP_EV_RENEWED); /* options may have changed */
+    else if (!check(d))
+        bind(d, TERN_DHCP_EV_BOUND);
+    if (moved)
+        notify(d, TERN_DHCP_EV_LOST);
 }
 
 /* An address a server may hand out: not 0/8, loopback, class D/E. */
