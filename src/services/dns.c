@@ -247,7 +247,7 @@ static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
     uint8_t scratch[UDP_DNS_MAX];
     const uint8_t *msg = NULL;
     TERN_STAT_INC(s, DNS_RX);
-    if (e->state == TERN_DNS_PENDING && e->pcb == pcb) {
+    if (e->pcb == pcb) { /* (set only while PENDING: the query is still on) */
         if (p->len == p->tot_len || p->tot_len <= sizeof scratch) /* (in place when contiguous) */
             msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
     }
