@@ -63,7 +63,7 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
         e->state = TERN_DNS_DONE;
         e->expires = s->now + (ttl_s > MAX_TTL_S ? MAX_TTL_S : ttl_s) * 1000u;
     } else {
-        memset(e, 0, sizeof *e);
+        e->state = TERN_DNS_FREE; /* (a free entry's other fields are never read) */
     }
     rearm(s);
     for (tern_dns_request *r = s->dns.requests; r < s->dns.requests + TERN_CFG_DNS_REQUESTS; r++) {
@@ -382,7 +382,7 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
             continue;
         }
         if (!tern_time_before(s->now, e->expires)) {
-            memset(e, 0, sizeof *e); /* TTL over */
+            e->state = TERN_DNS_FREE; /* TTL over */
             continue;
         }
         TERN_STAT_INC(s, DNS_CACHE_HIT);
