@@ -153,12 +153,12 @@ bool tern_dhcp_parse(const uint8_t *buf, size_t len, tern_dhcp_msg *m) {
         return false;
     if (!read_region(m, buf + TERN_DHCP_MIN_LEN, len - TERN_DHCP_MIN_LEN, true))
         return false;
-    /* RFC 2131 4.1: the options field first, then `file`, then `sname`. */
-    if ((m->overload & 1u) && !read_region(m, buf + TERN_DHCP_OFF_FILE, TERN_DHCP_FILE_LEN, false))
+    /* RFC 2131 4.1: the options field first, then `file`, then `sname`
+     * (neither can change the overload: it counts in the options field only). */
+    unsigned overload = m->overload;
+    if ((overload & 1u) && !read_region(m, buf + TERN_DHCP_OFF_FILE, TERN_DHCP_FILE_LEN, false))
         return false;
-    if ((m->overload & 2u) && !read_region(m, buf + TERN_DHCP_OFF_SNAME, TERN_DHCP_SNAME_LEN, false))
-        return false;
-    return true;
+    return !(overload & 2u) || read_region(m, buf + TERN_DHCP_OFF_SNAME, TERN_DHCP_SNAME_LEN, false);
 }
 
 /* ---- Building ------------------------------------------------------------- */
