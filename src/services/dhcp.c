@@ -250,7 +250,7 @@ static void bind(tern_dhcp *d, enum tern_dhcp_event ev) {
     configure(d);
     d->previous = d->lease.ip;
     d->state = TERN_DHCP_BOUND;
-    if (d->infinite)
+    if (d->lease.lease_s == INFINITE_LEASE)
         tern_timer_cancel(stack_of(d), &d->timer);
     else
         tern_timer_arm_at(stack_of(d), &d->timer, d->t1_at);
@@ -412,7 +412,6 @@ static void lease_from(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
 
 /* Start the lease clock at the first REQUEST of the exchange. */
 static void start_lease_clock(tern_dhcp *d) {
-    d->infinite = d->lease.lease_s == INFINITE_LEASE;
     d->t1_at = d->lease_start + d->lease.t1_s * 1000u;
     d->t2_at = d->lease_start + d->lease.t2_s * 1000u;
     uint32_t timed = d->lease.lease_s > MAX_TIMED_LEASE_S ? MAX_TIMED_LEASE_S : d->lease.lease_s;
@@ -614,7 +613,7 @@ void tern_dhcp_stop(tern_dhcp *d) {
 
 static uint32_t seconds_left(const tern_dhcp *d, uint32_t at) {
     const tern_stack *s = d->nif->stack;
-    if (!leased(d) || d->infinite)
+    if (!leased(d) || d->lease.lease_s == INFINITE_LEASE)
         return UINT32_MAX;
     return tern_time_before(s->now, at) ? (at - s->now) / 1000u : 0;
 }
