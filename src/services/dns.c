@@ -298,7 +298,7 @@ static tern_dns_entry *alloc_entry(tern_stack *s) {
         if (e->state == TERN_DNS_DONE && (!victim || tern_time_before(e->expires, victim->expires)))
             victim = e;
     }
-    return victim; /* (cleared by the caller) */
+    return victim; /* (reset by the caller) */
 }
 
 static tern_dns_request *alloc_request(tern_stack *s) {
@@ -346,8 +346,11 @@ static tern_err start_query(tern_stack *s, const char *name, size_t n, uint8_t f
         tern_udp_free(pcb);
         return TERN_ERR_NOMEM;
     }
-    memset(e, 0, sizeof *e);
+    /* No clearing: every field is set here or by send_query (the addresses
+     * count only once an answer sets count). */
     memcpy(e->name, name, n + 1);
+    e->count = 0;
+    e->tries = 0;
     e->state = TERN_DNS_PENDING;
     e->family = family;
     e->mdns = mdns;
