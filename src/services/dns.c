@@ -346,11 +346,10 @@ static tern_err start_query(tern_stack *s, const char *name, size_t n, uint8_t f
         tern_udp_free(pcb);
         return TERN_ERR_NOMEM;
     }
-    /* No clearing: every field is set here or by send_query (the addresses
-     * count only once an answer sets count). */
+    /* The fields before the addresses are cleared (the addresses count only
+     * once an answer sets count; the name is copied). */
+    memset(e, 0, offsetof(tern_dns_entry, addrs));
     memcpy(e->name, name, n + 1);
-    e->count = 0;
-    e->tries = 0;
     e->state = TERN_DNS_PENDING;
     e->family = family;
     e->mdns = mdns;
@@ -441,7 +440,7 @@ tern_err tern_dns_add_host(tern_stack *s, const char *name, const tern_addr *add
 void tern_dns_flush(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
         if (s->dns.entries[i].state == TERN_DNS_DONE)
-            memset(&s->dns.entries[i], 0, sizeof s->dns.entries[i]);
+            s->dns.entries[i].state = TERN_DNS_FREE;
 }
 
 #endif
