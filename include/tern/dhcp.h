@@ -90,7 +90,6 @@ struct tern_dhcp {
     uint8_t state;      /* enum tern_dhcp_state */
     uint8_t tries;      /* transmissions in this state */
     uint8_t configured; /* the interface carries lease.ip */
-    uint8_t infinite;   /* the lease never expires */
 #if TERN_CFG_AUTOIP
     uint8_t autoip_on;
 #endif

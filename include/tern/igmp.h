@@ -24,7 +24,6 @@ typedef struct tern_igmp_group {
     uint8_t ifindex;
     uint8_t refs;    /* joins minus leaves */
     uint8_t pending; /* a report is scheduled: its IGMPv3 record type; 0 = none */
-    uint8_t retrans; /* unsolicited reports still to send */
 } tern_igmp_group;
 
 typedef struct tern_igmp_state {

@@ -27,7 +27,7 @@ enum {
     PENDING_CHANGE = TERN_IGMP_CHANGE_TO_EXCLUDE, /* after a join */
 };
 
-static unsigned version_of(tern_stack *s, tern_netif *nif) {
+static TERN_NOINLINE unsigned version_of(tern_stack *s, tern_netif *nif) {
     if (nif->igmp_version && nif->igmp_version < 3 && tern_time_before(s->now, nif->igmp_older_until))
         return nif->igmp_version;
     nif->igmp_version = 3;
@@ -35,8 +35,7 @@ static unsigned version_of(tern_stack *s, tern_netif *nif) {
 }
 
 static tern_igmp_group *find(const tern_stack *s, unsigned ifindex, uint32_t group) {
-    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
-        const tern_igmp_group *g = &s->igmp.groups[i];
+    for (const tern_igmp_group *g = s->igmp.groups; g < s->igmp.groups + TERN_CFG_IGMP_GROUPS; g++) {
         if (g->group == group && g->ifindex == ifindex)
             return (tern_igmp_group *)(uintptr_t)g;
     }
@@ -89,8 +88,7 @@ static void send_message(tern_stack *s, tern_netif *nif, uint32_t group, unsigne
 static void rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
-    for (unsigned i = 0; i < TERN_CFG_IGMP_GROUPS; i++) {
-        const tern_igmp_group *g = &s->igmp.groups[i];
+    for (const tern_igmp_group *g = s->igmp.groups; g < s->igmp.groups + TERN_CFG_IGMP_GROUPS; g++) {
         if (g->pending && (!any || tern_time_before(g->due, next))) {
             next = g->due;
             any = true;
@@ -125,13 +123,8 @@ static void igmp_timer(tern_stack *s, tern_timer *t) {
         tern_netif *nif = tern_netif_by_index(s, g->ifindex);
         unsigned kind = g->pending;
         g->pending = PENDING_NONE;
-        if (!nif)
-            continue;
-        send_message(s, nif, g->group, kind);
-        if (kind == PENDING_CHANGE && g->retrans) {
-            g->retrans--;
-            schedule(s, g, PENDING_CHANGE, unsolicited_ms(s, nif));
-        }
+        if (nif)
+            send_message(s, nif, g->group, kind);
     }
     rearm(s);
 }
@@ -175,7 +168,7 @@ tern_err tern_igmp_join(tern_stack *s, tern_netif *nif, const tern_addr *group) 
     program_filter(nif, g, true);
     /* Unsolicited report now, and once more later (robustness 2). */
     send_message(s, nif, g, TERN_IGMP_CHANGE_TO_EXCLUDE);
-    schedule(s, slot, PENDING_CHANGE, unsolicited_ms(s, nif)); /* (retrans 0: no more after it) */
+    schedule(s, slot, PENDING_CHANGE, unsolicited_ms(s, nif)); /* (the last one) */
     rearm(s);
     return TERN_OK;
 }

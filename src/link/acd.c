@@ -21,7 +21,9 @@
 #define ANNOUNCE_INTERVAL 2000u
 #define DEFEND_INTERVAL 10000u
 
-enum { ACD_IDLE, ACD_PROBE_WAIT, ACD_PROBING, ACD_ANNOUNCING, ACD_ONGOING };
+/* Checking covers the wait, the probes and the announcements (count tells
+ * them apart: only ongoing defence behaves differently). */
+enum { ACD_IDLE, ACD_CHECKING, ACD_ONGOING };
 
 static const uint8_t zero_mac[6];
 
@@ -59,14 +61,12 @@ static TERN_NOINLINE void send_arp(tern_acd *acd, uint32_t sender) {
 }
 
 /* count numbers the transmissions: PROBE_NUM probes, then ANNOUNCE_NUM
- * announcements. (The timer runs only from PROBE_WAIT to the last
+ * announcements. (The timer runs only from the probe wait to the last
  * announcement: never when idle or ongoing.) */
 static void acd_timer(tern_stack *s, tern_timer *t) {
     tern_acd *acd = acd_of(t);
     unsigned n = acd->count++;
-    bool probe = n < PROBE_NUM;
-    acd->state = probe ? ACD_PROBING : ACD_ANNOUNCING;
-    send_arp(acd, probe ? 0 : acd->ip);
+    send_arp(acd, n < PROBE_NUM ? 0 : acd->ip);
     if (++n < PROBE_NUM) {
         tern_timer_arm(s, t, random_between(s, PROBE_MIN, PROBE_MAX));
     } else if (n < PROBE_NUM + ANNOUNCE_NUM) {
@@ -89,7 +89,7 @@ tern_err tern_acd_start(tern_netif *nif, tern_acd *acd, const tern_addr *ip, ter
     acd->ip = addr;
     acd->cb = cb;
     acd->ctx = ctx;
-    acd->state = ACD_PROBE_WAIT;
+    acd->state = ACD_CHECKING;
     acd->last_defend = s->now - DEFEND_INTERVAL;
     tern_timer_init(&acd->timer, acd_timer);
     acd->next = s->arp.acd_list;

@@ -90,7 +90,6 @@ static void fill_out(const tern_dhcp *d, unsigned type, tern_dhcp_out *o) {
         o->secs = (uint16_t)secs_elapsed(d);
         o->max_size = (uint16_t)(TERN_CFG_DHCP_MSG_MAX + IP_UDP_HLEN);
         o->hostname = d->hostname; /* (empty: left out) */
-        o->params = true;
         /* Replies to a client without an address reach us as unicast to the
          * offered address; only an address from elsewhere (AutoIP) on the
          * interface makes us ask for broadcast replies. */
@@ -152,16 +151,10 @@ static void new_exchange(tern_dhcp *d, unsigned state) {
 
 /* ---- The interface's configuration ----------------------------------------- */
 
-static int prefix_of(uint32_t mask) {
-    uint32_t inv = ~mask;
-    if (inv & (inv + 1u))
-        return -1; /* not contiguous */
-    int n = 0;
-    while (mask & 0x80000000u) {
-        n++;
-        mask <<= 1;
-    }
-    return n;
+/* A contiguous mask of 1 to 30 bits: not zero, the lowest two bits clear,
+ * and its lowest set bit carries out of the top when added. */
+static bool usable_mask(uint32_t mask) {
+    return mask && !(mask & 3u) && mask + (mask & (0u - mask)) == 0;
 }
 
 /* RFC 2132 3.3 lets the mask out; fall back to the address class. */
@@ -257,7 +250,7 @@ static void bind(tern_dhcp *d, enum tern_dhcp_event ev) {
     configure(d);
     d->previous = d->lease.ip;
     d->state = TERN_DHCP_BOUND;
-    if (d->infinite)
+    if (d->lease.lease_s == INFINITE_LEASE)
         tern_timer_cancel(stack_of(d), &d->timer);
     else
         tern_timer_arm_at(stack_of(d), &d->timer, d->t1_at);
@@ -300,16 +293,18 @@ static void on_acd(void *ctx, tern_acd *acd, enum tern_acd_event ev) {
 }
 #endif
 
-/* ACK for a new address: probe it first when conflict detection is on. */
-static void check(tern_dhcp *d) {
+/* ACK for a new address: probe it first when conflict detection is on.
+ * False if it is not probed (bind it now). */
+static bool check(tern_dhcp *d) {
 #if TERN_CFG_ARP_ACD
     tern_addr ip = tern_addr_ipv4(d->lease.ip);
     d->state = TERN_DHCP_CHECKING;
     tern_timer_cancel(stack_of(d), &d->timer);
-    if (tern_acd_start(d->nif, &d->acd, &ip, on_acd, d) == TERN_OK)
-        return;
+    return tern_acd_start(d->nif, &d->acd, &ip, on_acd, d) == TERN_OK;
+#else
+    (void)d;
+    return false;
 #endif
-    bind(d, TERN_DHCP_EV_BOUND);
 }
 
 /* ---- AutoIP fallback ----------------------------------------------------------------- */
@@ -417,7 +412,6 @@ static void lease_from(tern_dhcp_lease *l, const tern_dhcp_msg *m) {
 
 /* Start the lease clock at the first REQUEST of the exchange. */
 static void start_lease_clock(tern_dhcp *d) {
-    d->infinite = d->lease.lease_s == INFINITE_LEASE;
     d->t1_at = d->lease_start + d->lease.t1_s * 1000u;
     d->t2_at = d->lease_start + d->lease.t2_s * 1000u;
     uint32_t timed = d->lease.lease_s > MAX_TIMED_LEASE_S ? MAX_TIMED_LEASE_S : d->lease.lease_s;
@@ -438,13 +432,12 @@ static void on_ack(tern_dhcp *d, const tern_dhcp_msg *m) {
     }
     lease_from(&d->lease, m);
     start_lease_clock(d);
-    if (!same) {
-        check(d);
-        if (moved)
-            notify(d, TERN_DHCP_EV_LOST);
-        return;
-    }
-    bind(d, TERN_DHCP_EV_RENEWED); /* options may have changed */
+    if (same)
+        bind(d, TERN_DHCP_EV_RENEWED); /* options may have changed */
+    else if (!check(d))
+        bind(d, TERN_DHCP_EV_BOUND);
+    if (moved)
+        notify(d, TERN_DHCP_EV_LOST);
 }
 
 /* An address a server may hand out: not 0/8, loopback, class D/E. */
@@ -462,7 +455,7 @@ static bool well_formed(const tern_dhcp_msg *m) {
         return true;
     if (!(m->has & TERN_DHCP_HAS_SERVER_ID) || !usable_address(m->yiaddr))
         return false;
-    if ((m->has & TERN_DHCP_HAS_MASK) && (prefix_of(m->mask) < 1 || prefix_of(m->mask) > 30))
+    if ((m->has & TERN_DHCP_HAS_MASK) && !usable_mask(m->mask))
         return false;
     return m->type == TERN_DHCP_OFFER || (m->has & TERN_DHCP_HAS_LEASE);
 }
@@ -533,11 +526,14 @@ static tern_err open_pcb(tern_dhcp *d, tern_stack *s) {
 static tern_err take_config(tern_dhcp *d, const tern_dhcp_config *cfg) {
     if (!cfg)
         return TERN_OK;
-    size_t n = cfg->hostname ? strlen(cfg->hostname) : 0;
-    if (n > TERN_CFG_DHCP_HOSTNAME_MAX || (cfg->previous.family && cfg->previous.family != TERN_AF_INET))
+    if (cfg->previous.family && cfg->previous.family != TERN_AF_INET)
         return TERN_ERR_INVAL;
-    if (n)
+    if (cfg->hostname) {
+        size_t n = strlen(cfg->hostname);
+        if (n > TERN_CFG_DHCP_HOSTNAME_MAX)
+            return TERN_ERR_INVAL;
         memcpy(d->hostname, cfg->hostname, n + 1u);
+    }
     d->previous = tern_addr_get_ipv4(&cfg->previous);
     d->autoip_after_s = cfg->autoip_after_s;
     return TERN_OK;
@@ -561,10 +557,14 @@ tern_err tern_dhcp_start(tern_netif *nif, tern_dhcp *d, const tern_dhcp_config *
     tern_timer_init(&d->timer, dhcp_timer);
     /* A remembered address: INIT-REBOOT, a REQUEST for it (no server
      * named: the lease is still all zero). */
-    bool reboot = d->previous != 0;
-    new_exchange(d, reboot ? TERN_DHCP_REBOOTING : TERN_DHCP_SELECTING);
+    unsigned state = TERN_DHCP_SELECTING, type = TERN_DHCP_DISCOVER;
+    if (d->previous) {
+        state = TERN_DHCP_REBOOTING;
+        type = TERN_DHCP_REQUEST;
+    }
+    new_exchange(d, state);
     d->lease.ip = d->previous;
-    transmit(d, reboot ? TERN_DHCP_REQUEST : TERN_DHCP_DISCOVER);
+    transmit(d, type);
     return TERN_OK;
 }
 
@@ -613,7 +613,7 @@ void tern_dhcp_stop(tern_dhcp *d) {
 
 static uint32_t seconds_left(const tern_dhcp *d, uint32_t at) {
     const tern_stack *s = d->nif->stack;
-    if (!leased(d) || d->infinite)
+    if (!leased(d) || d->lease.lease_s == INFINITE_LEASE)
         return UINT32_MAX;
     return tern_time_before(s->now, at) ? (at - s->now) / 1000u : 0;
 }

@@ -31,6 +31,9 @@ static bool is_mdns_name(const char *name, size_t n) {
     return n > 6 && tern_dns_name_equal(name + n - 6, ".local");
 }
 
+/* Asked with multicast DNS (never without TERN_CFG_DNS_MDNS). */
+#define MDNS(e) (TERN_CFG_DNS_MDNS && (e)->mdns)
+
 static void rearm(tern_stack *s) {
     bool any = false;
     uint32_t next = 0;
@@ -60,11 +63,10 @@ static void finish(tern_stack *s, tern_dns_entry *e, tern_err err, uint32_t ttl_
         e->state = TERN_DNS_DONE;
         e->expires = s->now + (ttl_s > MAX_TTL_S ? MAX_TTL_S : ttl_s) * 1000u;
     } else {
-        memset(e, 0, sizeof *e);
+        e->state = TERN_DNS_FREE; /* (a free entry's other fields are never read) */
     }
     rearm(s);
-    for (unsigned i = 0; i < TERN_CFG_DNS_REQUESTS; i++) {
-        tern_dns_request *r = &s->dns.requests[i];
+    for (tern_dns_request *r = s->dns.requests; r < s->dns.requests + TERN_CFG_DNS_REQUESTS; r++) {
         if (r->entry != e)
             continue;
         r->entry = NULL; /* free before the callback: it may look up again */
@@ -110,7 +112,7 @@ static bool find_server(const tern_stack *s, unsigned index, uint8_t *found) {
 }
 
 static bool next_server(tern_stack *s, tern_dns_entry *e) {
-    if (e->mdns || !find_server(s, (unsigned)e->server + 1u, &e->server))
+    if (MDNS(e) || !find_server(s, (unsigned)e->server + 1u, &e->server))
         return false;
     e->tries = 0;
     return true;
@@ -123,20 +125,25 @@ static uint16_t qtype_of(const tern_dns_entry *e) {
 
 static void send_query(tern_stack *s, tern_dns_entry *e) {
     uint8_t msg[TERN_DNS_HLEN + TERN_CFG_DNS_NAME_MAX + 2 + 4];
-    size_t len =
-        tern_dns_write_query(msg, sizeof msg, e->id, e->mdns ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
     e->expires = s->now + TERN_CFG_DNS_TIMEOUT_MS;
     e->tries++;
+    size_t len =
+        tern_dns_write_query(msg, sizeof msg, e->id, MDNS(e) ? 0 : TERN_DNS_FLAG_RD, e->name, qtype_of(e));
     tern_pbuf *p = len ? tern_pbuf_alloc(s, TERN_PBUF_TRANSPORT_HEADROOM, (uint16_t)len) : NULL;
     if (!p)
         return; /* retried by the timer */
     tern_pbuf_copy_in(p, 0, msg, (uint16_t)len);
     /* (A server gone since the query started is the unspecified address:
      * nothing goes out and the timer moves on.) */
+#if TERN_CFG_DNS_MDNS
     tern_addr tmp = tern_addr_ipv4(MDNS_GROUP);
     const tern_addr *dst = e->mdns ? &tmp : server_at(s, e->server, &tmp);
+#else
+    tern_addr tmp;
+    const tern_addr *dst = server_at(s, e->server, &tmp);
+#endif
     TERN_STAT_INC(s, DNS_TX);
-    (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(e->mdns ? MDNS_PORT : DNS_PORT));
+    (void)tern_udp_sendto(e->pcb, p, dst, (uint16_t)(MDNS(e) ? MDNS_PORT : DNS_PORT));
 }
 
 /* Ask again: after a timeout the same server while it has tries left,
@@ -163,14 +170,14 @@ static bool question_matches(const tern_dns_entry *e, const uint8_t *msg, size_t
 
 /* Collect the A records for our name (following CNAMEs). Returns false if
  * the message is malformed; *ttl is the smallest TTL of what was kept. */
-static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t off, uint16_t ancount,
+static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t off, unsigned ancount,
                     uint32_t *ttl) {
     char want[TERN_DNS_MAX_TEXT], owner[TERN_DNS_MAX_TEXT];
     tern_dns_rr rr;                        /* (its name unused: owner, so the rest stays in registers) */
     memcpy(want, e->name, sizeof e->name); /* (NUL-terminated inside) */
     e->count = 0;
     *ttl = MAX_TTL_S;
-    for (uint16_t i = 0; i < ancount; i++) {
+    for (unsigned i = 0; i < ancount; i++) {
         if (!tern_dns_read_name(msg, len, &off, owner, sizeof owner) ||
             !tern_dns_read_rr_fixed(msg, len, &off, &rr))
             return false;
@@ -193,9 +200,9 @@ static bool collect(tern_dns_entry *e, const uint8_t *msg, size_t len, uint16_t 
 }
 
 static bool from_our_server(tern_stack *s, const tern_dns_entry *e, const tern_udp_info *info) {
-    if (info->sport != (e->mdns ? MDNS_PORT : DNS_PORT))
+    if (info->sport != (MDNS(e) ? MDNS_PORT : DNS_PORT))
         return false;
-    if (e->mdns)
+    if (MDNS(e))
         return true;
     tern_addr tmp;
     const tern_addr *server = server_at(s, e->server, &tmp);
@@ -240,7 +247,7 @@ static void on_datagram(void *ctx, tern_udp_pcb *pcb, tern_pbuf *p, const tern_u
     uint8_t scratch[UDP_DNS_MAX];
     const uint8_t *msg = NULL;
     TERN_STAT_INC(s, DNS_RX);
-    if (e->state == TERN_DNS_PENDING && e->pcb == pcb) {
+    if (e->pcb == pcb) { /* (set only while PENDING: the query is still on) */
         if (p->len == p->tot_len || p->tot_len <= sizeof scratch) /* (in place when contiguous) */
             msg = tern_pbuf_view(p, 0, p->tot_len, scratch);
     }
@@ -291,7 +298,7 @@ static tern_dns_entry *alloc_entry(tern_stack *s) {
         if (e->state == TERN_DNS_DONE && (!victim || tern_time_before(e->expires, victim->expires)))
             victim = e;
     }
-    return victim; /* (cleared by the caller) */
+    return victim; /* (reset by the caller) */
 }
 
 static tern_dns_request *alloc_request(tern_stack *s) {
@@ -339,7 +346,9 @@ static tern_err start_query(tern_stack *s, const char *name, size_t n, uint8_t f
         tern_udp_free(pcb);
         return TERN_ERR_NOMEM;
     }
-    memset(e, 0, sizeof *e);
+    /* The fields before the addresses are cleared (the addresses count only
+     * once an answer sets count; the name is copied). */
+    memset(e, 0, offsetof(tern_dns_entry, addrs));
     memcpy(e->name, name, n + 1);
     e->state = TERN_DNS_PENDING;
     e->family = family;
@@ -365,8 +374,7 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
         return TERN_OK;
     /* The cache: a fresh answer, or the query already asking. */
     tern_dns_entry *pending = NULL;
-    for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++) {
-        tern_dns_entry *e = &s->dns.entries[i];
+    for (tern_dns_entry *e = s->dns.entries; e < s->dns.entries + TERN_CFG_DNS_CACHE; e++) {
         if (e->state == TERN_DNS_FREE || (TERN_CFG_IPV6 && e->family != family) ||
             !tern_dns_name_equal(e->name, name)) /* (without IPv6 every entry is IPv4) */
             continue;
@@ -376,7 +384,7 @@ tern_err tern_dns_lookup(tern_stack *s, const char *name, uint8_t family, tern_d
             continue;
         }
         if (!tern_time_before(s->now, e->expires)) {
-            memset(e, 0, sizeof *e); /* TTL over */
+            e->state = TERN_DNS_FREE; /* TTL over */
             continue;
         }
         TERN_STAT_INC(s, DNS_CACHE_HIT);
@@ -432,7 +440,7 @@ tern_err tern_dns_add_host(tern_stack *s, const char *name, const tern_addr *add
 void tern_dns_flush(tern_stack *s) {
     for (unsigned i = 0; i < TERN_CFG_DNS_CACHE; i++)
         if (s->dns.entries[i].state == TERN_DNS_DONE)
-            memset(&s->dns.entries[i], 0, sizeof s->dns.entries[i]);
+            s->dns.entries[i].state = TERN_DNS_FREE;
 }
 
 #endif

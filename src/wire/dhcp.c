@@ -82,14 +82,13 @@ _Static_assert(TERN_DHCP_HAS_MASK == 1u << 0 && TERN_DHCP_HAS_ROUTER == 1u << 1 
 /* One option of code with len bytes at d. Option 52 counts only in the
  * options field. Unknown options are skipped. */
 static bool read_option(tern_dhcp_msg *m, unsigned code, const uint8_t *d, unsigned len, bool main_field) {
-    unsigned i = 0;
-    while (rules[i].code != code)
-        if (++i == RULES)
+    const opt_rule *r = rules;
+    while (r->code != code)
+        if (++r == rules + RULES)
             return true;
-    const opt_rule *r = &rules[i];
     uint8_t *field = (uint8_t *)m + r->field;
     if (r->kind < K_DOMAIN)
-        m->has = (uint16_t)(m->has | 1u << i);
+        m->has = (uint16_t)(m->has | 1u << (r - rules));
     switch (r->kind) {
     case K_U32:
         if (len != 4)
@@ -154,12 +153,12 @@ bool tern_dhcp_parse(const uint8_t *buf, size_t len, tern_dhcp_msg *m) {
         return false;
     if (!read_region(m, buf + TERN_DHCP_MIN_LEN, len - TERN_DHCP_MIN_LEN, true))
         return false;
-    /* RFC 2131 4.1: the options field first, then `file`, then `sname`. */
-    if ((m->overload & 1u) && !read_region(m, buf + TERN_DHCP_OFF_FILE, TERN_DHCP_FILE_LEN, false))
+    /* RFC 2131 4.1: the options field first, then `file`, then `sname`
+     * (neither can change the overload: it counts in the options field only). */
+    unsigned overload = m->overload;
+    if ((overload & 1u) && !read_region(m, buf + TERN_DHCP_OFF_FILE, TERN_DHCP_FILE_LEN, false))
         return false;
-    if ((m->overload & 2u) && !read_region(m, buf + TERN_DHCP_OFF_SNAME, TERN_DHCP_SNAME_LEN, false))
-        return false;
-    return true;
+    return !(overload & 2u) || read_region(m, buf + TERN_DHCP_OFF_SNAME, TERN_DHCP_SNAME_LEN, false);
 }
 
 /* ---- Building ------------------------------------------------------------- */
@@ -223,7 +222,7 @@ size_t tern_dhcp_build(uint8_t *buf, size_t size, const tern_dhcp_out *o) {
     size_t hn = o->hostname ? strlen(o->hostname) : 0;
     if (hn && hn <= TERN_DHCP_WIRE_HOSTNAME_MAX)
         p = put_opt(p, TERN_DHCP_OPT_HOSTNAME, o->hostname, (unsigned)hn);
-    if (o->params)
+    if (o->max_size)
         p = put_opt(p, TERN_DHCP_OPT_PARAMS, param_list, sizeof param_list);
     *p++ = TERN_DHCP_OPT_END;
     size_t len = (size_t)(p - buf);

@@ -128,9 +128,8 @@ typedef struct tern_dhcp_out {
     uint32_t ciaddr;
     const uint8_t *mac; /* 6 bytes */
     uint32_t requested_ip, server_id;
-    uint16_t max_size;    /* option 57 */
+    uint16_t max_size;    /* option 57 and the parameter request list (55); 0 = neither */
     const char *hostname; /* option 12, NULL = none */
-    bool params;          /* send the parameter request list (55) */
 } tern_dhcp_out;
 
 /* Longest message tern_dhcp_build() can write. */

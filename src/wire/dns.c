@@ -15,7 +15,7 @@ bool tern_dns_read_name(const uint8_t *msg, size_t len, uint16_t *off, char *out
         if (pos >= len)
             return false;
         unsigned b = msg[pos];
-        if ((b & 0xC0u) == 0xC0u) {
+        if (b >= 0xC0u) { /* (both top bits: a pointer) */
             if (pos + 1 >= len || ++jumps > TERN_DNS_MAX_JUMPS)
                 return false;
             size_t target = ((size_t)(b & 0x3Fu) << 8) | msg[pos + 1];
