@@ -11,6 +11,10 @@
 /* The shell's `ping` (the tests ping Linux from the firmware). */
 #undef TERN_CFG_PING
 #define TERN_CFG_PING 1
+/* .local names by one-shot mDNS (typical leaves them out; the firmware's
+ * `dns` command and its DNS tests use them). */
+#undef TERN_CFG_DNS_MDNS
+#define TERN_CFG_DNS_MDNS 1
 /* Counters per protocol and drop reason: the shell's `stats`, and the
  * hostile-input tests check them. */
 #undef TERN_CFG_STATS
