@@ -25,6 +25,10 @@ typedef struct tern_vwire {
     unsigned nports;
     uint32_t frames, drops; /* frames carried; copies lost for lack of buffers */
     uint32_t max_queue;     /* frames a port may have waiting (default 1024) */
+    /* The driver operations of its interfaces, kept in the wire (a const
+     * table of function pointers would be writable data in a
+     * position-independent build). */
+    tern_netif_ops ops;
 } tern_vwire;
 
 void tern_vwire_init(tern_vwire *w);

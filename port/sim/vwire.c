@@ -41,8 +41,6 @@ static tern_err vwire_output(tern_netif *nif, tern_pbuf *p) {
     return TERN_OK;
 }
 
-static const tern_netif_ops vwire_ops = {.link_output = vwire_output};
-
 void tern_vwire_init(tern_vwire *w) {
     memset(w, 0, sizeof *w);
     w->max_queue = 1024;
@@ -51,7 +49,8 @@ void tern_vwire_init(tern_vwire *w) {
 int tern_vwire_attach(tern_vwire *w, tern_netif *nif, const char *name, const uint8_t mac[6]) {
     if (w->nports >= TERN_VWIRE_PORTS || port_of(w, nif))
         return -1;
-    tern_netif_init(nif, name, TERN_LINK_ETHERNET, &vwire_ops, w);
+    w->ops.link_output = vwire_output;
+    tern_netif_init(nif, name, TERN_LINK_ETHERNET, &w->ops, w);
     memcpy(nif->hwaddr, mac, 6);
     w->ports[w->nports++].nif = nif;
     return 0;
